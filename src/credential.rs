@@ -1,0 +1,173 @@
+//! Where an account's credential comes from, and fetching it when it is first needed.
+//!
+//! Credentials are resolved lazily, per account, so that one account whose password manager is
+//! locked fails alone instead of stopping tokdash from starting.
+
+use std::fmt;
+use std::process::Stdio;
+use std::time::Duration;
+
+use secrecy::SecretString;
+use tokio::io::AsyncReadExt;
+use tokio::sync::OnceCell;
+
+use crate::model::ApiError;
+
+/// How long a `command` credential may run.
+pub const COMMAND_TIMEOUT: Duration = Duration::from_secs(15);
+
+#[derive(Clone)]
+pub enum CredentialSource {
+    /// Read from an environment variable.
+    Env(String),
+    /// Run a program (no shell) and take its standard output, trimmed.
+    Command(Vec<String>),
+    /// A literal value from the config file.
+    Value(SecretString),
+}
+
+impl fmt::Debug for CredentialSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CredentialSource::Env(var) => write!(f, "Env({var})"),
+            CredentialSource::Command(argv) => {
+                write!(f, "Command({})", argv.first().map_or("", String::as_str))
+            }
+            CredentialSource::Value(_) => f.write_str("Value([redacted])"),
+        }
+    }
+}
+
+impl CredentialSource {
+    /// Fetch the credential now. Error messages say where it was looked for, never what it is.
+    pub async fn fetch(&self) -> Result<SecretString, ApiError> {
+        match self {
+            CredentialSource::Value(v) => Ok(v.clone()),
+            CredentialSource::Env(var) => match std::env::var(var) {
+                Ok(v) if !v.trim().is_empty() => Ok(SecretString::from(v.trim().to_owned())),
+                Ok(_) => Err(ApiError::Credential(format!(
+                    "environment variable {var} is empty"
+                ))),
+                Err(_) => Err(ApiError::Credential(format!(
+                    "environment variable {var} is not set"
+                ))),
+            },
+            CredentialSource::Command(argv) => run_command(argv).await,
+        }
+    }
+}
+
+async fn run_command(argv: &[String]) -> Result<SecretString, ApiError> {
+    let Some((program, args)) = argv.split_first() else {
+        return Err(ApiError::Credential(
+            "the credential command is empty".into(),
+        ));
+    };
+    let mut child = tokio::process::Command::new(program)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(|e| ApiError::Credential(format!("could not run `{program}`: {e}")))?;
+    let mut stdout = child.stdout.take().expect("stdout is piped");
+    let run = async {
+        let mut out = Vec::new();
+        stdout.read_to_end(&mut out).await?;
+        let status = child.wait().await?;
+        Ok::<_, std::io::Error>((status, out))
+    };
+    let (status, out) = match tokio::time::timeout(COMMAND_TIMEOUT, run).await {
+        Err(_) => {
+            return Err(ApiError::Credential(format!(
+                "`{program}` did not finish within {}s",
+                COMMAND_TIMEOUT.as_secs()
+            )));
+        }
+        Ok(Err(e)) => return Err(ApiError::Credential(format!("`{program}` failed: {e}"))),
+        Ok(Ok(r)) => r,
+    };
+    if !status.success() {
+        return Err(ApiError::Credential(format!(
+            "`{program}` exited with {status}"
+        )));
+    }
+    let text = String::from_utf8(out).map_err(|_| {
+        ApiError::Credential(format!("`{program}` printed something that is not UTF-8"))
+    })?;
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return Err(ApiError::Credential(format!("`{program}` printed nothing")));
+    }
+    Ok(SecretString::from(trimmed.to_owned()))
+}
+
+/// A credential fetched on first use and kept for the life of the account.
+pub struct LazyCredential {
+    source: CredentialSource,
+    cell: OnceCell<SecretString>,
+}
+
+impl LazyCredential {
+    pub fn new(source: CredentialSource) -> Self {
+        LazyCredential {
+            source,
+            cell: OnceCell::new(),
+        }
+    }
+
+    pub async fn get(&self) -> Result<&SecretString, ApiError> {
+        self.cell.get_or_try_init(|| self.source.fetch()).await
+    }
+}
+
+impl fmt::Debug for LazyCredential {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "LazyCredential({:?})", self.source)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use secrecy::ExposeSecret;
+
+    #[tokio::test]
+    async fn command_output_is_trimmed() {
+        let src = CredentialSource::Command(vec!["echo".into(), "  abc  ".into()]);
+        assert_eq!(src.fetch().await.unwrap().expose_secret(), "abc");
+    }
+
+    #[tokio::test]
+    async fn failing_command_says_so_without_output() {
+        let src =
+            CredentialSource::Command(vec!["sh".into(), "-c".into(), "echo leaked; exit 3".into()]);
+        let err = src.fetch().await.unwrap_err().to_string();
+        assert!(err.contains("exited"), "{err}");
+        assert!(!err.contains("leaked"), "{err}");
+    }
+
+    #[tokio::test]
+    async fn missing_program_is_named() {
+        let src = CredentialSource::Command(vec!["/nonexistent/tokdash-pw".into()]);
+        let err = src.fetch().await.unwrap_err().to_string();
+        assert!(err.contains("/nonexistent/tokdash-pw"), "{err}");
+    }
+
+    #[tokio::test]
+    async fn unset_env_is_named() {
+        let src = CredentialSource::Env("TOKDASH_TEST_SURELY_UNSET_VAR".into());
+        let err = src.fetch().await.unwrap_err().to_string();
+        assert!(
+            err.contains("TOKDASH_TEST_SURELY_UNSET_VAR is not set"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn debug_never_shows_a_value() {
+        let src = CredentialSource::Value(SecretString::from("hunter2".to_owned()));
+        assert!(!format!("{src:?}").contains("hunter2"));
+    }
+}

@@ -1,0 +1,472 @@
+//! The provider-neutral vocabulary shared by the provider clients, the CLI and the dashboard:
+//! tokens, operations, capabilities, errors, and the one gate that decides whether an operation
+//! may run.
+
+use std::fmt;
+use std::time::Duration;
+
+use secrecy::SecretString;
+use time::OffsetDateTime;
+
+use crate::provider::ProviderKind;
+use crate::text::sanitize;
+
+/// A token's identifier, as the provider spells it (sematext's int64 ids are kept as strings).
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TokenId(pub String);
+
+impl TokenId {
+    pub fn new(id: impl Into<String>) -> Self {
+        TokenId(id.into())
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for TokenId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+// Ids of some providers double as secrets (lagrello's `tokenKey`), so Debug never shows them.
+impl fmt::Debug for TokenId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("TokenId(..)")
+    }
+}
+
+/// One token as tokdash shows it. Every string in it has been through [`sanitize`].
+pub struct Token {
+    pub id: TokenId,
+    pub name: String,
+    pub created_at: Option<OffsetDateTime>,
+    /// `None` when the provider has no notion of disabled tokens.
+    pub enabled: Option<bool>,
+    /// Permissions, role or read/write flags, in the provider's own words.
+    pub scopes: Vec<String>,
+    pub description: Option<String>,
+    /// Provider-only facts for the detail pane, e.g. ("created by", "alice@example.com").
+    pub extra: Vec<(String, String)>,
+    /// The token's secret, for providers whose list returns it (sematext).
+    pub secret: Option<SecretString>,
+}
+
+impl Token {
+    /// A token with its untrusted strings sanitised; the other fields start empty.
+    pub fn new(id: &str, name: &str) -> Self {
+        Token {
+            id: TokenId(sanitize(id)),
+            name: sanitize(name),
+            created_at: None,
+            enabled: None,
+            scopes: Vec::new(),
+            description: None,
+            extra: Vec::new(),
+            secret: None,
+        }
+    }
+
+    pub fn with_created(mut self, raw: Option<&str>) -> Self {
+        if let Some(raw) = raw {
+            match parse_timestamp(raw) {
+                Some(t) => self.created_at = Some(t),
+                None if !raw.is_empty() => self.extra.push(("created (raw)".into(), sanitize(raw))),
+                None => {}
+            }
+        }
+        self
+    }
+
+    pub fn with_enabled(mut self, enabled: Option<bool>) -> Self {
+        self.enabled = enabled;
+        self
+    }
+
+    pub fn with_scopes<I, S>(mut self, scopes: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        self.scopes = scopes.into_iter().map(|s| sanitize(s.as_ref())).collect();
+        self
+    }
+
+    pub fn with_description(mut self, description: Option<&str>) -> Self {
+        self.description = description.map(sanitize);
+        self
+    }
+
+    pub fn with_extra(mut self, key: &str, value: Option<&str>) -> Self {
+        if let Some(v) = value {
+            self.extra.push((key.to_owned(), sanitize(v)));
+        }
+        self
+    }
+
+    pub fn with_secret(mut self, secret: Option<String>) -> Self {
+        self.secret = secret.map(SecretString::from);
+        self
+    }
+}
+
+impl Clone for Token {
+    fn clone(&self) -> Self {
+        Token {
+            id: self.id.clone(),
+            name: self.name.clone(),
+            created_at: self.created_at,
+            enabled: self.enabled,
+            scopes: self.scopes.clone(),
+            description: self.description.clone(),
+            extra: self.extra.clone(),
+            secret: self.secret.clone(),
+        }
+    }
+}
+
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Token")
+            .field("name", &self.name)
+            .field("created_at", &self.created_at)
+            .field("enabled", &self.enabled)
+            .field("scopes", &self.scopes)
+            .field("has_secret", &self.secret.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Parse the timestamp formats the providers use: RFC 3339 (`2026-03-07T10:15:30Z`,
+/// `2021-09-20T10:11:12.000+00:00`) and the same without an offset (taken as UTC).
+pub fn parse_timestamp(raw: &str) -> Option<OffsetDateTime> {
+    use time::format_description::well_known::Rfc3339;
+    if let Ok(t) = OffsetDateTime::parse(raw, &Rfc3339) {
+        return Some(t);
+    }
+    let with_z = format!("{raw}Z");
+    OffsetDateTime::parse(&with_z, &Rfc3339).ok()
+}
+
+/// Format a timestamp as RFC 3339, the form the CLI prints.
+pub fn format_timestamp(t: OffsetDateTime) -> String {
+    use time::format_description::well_known::Rfc3339;
+    t.format(&Rfc3339).unwrap_or_default()
+}
+
+/// A newly minted secret together with the token it belongs to (create and regenerate).
+pub struct Created {
+    pub token: Token,
+    pub secret: SecretString,
+}
+
+impl fmt::Debug for Created {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Created")
+            .field("token", &self.token)
+            .field("secret", &"[redacted]")
+            .finish()
+    }
+}
+
+/// The fields a user fills in to create a token. Which of them a provider takes is described by
+/// its [`Caps::form`]; [`NewToken::unsupported_fields`] names the ones it would ignore.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NewToken {
+    pub name: String,
+    pub description: Option<String>,
+    pub permissions: Vec<String>,
+    pub role_id: Option<String>,
+    pub readable: Option<bool>,
+    pub writeable: Option<bool>,
+}
+
+impl NewToken {
+    pub fn named(name: impl Into<String>) -> Self {
+        NewToken {
+            name: name.into(),
+            ..Default::default()
+        }
+    }
+
+    /// The keys of the fields that are set but that `form` does not list.
+    pub fn unsupported_fields(&self, form: &[FieldSpec]) -> Vec<&'static str> {
+        let set: [(&'static str, bool); 5] = [
+            (FIELD_DESCRIPTION, self.description.is_some()),
+            (FIELD_PERMISSIONS, !self.permissions.is_empty()),
+            (FIELD_ROLE_ID, self.role_id.is_some()),
+            (FIELD_READABLE, self.readable.is_some()),
+            (FIELD_WRITEABLE, self.writeable.is_some()),
+        ];
+        set.iter()
+            .filter(|(key, is_set)| *is_set && !form.iter().any(|f| f.key == *key))
+            .map(|(key, _)| *key)
+            .collect()
+    }
+}
+
+pub const FIELD_NAME: &str = "name";
+pub const FIELD_DESCRIPTION: &str = "description";
+pub const FIELD_PERMISSIONS: &str = "permissions";
+pub const FIELD_ROLE_ID: &str = "role_id";
+pub const FIELD_READABLE: &str = "readable";
+pub const FIELD_WRITEABLE: &str = "writeable";
+
+/// What kind of input a create-form field takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldKind {
+    /// Free text.
+    Text,
+    /// Any subset of fixed choices.
+    MultiChoice(&'static [&'static str]),
+    /// On or off.
+    Flag { default: bool },
+    /// One value from a list the provider serves ([`crate::provider::Provider::form_choices`]),
+    /// or none.
+    RemoteChoice,
+}
+
+/// One field of a provider's create form, as data, so neither the UI nor the CLI branches on the
+/// provider.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FieldSpec {
+    /// One of the `FIELD_*` keys; also the CLI flag's name.
+    pub key: &'static str,
+    pub label: &'static str,
+    pub kind: FieldKind,
+    pub required: bool,
+    pub help: &'static str,
+}
+
+/// What a provider can do beyond list, create and delete.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Caps {
+    pub rename: bool,
+    pub toggle: bool,
+    pub regenerate: bool,
+    /// The list response carries each token's secret.
+    pub secret_on_list: bool,
+    /// The token id is, or may be, the secret itself: mask it on screen.
+    pub id_is_secret: bool,
+    pub form: &'static [FieldSpec],
+}
+
+/// A change to an existing token (rename and enable/disable share one provider call).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TokenUpdate {
+    pub name: Option<String>,
+    pub enabled: Option<bool>,
+}
+
+/// The operations tokdash can run against an account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OpKind {
+    List,
+    Create,
+    Delete,
+    Rename,
+    Enable,
+    Disable,
+    Regenerate,
+}
+
+impl OpKind {
+    pub const ALL: [OpKind; 7] = [
+        OpKind::List,
+        OpKind::Create,
+        OpKind::Delete,
+        OpKind::Rename,
+        OpKind::Enable,
+        OpKind::Disable,
+        OpKind::Regenerate,
+    ];
+
+    /// Does this operation change anything at the provider?
+    pub fn is_change(self) -> bool {
+        self != OpKind::List
+    }
+
+    pub fn verb(self) -> &'static str {
+        match self {
+            OpKind::List => "list",
+            OpKind::Create => "create",
+            OpKind::Delete => "delete",
+            OpKind::Rename => "rename",
+            OpKind::Enable => "enable",
+            OpKind::Disable => "disable",
+            OpKind::Regenerate => "regenerate",
+        }
+    }
+
+    fn supported_by(self, caps: &Caps) -> bool {
+        match self {
+            OpKind::List | OpKind::Create | OpKind::Delete => true,
+            OpKind::Rename => caps.rename,
+            OpKind::Enable | OpKind::Disable => caps.toggle,
+            OpKind::Regenerate => caps.regenerate,
+        }
+    }
+}
+
+impl fmt::Display for OpKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.verb())
+    }
+}
+
+/// Why the gate refused an operation.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error("account {account} is read-only: {op} is not allowed")]
+    ReadOnly { account: String, op: OpKind },
+    #[error("{provider} cannot {op} tokens")]
+    Unsupported { provider: ProviderKind, op: OpKind },
+}
+
+/// The one place that decides whether `op` may run on an account: read-only mode first, then the
+/// provider's capabilities. The CLI, the reducer and the key hints all ask here.
+pub fn gate(
+    op: OpKind,
+    account: &str,
+    read_only: bool,
+    provider: ProviderKind,
+    caps: &Caps,
+) -> Result<(), Refusal> {
+    if read_only && op.is_change() {
+        return Err(Refusal::ReadOnly {
+            account: account.to_owned(),
+            op,
+        });
+    }
+    if !op.supported_by(caps) {
+        return Err(Refusal::Unsupported { provider, op });
+    }
+    Ok(())
+}
+
+/// A failed provider call. Messages are the provider's own where it gave one, sanitised.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ApiError {
+    #[error("authentication failed: {0}")]
+    Unauthorized(String),
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    #[error("not found: {0}")]
+    NotFound(String),
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("rate limited{}: {message}", retry_suffix(.retry_after))]
+    RateLimited {
+        retry_after: Option<Duration>,
+        message: String,
+    },
+    #[error("rejected (HTTP {status}): {message}")]
+    BadRequest { status: u16, message: String },
+    #[error("server error (HTTP {status}): {message}")]
+    Server { status: u16, message: String },
+    #[error("unexpected redirect (HTTP {status}) to {location}: check base_url")]
+    Redirect { status: u16, location: String },
+    #[error("network error: {0}")]
+    Network(String),
+    #[error("timed out: {0}")]
+    Timeout(String),
+    #[error("could not read the response: {0}")]
+    Decode(String),
+    #[error("credential unavailable: {0}")]
+    Credential(String),
+    #[error("{0}")]
+    Refused(#[from] Refusal),
+}
+
+fn retry_suffix(retry_after: &Option<Duration>) -> String {
+    match retry_after {
+        Some(d) => format!(" (retry after {}s)", d.as_secs()),
+        None => String::new(),
+    }
+}
+
+impl ApiError {
+    /// A few words for a status column: "auth failed", "unreachable", "rate limited", ….
+    pub fn short(&self) -> &'static str {
+        match self {
+            ApiError::Unauthorized(_) => "auth failed",
+            ApiError::Forbidden(_) => "forbidden",
+            ApiError::NotFound(_) => "not found",
+            ApiError::Conflict(_) => "conflict",
+            ApiError::RateLimited { .. } => "rate limited",
+            ApiError::BadRequest { .. } => "rejected",
+            ApiError::Server { .. } => "server error",
+            ApiError::Redirect { .. } => "redirected",
+            ApiError::Network(_) => "unreachable",
+            ApiError::Timeout(_) => "timed out",
+            ApiError::Decode(_) => "bad response",
+            ApiError::Credential(_) => "no credential",
+            ApiError::Refused(_) => "refused",
+        }
+    }
+
+    /// For a create or regenerate: the request may have taken effect although no answer came
+    /// back, so it must not be retried blindly.
+    pub fn outcome_unknown(&self) -> bool {
+        matches!(
+            self,
+            ApiError::Timeout(_) | ApiError::Network(_) | ApiError::Decode(_)
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::provider::ProviderKind;
+
+    const NO_EXTRAS: Caps = Caps {
+        rename: false,
+        toggle: false,
+        regenerate: false,
+        secret_on_list: false,
+        id_is_secret: false,
+        form: &[],
+    };
+
+    #[test]
+    fn read_only_refuses_every_change_but_not_list() {
+        for op in OpKind::ALL {
+            let r = gate(op, "a", true, ProviderKind::Fluid, &NO_EXTRAS);
+            assert_eq!(r.is_ok(), op == OpKind::List, "{op}");
+        }
+    }
+
+    #[test]
+    fn missing_capability_names_the_provider() {
+        let r = gate(OpKind::Rename, "a", false, ProviderKind::Qovery, &NO_EXTRAS).unwrap_err();
+        assert_eq!(r.to_string(), "qovery cannot rename tokens");
+    }
+
+    #[test]
+    fn timestamps_in_every_provider_format_parse() {
+        assert!(parse_timestamp("2026-03-07T10:15:30Z").is_some());
+        assert!(parse_timestamp("2021-09-20T10:11:12.000+00:00").is_some());
+        assert!(parse_timestamp("2026-05-02T09:14:11.203Z").is_some());
+        assert!(parse_timestamp("2026-05-02T09:14:11").is_some());
+        assert!(parse_timestamp("created_at").is_none());
+    }
+
+    #[test]
+    fn unparsable_timestamp_is_kept_raw() {
+        let t = Token::new("x", "n").with_created(Some("created_at"));
+        assert!(t.created_at.is_none());
+        assert_eq!(t.extra[0].1, "created_at");
+    }
+
+    #[test]
+    fn token_debug_hides_id_and_secret() {
+        let t = Token::new("tok-id-secret", "n").with_secret(Some("s3cr3t".into()));
+        let dbg = format!("{t:?}");
+        assert!(
+            !dbg.contains("s3cr3t") && !dbg.contains("tok-id-secret"),
+            "{dbg}"
+        );
+    }
+}

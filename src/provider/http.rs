@@ -1,0 +1,358 @@
+//! HTTP plumbing shared by every provider client: the one `reqwest::Client`, base-URL rules,
+//! capped response reading and the mapping from HTTP status to [`ApiError`]. Nothing here knows
+//! any provider.
+
+use std::time::Duration;
+
+use futures::StreamExt;
+use reqwest::header::{HeaderMap, HeaderValue, LOCATION, RETRY_AFTER};
+use reqwest::{Client, RequestBuilder, StatusCode};
+use secrecy::{ExposeSecret, SecretString};
+use serde::de::DeserializeOwned;
+use url::Url;
+
+use crate::model::ApiError;
+use crate::text::{sanitize, truncate};
+
+/// Limits applied to every request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HttpSettings {
+    pub connect_timeout: Duration,
+    pub request_timeout: Duration,
+    pub max_response_bytes: usize,
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        HttpSettings {
+            connect_timeout: Duration::from_secs(5),
+            request_timeout: Duration::from_secs(20),
+            max_response_bytes: 8 * 1024 * 1024,
+        }
+    }
+}
+
+/// Build the client every account shares. Redirects are never followed: an authenticated request
+/// that is redirected could carry its credential elsewhere, and a redirect usually means a wrong
+/// `base_url`, which the user should hear about.
+pub fn build_client(settings: &HttpSettings) -> Client {
+    Client::builder()
+        .connect_timeout(settings.connect_timeout)
+        .timeout(settings.request_timeout)
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(concat!("tokdash/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .expect("the HTTP client configuration is static and valid")
+}
+
+/// Why a base URL was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BaseUrlError {
+    #[error("`{0}` is not a valid URL")]
+    Invalid(String),
+    #[error(
+        "`{0}` uses plain http; use https, or set allow_insecure_http = true for a trusted private network"
+    )]
+    Insecure(String),
+    #[error("`{0}` must use http or https")]
+    Scheme(String),
+}
+
+/// Check a configured base URL: https, or http to a loopback host, or http where the account
+/// opted in. A trailing slash is removed so paths can be appended.
+pub fn check_base_url(raw: &str, allow_insecure_http: bool) -> Result<Url, BaseUrlError> {
+    let url =
+        Url::parse(raw.trim_end_matches('/')).map_err(|_| BaseUrlError::Invalid(raw.into()))?;
+    match url.scheme() {
+        "https" => Ok(url),
+        "http" if allow_insecure_http || is_loopback(&url) => Ok(url),
+        "http" => Err(BaseUrlError::Insecure(raw.into())),
+        _ => Err(BaseUrlError::Scheme(raw.into())),
+    }
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+/// A provider account's origin plus the shared client.
+#[derive(Clone)]
+pub struct Endpoint {
+    client: Client,
+    base: Url,
+    max_response_bytes: usize,
+}
+
+/// A response whose body has been read in full, within the size cap.
+#[derive(Debug)]
+pub struct Response {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Response {
+    /// Decode the body as JSON; unknown fields are ignored by serde's default.
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
+        serde_json::from_slice(&self.body).map_err(|e| {
+            ApiError::Decode(format!(
+                "HTTP {} with a body that is not the expected JSON ({})",
+                self.status.as_u16(),
+                e.classify_name()
+            ))
+        })
+    }
+
+    /// Decode the body as JSON if there is one, else `None`; garbage also gives `None`. For error
+    /// bodies, which are read leniently.
+    pub fn json_lenient<T: DeserializeOwned>(&self) -> Option<T> {
+        serde_json::from_slice(&self.body).ok()
+    }
+}
+
+trait ClassifyName {
+    fn classify_name(&self) -> &'static str;
+}
+
+impl ClassifyName for serde_json::Error {
+    fn classify_name(&self) -> &'static str {
+        match self.classify() {
+            serde_json::error::Category::Io => "i/o error",
+            serde_json::error::Category::Syntax => "malformed JSON",
+            serde_json::error::Category::Data => "unexpected shape",
+            serde_json::error::Category::Eof => "truncated JSON",
+        }
+    }
+}
+
+impl Endpoint {
+    pub fn new(client: Client, base: Url, settings: &HttpSettings) -> Self {
+        Endpoint {
+            client,
+            base,
+            max_response_bytes: settings.max_response_bytes,
+        }
+    }
+
+    pub fn base(&self) -> &Url {
+        &self.base
+    }
+
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// The base URL with `path` (which starts with `/`) appended, keeping any base path prefix.
+    pub fn url(&self, path: &str) -> Url {
+        let mut url = self.base.clone();
+        let joined = format!("{}{}", self.base.path().trim_end_matches('/'), path);
+        url.set_path(&joined);
+        url
+    }
+
+    /// Does `url` have the same scheme, host and port as the base URL? Credentials are only ever
+    /// sent there.
+    pub fn same_origin(&self, url: &Url) -> bool {
+        url.origin() == self.base.origin()
+    }
+
+    /// Send a request and read the whole body, up to the size cap. Transport failures become
+    /// [`ApiError::Network`] or [`ApiError::Timeout`]; a redirect becomes
+    /// [`ApiError::Redirect`]. The status is not otherwise judged here.
+    pub async fn send(&self, request: RequestBuilder) -> Result<Response, ApiError> {
+        let response = request.send().await.map_err(transport_error)?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        if status.is_redirection() {
+            let location = headers
+                .get(LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .map(|s| truncate(&sanitize(s), 200))
+                .unwrap_or_else(|| "(no location)".into());
+            return Err(ApiError::Redirect {
+                status: status.as_u16(),
+                location,
+            });
+        }
+        if let Some(len) = response.content_length()
+            && len as usize > self.max_response_bytes
+        {
+            return Err(too_large(self.max_response_bytes));
+        }
+        let mut body = Vec::new();
+        let mut stream = response.bytes_stream();
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk.map_err(transport_error)?;
+            if body.len() + chunk.len() > self.max_response_bytes {
+                return Err(too_large(self.max_response_bytes));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(Response {
+            status,
+            headers,
+            body,
+        })
+    }
+}
+
+fn too_large(max: usize) -> ApiError {
+    ApiError::Decode(format!(
+        "the response is larger than {} MiB; refusing to read it",
+        max / (1024 * 1024)
+    ))
+}
+
+fn transport_error(e: reqwest::Error) -> ApiError {
+    // reqwest's Display includes the URL, which may carry an id that is also a secret
+    // (lagrello's tokenKey); without_url() keeps it out of every message.
+    let e = e.without_url();
+    if e.is_timeout() {
+        ApiError::Timeout("the provider did not answer in time".into())
+    } else if e.is_connect() {
+        ApiError::Network(format!("could not connect ({})", root_cause(&e)))
+    } else if e.is_body() || e.is_decode() {
+        ApiError::Network(format!(
+            "the connection broke while reading the response ({})",
+            root_cause(&e)
+        ))
+    } else {
+        ApiError::Network(root_cause(&e))
+    }
+}
+
+fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut cur = e;
+    while let Some(next) = cur.source() {
+        cur = next;
+    }
+    sanitize(&cur.to_string())
+}
+
+/// Map a non-success status to an [`ApiError`], with `message` the provider's own words (or the
+/// status text when it gave none). 429 carries `Retry-After` when the provider sent one.
+pub fn status_error(status: StatusCode, headers: &HeaderMap, message: Option<String>) -> ApiError {
+    let message = message
+        .filter(|m| !m.trim().is_empty())
+        .map(|m| truncate(&sanitize(m.trim()), 300))
+        .unwrap_or_else(|| {
+            status
+                .canonical_reason()
+                .unwrap_or("no reason given")
+                .to_owned()
+        });
+    let code = status.as_u16();
+    match code {
+        401 => ApiError::Unauthorized(message),
+        403 => ApiError::Forbidden(message),
+        404 => ApiError::NotFound(message),
+        409 => ApiError::Conflict(message),
+        429 => ApiError::RateLimited {
+            retry_after: retry_after(headers),
+            message,
+        },
+        400..=499 => ApiError::BadRequest {
+            status: code,
+            message,
+        },
+        _ => ApiError::Server {
+            status: code,
+            message,
+        },
+    }
+}
+
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let v = headers.get(RETRY_AFTER)?.to_str().ok()?;
+    v.trim().parse::<u64>().ok().map(Duration::from_secs)
+}
+
+/// A header value holding a credential, marked sensitive so reqwest redacts it in Debug output.
+pub fn secret_header(prefix: &str, secret: &SecretString) -> Result<HeaderValue, ApiError> {
+    let mut value =
+        HeaderValue::from_str(&format!("{prefix}{}", secret.expose_secret())).map_err(|_| {
+            ApiError::Credential(
+                "the credential contains characters that cannot go in an HTTP header".into(),
+            )
+        })?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn https_is_required_except_loopback_and_opt_in() {
+        assert!(check_base_url("https://api.example.com", false).is_ok());
+        assert!(check_base_url("http://127.0.0.1:8080", false).is_ok());
+        assert!(check_base_url("http://localhost:8080/", false).is_ok());
+        assert!(check_base_url("http://[::1]:8080", false).is_ok());
+        assert!(matches!(
+            check_base_url("http://fluid.internal:8080", false),
+            Err(BaseUrlError::Insecure(_))
+        ));
+        assert!(check_base_url("http://fluid.internal:8080", true).is_ok());
+        assert!(matches!(
+            check_base_url("ftp://x", true),
+            Err(BaseUrlError::Scheme(_))
+        ));
+        assert!(matches!(
+            check_base_url("not a url", true),
+            Err(BaseUrlError::Invalid(_))
+        ));
+    }
+
+    #[test]
+    fn url_keeps_a_base_path_prefix() {
+        let settings = HttpSettings::default();
+        let ep = Endpoint::new(
+            build_client(&settings),
+            check_base_url("https://h.example/prefix/", false).unwrap(),
+            &settings,
+        );
+        assert_eq!(
+            ep.url("/v1/tokens").as_str(),
+            "https://h.example/prefix/v1/tokens"
+        );
+        assert!(ep.same_origin(&Url::parse("https://h.example/other").unwrap()));
+        assert!(!ep.same_origin(&Url::parse("https://openapi-generator.tech/").unwrap()));
+        assert!(!ep.same_origin(&Url::parse("http://h.example/prefix").unwrap()));
+    }
+
+    #[test]
+    fn statuses_map_to_kinds_with_the_provider_message() {
+        let h = HeaderMap::new();
+        assert_eq!(
+            status_error(StatusCode::UNAUTHORIZED, &h, None),
+            ApiError::Unauthorized("Unauthorized".into())
+        );
+        assert_eq!(
+            status_error(StatusCode::CONFLICT, &h, Some("name taken".into())),
+            ApiError::Conflict("name taken".into())
+        );
+        let mut h429 = HeaderMap::new();
+        h429.insert(RETRY_AFTER, HeaderValue::from_static("7"));
+        assert_eq!(
+            status_error(StatusCode::TOO_MANY_REQUESTS, &h429, None),
+            ApiError::RateLimited {
+                retry_after: Some(Duration::from_secs(7)),
+                message: "Too Many Requests".into()
+            }
+        );
+        assert!(matches!(
+            status_error(StatusCode::BAD_GATEWAY, &h, Some("<html>".into())),
+            ApiError::Server { status: 502, .. }
+        ));
+        assert_eq!(
+            status_error(StatusCode::FORBIDDEN, &h, Some("\x1b[2Jgone".into())),
+            ApiError::Forbidden("\\x1b[2Jgone".into())
+        );
+    }
+}
