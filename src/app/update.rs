@@ -1,0 +1,383 @@
+//! The reducer: `update(&mut App, Msg) -> Vec<Effect>`. Synchronous, no I/O, no clock: time
+//! arrives only in `Msg::Tick`.
+
+use std::time::{Duration, Instant};
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use tui_input::{Input, InputRequest};
+
+use super::command::{self, Command};
+use super::filter::{Filter, haystack};
+use super::{
+    Action, ApiResult, App, Effect, Focus, Loadable, Mode, Msg, RowRef, TOAST_SECS, ToastKind,
+};
+
+pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Key(key) if key.kind == KeyEventKind::Press => on_key(app, key),
+        Msg::Key(_) => Vec::new(),
+        Msg::Paste(text) => {
+            on_paste(app, &text);
+            Vec::new()
+        }
+        Msg::Resize(_, h) => {
+            // Status bar, borders and the header row leave this many rows for tokens.
+            app.page = usize::from(h.saturating_sub(5)).max(1);
+            app.dirty = true;
+            Vec::new()
+        }
+        Msg::Api { id, result } => {
+            on_api(app, id, result);
+            Vec::new()
+        }
+        Msg::Tick(now) => {
+            on_tick(app, now);
+            Vec::new()
+        }
+    }
+}
+
+fn on_tick(app: &mut App, now: Instant) {
+    if app.busy() {
+        app.spinner = app.spinner.wrapping_add(1);
+        app.dirty = true;
+    }
+    let before = app.toasts.len();
+    app.toasts.retain(|t| t.expires.is_none_or(|e| e > now));
+    for t in &mut app.toasts {
+        t.expires.get_or_insert(now + Duration::from_secs(TOAST_SECS));
+    }
+    if app.toasts.len() != before {
+        app.dirty = true;
+    }
+}
+
+fn on_api(app: &mut App, id: super::ReqId, result: ApiResult) {
+    let account = app.in_flight.remove(&id);
+    app.dirty = true;
+    let Some(account) = account else { return };
+    match result {
+        ApiResult::List(result) => {
+            let Some(acc) = app.accounts.get_mut(account) else {
+                return;
+            };
+            // A newer list request superseded this one: its answer is stale.
+            if acc.latest_list != Some(id) {
+                return;
+            }
+            match result {
+                Ok(tokens) => {
+                    let secret_ids = acc.caps().id_is_secret;
+                    acc.haystacks = tokens
+                        .iter()
+                        .map(|t| haystack(&acc.info.name, t, secret_ids))
+                        .collect();
+                    acc.tokens = Loadable::Loaded(tokens);
+                }
+                Err(e) => {
+                    let text = format!("{}: {e}", acc.info.name);
+                    acc.haystacks.clear();
+                    acc.tokens = Loadable::Failed(e);
+                    app.toast(ToastKind::Error, text);
+                }
+            }
+            rebuild_rows(app);
+        }
+    }
+}
+
+fn on_paste(app: &mut App, text: &str) {
+    let input = match app.mode {
+        Mode::Filter => &mut app.filter,
+        Mode::Command => &mut app.command,
+        _ => return,
+    };
+    // Pasted text may hold newlines or escapes; a one-line field takes printable text only.
+    for c in text.chars().filter(|c| !c.is_control()) {
+        input.handle(InputRequest::InsertChar(c));
+    }
+    app.dirty = true;
+    if app.mode == Mode::Filter {
+        rebuild_rows(app);
+    }
+}
+
+fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
+    if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
+        return quit(app);
+    }
+    match app.mode {
+        Mode::Help => {
+            // Any key closes help; the help key itself and `q` do nothing else.
+            app.mode = Mode::Normal;
+            app.dirty = true;
+            Vec::new()
+        }
+        Mode::Filter => {
+            match key.code {
+                KeyCode::Esc => {
+                    app.filter.reset();
+                    app.mode = Mode::Normal;
+                }
+                KeyCode::Enter => app.mode = Mode::Normal,
+                _ => {
+                    edit(&mut app.filter, &key);
+                }
+            }
+            app.dirty = true;
+            rebuild_rows(app);
+            Vec::new()
+        }
+        Mode::Command => match key.code {
+            KeyCode::Esc => {
+                app.command.reset();
+                app.mode = Mode::Normal;
+                app.dirty = true;
+                Vec::new()
+            }
+            KeyCode::Enter => {
+                let line = app.command.value_and_reset();
+                app.mode = Mode::Normal;
+                app.dirty = true;
+                run_command(app, &line)
+            }
+            _ => {
+                edit(&mut app.command, &key);
+                app.dirty = true;
+                Vec::new()
+            }
+        },
+        Mode::Normal => match app.keymap.action_for(&key) {
+            Some(action) => on_action(app, action),
+            None => Vec::new(),
+        },
+    }
+}
+
+/// Line editing for the filter and command fields: they take every key, so `j` or `q` typed
+/// there never reach the panes.
+fn edit(input: &mut Input, key: &KeyEvent) {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let req = match key.code {
+        KeyCode::Char('w') if ctrl => InputRequest::DeletePrevWord,
+        KeyCode::Char('u') if ctrl => InputRequest::DeleteLine,
+        KeyCode::Char('a') if ctrl => InputRequest::GoToStart,
+        KeyCode::Char('e') if ctrl => InputRequest::GoToEnd,
+        KeyCode::Char(_) if ctrl => return,
+        KeyCode::Char(c) => InputRequest::InsertChar(c),
+        KeyCode::Backspace => InputRequest::DeletePrevChar,
+        KeyCode::Delete => InputRequest::DeleteNextChar,
+        KeyCode::Left => InputRequest::GoToPrevChar,
+        KeyCode::Right => InputRequest::GoToNextChar,
+        KeyCode::Home => InputRequest::GoToStart,
+        KeyCode::End => InputRequest::GoToEnd,
+        _ => return,
+    };
+    input.handle(req);
+}
+
+fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
+    app.dirty = true;
+    match action {
+        Action::Up => move_by(app, -1),
+        Action::Down => move_by(app, 1),
+        Action::PageUp => move_by(app, -(app.page as isize)),
+        Action::PageDown => move_by(app, app.page as isize),
+        Action::Top => move_by(app, isize::MIN / 2),
+        Action::Bottom => move_by(app, isize::MAX / 2),
+        Action::NextPane => app.focus = cycle_focus(app.focus, 1),
+        Action::PrevPane => app.focus = cycle_focus(app.focus, -1),
+        Action::FocusAccounts => app.focus = Focus::Accounts,
+        Action::FocusTokens => app.focus = Focus::Tokens,
+        Action::FocusDetail => app.focus = Focus::Detail,
+        Action::Open => match app.focus {
+            Focus::Accounts => app.focus = Focus::Tokens,
+            Focus::Tokens | Focus::Detail => app.focus = Focus::Detail,
+        },
+        Action::Back => {
+            if !app.filter.value().is_empty() {
+                app.filter.reset();
+                rebuild_rows(app);
+            } else {
+                app.focus = match app.focus {
+                    Focus::Detail => Focus::Tokens,
+                    _ => Focus::Accounts,
+                };
+            }
+        }
+        Action::Filter => {
+            app.mode = Mode::Filter;
+            if app.focus == Focus::Accounts {
+                app.focus = Focus::Tokens;
+            }
+        }
+        Action::SortNext => {
+            app.sort = app.sort.next();
+            rebuild_rows(app);
+        }
+        Action::SortReverse => {
+            app.sort_desc = !app.sort_desc;
+            rebuild_rows(app);
+        }
+        Action::Refresh => return refresh(app),
+        Action::Command => app.mode = Mode::Command,
+        Action::Reveal => {
+            let has_secret = app.selected_token().is_some_and(|(acc, t)| {
+                t.secret.is_some() || acc.caps().id_is_secret
+            });
+            if has_secret {
+                app.reveal = !app.reveal;
+            } else {
+                app.toast(ToastKind::Info, "this token has no secret to reveal");
+            }
+        }
+        Action::Help => app.mode = Mode::Help,
+        Action::Quit => return quit(app),
+    }
+    Vec::new()
+}
+
+fn quit(app: &mut App) -> Vec<Effect> {
+    app.quit = true;
+    vec![Effect::Quit]
+}
+
+fn cycle_focus(focus: Focus, step: isize) -> Focus {
+    let n = Focus::ORDER.len() as isize;
+    let i = Focus::ORDER.iter().position(|f| *f == focus).unwrap_or(0) as isize;
+    Focus::ORDER[(i + step).rem_euclid(n) as usize]
+}
+
+fn move_by(app: &mut App, delta: isize) {
+    match app.focus {
+        Focus::Accounts => {
+            let len = app.accounts.len() + 1;
+            let next = clamp_move(app.account_sel, delta, len);
+            if next != app.account_sel {
+                app.account_sel = next;
+                app.token_sel = 0;
+                rebuild_rows(app);
+            }
+        }
+        Focus::Tokens | Focus::Detail => {
+            let next = clamp_move(app.token_sel, delta, app.rows.len());
+            if next != app.token_sel {
+                app.token_sel = next;
+                app.reveal = false;
+            }
+        }
+    }
+}
+
+fn clamp_move(current: usize, delta: isize, len: usize) -> usize {
+    if len == 0 {
+        return 0;
+    }
+    let target = (current as isize).saturating_add(delta);
+    target.clamp(0, len as isize - 1) as usize
+}
+
+fn refresh(app: &mut App) -> Vec<Effect> {
+    match app.selected_account() {
+        Some(i) => vec![app.request_list(i)],
+        None => app.start(),
+    }
+}
+
+fn run_command(app: &mut App, line: &str) -> Vec<Effect> {
+    match command::parse(line) {
+        Ok(Command::Quit) => quit(app),
+        Ok(Command::Refresh) => refresh(app),
+        Ok(Command::Help) => {
+            app.mode = Mode::Help;
+            Vec::new()
+        }
+        Ok(Command::Account(name)) => {
+            let found = if name.eq_ignore_ascii_case("all") {
+                Some(0)
+            } else {
+                app.accounts
+                    .iter()
+                    .position(|a| a.info.name == name)
+                    .or_else(|| {
+                        // Otherwise a unique prefix will do.
+                        let mut hits = app
+                            .accounts
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, a)| a.info.name.starts_with(&name));
+                        match (hits.next(), hits.next()) {
+                            (Some((i, _)), None) => Some(i),
+                            _ => None,
+                        }
+                    })
+                    .map(|i| i + 1)
+            };
+            match found {
+                Some(sel) => {
+                    app.account_sel = sel;
+                    app.token_sel = 0;
+                    app.focus = Focus::Tokens;
+                    rebuild_rows(app);
+                }
+                None => app.toast(
+                    ToastKind::Error,
+                    format!("no account named `{}`", crate::text::sanitize(&name)),
+                ),
+            }
+            Vec::new()
+        }
+        Err(e) => {
+            app.toast(ToastKind::Error, e);
+            Vec::new()
+        }
+    }
+}
+
+/// Recompute the tokens table from the selected account(s), the filter and the sort, keeping
+/// the cursor on the same token when it is still there.
+pub fn rebuild_rows(app: &mut App) {
+    let keep = app.selected_token_id();
+    let accounts: Vec<usize> = match app.selected_account() {
+        Some(i) => vec![i],
+        None => (0..app.accounts.len()).collect(),
+    };
+    let mut filter = Filter::new(app.filter.value());
+    let mut rows = Vec::new();
+    for a in accounts {
+        let acc = &app.accounts[a];
+        let Loadable::Loaded(tokens) = &acc.tokens else {
+            continue;
+        };
+        for (t, hay) in acc.haystacks.iter().enumerate().take(tokens.len()) {
+            if filter.as_mut().is_none_or(|f| f.matches(hay)) {
+                rows.push(RowRef {
+                    account: a,
+                    token: t,
+                });
+            }
+        }
+    }
+    let key = app.sort;
+    let desc = app.sort_desc;
+    let tokens_of = |r: &RowRef| match &app.accounts[r.account].tokens {
+        Loadable::Loaded(t) => t.get(r.token),
+        _ => None,
+    };
+    rows.sort_by(|x, y| match (tokens_of(x), tokens_of(y)) {
+        (Some(tx), Some(ty)) => {
+            let o = key.compare((x.account, tx), (y.account, ty));
+            if desc { o.reverse() } else { o }
+        }
+        _ => std::cmp::Ordering::Equal,
+    });
+    app.rows = rows;
+    app.token_sel = keep
+        .and_then(|(a, id)| {
+            app.rows
+                .iter()
+                .position(|r| r.account == a && tokens_of(r).is_some_and(|t| t.id == id))
+        })
+        .unwrap_or_else(|| app.token_sel.min(app.rows.len().saturating_sub(1)));
+    app.dirty = true;
+}

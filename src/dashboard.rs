@@ -1,0 +1,181 @@
+//! The dashboard's entry point: build the app, start the worker (and, in demo mode, the
+//! sandbox), then run the event loop until the user quits.
+
+use std::time::{Duration, Instant};
+
+use crossterm::event::{
+    Event, EventStream, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEventKind,
+};
+use futures::StreamExt;
+use time::OffsetDateTime;
+use tokio::sync::mpsc;
+
+use crate::app::{AccountInfo, App, AppOptions, Effect, Keymap, Msg, update};
+use crate::config::Config;
+use crate::provider::Registry;
+use crate::sandbox::{Sandbox, SandboxOptions};
+use crate::terminal::{TerminalGuard, install_panic_hook};
+use crate::{logging, ui, worker};
+
+/// How to start the dashboard; the CLI fills it in.
+#[derive(Debug, Clone)]
+pub struct Launch {
+    pub config: Config,
+    /// Start the sandbox in-process and show its accounts instead of the configured ones.
+    pub demo: bool,
+    /// Force every account read-only (`--read-only`).
+    pub read_only: bool,
+}
+
+/// Spinner and toast timer period; it runs only while something animates or expires.
+const TICK: Duration = Duration::from_millis(100);
+
+/// Run the dashboard and return the exit code: 0 on quit, 2 for a `[keys]` or account problem
+/// (printed to stderr before the terminal is touched), 1 when the terminal itself fails.
+pub fn run(launch: Launch) -> i32 {
+    let keymap = match Keymap::from_config(&launch.config.keys) {
+        Ok(k) => k,
+        Err(e) => {
+            eprintln!("tokdash: {e}");
+            return 2;
+        }
+    };
+    let _log = logging::init();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("tokdash: cannot start the async runtime: {e}");
+            return 1;
+        }
+    };
+    runtime.block_on(run_async(launch, keymap))
+}
+
+async fn run_async(launch: Launch, keymap: Keymap) -> i32 {
+    let sandbox = if launch.demo {
+        match Sandbox::start(demo_options()).await {
+            Ok(s) => Some(s),
+            Err(e) => {
+                eprintln!("tokdash: cannot start the demo sandbox: {e}");
+                return 1;
+            }
+        }
+    } else {
+        None
+    };
+    let accounts_config = match &sandbox {
+        Some(s) => s.config(),
+        None => launch.config.clone(),
+    };
+    let registry = match Registry::from_config(&accounts_config, launch.read_only) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("tokdash: {e}");
+            return 2;
+        }
+    };
+    let mut app = App::new(
+        AccountInfo::from_registry(&registry),
+        AppOptions {
+            stale_after_days: launch.config.stale_after_days,
+            keymap,
+            demo: launch.demo,
+        },
+    );
+    let (msg_tx, msg_rx) = mpsc::unbounded_channel();
+    let requests = worker::spawn(registry, msg_tx);
+
+    install_panic_hook();
+    let code = match TerminalGuard::enter(launch.config.ui.mouse) {
+        Ok(mut guard) => match event_loop(&mut app, &mut guard, &requests, msg_rx).await {
+            Ok(()) => 0,
+            Err(e) => {
+                drop(guard);
+                eprintln!("tokdash: terminal error: {e}");
+                1
+            }
+        },
+        Err(e) => {
+            eprintln!("tokdash: cannot set up the terminal: {e}");
+            1
+        }
+    };
+    if let Some(s) = sandbox {
+        s.shutdown().await;
+    }
+    code
+}
+
+fn demo_options() -> SandboxOptions {
+    SandboxOptions {
+        latency: Duration::from_millis(250),
+        tokens_per_account: 15,
+        ..SandboxOptions::default()
+    }
+}
+
+async fn event_loop(
+    app: &mut App,
+    guard: &mut TerminalGuard,
+    requests: &worker::Requests,
+    mut replies: mpsc::UnboundedReceiver<Msg>,
+) -> std::io::Result<()> {
+    let mut events = EventStream::new();
+    let mut tick = tokio::time::interval(TICK);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+
+    let size = guard.terminal.size()?;
+    let mut pending = vec![Msg::Resize(size.width, size.height)];
+    let mut effects = app.start();
+    loop {
+        for msg in pending.drain(..) {
+            effects.extend(update(app, msg));
+        }
+        // Messages that queued up while we worked are handled before the next draw.
+        while let Ok(msg) = replies.try_recv() {
+            effects.extend(update(app, msg));
+        }
+        for effect in effects.drain(..) {
+            match effect {
+                Effect::Api { id, req } => {
+                    if requests.send((id, req)).is_err() {
+                        tracing::error!("the worker has stopped");
+                    }
+                }
+                Effect::Quit => return Ok(()),
+            }
+        }
+        if app.dirty {
+            let now = OffsetDateTime::now_utc();
+            guard.terminal.draw(|f| ui::render(app, f, now))?;
+            app.dirty = false;
+        }
+        let needs_tick = app.needs_tick();
+        tokio::select! {
+            event = events.next() => match event {
+                Some(Ok(event)) => pending.extend(to_msg(event)),
+                Some(Err(e)) => return Err(e),
+                None => return Ok(()),
+            },
+            Some(msg) = replies.recv() => pending.push(msg),
+            _ = tick.tick(), if needs_tick => pending.push(Msg::Tick(Instant::now())),
+        }
+    }
+}
+
+fn to_msg(event: Event) -> Option<Msg> {
+    match event {
+        Event::Key(key) if key.kind == KeyEventKind::Press => Some(Msg::Key(key)),
+        Event::Paste(text) => Some(Msg::Paste(text)),
+        Event::Resize(w, h) => Some(Msg::Resize(w, h)),
+        // With `[ui] mouse = true`, the wheel moves like the arrow keys.
+        Event::Mouse(m) => match m.kind {
+            MouseEventKind::ScrollDown => {
+                Some(Msg::Key(KeyEvent::new(KeyCode::Down, KeyModifiers::NONE)))
+            }
+            MouseEventKind::ScrollUp => Some(Msg::Key(KeyEvent::new(KeyCode::Up, KeyModifiers::NONE))),
+            _ => None,
+        },
+        _ => None,
+    }
+}

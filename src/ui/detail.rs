@@ -1,0 +1,129 @@
+//! The detail pane: every field of the selected token, its account, what the provider allows,
+//! and the secret (masked until revealed) where the list returned one.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+use secrecy::ExposeSecret;
+use time::OffsetDateTime;
+
+use super::{age, is_stale, mask, theme};
+use crate::app::{Action, App, Focus};
+use crate::model::{OpKind, format_timestamp, gate};
+use crate::text::truncate;
+
+/// Field values longer than this are cut; the pane wraps, and nobody reads 5,000 characters.
+const MAX_VALUE: usize = 500;
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
+    let focused = app.focus == Focus::Detail;
+    let block = Block::bordered()
+        .title(Line::from(" 3 Detail ").style(theme::header()))
+        .border_style(theme::border(focused));
+    let Some((acc, token)) = app.selected_token() else {
+        frame.render_widget(
+            Paragraph::new("No token selected.")
+                .style(theme::dim())
+                .block(block),
+            area,
+        );
+        return;
+    };
+    let caps = acc.caps();
+    let mut lines = Vec::new();
+    let field = |k: &str, v: String| {
+        Line::from(vec![
+            Span::styled(format!("{k:<12}"), theme::label()),
+            Span::raw(truncate(&v, MAX_VALUE)),
+        ])
+    };
+    lines.push(field("name", token.name.clone()));
+    let id = if caps.id_is_secret && !app.reveal {
+        mask(token.id.as_str())
+    } else {
+        token.id.to_string()
+    };
+    lines.push(field("id", id));
+    lines.push(field(
+        "account",
+        format!("{} ({})", acc.info.name, acc.info.kind),
+    ));
+    lines.push(field(
+        "state",
+        match token.enabled {
+            Some(true) => "enabled".into(),
+            Some(false) => "disabled".into(),
+            None => "— (no enable/disable)".into(),
+        },
+    ));
+    match token.created_at {
+        Some(c) => {
+            let stale = if is_stale(Some(c), now, app.stale_after_days) {
+                format!(", older than {} days", app.stale_after_days)
+            } else {
+                String::new()
+            };
+            lines.push(field(
+                "created",
+                format!("{} ({} ago{stale})", format_timestamp(c), age(c, now)),
+            ));
+        }
+        None => lines.push(field("created", "unknown".into())),
+    }
+    if !token.scopes.is_empty() {
+        lines.push(field("scopes", token.scopes.join(", ")));
+    }
+    if let Some(d) = &token.description {
+        lines.push(field("description", d.clone()));
+    }
+    for (k, v) in &token.extra {
+        lines.push(field(k, v.clone()));
+    }
+    if let Some(secret) = &token.secret {
+        let shown = if app.reveal {
+            secret.expose_secret().to_owned()
+        } else {
+            "••••••••".to_owned()
+        };
+        lines.push(field("secret", shown));
+    }
+    if token.secret.is_some() || caps.id_is_secret {
+        let key = app.keymap.first_key(Action::Reveal).unwrap_or_default();
+        let verb = if app.reveal { "hide" } else { "reveal" };
+        lines.push(Line::styled(
+            format!("{:12}{key} to {verb}", ""),
+            theme::dim(),
+        ));
+    }
+
+    lines.push(Line::raw(""));
+    lines.push(Line::styled("This account can", theme::header()));
+    for op in [
+        OpKind::Create,
+        OpKind::Rename,
+        OpKind::Enable,
+        OpKind::Disable,
+        OpKind::Regenerate,
+        OpKind::Delete,
+    ] {
+        let line = match gate(op, &acc.info.name, acc.info.read_only, acc.info.kind, caps) {
+            Ok(()) => Line::from(vec![
+                Span::styled("  ✓ ", theme::ok()),
+                Span::raw(op.verb()),
+            ]),
+            Err(why) => Line::from(vec![
+                Span::styled("  ✗ ", theme::error()),
+                Span::styled(format!("{}: {why}", op.verb()), theme::dim()),
+            ]),
+        };
+        lines.push(line);
+    }
+
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        area,
+    );
+}

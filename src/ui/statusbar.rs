@@ -1,0 +1,102 @@
+//! The bottom line: the text field being edited or key hints for the focused pane on the left;
+//! DEMO, read-only and the in-flight count (or `idle`) on the right.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::theme;
+use crate::app::{Action, App, Focus, Mode};
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let right = right_side(app);
+    let right_width = right.width() as u16;
+    let [left_area, right_area] =
+        Layout::horizontal([Constraint::Fill(1), Constraint::Length(right_width)]).areas(area);
+    match app.mode {
+        Mode::Filter | Mode::Command => {
+            let (prefix, input) = if app.mode == Mode::Filter {
+                ("/", &app.filter)
+            } else {
+                (":", &app.command)
+            };
+            let width = usize::from(left_area.width.saturating_sub(1));
+            let scroll = input.visual_scroll(width);
+            let shown: String = input.value().chars().skip(scroll).collect();
+            frame.render_widget(
+                Paragraph::new(Line::from(vec![
+                    Span::styled(prefix, theme::warn()),
+                    Span::raw(shown),
+                ])),
+                left_area,
+            );
+            let x = left_area.x
+                + 1
+                + u16::try_from(input.visual_cursor().saturating_sub(scroll)).unwrap_or(0);
+            frame.set_cursor_position(Position::new(
+                x.min(left_area.right().saturating_sub(1)),
+                left_area.y,
+            ));
+        }
+        Mode::Normal | Mode::Help => {
+            frame.render_widget(Paragraph::new(hints(app)).style(theme::dim()), left_area);
+        }
+    }
+    frame.render_widget(Paragraph::new(right).right_aligned(), right_area);
+}
+
+fn right_side(app: &App) -> Line<'static> {
+    let mut spans = Vec::new();
+    if app.demo {
+        spans.push(Span::styled(" DEMO ", theme::badge()));
+        spans.push(Span::raw(" "));
+    }
+    if !app.accounts.is_empty() && app.accounts.iter().all(|a| a.info.read_only) {
+        spans.push(Span::styled("[RO]", theme::warn()));
+        spans.push(Span::raw(" "));
+    }
+    let n = app.in_flight.len();
+    if n > 0 {
+        spans.push(Span::styled(
+            format!("{} {n} in flight", theme::spinner(app.spinner)),
+            theme::warn(),
+        ));
+    } else {
+        spans.push(Span::styled("idle", theme::dim()));
+    }
+    Line::from(spans)
+}
+
+/// Key hints from the live keymap for the focused pane.
+fn hints(app: &App) -> Line<'static> {
+    let mut actions = match app.focus {
+        Focus::Accounts => vec![Action::Down, Action::Open, Action::Refresh],
+        Focus::Tokens => vec![Action::Down, Action::Open, Action::Filter, Action::SortNext],
+        Focus::Detail => vec![Action::Reveal, Action::Back],
+    };
+    actions.extend([Action::NextPane, Action::Command, Action::Help, Action::Quit]);
+    let mut spans = Vec::new();
+    for a in actions {
+        let Some(key) = app.keymap.first_key(a) else {
+            continue;
+        };
+        let label = match a {
+            Action::Down => "move",
+            Action::Open => "open",
+            Action::Refresh => "refresh",
+            Action::Filter => "filter",
+            Action::SortNext => "sort",
+            Action::Reveal => "reveal",
+            Action::Back => "back",
+            Action::NextPane => "pane",
+            Action::Command => "cmd",
+            Action::Help => "help",
+            Action::Quit => "quit",
+            other => other.name(),
+        };
+        spans.push(Span::styled(key, theme::label()));
+        spans.push(Span::raw(format!(" {label}  ")));
+    }
+    Line::from(spans)
+}
