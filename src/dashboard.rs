@@ -173,7 +173,9 @@ fn to_msg(event: Event) -> Option<Msg> {
             MouseEventKind::ScrollDown => {
                 Some(Msg::Key(KeyEvent::new(KeyCode::Down, KeyModifiers::NONE)))
             }
-            MouseEventKind::ScrollUp => Some(Msg::Key(KeyEvent::new(KeyCode::Up, KeyModifiers::NONE))),
+            MouseEventKind::ScrollUp => {
+                Some(Msg::Key(KeyEvent::new(KeyCode::Up, KeyModifiers::NONE)))
+            }
             _ => None,
         },
         _ => None,

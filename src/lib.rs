@@ -1,17 +1,17 @@
 //! tokdash: a terminal dashboard and command-line tool for API-token operations across SaaS
 //! providers. The binary is a thin shell over this library, so tests reach every part.
 
+pub mod app;
 pub mod cli;
 pub mod config;
 pub mod credential;
+pub mod dashboard;
+pub mod logging;
 pub mod model;
 pub mod provider;
 pub mod sandbox;
 pub mod secret;
-pub mod text;
-pub mod app;
-pub mod dashboard;
-pub mod logging;
 pub mod terminal;
+pub mod text;
 pub mod ui;
 pub mod worker;

@@ -56,11 +56,16 @@ async fn run(registry: Arc<Registry>, id: ReqId, req: ApiRequest) -> ApiResult {
         Ok(result) => result,
         Err(e) => {
             tracing::error!(parent: &span, panicked = e.is_panic(), "request task failed");
-            return failed(&req, ApiError::Network("internal error (see the log)".into()));
+            return failed(
+                &req,
+                ApiError::Network("internal error (see the log)".into()),
+            );
         }
     };
     match &result {
-        ApiResult::List(Ok(tokens)) => tracing::info!(parent: &span, count = tokens.len(), "listed"),
+        ApiResult::List(Ok(tokens)) => {
+            tracing::info!(parent: &span, count = tokens.len(), "listed")
+        }
         ApiResult::List(Err(e)) => tracing::warn!(parent: &span, error = e.short(), "list failed"),
     }
     result

@@ -35,7 +35,10 @@ mod tests {
 
     #[test]
     fn commands_parse() {
-        assert_eq!(parse("account  acme prod"), Ok(Command::Account("acme prod".into())));
+        assert_eq!(
+            parse("account  acme prod"),
+            Ok(Command::Account("acme prod".into()))
+        );
         assert_eq!(parse(" q "), Ok(Command::Quit));
         assert_eq!(parse("refresh"), Ok(Command::Refresh));
         assert!(parse("account").is_err());

@@ -68,6 +68,10 @@ mod tests {
     #[test]
     fn secret_ids_are_not_searchable() {
         let t = Token::new("k3yvalu3", "n");
-        assert!(!Filter::new("k3yvalu3").unwrap().matches(&haystack("a", &t, true)));
+        assert!(
+            !Filter::new("k3yvalu3")
+                .unwrap()
+                .matches(&haystack("a", &t, true))
+        );
     }
 }

@@ -48,7 +48,10 @@ pub enum Msg {
     Key(KeyEvent),
     Paste(String),
     Resize(u16, u16),
-    Api { id: ReqId, result: ApiResult },
+    Api {
+        id: ReqId,
+        result: ApiResult,
+    },
     /// Sent only while something animates or expires (see [`App::needs_tick`]).
     Tick(Instant),
 }

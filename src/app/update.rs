@@ -45,7 +45,8 @@ fn on_tick(app: &mut App, now: Instant) {
     let before = app.toasts.len();
     app.toasts.retain(|t| t.expires.is_none_or(|e| e > now));
     for t in &mut app.toasts {
-        t.expires.get_or_insert(now + Duration::from_secs(TOAST_SECS));
+        t.expires
+            .get_or_insert(now + Duration::from_secs(TOAST_SECS));
     }
     if app.toasts.len() != before {
         app.dirty = true;
@@ -222,9 +223,9 @@ fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Refresh => return refresh(app),
         Action::Command => app.mode = Mode::Command,
         Action::Reveal => {
-            let has_secret = app.selected_token().is_some_and(|(acc, t)| {
-                t.secret.is_some() || acc.caps().id_is_secret
-            });
+            let has_secret = app
+                .selected_token()
+                .is_some_and(|(acc, t)| t.secret.is_some() || acc.caps().id_is_secret);
             if has_secret {
                 app.reveal = !app.reveal;
             } else {

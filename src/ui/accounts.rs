@@ -18,7 +18,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let total = app.accounts.len() + 1;
     let range = window(app.account_sel, total, inner_height);
     let rows = range.clone().map(|i| {
-        let row = if i == 0 { all_row(app) } else { account_row(app, i - 1) };
+        let row = if i == 0 {
+            all_row(app)
+        } else {
+            account_row(app, i - 1)
+        };
         if i == app.account_sel {
             row.style(theme::selected(focused))
         } else {
@@ -31,7 +35,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             Constraint::Length(1),
             Constraint::Fill(1),
             Constraint::Length(8),
-            Constraint::Length(6),
+            Constraint::Length(5),
             Constraint::Length(12),
         ],
     )
@@ -82,11 +86,13 @@ fn account_row(app: &App, i: usize) -> Row<'static> {
         ),
         Loadable::NotLoaded | Loadable::Loading => (Span::raw("·"), Span::raw("")),
     };
-    let mut name = vec![Span::raw(truncate(&acc.info.name, MAX_CELL_CHARS))];
+    // The badge goes first so a long name cannot push it out of view.
+    let mut name = Vec::new();
     if acc.info.read_only {
-        name.push(Span::raw(" "));
         name.push(Span::styled("RO", theme::badge()));
+        name.push(Span::raw(" "));
     }
+    name.push(Span::raw(truncate(&acc.info.name, MAX_CELL_CHARS)));
     let count = acc.token_count().map(|n| n.to_string()).unwrap_or_default();
     Row::new(vec![
         Cell::from(icon),

@@ -10,7 +10,7 @@ use time::OffsetDateTime;
 
 use super::{age, is_stale, mask, theme};
 use crate::app::{Action, App, Focus};
-use crate::model::{OpKind, format_timestamp, gate};
+use crate::model::{OpKind, Refusal, format_timestamp, gate};
 use crate::text::truncate;
 
 /// Field values longer than this are cut; the pane wraps, and nobody reads 5,000 characters.
@@ -98,7 +98,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
     }
 
     lines.push(Line::raw(""));
-    lines.push(Line::styled("This account can", theme::header()));
+    let (mut can, mut cannot) = (Vec::new(), Vec::new());
+    let mut why = None;
     for op in [
         OpKind::Create,
         OpKind::Rename,
@@ -107,17 +108,34 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
         OpKind::Regenerate,
         OpKind::Delete,
     ] {
-        let line = match gate(op, &acc.info.name, acc.info.read_only, acc.info.kind, caps) {
-            Ok(()) => Line::from(vec![
-                Span::styled("  ✓ ", theme::ok()),
-                Span::raw(op.verb()),
-            ]),
-            Err(why) => Line::from(vec![
-                Span::styled("  ✗ ", theme::error()),
-                Span::styled(format!("{}: {why}", op.verb()), theme::dim()),
-            ]),
-        };
-        lines.push(line);
+        match gate(op, &acc.info.name, acc.info.read_only, acc.info.kind, caps) {
+            Ok(()) => can.push(op.verb()),
+            Err(refusal) => {
+                cannot.push(op.verb());
+                // Read-only outranks missing capabilities, and says so once.
+                if why.is_none() || matches!(refusal, Refusal::ReadOnly { .. }) {
+                    why = Some(match refusal {
+                        Refusal::ReadOnly { .. } => "the account is read-only".to_owned(),
+                        Refusal::Unsupported { provider, .. } => {
+                            format!("{provider} does not support it")
+                        }
+                    });
+                }
+            }
+        }
+    }
+    if !can.is_empty() {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:<12}", "can"), theme::ok()),
+            Span::raw(can.join(", ")),
+        ]));
+    }
+    if !cannot.is_empty() {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:<12}", "cannot"), theme::error()),
+            Span::raw(cannot.join(", ")),
+            Span::styled(format!(" ({})", why.unwrap_or_default()), theme::dim()),
+        ]));
     }
 
     frame.render_widget(

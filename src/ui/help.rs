@@ -1,7 +1,7 @@
 //! The `?` overlay, generated from the live keymap for the focused pane.
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
@@ -9,58 +9,41 @@ use super::theme;
 use crate::app::keys::Scope;
 use crate::app::{Action, App, Focus};
 
+/// Wide enough for two columns of `key  description`.
+const TWO_COLUMNS: u16 = 76;
+
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
-    let mut lines = Vec::new();
-    let scopes: &[(Scope, &str)] = match app.focus {
-        Focus::Accounts => &[(Scope::Lists, "Accounts"), (Scope::Global, "Everywhere")],
-        Focus::Tokens => &[
-            (Scope::Lists, "Tokens"),
-            (Scope::Tokens, ""),
-            (Scope::Global, "Everywhere"),
-        ],
-        Focus::Detail => &[
-            (Scope::Detail, "Detail"),
-            (Scope::Lists, ""),
-            (Scope::Global, "Everywhere"),
-        ],
+    let pane: &[Scope] = match app.focus {
+        Focus::Accounts => &[Scope::Lists],
+        Focus::Tokens => &[Scope::Lists, Scope::Tokens],
+        Focus::Detail => &[Scope::Detail, Scope::Lists],
     };
-    for (scope, heading) in scopes {
-        if !heading.is_empty() {
-            if !lines.is_empty() {
-                lines.push(Line::raw(""));
-            }
-            lines.push(Line::styled(*heading, theme::header()));
-        }
-        for action in Action::ALL.into_iter().filter(|a| a.scope() == *scope) {
-            let keys = app.keymap.keys_for(action);
-            if keys.is_empty() {
-                continue;
-            }
-            lines.push(Line::from(vec![
-                Span::styled(format!("  {:<16}", keys.join(" ")), theme::label()),
-                Span::raw(action.describe()),
-            ]));
-        }
+    let mut left = vec![Line::styled(app.focus.title(), theme::header())];
+    for scope in pane {
+        left.extend(entries(app, *scope));
     }
-    lines.push(Line::from(vec![
-        Span::styled(format!("  {:<16}", "ctrl-c"), theme::label()),
-        Span::raw("quit"),
-    ]));
-    lines.push(Line::raw(""));
-    lines.push(Line::styled("Commands", theme::header()));
+    let mut right = vec![Line::styled("Everywhere", theme::header())];
+    right.extend(entries(app, Scope::Global));
+    right.push(entry("ctrl-c", "quit"));
+    right.push(Line::raw(""));
+    right.push(Line::styled("Commands", theme::header()));
     for (cmd, what) in [
-        (":account NAME", "show one account (:account all)"),
-        (":refresh", "re-list the selected account"),
+        (":account NAME", "show one account"),
+        (":account all", "show every account"),
+        (":refresh", "re-list"),
         (":q", "quit"),
     ] {
-        lines.push(Line::from(vec![
-            Span::styled(format!("  {cmd:<16}"), theme::label()),
-            Span::raw(what),
-        ]));
+        right.push(entry(cmd, what));
     }
 
-    let height = (lines.len() as u16 + 2).min(area.height);
-    let width = 56.min(area.width);
+    let two = area.width >= TWO_COLUMNS;
+    let rows = if two {
+        left.len().max(right.len())
+    } else {
+        left.len() + 1 + right.len()
+    };
+    let width = if two { TWO_COLUMNS } else { 40.min(area.width) };
+    let height = (rows as u16 + 2).min(area.height);
     let rect = Rect::new(
         area.x + (area.width - width) / 2,
         area.y + (area.height - height) / 2,
@@ -70,6 +53,34 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let block = Block::bordered()
         .title(format!(" Help: {} (any key closes) ", app.focus.title()))
         .border_style(theme::border(true));
+    let inner = block.inner(rect);
     frame.render_widget(Clear, rect);
-    frame.render_widget(Paragraph::new(lines).block(block), rect);
+    frame.render_widget(block, rect);
+    if two {
+        let [l, r] = Layout::horizontal([Constraint::Fill(1), Constraint::Fill(1)]).areas(inner);
+        frame.render_widget(Paragraph::new(left), l);
+        frame.render_widget(Paragraph::new(right), r);
+    } else {
+        left.push(Line::raw(""));
+        left.extend(right);
+        frame.render_widget(Paragraph::new(left), inner);
+    }
+}
+
+fn entries(app: &App, scope: Scope) -> Vec<Line<'static>> {
+    Action::ALL
+        .into_iter()
+        .filter(|a| a.scope() == scope)
+        .filter_map(|action| {
+            let keys = app.keymap.keys_for(action);
+            (!keys.is_empty()).then(|| entry(&keys.join(" "), action.describe()))
+        })
+        .collect()
+}
+
+fn entry(keys: &str, what: &str) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(format!(" {keys:<14}"), theme::label()),
+        Span::raw(what.to_owned()),
+    ])
 }

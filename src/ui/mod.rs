@@ -54,7 +54,7 @@ fn layout(app: &App, area: Rect) -> Panes {
     let detail_focused = app.focus == Focus::Detail;
     if area.width >= THREE_COLUMNS {
         let [a, t, d] = Layout::horizontal([
-            Constraint::Length(46),
+            Constraint::Length(50),
             Constraint::Fill(1),
             Constraint::Length(48),
         ])
@@ -67,7 +67,7 @@ fn layout(app: &App, area: Rect) -> Panes {
     }
     let (a, rest) = if area.width >= TWO_COLUMNS {
         let [a, rest] =
-            Layout::horizontal([Constraint::Length(44), Constraint::Fill(1)]).areas(area);
+            Layout::horizontal([Constraint::Length(48), Constraint::Fill(1)]).areas(area);
         (a, rest)
     } else {
         // Room for every account plus `All accounts` and the borders, at most a third.
@@ -120,7 +120,9 @@ pub fn window(selected: usize, len: usize, height: usize) -> std::ops::Range<usi
     if height == 0 || len == 0 {
         return 0..0;
     }
-    let start = (selected + 1).saturating_sub(height).min(len.saturating_sub(1));
+    let start = (selected + 1)
+        .saturating_sub(height)
+        .min(len.saturating_sub(1));
     start..(start + height).min(len)
 }
 

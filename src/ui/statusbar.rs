@@ -11,7 +11,8 @@ use crate::app::{Action, App, Focus, Mode};
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let right = right_side(app);
-    let right_width = right.width() as u16;
+    // One column of space keeps the hints from running into the right side.
+    let right_width = right.width() as u16 + 1;
     let [left_area, right_area] =
         Layout::horizontal([Constraint::Fill(1), Constraint::Length(right_width)]).areas(area);
     match app.mode {
@@ -75,7 +76,12 @@ fn hints(app: &App) -> Line<'static> {
         Focus::Tokens => vec![Action::Down, Action::Open, Action::Filter, Action::SortNext],
         Focus::Detail => vec![Action::Reveal, Action::Back],
     };
-    actions.extend([Action::NextPane, Action::Command, Action::Help, Action::Quit]);
+    actions.extend([
+        Action::NextPane,
+        Action::Command,
+        Action::Help,
+        Action::Quit,
+    ]);
     let mut spans = Vec::new();
     for a in actions {
         let Some(key) = app.keymap.first_key(a) else {

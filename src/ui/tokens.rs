@@ -87,7 +87,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
         Constraint::Length(SHORT_ID as u16),
         Constraint::Fill(2),
         Constraint::Length(8),
-        Constraint::Length(9),
+        Constraint::Length(10),
     ]);
     let table = Table::new(rows, widths).header(Row::new(header).style(theme::header()));
     frame.render_widget(table, inner);

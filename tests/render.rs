@@ -1,0 +1,175 @@
+//! Snapshot tests of the screen, rendered into ratatui's TestBackend with a fixed clock.
+//! Review changes with `cargo insta review` (or `INSTA_UPDATE=always cargo test --test render`).
+
+mod fixtures;
+
+use std::time::Instant;
+
+use crossterm::event::KeyCode;
+use fixtures::*;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use tokdash::app::{App, Msg, update};
+use tokdash::model::{ApiError, Token};
+use tokdash::sandbox::store::hostile_names;
+use tokdash::ui::render;
+
+/// The screen as text, one line per row, wide characters counted once.
+fn draw(app: &App, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
+    terminal
+        .draw(|f| render(app, f, NOW))
+        .expect("draw into the test backend");
+    let buffer = terminal.backend().buffer();
+    let mut out = String::new();
+    for y in 0..height {
+        let mut skip = 0u16;
+        for x in 0..width {
+            let cell = &buffer[(x, y)];
+            if skip == 0 {
+                out.push_str(cell.symbol());
+            }
+            skip = skip.max(unicode_width(cell.symbol())).saturating_sub(1);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn unicode_width(s: &str) -> u16 {
+    ratatui::text::Span::raw(s).width() as u16
+}
+
+#[test]
+fn loading() {
+    let (app, _) = started(options());
+    insta::assert_snapshot!("loading_80x24", draw(&app, 80, 24));
+}
+
+#[test]
+fn all_accounts_80x24() {
+    let app = loaded();
+    insta::assert_snapshot!("all_accounts_80x24", draw(&app, 80, 24));
+}
+
+#[test]
+fn all_accounts_160x40() {
+    let app = loaded();
+    insta::assert_snapshot!("all_accounts_160x40", draw(&app, 160, 40));
+}
+
+#[test]
+fn one_account_120x35() {
+    let mut app = loaded();
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Enter);
+    insta::assert_snapshot!("one_account_120x35", draw(&app, 120, 35));
+}
+
+#[test]
+fn one_failed_account() {
+    let (mut app, _) = started(options());
+    let id = list_id(&app, 2);
+    answer(
+        &mut app,
+        id,
+        Err(ApiError::Unauthorized("invalid API token".into())),
+    );
+    for i in [0, 1] {
+        let id = list_id(&app, i);
+        answer(&mut app, id, Ok(tokens_for(i)));
+    }
+    // sematext is still loading
+    insta::assert_snapshot!("one_failed_80x24", draw(&app, 80, 24));
+    insta::assert_snapshot!("one_failed_160x40", draw(&app, 160, 40));
+}
+
+#[test]
+fn filter_active() {
+    let mut app = loaded();
+    key(&mut app, KeyCode::Char('/'));
+    chars(&mut app, "read");
+    insta::assert_snapshot!("filter_active_80x24", draw(&app, 80, 24));
+}
+
+#[test]
+fn help_overlay() {
+    let mut app = loaded();
+    key(&mut app, KeyCode::Char('2'));
+    key(&mut app, KeyCode::Char('?'));
+    insta::assert_snapshot!("help_80x24", draw(&app, 80, 24));
+}
+
+#[test]
+fn detail_stacks_on_a_narrow_terminal() {
+    let mut app = loaded();
+    key(&mut app, KeyCode::Char('2'));
+    key(&mut app, KeyCode::Char('G'));
+    key(&mut app, KeyCode::Enter);
+    insta::assert_snapshot!("detail_80x24", draw(&app, 80, 24));
+}
+
+#[test]
+fn secrets_stay_masked_until_revealed() {
+    let mut app = loaded();
+    key(&mut app, KeyCode::Char(':'));
+    chars(&mut app, "account logs-sematext");
+    key(&mut app, KeyCode::Enter);
+    let screen = draw(&app, 160, 40);
+    assert!(!screen.contains("st-secret-value-0001"), "{screen}");
+    insta::assert_snapshot!("secret_masked_160x40", screen);
+    key(&mut app, KeyCode::Char('v'));
+    assert!(draw(&app, 160, 40).contains("st-secret-value-0001"));
+}
+
+#[test]
+fn status_bar_shows_busy_then_idle_and_demo() {
+    let (mut app, _) = started(fixtures::options());
+    app.demo = true;
+    update(&mut app, Msg::Tick(Instant::now()));
+    let screen = draw(&app, 80, 24);
+    let status = screen.lines().last().unwrap();
+    assert!(
+        status.contains("4 in flight") && status.contains("DEMO"),
+        "{status}"
+    );
+    for i in 0..4 {
+        let id = list_id(&app, i);
+        answer(&mut app, id, Ok(tokens_for(i)));
+    }
+    let screen = draw(&app, 80, 24);
+    let status = screen.lines().last().unwrap();
+    assert!(status.trim_end().ends_with("idle"), "{status}");
+}
+
+#[test]
+fn hostile_names_never_reach_the_terminal() {
+    let (mut app, _) = started(options());
+    let tokens: Vec<Token> = hostile_names()
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            Token::new(&format!("id-\x1b[31m{i}"), name)
+                .with_created(Some("2026-05-01T00:00:00Z"))
+                .with_scopes(["\x1b]52;c;aGk=\x07"])
+                .with_extra("owner", Some("\u{202E}evil"))
+        })
+        .collect();
+    let id = list_id(&app, 0);
+    answer(&mut app, id, Ok(tokens));
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Char('2'));
+    for size in [(80, 24), (160, 40)] {
+        let screen = draw(&app, size.0, size.1);
+        assert!(
+            !screen.chars().any(|c| c.is_control() && c != '\n'),
+            "a control character reached the screen:\n{screen}"
+        );
+        assert!(!screen.contains('\u{202E}'));
+    }
+    key(&mut app, KeyCode::Enter);
+    let screen = draw(&app, 160, 40);
+    assert!(!screen.chars().any(|c| c.is_control() && c != '\n'));
+    insta::assert_snapshot!("hostile_names_160x40", screen);
+}
