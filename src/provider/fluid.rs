@@ -17,7 +17,9 @@ use super::http::{Endpoint, Response, secret_header, status_error};
 use super::{AccountProblem, Provider, ProviderKind};
 use crate::config::AccountConfig;
 use crate::credential::LazyCredential;
-use crate::model::{ApiError, Caps, Created, FIELD_NAME, FieldKind, FieldSpec, NewToken, Token, TokenId};
+use crate::model::{
+    ApiError, Caps, Created, FIELD_NAME, FieldKind, FieldSpec, NewToken, Token, TokenId,
+};
 
 pub const CAPS: Caps = Caps {
     rename: false,
@@ -339,11 +341,7 @@ impl Provider for Fluid {
                 return Err(self.error(Op::List, &response));
             }
             let body: ListResponse = response.json()?;
-            Ok(body
-                .tokens
-                .into_iter()
-                .map(|t| t.into_token().0)
-                .collect())
+            Ok(body.tokens.into_iter().map(|t| t.into_token().0).collect())
         })
     }
 

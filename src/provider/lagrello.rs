@@ -123,9 +123,7 @@ struct ErrorBody {
 }
 
 fn api_error(response: &Response) -> ApiError {
-    let message = response
-        .json_lenient::<ErrorBody>()
-        .and_then(|b| b.message);
+    let message = response.json_lenient::<ErrorBody>().and_then(|b| b.message);
     status_error(response.status, &response.headers, message)
 }
 
