@@ -30,28 +30,31 @@ pub struct Launch {
 /// Spinner and toast timer period; it runs only while something animates or expires.
 const TICK: Duration = Duration::from_millis(100);
 
-/// Run the dashboard and return the exit code: 0 on quit, 2 for a `[keys]` or account problem
-/// (printed to stderr before the terminal is touched), 1 when the terminal itself fails.
+/// Run the dashboard on a runtime of its own and return the exit code (see [`run_async`]). For
+/// callers that are not async; from inside a tokio runtime call [`run_async`] instead.
 pub fn run(launch: Launch) -> i32 {
+    match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime.block_on(run_async(launch)),
+        Err(e) => {
+            eprintln!("tokdash: cannot start the async runtime: {e}");
+            1
+        }
+    }
+}
+
+/// Run the dashboard on the current (multi-threaded) tokio runtime and return the exit code: 0
+/// on quit, 2 for a `[keys]` or account problem (printed to stderr before the terminal is
+/// touched), 1 when the terminal or the demo sandbox cannot be set up.
+pub async fn run_async(launch: Launch) -> i32 {
     let keymap = match Keymap::from_config(&launch.config.keys) {
         Ok(k) => k,
         Err(e) => {
-            eprintln!("tokdash: {e}");
+            eprintln!("tokdash: configuration error: {e}");
             return 2;
         }
     };
+    // Does nothing if the caller set up logging already.
     let _log = logging::init();
-    let runtime = match tokio::runtime::Runtime::new() {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("tokdash: cannot start the async runtime: {e}");
-            return 1;
-        }
-    };
-    runtime.block_on(run_async(launch, keymap))
-}
-
-async fn run_async(launch: Launch, keymap: Keymap) -> i32 {
     let sandbox = if launch.demo {
         match Sandbox::start(demo_options()).await {
             Ok(s) => Some(s),
@@ -70,7 +73,7 @@ async fn run_async(launch: Launch, keymap: Keymap) -> i32 {
     let registry = match Registry::from_config(&accounts_config, launch.read_only) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("tokdash: {e}");
+            eprintln!("tokdash: configuration error: {e}");
             return 2;
         }
     };
@@ -179,5 +182,24 @@ fn to_msg(event: Event) -> Option<Msg> {
             _ => None,
         },
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_keys_exit_2_before_the_terminal_is_touched() {
+        let config = Config {
+            keys: vec![("explode".into(), "x".into())],
+            ..Config::default()
+        };
+        let launch = Launch {
+            config,
+            demo: false,
+            read_only: false,
+        };
+        assert_eq!(run(launch), 2);
     }
 }

@@ -198,6 +198,10 @@ pub struct App {
     pub account_sel: usize,
     /// The tokens table after filter and sort.
     pub rows: Vec<RowRef>,
+    /// Every token of the selected account(s) in sort order, before filtering; rebuilt only
+    /// when `order_stale`, so typing in the filter never re-sorts.
+    pub order: Vec<RowRef>,
+    pub order_stale: bool,
     pub token_sel: usize,
     pub focus: Focus,
     pub mode: Mode,
@@ -237,6 +241,8 @@ impl App {
                 .collect(),
             account_sel: 0,
             rows: Vec::new(),
+            order: Vec::new(),
+            order_stale: true,
             token_sel: 0,
             focus: Focus::Accounts,
             mode: Mode::Normal,

@@ -63,6 +63,13 @@ fn state_rank(t: &Token) -> u8 {
 }
 
 fn cmp_names(a: &str, b: &str) -> Ordering {
+    // Most names are ASCII; comparing bytes avoids Unicode case mapping in the hot path.
+    if a.is_ascii() && b.is_ascii() {
+        return a
+            .bytes()
+            .map(|c| c.to_ascii_lowercase())
+            .cmp(b.bytes().map(|c| c.to_ascii_lowercase()));
+    }
     a.chars()
         .flat_map(char::to_lowercase)
         .cmp(b.chars().flat_map(char::to_lowercase))

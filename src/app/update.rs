@@ -82,6 +82,7 @@ fn on_api(app: &mut App, id: super::ReqId, result: ApiResult) {
                     app.toast(ToastKind::Error, text);
                 }
             }
+            invalidate_order(app);
             rebuild_rows(app);
         }
     }
@@ -122,7 +123,14 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
                 }
                 KeyCode::Enter => app.mode = Mode::Normal,
                 _ => {
+                    let before = app.filter.value().to_owned();
                     edit(&mut app.filter, &key);
+                    let after = app.filter.value();
+                    if after != before && after.starts_with(&before) {
+                        app.dirty = true;
+                        narrow_rows(app);
+                        return Vec::new();
+                    }
                 }
             }
             app.dirty = true;
@@ -214,10 +222,12 @@ fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::SortNext => {
             app.sort = app.sort.next();
+            invalidate_order(app);
             rebuild_rows(app);
         }
         Action::SortReverse => {
             app.sort_desc = !app.sort_desc;
+            invalidate_order(app);
             rebuild_rows(app);
         }
         Action::Refresh => return refresh(app),
@@ -257,6 +267,7 @@ fn move_by(app: &mut App, delta: isize) {
             if next != app.account_sel {
                 app.account_sel = next;
                 app.token_sel = 0;
+                invalidate_order(app);
                 rebuild_rows(app);
             }
         }
@@ -319,6 +330,7 @@ fn run_command(app: &mut App, line: &str) -> Vec<Effect> {
                     app.account_sel = sel;
                     app.token_sel = 0;
                     app.focus = Focus::Tokens;
+                    invalidate_order(app);
                     rebuild_rows(app);
                 }
                 None => app.toast(
@@ -336,27 +348,78 @@ fn run_command(app: &mut App, line: &str) -> Vec<Effect> {
 }
 
 /// Recompute the tokens table from the selected account(s), the filter and the sort, keeping
-/// the cursor on the same token when it is still there.
+/// the cursor on the same token when it is still there. The sorted, unfiltered order is cached
+/// (see [`invalidate_order`]), so typing in the filter never re-sorts.
 pub fn rebuild_rows(app: &mut App) {
+    if app.order_stale {
+        app.order = sorted_order(app);
+        app.order_stale = false;
+    }
+    let mut filter = Filter::new(app.filter.value());
+    let rows = match filter.as_mut() {
+        None => app.order.clone(),
+        Some(f) => app
+            .order
+            .iter()
+            .filter(|r| matches_row(app, f, r))
+            .copied()
+            .collect(),
+    };
+    set_rows(app, rows);
+}
+
+/// The filter only grew (a character typed at the end): every match is among the rows shown, so
+/// only those are searched again.
+fn narrow_rows(app: &mut App) {
+    let Some(mut f) = Filter::new(app.filter.value()) else {
+        return rebuild_rows(app);
+    };
+    let rows = app
+        .rows
+        .iter()
+        .filter(|r| matches_row(app, &mut f, r))
+        .copied()
+        .collect();
+    set_rows(app, rows);
+}
+
+fn matches_row(app: &App, filter: &mut Filter, row: &RowRef) -> bool {
+    app.accounts[row.account]
+        .haystacks
+        .get(row.token)
+        .is_some_and(|h| filter.matches(h))
+}
+
+/// Forget the cached sort order: the tokens, the selected account or the sort changed.
+pub fn invalidate_order(app: &mut App) {
+    app.order_stale = true;
+}
+
+fn set_rows(app: &mut App, rows: Vec<RowRef>) {
     let keep = app.selected_token_id();
+    app.rows = rows;
+    app.token_sel = keep
+        .and_then(|(a, id)| {
+            app.rows
+                .iter()
+                .position(|r| r.account == a && app.token_at(*r).is_some_and(|(_, t)| t.id == id))
+        })
+        .unwrap_or_else(|| app.token_sel.min(app.rows.len().saturating_sub(1)));
+    app.dirty = true;
+}
+
+fn sorted_order(app: &App) -> Vec<RowRef> {
     let accounts: Vec<usize> = match app.selected_account() {
         Some(i) => vec![i],
         None => (0..app.accounts.len()).collect(),
     };
-    let mut filter = Filter::new(app.filter.value());
     let mut rows = Vec::new();
     for a in accounts {
-        let acc = &app.accounts[a];
-        let Loadable::Loaded(tokens) = &acc.tokens else {
-            continue;
-        };
-        for (t, hay) in acc.haystacks.iter().enumerate().take(tokens.len()) {
-            if filter.as_mut().is_none_or(|f| f.matches(hay)) {
-                rows.push(RowRef {
-                    account: a,
-                    token: t,
-                });
-            }
+        if let Loadable::Loaded(tokens) = &app.accounts[a].tokens {
+            rows.extend((0..tokens.len()).map(|t| RowRef {
+                account: a,
+                token: t,
+            }));
         }
     }
     let key = app.sort;
@@ -365,20 +428,13 @@ pub fn rebuild_rows(app: &mut App) {
         Loadable::Loaded(t) => t.get(r.token),
         _ => None,
     };
-    rows.sort_by(|x, y| match (tokens_of(x), tokens_of(y)) {
+    // Ties are broken by account and id, so an unstable sort is still deterministic.
+    rows.sort_unstable_by(|x, y| match (tokens_of(x), tokens_of(y)) {
         (Some(tx), Some(ty)) => {
             let o = key.compare((x.account, tx), (y.account, ty));
             if desc { o.reverse() } else { o }
         }
         _ => std::cmp::Ordering::Equal,
     });
-    app.rows = rows;
-    app.token_sel = keep
-        .and_then(|(a, id)| {
-            app.rows
-                .iter()
-                .position(|r| r.account == a && tokens_of(r).is_some_and(|t| t.id == id))
-        })
-        .unwrap_or_else(|| app.token_sel.min(app.rows.len().saturating_sub(1)));
-    app.dirty = true;
+    rows
 }
