@@ -173,3 +173,18 @@ fn hostile_names_never_reach_the_terminal() {
     assert!(!screen.chars().any(|c| c.is_control() && c != '\n'));
     insta::assert_snapshot!("hostile_names_160x40", screen);
 }
+
+#[test]
+fn tiny_terminals_do_not_break() {
+    for setup in ["", "2", "3", "?", "/x"] {
+        let mut app = loaded();
+        chars(&mut app, setup);
+        for (w, h) in [(1, 1), (10, 3), (20, 5), (40, 12), (79, 23), (300, 100)] {
+            let screen = draw(&app, w, h);
+            assert_eq!(screen.lines().count(), usize::from(h));
+        }
+    }
+    // The status bar keeps `idle` visible at the smallest supported size.
+    let screen = draw(&loaded(), 80, 24);
+    assert!(screen.lines().last().unwrap().trim_end().ends_with("idle"));
+}
