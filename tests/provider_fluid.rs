@@ -233,11 +233,14 @@ async fn deleting_an_unknown_token_is_not_found() {
     assert!(matches!(err, ApiError::NotFound(_)), "{err:?}");
 }
 
+/// Does an error have the kind a status should map to?
+type ErrorCheck = fn(&ApiError) -> bool;
+
 #[tokio::test]
 async fn every_status_maps_to_its_error() {
     let sandbox = sandbox(SandboxOptions::default()).await;
     let fluid = client(&sandbox, "fluid-2");
-    let cases: [(u16, fn(&ApiError) -> bool); 7] = [
+    let cases: [(u16, ErrorCheck); 7] = [
         (401, |e| matches!(e, ApiError::Unauthorized(_))),
         (403, |e| matches!(e, ApiError::Forbidden(_))),
         (

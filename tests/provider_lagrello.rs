@@ -285,11 +285,14 @@ async fn deleting_an_unknown_token_is_not_found() {
     assert_eq!(err, ApiError::NotFound("token could not be found".into()));
 }
 
+/// Does an error have the kind a status should map to?
+type ErrorCheck = fn(&ApiError) -> bool;
+
 #[tokio::test]
 async fn every_status_maps_to_its_error() {
     let sandbox = sandbox(SandboxOptions::default()).await;
     let lagrello = client(&sandbox, "lagrello-1");
-    let cases: [(u16, fn(&ApiError) -> bool); 7] = [
+    let cases: [(u16, ErrorCheck); 7] = [
         (401, |e| matches!(e, ApiError::Unauthorized(_))),
         (403, |e| matches!(e, ApiError::Forbidden(_))),
         (404, |e| matches!(e, ApiError::NotFound(_))),

@@ -317,7 +317,7 @@ async fn every_fault_maps_to_its_error() {
     ));
     assert!(matches!(
         list_error_with(&sb, FaultKind::Truncated).await,
-        ApiError::Network(_) | ApiError::Decode(_)
+        ApiError::Network(_)
     ));
     let huge = list_error_with(&sb, FaultKind::Huge).await;
     assert!(huge.to_string().contains("larger than"), "{huge}");

@@ -18,7 +18,7 @@ use super::{AccountProblem, Provider, ProviderKind};
 use crate::config::AccountConfig;
 use crate::credential::LazyCredential;
 use crate::model::{
-    ApiError, Caps, Created, FIELD_NAME, FieldKind, FieldSpec, NewToken, Token, TokenId,
+    ApiError, Caps, Created, FIELD_NAME, FieldKind, FieldSpec, NewToken, OpKind, Token, TokenId,
 };
 
 pub const CAPS: Caps = Caps {
@@ -246,33 +246,25 @@ impl Fluid {
 
     /// fluid's error bodies carry only the status text, so the message comes from what was
     /// being done.
-    fn error(&self, op: Op, response: &Response) -> ApiError {
+    fn error(&self, op: OpKind, response: &Response) -> ApiError {
         let slug = &self.org_slug;
         let message = match (response.status.as_u16(), op) {
-            (401, _) => Some(match self.auth {
-                Auth::Session(_) => {
-                    "the session cookie was refused (missing, unknown or expired); update the credential".to_owned()
-                }
-                Auth::Login { .. } => "the session was refused even after logging in again".to_owned(),
-            }),
-            (403, Op::List) => Some(format!("you are not a member of org `{slug}`")),
-            (403, _) => Some(format!(
-                "changing host tokens in org `{slug}` needs role owner or admin"
-            )),
-            (404, Op::Delete) => Some(format!("no such host token in org `{slug}`")),
-            (404, _) => Some(format!("there is no org `{slug}`")),
-            (400, Op::Create) => Some("fluid rejected the token: a non-empty name is required".to_owned()),
-            _ => None,
+            (401, _) if matches!(self.auth, Auth::Session(_)) => {
+                "the session cookie was refused (missing, unknown or expired); update the credential"
+                    .to_owned()
+            }
+            (401, _) => "the session was refused even after logging in again".to_owned(),
+            (403, OpKind::List) => format!("you are not a member of org `{slug}`"),
+            (403, _) => format!("changing host tokens in org `{slug}` needs role owner or admin"),
+            (404, OpKind::Delete) => format!("no such host token in org `{slug}`"),
+            (404, _) => format!("there is no org `{slug}`"),
+            (400, OpKind::Create) => {
+                "fluid rejected the token: a non-empty name is required".to_owned()
+            }
+            _ => return status_error(response.status, &response.headers, None),
         };
-        status_error(response.status, &response.headers, message)
+        status_error(response.status, &response.headers, Some(message))
     }
-}
-
-#[derive(Clone, Copy)]
-enum Op {
-    List,
-    Create,
-    Delete,
 }
 
 /// The value of the cookie `name` among the `Set-Cookie` headers; an empty value (the server
@@ -338,7 +330,7 @@ impl Provider for Fluid {
                 .send(|| self.endpoint.client().get(url.clone()))
                 .await?;
             if !response.status.is_success() {
-                return Err(self.error(Op::List, &response));
+                return Err(self.error(OpKind::List, &response));
             }
             let body: ListResponse = response.json()?;
             Ok(body.tokens.into_iter().map(|t| t.into_token().0).collect())
@@ -353,7 +345,7 @@ impl Provider for Fluid {
                 .send(|| self.endpoint.client().post(url.clone()).json(&body))
                 .await?;
             if !response.status.is_success() {
-                return Err(self.error(Op::Create, &response));
+                return Err(self.error(OpKind::Create, &response));
             }
             let wire: WireToken = response.json()?;
             let (token, secret) = wire.into_token();
@@ -380,7 +372,7 @@ impl Provider for Fluid {
                 .await?;
             // The body should be {"status":"deleted"}, but Prism sends any map: ignore it.
             if !response.status.is_success() {
-                return Err(self.error(Op::Delete, &response));
+                return Err(self.error(OpKind::Delete, &response));
             }
             Ok(())
         })

@@ -418,6 +418,20 @@ mod tests {
     }
 
     #[test]
+    fn success_false_without_a_reason_is_still_an_error() {
+        let response = Response {
+            status: reqwest::StatusCode::OK,
+            headers: reqwest::header::HeaderMap::new(),
+            body: br#"{"success":false}"#.to_vec(),
+        };
+        let e = refused(&response, None);
+        assert!(
+            matches!(&e, ApiError::BadRequest { status: 200, message } if message.contains("without a reason")),
+            "{e:?}"
+        );
+    }
+
+    #[test]
     fn error_text_prefers_message_then_first_error() {
         let e: Envelope<serde::de::IgnoredAny> = serde_json::from_str(
             r#"{"success":false,"message":"","errors":[{"code":"x","message":"bad app"}]}"#,

@@ -82,18 +82,18 @@ impl FluidState {
     }
 
     /// The org `slug` and the caller's role in it, or the error the real server gives.
-    fn membership(&self, slug: &str, user: usize) -> Result<(usize, Role), Response> {
+    fn membership(&self, slug: &str, user: usize) -> Result<(usize, Role), StatusCode> {
         let org = self
             .orgs
             .iter()
             .position(|o| o.slug == slug)
-            .ok_or_else(|| error(StatusCode::NOT_FOUND))?;
+            .ok_or(StatusCode::NOT_FOUND)?;
         let role = self.orgs[org]
             .members
             .iter()
             .find(|(u, _)| *u == user)
             .map(|(_, r)| *r)
-            .ok_or_else(|| error(StatusCode::FORBIDDEN))?;
+            .ok_or(StatusCode::FORBIDDEN)?;
         Ok((org, role))
     }
 }
@@ -218,11 +218,11 @@ fn error(status: StatusCode) -> Response {
 
 /// Decode a request body the way the real server does: unknown fields, trailing data and bodies
 /// over 1 MiB are all 400.
-fn decode_strict<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Result<T, Response> {
+fn decode_strict<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Result<T, StatusCode> {
     if body.len() > MAX_BODY {
-        return Err(error(StatusCode::BAD_REQUEST));
+        return Err(StatusCode::BAD_REQUEST);
     }
-    serde_json::from_slice(body).map_err(|_| error(StatusCode::BAD_REQUEST))
+    serde_json::from_slice(body).map_err(|_| StatusCode::BAD_REQUEST)
 }
 
 #[derive(Deserialize)]
@@ -269,7 +269,7 @@ impl StoredToken {
 async fn login(State(state): State<Arc<SandboxState>>, body: Bytes) -> Response {
     let creds: LoginBody = match decode_strict(&body) {
         Ok(c) => c,
-        Err(r) => return r,
+        Err(status) => return error(status),
     };
     let session = state.with_rng(|r| hex(r, 32));
     let mut fluid = state.fluid.lock().expect("fluid lock");
@@ -299,18 +299,16 @@ async fn login(State(state): State<Arc<SandboxState>>, body: Bytes) -> Response 
 }
 
 /// The caller's user index, or 401 before anything else is looked at (the middleware's order).
-fn authenticate(fluid: &FluidState, headers: &HeaderMap) -> Result<usize, Response> {
-    fluid
-        .user_of(headers)
-        .ok_or_else(|| error(StatusCode::UNAUTHORIZED))
+fn authenticate(fluid: &FluidState, headers: &HeaderMap) -> Result<usize, StatusCode> {
+    fluid.user_of(headers).ok_or(StatusCode::UNAUTHORIZED)
 }
 
 /// The org index, if the caller may change its tokens (owner or admin).
-fn may_change(fluid: &FluidState, headers: &HeaderMap, slug: &str) -> Result<usize, Response> {
+fn may_change(fluid: &FluidState, headers: &HeaderMap, slug: &str) -> Result<usize, StatusCode> {
     let user = authenticate(fluid, headers)?;
     match fluid.membership(slug, user)? {
         (org, Role::Owner) => Ok(org),
-        (_, Role::Member) => Err(error(StatusCode::FORBIDDEN)),
+        (_, Role::Member) => Err(StatusCode::FORBIDDEN),
     }
 }
 
@@ -322,7 +320,7 @@ async fn list_tokens(
     let fluid = state.fluid.lock().expect("fluid lock");
     let org = match authenticate(&fluid, &headers).and_then(|u| fluid.membership(&slug, u)) {
         Ok((org, _)) => org,
-        Err(r) => return r,
+        Err(status) => return error(status),
     };
     // Stored oldest first, so newest first is the reverse; ties keep the later insert first.
     let tokens: Vec<TokenJson> = fluid.orgs[org]
@@ -345,12 +343,12 @@ async fn create_token(
     let mut fluid = state.fluid.lock().expect("fluid lock");
     let org = match may_change(&fluid, &headers, &slug) {
         Ok(org) => org,
-        Err(r) => return r,
+        Err(status) => return error(status),
     };
     let name = match decode_strict::<CreateBody>(&body) {
         Ok(CreateBody { name: Some(name) }) if !name.is_empty() => name,
         Ok(_) => return error(StatusCode::BAD_REQUEST),
-        Err(r) => return r,
+        Err(status) => return error(status),
     };
     let now = OffsetDateTime::now_utc()
         .replace_nanosecond(0)
@@ -377,7 +375,7 @@ async fn delete_token(
     let mut fluid = state.fluid.lock().expect("fluid lock");
     let org = match may_change(&fluid, &headers, &slug) {
         Ok(org) => org,
-        Err(r) => return r,
+        Err(status) => return error(status),
     };
     let tokens = &mut fluid.orgs[org].tokens;
     match tokens.iter().position(|t| t.id == id) {

@@ -106,7 +106,7 @@ pub fn seed(opts: &SeedOptions) -> (LagrelloState, Vec<SandboxAccount>) {
                 }
             })
             .collect();
-        tokens.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+        tokens.sort_by_key(|t| std::cmp::Reverse(t.created_at));
         state.tenants.push(Tenant {
             account: account.clone(),
             email,
@@ -204,17 +204,17 @@ fn timestamp(t: OffsetDateTime) -> String {
 }
 
 /// `size` (1..=20, default 20) and `page` (1-based, default 1).
-fn paging_params(query: Option<&str>) -> Result<(usize, usize), Response> {
+fn paging_params(query: Option<&str>) -> Result<(usize, usize), &'static str> {
     let (mut size, mut page) = (MAX_SIZE, 1);
     for (key, value) in url::form_urlencoded::parse(query.unwrap_or("").as_bytes()) {
         match key.as_ref() {
             "size" => match value.parse::<usize>() {
                 Ok(s) if (1..=MAX_SIZE).contains(&s) => size = s,
-                _ => return Err(bad_request("size must be an integer from 1 to 20")),
+                _ => return Err("size must be an integer from 1 to 20"),
             },
             "page" => match value.parse::<usize>() {
                 Ok(p) if p >= 1 => page = p,
-                _ => return Err(bad_request("page must be an integer from 1")),
+                _ => return Err("page must be an integer from 1"),
             },
             _ => {}
         }
@@ -233,7 +233,7 @@ async fn list_tokens(
     };
     let (size, page) = match paging_params(query.as_deref()) {
         Ok(p) => p,
-        Err(r) => return r,
+        Err(message) => return bad_request(message),
     };
     let tokens = &lagrello.tenants[tenant].tokens;
     let start = (page - 1).saturating_mul(size);

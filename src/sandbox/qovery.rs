@@ -171,8 +171,24 @@ pub fn error_response(status: StatusCode, message: &str) -> Response {
         .into_response()
 }
 
-fn bad_request(detail: &str) -> Response {
-    error_response(StatusCode::BAD_REQUEST, detail)
+/// A refused request, answered with qovery's error body.
+struct Reject {
+    status: StatusCode,
+    detail: &'static str,
+}
+
+impl IntoResponse for Reject {
+    fn into_response(self) -> Response {
+        error_response(self.status, self.detail)
+    }
+}
+
+fn reject(status: StatusCode, detail: &'static str) -> Reject {
+    Reject { status, detail }
+}
+
+fn bad_request(detail: &'static str) -> Reject {
+    reject(StatusCode::BAD_REQUEST, detail)
 }
 
 fn api_token(headers: &HeaderMap) -> Option<&str> {
@@ -189,21 +205,18 @@ fn authorize<'a>(
     state: &'a mut QoveryState,
     headers: &HeaderMap,
     org_id: &str,
-) -> Result<&'a mut Org, Response> {
+) -> Result<&'a mut Org, Reject> {
     let Some(token) = api_token(headers) else {
-        return Err(error_response(
+        return Err(reject(
             StatusCode::UNAUTHORIZED,
             "Missing or malformed Authorization header; expected `Token <api token>`",
         ));
     };
     let Some(org) = state.orgs.iter_mut().find(|o| o.api_token == token) else {
-        return Err(error_response(
-            StatusCode::UNAUTHORIZED,
-            "Invalid API token",
-        ));
+        return Err(reject(StatusCode::UNAUTHORIZED, "Invalid API token"));
     };
     if org.id != org_id {
-        return Err(error_response(
+        return Err(reject(
             StatusCode::FORBIDDEN,
             "You do not have access to this organization",
         ));
@@ -240,7 +253,7 @@ async fn list_tokens(
     let mut qs = state.qovery.lock().expect("qovery lock");
     let org = match authorize(&mut qs, &headers, &org_id) {
         Ok(org) => org,
-        Err(r) => return r,
+        Err(r) => return r.into_response(),
     };
     let results: Vec<Value> = org
         .tokens
@@ -270,7 +283,7 @@ async fn list_roles(
     let mut qs = state.qovery.lock().expect("qovery lock");
     let org = match authorize(&mut qs, &headers, &org_id) {
         Ok(org) => org,
-        Err(r) => return r,
+        Err(r) => return r.into_response(),
     };
     let results: Vec<Value> = org
         .roles
@@ -287,13 +300,13 @@ struct CreateRequest {
     role_id: Option<String>,
 }
 
-fn parse_create(headers: &HeaderMap, body: &[u8]) -> Result<CreateRequest, Response> {
+fn parse_create(headers: &HeaderMap, body: &[u8]) -> Result<CreateRequest, Reject> {
     let is_json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/json"));
     if !is_json {
-        return Err(error_response(
+        return Err(reject(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "Content-Type must be application/json",
         ));
@@ -341,17 +354,20 @@ async fn create_token(
     let mut qs = state.qovery.lock().expect("qovery lock");
     let org = match authorize(&mut qs, &headers, &org_id) {
         Ok(org) => org,
-        Err(r) => return r,
+        Err(r) => return r.into_response(),
     };
     let req = match parse_create(&headers, &body) {
         Ok(req) => req,
-        Err(r) => return r,
+        Err(r) => return r.into_response(),
     };
     let role_name = match &req.role_id {
         None => None,
         Some(role_id) => match org.roles.iter().find(|r| &r.id == role_id) {
             Some(role) => Some(role.name.clone()),
-            None => return bad_request("role_id does not name a role of this organization"),
+            None => {
+                return bad_request("role_id does not name a role of this organization")
+                    .into_response();
+            }
         },
     };
     if org.tokens.iter().any(|t| t.name == req.name) {
@@ -386,7 +402,7 @@ async fn delete_token(
     let missing_as_forbidden = qs.missing_as_forbidden;
     let org = match authorize(&mut qs, &headers, &org_id) {
         Ok(org) => org,
-        Err(r) => return r,
+        Err(r) => return r.into_response(),
     };
     let before = org.tokens.len();
     org.tokens.retain(|t| t.id != token_id);

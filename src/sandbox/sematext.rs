@@ -202,12 +202,31 @@ fn api_key(headers: &HeaderMap) -> Option<&str> {
         .strip_prefix("apiKey ")
 }
 
+/// A refused request, answered with the error envelope (`success: false`), whatever the status.
+struct Fail {
+    status: StatusCode,
+    message: String,
+}
+
+impl IntoResponse for Fail {
+    fn into_response(self) -> Response {
+        error_response(self.status, &self.message)
+    }
+}
+
+fn fail(status: StatusCode, message: impl Into<String>) -> Fail {
+    Fail {
+        status,
+        message: message.into(),
+    }
+}
+
 /// The account making the request (401 envelope otherwise), or the `success: false` answer when
 /// that switch is on.
 fn authorize<'a>(
     state: &'a mut SematextState,
     headers: &HeaderMap,
-) -> Result<&'a mut Account, Response> {
+) -> Result<&'a mut Account, Fail> {
     let key = api_key(headers);
     let fail_with_200 = state.fail_with_200;
     let Some(account) = state
@@ -215,67 +234,59 @@ fn authorize<'a>(
         .iter_mut()
         .find(|a| key.is_some_and(|k| a.api_key == k))
     else {
-        return Err(error_response(
+        return Err(fail(
             StatusCode::UNAUTHORIZED,
             "Invalid or missing API key; expected `Authorization: apiKey <key>`",
         ));
     };
     if fail_with_200 {
-        return Err(envelope(
-            StatusCode::OK,
-            json!({
-                "success": false,
-                "message": "Operation could not be completed",
-                "data": null,
-                "errors": [{"code": "SANDBOX_REFUSED", "message": "refused by the sandbox switch"}],
-            }),
-        ));
+        return Err(fail(StatusCode::OK, "Operation could not be completed"));
     }
     Ok(account)
 }
 
-fn parse_id(raw: &str, what: &str) -> Result<i64, Response> {
+fn parse_id(raw: &str, what: &str) -> Result<i64, Fail> {
     raw.parse::<i64>().map_err(|_| {
-        error_response(
+        fail(
             StatusCode::BAD_REQUEST,
-            &format!("{what} must be an integer"),
+            format!("{what} must be an integer"),
         )
     })
 }
 
 /// The app `raw` names, if this account owns it.
-fn app_of<'a>(account: &'a mut Account, raw: &str) -> Result<&'a mut App, Response> {
+fn app_of<'a>(account: &'a mut Account, raw: &str) -> Result<&'a mut App, Fail> {
     let id = parse_id(raw, "appId")?;
     account
         .apps
         .iter_mut()
         .find(|a| a.id == id)
-        .ok_or_else(|| error_response(StatusCode::NOT_FOUND, "App not found"))
+        .ok_or_else(|| fail(StatusCode::NOT_FOUND, "App not found"))
 }
 
-fn token_of<'a>(app: &'a mut App, raw: &str) -> Result<&'a mut AppToken, Response> {
+fn token_of<'a>(app: &'a mut App, raw: &str) -> Result<&'a mut AppToken, Fail> {
     let id = parse_id(raw, "tokenId")?;
     app.tokens
         .iter_mut()
         .find(|t| t.id == id)
-        .ok_or_else(|| error_response(StatusCode::NOT_FOUND, "Token not found"))
+        .ok_or_else(|| fail(StatusCode::NOT_FOUND, "Token not found"))
 }
 
 /// Create and update need a JSON object body (`{}` is enough).
-fn json_object(headers: &HeaderMap, body: &[u8]) -> Result<Map<String, Value>, Response> {
+fn json_object(headers: &HeaderMap, body: &[u8]) -> Result<Map<String, Value>, Fail> {
     let is_json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/json"));
     if !is_json {
-        return Err(error_response(
+        return Err(fail(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "Content-Type must be application/json",
         ));
     }
     match serde_json::from_slice::<Value>(body) {
         Ok(Value::Object(obj)) => Ok(obj),
-        _ => Err(error_response(
+        _ => Err(fail(
             StatusCode::BAD_REQUEST,
             "The request body must be a JSON object",
         )),
@@ -283,35 +294,35 @@ fn json_object(headers: &HeaderMap, body: &[u8]) -> Result<Map<String, Value>, R
 }
 
 /// Regenerate and delete take no body.
-fn no_body(body: &[u8]) -> Result<(), Response> {
+fn no_body(body: &[u8]) -> Result<(), Fail> {
     if body.is_empty() {
         Ok(())
     } else {
-        Err(error_response(
+        Err(fail(
             StatusCode::BAD_REQUEST,
             "This operation takes no request body",
         ))
     }
 }
 
-fn optional_string(obj: &Map<String, Value>, key: &str) -> Result<Option<String>, Response> {
+fn optional_string(obj: &Map<String, Value>, key: &str) -> Result<Option<String>, Fail> {
     match obj.get(key) {
         None => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(_) => Err(error_response(
+        Some(_) => Err(fail(
             StatusCode::BAD_REQUEST,
-            &format!("{key} must be a string"),
+            format!("{key} must be a string"),
         )),
     }
 }
 
-fn optional_bool(obj: &Map<String, Value>, key: &str) -> Result<Option<bool>, Response> {
+fn optional_bool(obj: &Map<String, Value>, key: &str) -> Result<Option<bool>, Fail> {
     match obj.get(key) {
         None => Ok(None),
         Some(Value::Bool(b)) => Ok(Some(*b)),
-        Some(_) => Err(error_response(
+        Some(_) => Err(fail(
             StatusCode::BAD_REQUEST,
-            &format!("{key} must be a boolean"),
+            format!("{key} must be a boolean"),
         )),
     }
 }
@@ -323,10 +334,10 @@ fn single(token: &AppToken) -> Response {
 /// Run `f` with the state locked; either side of the result is the response.
 fn with_state(
     state: &SandboxState,
-    f: impl FnOnce(&mut SematextState) -> Result<Response, Response>,
+    f: impl FnOnce(&mut SematextState) -> Result<Response, Fail>,
 ) -> Response {
     let mut st = state.sematext.lock().expect("sematext lock");
-    f(&mut st).unwrap_or_else(|r| r)
+    f(&mut st).unwrap_or_else(IntoResponse::into_response)
 }
 
 async fn list_apps(State(state): State<Arc<SandboxState>>, headers: HeaderMap) -> Response {
@@ -392,10 +403,7 @@ async fn update_token(
         let name = optional_string(&obj, "name")?;
         let enabled = optional_bool(&obj, "enabled")?;
         if name.as_deref().is_some_and(|n| n.trim().is_empty()) {
-            return Err(error_response(
-                StatusCode::BAD_REQUEST,
-                "name must not be empty",
-            ));
+            return Err(fail(StatusCode::BAD_REQUEST, "name must not be empty"));
         }
         if let Some(name) = name {
             token.name = name;
