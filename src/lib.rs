@@ -1,10 +1,13 @@
 //! tokdash: a terminal dashboard and command-line tool for API-token operations across SaaS
 //! providers. The binary is a thin shell over this library, so tests reach every part.
 
+pub mod audit;
 pub mod cli;
+pub mod clipboard;
 pub mod config;
 pub mod credential;
 pub mod model;
+pub mod paths;
 pub mod provider;
 pub mod sandbox;
 pub mod secret;

@@ -1,0 +1,26 @@
+//! Where tokdash keeps its files. XDG locations on every Unix, macOS included, so that dotfile
+//! setups behave the same everywhere.
+
+use std::path::PathBuf;
+
+/// `$XDG_STATE_HOME/tokdash`, else `~/.local/state/tokdash`: logs, the audit log and secret
+/// fingerprints.
+pub fn state_dir() -> Option<PathBuf> {
+    xdg_dir("XDG_STATE_HOME", ".local/state").map(|d| d.join("tokdash"))
+}
+
+/// `$XDG_CONFIG_HOME/tokdash`, else `~/.config/tokdash`.
+pub fn config_dir() -> Option<PathBuf> {
+    xdg_dir("XDG_CONFIG_HOME", ".config").map(|d| d.join("tokdash"))
+}
+
+fn xdg_dir(var: &str, fallback: &str) -> Option<PathBuf> {
+    // The XDG spec says relative values are invalid and must be ignored.
+    match std::env::var_os(var).map(PathBuf::from) {
+        Some(p) if p.is_absolute() => Some(p),
+        _ => std::env::var_os("HOME")
+            .map(PathBuf::from)
+            .filter(|h| h.is_absolute())
+            .map(|h| h.join(fallback)),
+    }
+}
