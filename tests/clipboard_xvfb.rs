@@ -46,6 +46,7 @@ impl Xvfb {
                 std::thread::sleep(Duration::from_millis(50));
             }
             let _ = child.kill();
+            let _ = child.wait();
         }
         panic!("could not start Xvfb on any display from :90 to :109");
     }
