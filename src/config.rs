@@ -143,7 +143,9 @@ pub enum Loaded {
     Config(Config),
     /// No file at the default location (and none named by `--config` or `$TOKDASH_CONFIG`):
     /// the dashboard falls back to its demo, the headless commands stop.
-    NotFound { looked: Vec<PathBuf> },
+    NotFound {
+        looked: Vec<PathBuf>,
+    },
 }
 
 /// Find the configuration file (`explicit` is `--config`) and load it.

@@ -269,7 +269,12 @@ async fn regenerate(target: &Target, yes: bool, registry: &Registry, format: For
     Ok(EXIT_OK)
 }
 
-async fn set_enabled(target: &Target, enabled: bool, registry: &Registry, format: Format) -> Outcome {
+async fn set_enabled(
+    target: &Target,
+    enabled: bool,
+    registry: &Registry,
+    format: Format,
+) -> Outcome {
     let op = if enabled {
         OpKind::Enable
     } else {
@@ -321,7 +326,10 @@ async fn update(
                 OpKind::Disable => "Disabled",
                 _ => "Renamed",
             };
-            output::print(&format!("{done} token:\n{}", output::token_block(&row, None)));
+            output::print(&format!(
+                "{done} token:\n{}",
+                output::token_block(&row, None)
+            ));
         }
     }
     Ok(EXIT_OK)
@@ -347,7 +355,11 @@ fn print_created(account: &Account, created: &Created, format: Format, done: &st
 
 fn account<'a>(registry: &'a Registry, name: &str) -> Result<&'a Account, Failure> {
     registry.get(name).ok_or_else(|| {
-        let names: Vec<String> = registry.accounts.iter().map(|a| sanitize(&a.name)).collect();
+        let names: Vec<String> = registry
+            .accounts
+            .iter()
+            .map(|a| sanitize(&a.name))
+            .collect();
         Failure::Usage(format!(
             "no account named `{}`; configured: {}",
             sanitize(name),

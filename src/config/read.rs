@@ -97,7 +97,9 @@ pub(super) fn parse(
                     ),
                 ));
             };
-            config.keys.push((key.get_ref().to_string(), spec.to_owned()));
+            config
+                .keys
+                .push((key.get_ref().to_string(), spec.to_owned()));
         }
     }
     if let Some(accounts) = top.get("accounts") {
@@ -237,7 +239,8 @@ fn read_credential(
     parent: &Table<'_, '_>,
     key: &str,
 ) -> Result<Option<CredentialSource>, ConfigError> {
-    const EXPECTED: &str = "expected { env = \"VAR\" }, { command = [\"prog\", \"arg\"] } or { value = \"…\" }";
+    const EXPECTED: &str =
+        "expected { env = \"VAR\" }, { command = [\"prog\", \"arg\"] } or { value = \"…\" }";
     let Some(raw) = parent.get(key) else {
         return Ok(None);
     };
@@ -299,7 +302,8 @@ fn read_command(
     cred: &Table<'_, '_>,
     value: &Spanned<DeValue<'_>>,
 ) -> Result<Vec<String>, ConfigError> {
-    let expected = "expected a non-empty array of strings: the program and its arguments, run without a shell";
+    let expected =
+        "expected a non-empty array of strings: the program and its arguments, run without a shell";
     let Some(items) = value.get_ref().as_array() else {
         return Err(cred.error_at(value.span(), "command", expected.into()));
     };
@@ -311,6 +315,18 @@ fn read_command(
         Some(argv) if argv.first().is_some_and(|p| !p.is_empty()) => Ok(argv),
         _ => Err(cred.error_at(value.span(), "command", expected.into())),
     }
+}
+
+/// The valid key a typo most likely meant: a letter or two off (a swap counts once), or a
+/// shortened form such as `timeout` for `timeout_secs`.
+fn closest<'k>(typo: &str, allowed: &[&'k str]) -> Option<&'k str> {
+    let limit = (typo.chars().count() / 3).max(1);
+    allowed
+        .iter()
+        .map(|a| (strsim::osa_distance(a, typo), *a))
+        .filter(|(d, a)| *d <= limit || a.starts_with(typo) || typo.starts_with(a))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, a)| a)
 }
 
 /// The file being read.
@@ -404,12 +420,8 @@ impl<'a, 'i> Table<'a, 'i> {
             if allowed.contains(&key_str) {
                 continue;
             }
-            let suggestion = allowed
-                .iter()
-                .map(|a| (strsim::jaro_winkler(a, key_str), a))
-                .filter(|(score, _)| *score > 0.8)
-                .max_by(|a, b| a.0.total_cmp(&b.0))
-                .map(|(_, a)| format!(" (did you mean `{a}`?)"))
+            let suggestion = closest(key_str, allowed)
+                .map(|a| format!(" (did you mean `{a}`?)"))
                 .unwrap_or_default();
             return Err(self.error_at(
                 key.span(),

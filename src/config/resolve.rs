@@ -42,7 +42,9 @@ impl ConfigEnv {
 pub enum Located {
     Found(PathBuf),
     /// Nothing at the default location; `looked` lists every place tried, for the message.
-    NotFound { looked: Vec<PathBuf> },
+    NotFound {
+        looked: Vec<PathBuf>,
+    },
 }
 
 /// Resolve the configuration path. A file named explicitly (by `--config` or `$TOKDASH_CONFIG`)
