@@ -1,11 +1,25 @@
-//! fluid client. SKELETON: to be written (see ../shared/providers/fluid.md).
+//! fluid client: host tokens of a self-hosted fluid.sh control plane (see
+//! ../shared/providers/fluid.md).
+//!
+//! The REST API only knows a login cookie. An account either carries the cookie value itself
+//! (`credential`) or an email and password (`login`), in which case tokdash logs in on first use
+//! and again whenever the server answers 401.
 
 use futures::future::BoxFuture;
+use reqwest::header::{COOKIE, HeaderMap, SET_COOKIE};
+use reqwest::{RequestBuilder, StatusCode};
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+use tokio::sync::Mutex;
+use url::Url;
 
-use super::http::Endpoint;
+use super::http::{Endpoint, Response, secret_header, status_error};
 use super::{AccountProblem, Provider, ProviderKind};
 use crate::config::AccountConfig;
-use crate::model::{ApiError, Caps, Created, NewToken, Token, TokenId};
+use crate::credential::LazyCredential;
+use crate::model::{
+    ApiError, Caps, Created, FIELD_NAME, FieldKind, FieldSpec, NewToken, Token, TokenId,
+};
 
 pub const CAPS: Caps = Caps {
     rename: false,
@@ -13,25 +27,302 @@ pub const CAPS: Caps = Caps {
     regenerate: false,
     secret_on_list: false,
     id_is_secret: false,
-    form: &[],
+    form: &[FieldSpec {
+        key: FIELD_NAME,
+        label: "Name",
+        kind: FieldKind::Text,
+        required: true,
+        help: "A label for the host token; names need not be unique",
+    }],
 };
 
-pub fn check_account(_account: &AccountConfig) -> Result<(), AccountProblem> {
+const DEFAULT_COOKIE_NAME: &str = "fluid_session";
+
+pub fn check_account(account: &AccountConfig) -> Result<(), AccountProblem> {
+    match account.org_slug.as_deref() {
+        None => {
+            return Err(AccountProblem::new(
+                "org_slug",
+                "fluid accounts need org_slug, the organisation's slug (e.g. acme)",
+            ));
+        }
+        Some(slug) if !valid_slug(slug) => {
+            return Err(AccountProblem::new(
+                "org_slug",
+                format!("`{slug}` is not an org slug: use 3 to 50 characters of a-z, 0-9 and -"),
+            ));
+        }
+        Some(_) => {}
+    }
+    match (&account.credential, &account.login) {
+        (Some(_), Some(_)) => {
+            return Err(AccountProblem::new(
+                "login",
+                "set either credential (a session cookie value) or login (email and password), not both",
+            ));
+        }
+        (None, None) => {
+            return Err(AccountProblem::new(
+                "credential",
+                "fluid accounts need credential (the session cookie value) or login = { email = \"…\", password = … }",
+            ));
+        }
+        (None, Some(login)) if login.email.trim().is_empty() => {
+            return Err(AccountProblem::new("login", "login.email is empty"));
+        }
+        _ => {}
+    }
+    if let Some(name) = &account.cookie_name
+        && !valid_cookie_name(name)
+    {
+        return Err(AccountProblem::new(
+            "cookie_name",
+            format!("`{name}` is not a cookie name (e.g. fluid_session or deer_session)"),
+        ));
+    }
     Ok(())
 }
 
+fn valid_slug(slug: &str) -> bool {
+    (3..=50).contains(&slug.len())
+        && slug
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+fn valid_cookie_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
 pub fn default_base_url(_account: &AccountConfig) -> Result<String, AccountProblem> {
-    Err(AccountProblem::new("base_url", "not yet known"))
+    Err(AccountProblem::new(
+        "base_url",
+        "fluid is self-hosted: set base_url to your server, e.g. https://fluid.example.com",
+    ))
+}
+
+/// How requests are authenticated.
+enum Auth {
+    /// A session cookie value taken from a browser; when it expires the user must replace it.
+    Session(LazyCredential),
+    /// Email and password: log in on first use, and again when the session is refused.
+    Login {
+        email: String,
+        password: LazyCredential,
+        session: Mutex<Option<SecretString>>,
+    },
 }
 
 pub struct Fluid {
-    #[allow(dead_code)]
     endpoint: Endpoint,
+    org_slug: String,
+    cookie_name: String,
+    auth: Auth,
 }
 
 impl Fluid {
-    pub fn new(endpoint: Endpoint, _account: &AccountConfig) -> Result<Self, AccountProblem> {
-        Ok(Fluid { endpoint })
+    pub fn new(endpoint: Endpoint, account: &AccountConfig) -> Result<Self, AccountProblem> {
+        check_account(account)?;
+        let auth = match (&account.credential, &account.login) {
+            (Some(credential), _) => Auth::Session(LazyCredential::new(credential.clone())),
+            (None, Some(login)) => Auth::Login {
+                email: login.email.trim().to_owned(),
+                password: LazyCredential::new(login.password.clone()),
+                session: Mutex::new(None),
+            },
+            // check_account has ruled this out; answer the same way rather than panic.
+            (None, None) => return Err(AccountProblem::new("credential", "missing")),
+        };
+        Ok(Fluid {
+            endpoint,
+            org_slug: account.org_slug.clone().unwrap_or_default(),
+            cookie_name: account
+                .cookie_name
+                .clone()
+                .unwrap_or_else(|| DEFAULT_COOKIE_NAME.to_owned()),
+            auth,
+        })
+    }
+
+    fn tokens_url(&self) -> Url {
+        self.endpoint
+            .url(&format!("/v1/orgs/{}/hosts/tokens", self.org_slug))
+    }
+
+    /// The session to use now, logging in first if there is none yet.
+    async fn session(&self) -> Result<SecretString, ApiError> {
+        match &self.auth {
+            Auth::Session(credential) => credential.get().await.cloned(),
+            Auth::Login { session, .. } => {
+                let mut current = session.lock().await;
+                if let Some(s) = current.as_ref() {
+                    return Ok(s.clone());
+                }
+                let fresh = self.log_in().await?;
+                *current = Some(fresh.clone());
+                Ok(fresh)
+            }
+        }
+    }
+
+    /// After `refused` got a 401: a new session, or `None` when there is no way to get one. If
+    /// another request already logged in again meanwhile, its session is reused.
+    async fn renew(&self, refused: &SecretString) -> Result<Option<SecretString>, ApiError> {
+        let Auth::Login { session, .. } = &self.auth else {
+            return Ok(None);
+        };
+        let mut current = session.lock().await;
+        if let Some(s) = current.as_ref()
+            && s.expose_secret() != refused.expose_secret()
+        {
+            return Ok(Some(s.clone()));
+        }
+        *current = None;
+        let fresh = self.log_in().await?;
+        *current = Some(fresh.clone());
+        Ok(Some(fresh))
+    }
+
+    async fn log_in(&self) -> Result<SecretString, ApiError> {
+        let Auth::Login {
+            email, password, ..
+        } = &self.auth
+        else {
+            return Err(ApiError::Credential("this account has no login".into()));
+        };
+        let password = password.get().await?;
+        let body = LoginRequest {
+            email,
+            password: password.expose_secret(),
+        };
+        let request = self
+            .endpoint
+            .client()
+            .post(self.endpoint.url("/v1/auth/login"))
+            .json(&body);
+        let response = self.endpoint.send(request).await?;
+        if response.status == StatusCode::UNAUTHORIZED {
+            return Err(ApiError::Unauthorized(format!(
+                "fluid refused the login for {email}: check the email and password"
+            )));
+        }
+        if !response.status.is_success() {
+            return Err(status_error(response.status, &response.headers, None));
+        }
+        session_cookie(&response.headers, &self.cookie_name).ok_or_else(|| {
+            ApiError::Unauthorized(format!(
+                "the login succeeded but set no `{}` cookie; check cookie_name",
+                self.cookie_name
+            ))
+        })
+    }
+
+    /// Send a request with the session cookie. A 401 means the middleware refused the session
+    /// before any handler ran, so logging in again and repeating the request once is safe, even
+    /// for a create.
+    async fn send(&self, build: impl Fn() -> RequestBuilder) -> Result<Response, ApiError> {
+        let session = self.session().await?;
+        let response = self.send_with(&build, &session).await?;
+        if response.status != StatusCode::UNAUTHORIZED {
+            return Ok(response);
+        }
+        match self.renew(&session).await? {
+            Some(fresh) => self.send_with(&build, &fresh).await,
+            None => Ok(response),
+        }
+    }
+
+    async fn send_with(
+        &self,
+        build: &impl Fn() -> RequestBuilder,
+        session: &SecretString,
+    ) -> Result<Response, ApiError> {
+        let cookie = secret_header(&format!("{}=", self.cookie_name), session)?;
+        self.endpoint.send(build().header(COOKIE, cookie)).await
+    }
+
+    /// fluid's error bodies carry only the status text, so the message comes from what was
+    /// being done.
+    fn error(&self, op: Op, response: &Response) -> ApiError {
+        let slug = &self.org_slug;
+        let message = match (response.status.as_u16(), op) {
+            (401, _) => Some(match self.auth {
+                Auth::Session(_) => {
+                    "the session cookie was refused (missing, unknown or expired); update the credential".to_owned()
+                }
+                Auth::Login { .. } => "the session was refused even after logging in again".to_owned(),
+            }),
+            (403, Op::List) => Some(format!("you are not a member of org `{slug}`")),
+            (403, _) => Some(format!(
+                "changing host tokens in org `{slug}` needs role owner or admin"
+            )),
+            (404, Op::Delete) => Some(format!("no such host token in org `{slug}`")),
+            (404, _) => Some(format!("there is no org `{slug}`")),
+            (400, Op::Create) => Some("fluid rejected the token: a non-empty name is required".to_owned()),
+            _ => None,
+        };
+        status_error(response.status, &response.headers, message)
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Op {
+    List,
+    Create,
+    Delete,
+}
+
+/// The value of the cookie `name` among the `Set-Cookie` headers; an empty value (the server
+/// clearing the cookie) counts as none.
+fn session_cookie(headers: &HeaderMap, name: &str) -> Option<SecretString> {
+    headers
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.split(';').next()?.split_once('='))
+        .find(|(n, v)| n.trim() == name && !v.trim().is_empty())
+        .map(|(_, v)| SecretString::from(v.trim().trim_matches('"').to_owned()))
+}
+
+#[derive(Serialize)]
+struct LoginRequest<'a> {
+    email: &'a str,
+    password: &'a str,
+}
+
+/// The server decodes strictly: exactly this one field, nothing else.
+#[derive(Serialize)]
+struct CreateRequest<'a> {
+    name: &'a str,
+}
+
+/// Prism answers the list with `{}`, so every field has a default.
+#[derive(Deserialize)]
+struct ListResponse {
+    #[serde(default)]
+    tokens: Vec<WireToken>,
+}
+
+#[derive(Deserialize)]
+struct WireToken {
+    #[serde(default)]
+    id: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    created_at: Option<String>,
+    /// Only the create response carries the secret.
+    #[serde(default)]
+    token: Option<String>,
+}
+
+impl WireToken {
+    fn into_token(self) -> (Token, Option<String>) {
+        let token = Token::new(&self.id, &self.name).with_created(self.created_at.as_deref());
+        (token, self.token)
     }
 }
 
@@ -39,13 +330,139 @@ impl Provider for Fluid {
     fn kind(&self) -> ProviderKind {
         ProviderKind::Fluid
     }
+
     fn list(&self) -> BoxFuture<'_, Result<Vec<Token>, ApiError>> {
-        todo!()
+        Box::pin(async move {
+            let url = self.tokens_url();
+            let response = self
+                .send(|| self.endpoint.client().get(url.clone()))
+                .await?;
+            if !response.status.is_success() {
+                return Err(self.error(Op::List, &response));
+            }
+            let body: ListResponse = response.json()?;
+            Ok(body.tokens.into_iter().map(|t| t.into_token().0).collect())
+        })
     }
-    fn create(&self, _new: NewToken) -> BoxFuture<'_, Result<Created, ApiError>> {
-        todo!()
+
+    fn create(&self, new: NewToken) -> BoxFuture<'_, Result<Created, ApiError>> {
+        Box::pin(async move {
+            let url = self.tokens_url();
+            let body = CreateRequest { name: &new.name };
+            let response = self
+                .send(|| self.endpoint.client().post(url.clone()).json(&body))
+                .await?;
+            if !response.status.is_success() {
+                return Err(self.error(Op::Create, &response));
+            }
+            let wire: WireToken = response.json()?;
+            let (token, secret) = wire.into_token();
+            match secret.filter(|s| !s.is_empty()) {
+                Some(secret) => Ok(Created {
+                    token,
+                    secret: SecretString::from(secret),
+                }),
+                None => Err(ApiError::Decode(
+                    "fluid created the token but sent no secret; delete it and try again".into(),
+                )),
+            }
+        })
     }
-    fn delete(&self, _id: TokenId) -> BoxFuture<'_, Result<(), ApiError>> {
-        todo!()
+
+    fn delete(&self, id: TokenId) -> BoxFuture<'_, Result<(), ApiError>> {
+        Box::pin(async move {
+            let mut url = self.tokens_url();
+            url.path_segments_mut()
+                .map_err(|_| ApiError::Credential("the base URL cannot take a path".into()))?
+                .push(id.as_str());
+            let response = self
+                .send(|| self.endpoint.client().delete(url.clone()))
+                .await?;
+            // The body should be {"status":"deleted"}, but Prism sends any map: ignore it.
+            if !response.status.is_success() {
+                return Err(self.error(Op::Delete, &response));
+            }
+            Ok(())
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::LoginConfig;
+    use crate::credential::CredentialSource;
+    use reqwest::header::HeaderValue;
+
+    fn account() -> AccountConfig {
+        let mut a = AccountConfig::new("f", ProviderKind::Fluid);
+        a.org_slug = Some("acme-1".into());
+        a.credential = Some(CredentialSource::Value("abc".to_owned().into()));
+        a
+    }
+
+    #[test]
+    fn org_slug_is_checked() {
+        let mut a = account();
+        assert!(check_account(&a).is_ok());
+        for bad in ["ab", "Acme", "acme_1", &"a".repeat(51)] {
+            a.org_slug = Some(bad.into());
+            assert_eq!(check_account(&a).unwrap_err().key, "org_slug", "{bad}");
+        }
+        a.org_slug = None;
+        assert_eq!(check_account(&a).unwrap_err().key, "org_slug");
+    }
+
+    #[test]
+    fn exactly_one_of_credential_and_login() {
+        let mut a = account();
+        a.login = Some(LoginConfig {
+            email: "a@b.c".into(),
+            password: CredentialSource::Env("X".into()),
+        });
+        assert!(check_account(&a).is_err());
+        a.credential = None;
+        assert!(check_account(&a).is_ok());
+        a.login = None;
+        assert_eq!(check_account(&a).unwrap_err().key, "credential");
+    }
+
+    #[test]
+    fn no_default_base_url() {
+        let p = default_base_url(&account()).unwrap_err();
+        assert_eq!(p.key, "base_url");
+        assert!(p.message.contains("https://fluid.example.com"));
+    }
+
+    #[test]
+    fn session_cookie_is_found_among_others() {
+        let mut h = HeaderMap::new();
+        h.append(SET_COOKIE, HeaderValue::from_static("other=1; Path=/"));
+        h.append(
+            SET_COOKIE,
+            HeaderValue::from_static("fluid_session=abcd; Path=/; HttpOnly; Max-Age=604800"),
+        );
+        let s = session_cookie(&h, "fluid_session").unwrap();
+        assert_eq!(s.expose_secret(), "abcd");
+        assert!(session_cookie(&h, "deer_session").is_none());
+        let mut cleared = HeaderMap::new();
+        cleared.append(
+            SET_COOKIE,
+            HeaderValue::from_static("fluid_session=; Path=/; Max-Age=0"),
+        );
+        assert!(session_cookie(&cleared, "fluid_session").is_none());
+    }
+
+    #[test]
+    fn prism_placeholders_decode() {
+        let empty: ListResponse = serde_json::from_str("{}").unwrap();
+        assert!(empty.tokens.is_empty());
+        let created: WireToken = serde_json::from_str(
+            r#"{"id":"id","name":"name","token":"token","created_at":"created_at","x":1}"#,
+        )
+        .unwrap();
+        let (token, secret) = created.into_token();
+        assert!(token.created_at.is_none());
+        assert_eq!(secret.as_deref(), Some("token"));
     }
 }

@@ -1,11 +1,50 @@
-//! qovery client. SKELETON: to be written (see ../shared/providers/qovery.md).
+//! qovery client: organization API tokens (`/organization/{id}/apiToken`).
+//!
+//! Wire details are in `../shared/providers/qovery.md`. The quirks handled here: `role_id` must be
+//! present in every create body (a UUID or an explicit `null`), `description` must be omitted
+//! rather than `null`, a 409 means the name is taken, and a 403 may mean "not found", so a 403 on
+//! delete is checked against a fresh list before it is reported.
 
 use futures::future::BoxFuture;
+use reqwest::header::{ACCEPT, AUTHORIZATION};
+use reqwest::{Method, StatusCode};
+use serde::{Deserialize, Serialize};
 
-use super::http::Endpoint;
-use super::{AccountProblem, Provider, ProviderKind};
+use super::http::{Endpoint, Response, secret_header, status_error};
+use super::{AccountProblem, Choice, Provider, ProviderKind};
 use crate::config::AccountConfig;
-use crate::model::{ApiError, Caps, Created, NewToken, Token, TokenId};
+use crate::credential::LazyCredential;
+use crate::model::{
+    ApiError, Caps, Created, FIELD_DESCRIPTION, FIELD_NAME, FIELD_ROLE_ID, FieldKind, FieldSpec,
+    NewToken, Token, TokenId,
+};
+use crate::text::{sanitize, truncate};
+
+const DEFAULT_BASE_URL: &str = "https://api.qovery.com";
+
+const FORM: &[FieldSpec] = &[
+    FieldSpec {
+        key: FIELD_NAME,
+        label: "Name",
+        kind: FieldKind::Text,
+        required: true,
+        help: "unique within the organization",
+    },
+    FieldSpec {
+        key: FIELD_DESCRIPTION,
+        label: "Description",
+        kind: FieldKind::Text,
+        required: false,
+        help: "what the token is for",
+    },
+    FieldSpec {
+        key: FIELD_ROLE_ID,
+        label: "Role",
+        kind: FieldKind::RemoteChoice,
+        required: false,
+        help: "the organization role the token acts with; none leaves it to qovery",
+    },
+];
 
 pub const CAPS: Caps = Caps {
     rename: false,
@@ -13,25 +52,190 @@ pub const CAPS: Caps = Caps {
     regenerate: false,
     secret_on_list: false,
     id_is_secret: false,
-    form: &[],
+    form: FORM,
 };
 
-pub fn check_account(_account: &AccountConfig) -> Result<(), AccountProblem> {
+/// qovery needs the organization's UUID and an API token.
+pub fn check_account(account: &AccountConfig) -> Result<(), AccountProblem> {
+    organization_id(account)?;
+    if account.credential.is_none() {
+        return Err(AccountProblem::new(
+            "credential",
+            "qovery accounts need a credential: an organization API token",
+        ));
+    }
     Ok(())
 }
 
 pub fn default_base_url(_account: &AccountConfig) -> Result<String, AccountProblem> {
-    Err(AccountProblem::new("base_url", "not yet known"))
+    Ok(DEFAULT_BASE_URL.to_owned())
+}
+
+fn organization_id(account: &AccountConfig) -> Result<String, AccountProblem> {
+    let raw = account.organization_id.as_deref().ok_or_else(|| {
+        AccountProblem::new(
+            "organization_id",
+            "qovery accounts need organization_id, the organization's UUID",
+        )
+    })?;
+    // A UUID also keeps the value safe to put in a URL path.
+    uuid::Uuid::parse_str(raw.trim())
+        .map(|u| u.to_string())
+        .map_err(|_| {
+            AccountProblem::new(
+                "organization_id",
+                format!(
+                    "`{}` is not a UUID; qovery organization ids look like 5d2a3c1e-8f4b-4a7e-9c3d-2b1f0e6a7d90",
+                    truncate(&sanitize(raw), 60)
+                ),
+            )
+        })
 }
 
 pub struct Qovery {
-    #[allow(dead_code)]
     endpoint: Endpoint,
+    organization_id: String,
+    credential: LazyCredential,
 }
 
 impl Qovery {
-    pub fn new(endpoint: Endpoint, _account: &AccountConfig) -> Result<Self, AccountProblem> {
-        Ok(Qovery { endpoint })
+    pub fn new(endpoint: Endpoint, account: &AccountConfig) -> Result<Self, AccountProblem> {
+        check_account(account)?;
+        let credential = account
+            .credential
+            .clone()
+            .ok_or_else(|| AccountProblem::new("credential", "missing"))?;
+        Ok(Qovery {
+            endpoint,
+            organization_id: organization_id(account)?,
+            credential: LazyCredential::new(credential),
+        })
+    }
+
+    fn tokens_path(&self) -> String {
+        format!("/organization/{}/apiToken", self.organization_id)
+    }
+
+    /// Send an authenticated request; the status is judged by the caller.
+    async fn send<B: Serialize + ?Sized>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<Response, ApiError> {
+        let auth = secret_header("Token ", self.credential.get().await?)?;
+        let mut request = self
+            .endpoint
+            .client()
+            .request(method, self.endpoint.url(path))
+            .header(AUTHORIZATION, auth)
+            .header(ACCEPT, "application/json");
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        self.endpoint.send(request).await
+    }
+
+    async fn list_tokens(&self) -> Result<Vec<Token>, ApiError> {
+        let response = self
+            .send::<()>(Method::GET, &self.tokens_path(), None)
+            .await?;
+        if !response.status.is_success() {
+            return Err(failure(&response));
+        }
+        let list: ListBody<WireToken> = response.json()?;
+        Ok(list.results.into_iter().map(WireToken::into_token).collect())
+    }
+
+    async fn create_token(&self, new: NewToken) -> Result<Created, ApiError> {
+        let description = new
+            .description
+            .as_deref()
+            .map(str::trim)
+            .filter(|d| !d.is_empty());
+        let role_id = new
+            .role_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|r| !r.is_empty());
+        let body = CreateBody {
+            name: &new.name,
+            description,
+            role_id,
+        };
+        let response = self
+            .send(Method::POST, &self.tokens_path(), Some(&body))
+            .await?;
+        if response.status == StatusCode::CONFLICT {
+            let detail = error_message(&response);
+            let message = match detail {
+                Some(d) => format!(
+                    "a token named \"{}\" already exists in this organization ({d})",
+                    new.name
+                ),
+                None => format!(
+                    "a token named \"{}\" already exists in this organization",
+                    new.name
+                ),
+            };
+            return Err(status_error(
+                response.status,
+                &response.headers,
+                Some(message),
+            ));
+        }
+        if !response.status.is_success() {
+            return Err(failure(&response));
+        }
+        let created: WireCreated = response.json()?;
+        let secret = created.token.filter(|t| !t.is_empty()).ok_or_else(|| {
+            ApiError::Decode(
+                "qovery answered the create without the token's secret; the token may exist: re-list"
+                    .into(),
+            )
+        })?;
+        Ok(Created {
+            token: created.fields.into_token(),
+            secret: secret.into(),
+        })
+    }
+
+    async fn delete_token(&self, id: TokenId) -> Result<(), ApiError> {
+        let id = token_uuid(&id)?;
+        let path = format!("{}/{id}", self.tokens_path());
+        let response = self.send::<()>(Method::DELETE, &path, None).await?;
+        if response.status.is_success() {
+            return Ok(());
+        }
+        let error = failure(&response);
+        if response.status != StatusCode::FORBIDDEN {
+            return Err(error);
+        }
+        // qovery answers 403 for tokens that do not exist; a fresh list tells the two apart. If
+        // the list fails too, the 403 is all we know.
+        match self.list_tokens().await {
+            Ok(tokens) if !tokens.iter().any(|t| t.id.as_str() == id) => Err(ApiError::NotFound(
+                "the token no longer exists in this organization (qovery answered 403)".into(),
+            )),
+            _ => Err(error),
+        }
+    }
+
+    async fn roles(&self) -> Result<Vec<Choice>, ApiError> {
+        let path = format!("/organization/{}/availableRole", self.organization_id);
+        let response = self.send::<()>(Method::GET, &path, None).await?;
+        if !response.status.is_success() {
+            return Err(failure(&response));
+        }
+        let list: ListBody<WireRole> = response.json()?;
+        Ok(list
+            .results
+            .into_iter()
+            .map(|r| Choice {
+                id: sanitize(&r.id),
+                label: sanitize(&r.name),
+            })
+            .collect())
     }
 }
 
@@ -39,13 +243,158 @@ impl Provider for Qovery {
     fn kind(&self) -> ProviderKind {
         ProviderKind::Qovery
     }
+
     fn list(&self) -> BoxFuture<'_, Result<Vec<Token>, ApiError>> {
-        todo!()
+        Box::pin(self.list_tokens())
     }
-    fn create(&self, _new: NewToken) -> BoxFuture<'_, Result<Created, ApiError>> {
-        todo!()
+
+    fn create(&self, new: NewToken) -> BoxFuture<'_, Result<Created, ApiError>> {
+        Box::pin(self.create_token(new))
     }
-    fn delete(&self, _id: TokenId) -> BoxFuture<'_, Result<(), ApiError>> {
-        todo!()
+
+    fn delete(&self, id: TokenId) -> BoxFuture<'_, Result<(), ApiError>> {
+        Box::pin(self.delete_token(id))
+    }
+
+    fn form_choices(&self, field: &'static str) -> BoxFuture<'_, Result<Vec<Choice>, ApiError>> {
+        if field == FIELD_ROLE_ID {
+            Box::pin(self.roles())
+        } else {
+            Box::pin(async { Ok(Vec::new()) })
+        }
+    }
+}
+
+/// qovery token ids are UUIDs; anything else cannot name a token (and must not reach a path).
+fn token_uuid(id: &TokenId) -> Result<String, ApiError> {
+    uuid::Uuid::parse_str(id.as_str())
+        .map(|u| u.to_string())
+        .map_err(|_| {
+            ApiError::NotFound(format!(
+                "`{}` is not a qovery token id (they are UUIDs)",
+                truncate(&sanitize(id.as_str()), 60)
+            ))
+        })
+}
+
+/// The error for a non-success response, with qovery's own words when the body has them.
+fn failure(response: &Response) -> ApiError {
+    status_error(
+        response.status,
+        &response.headers,
+        error_message(response),
+    )
+}
+
+/// qovery's error body is undocumented; in practice `{status, detail}`, sometimes `message` or
+/// `title`, sometimes empty. Read whatever is there.
+fn error_message(response: &Response) -> Option<String> {
+    let body: WireError = response.json_lenient()?;
+    [body.detail, body.message, body.title]
+        .into_iter()
+        .flatten()
+        .find(|m| !m.trim().is_empty())
+}
+
+#[derive(Deserialize)]
+struct WireError {
+    detail: Option<String>,
+    message: Option<String>,
+    title: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct ListBody<T> {
+    #[serde(default = "Vec::new")]
+    results: Vec<T>,
+}
+
+#[derive(Deserialize)]
+struct WireRole {
+    id: String,
+    name: String,
+}
+
+#[derive(Deserialize)]
+struct WireToken {
+    id: String,
+    name: Option<String>,
+    created_at: Option<String>,
+    updated_at: Option<String>,
+    description: Option<String>,
+    role_name: Option<String>,
+    role_id: Option<String>,
+}
+
+impl WireToken {
+    fn into_token(self) -> Token {
+        Token::new(&self.id, self.name.as_deref().unwrap_or_default())
+            .with_created(self.created_at.as_deref())
+            .with_scopes(self.role_name.iter().filter(|r| !r.is_empty()))
+            .with_description(self.description.as_deref().filter(|d| !d.is_empty()))
+            .with_extra("role id", self.role_id.as_deref())
+            .with_extra("updated at", self.updated_at.as_deref())
+    }
+}
+
+#[derive(Deserialize)]
+struct WireCreated {
+    #[serde(flatten)]
+    fields: WireToken,
+    token: Option<String>,
+}
+
+/// `role_id` is required but nullable, so it is always serialised; `description` is optional but
+/// not nullable, so it is skipped when absent.
+#[derive(Serialize)]
+struct CreateBody<'a> {
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<&'a str>,
+    role_id: Option<&'a str>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::credential::CredentialSource;
+
+    fn account(org: Option<&str>) -> AccountConfig {
+        let mut a = AccountConfig::new("q", ProviderKind::Qovery);
+        a.organization_id = org.map(str::to_owned);
+        a.credential = Some(CredentialSource::Env("X".into()));
+        a
+    }
+
+    #[test]
+    fn organization_id_must_be_a_uuid() {
+        assert_eq!(
+            check_account(&account(None)).unwrap_err().key,
+            "organization_id"
+        );
+        let p = check_account(&account(Some("../admin"))).unwrap_err();
+        assert_eq!(p.key, "organization_id");
+        assert!(p.message.contains("not a UUID"), "{}", p.message);
+        assert!(check_account(&account(Some("5d2a3c1e-8f4b-4a7e-9c3d-2b1f0e6a7d90"))).is_ok());
+    }
+
+    #[test]
+    fn credential_is_required() {
+        let mut a = account(Some("5d2a3c1e-8f4b-4a7e-9c3d-2b1f0e6a7d90"));
+        a.credential = None;
+        assert_eq!(check_account(&a).unwrap_err().key, "credential");
+    }
+
+    #[test]
+    fn create_body_keeps_null_role_and_drops_missing_description() {
+        let body = CreateBody {
+            name: "n",
+            description: None,
+            role_id: None,
+        };
+        assert_eq!(
+            serde_json::to_string(&body).unwrap(),
+            r#"{"name":"n","role_id":null}"#
+        );
     }
 }

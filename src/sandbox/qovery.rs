@@ -1,28 +1,433 @@
-//! The qovery fake. SKELETON: to be written (see ../shared/providers/qovery.md).
+//! The qovery fake: organization API tokens, as `../shared/providers/qovery.md` describes them.
+//!
+//! Organizations are keyed by UUID and the tenant comes from the API token in
+//! `Authorization: Token <t>`. It is as strict as the real service where the spec is: `role_id`
+//! must be present (a known role or `null`), `description` may be absent but not `null`, names
+//! are unique per organization (409), and errors are `{"status", "detail"}`.
 
 use std::sync::Arc;
 
 use axum::Router;
-use axum::http::{HeaderMap, StatusCode};
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get};
+use rand::Rng;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use time::OffsetDateTime;
+use time::macros::format_description;
 
-use super::{SandboxAccount, SandboxState, SeedOptions};
+use super::{SandboxAccount, SandboxState, SeedOptions, store};
+use crate::provider::ProviderKind;
+
+const ROLE_NAMES: &[&str] = &["Admin", "Viewer", "DevOps", "Billing Manager", "Deployer"];
+const CREATORS: &[&str] = &["alice@example.com", "bob@example.com", "ci-bot@example.com"];
+/// Who tokens created through the fake are attributed to.
+const API_CREATOR: &str = "sandbox-api@example.com";
 
 #[derive(Debug, Default)]
-pub struct QoveryState {}
+pub struct QoveryState {
+    orgs: Vec<Org>,
+    /// Answer 403 instead of 404 for a token that does not exist, as the real service does.
+    pub missing_as_forbidden: bool,
+}
 
-pub fn seed(_opts: &SeedOptions) -> (QoveryState, Vec<SandboxAccount>) {
-    (QoveryState::default(), Vec::new())
+#[derive(Debug)]
+struct Org {
+    id: String,
+    account: String,
+    api_token: String,
+    roles: Vec<Role>,
+    tokens: Vec<ApiToken>,
+}
+
+#[derive(Debug)]
+struct Role {
+    id: String,
+    name: String,
+}
+
+#[derive(Debug)]
+struct ApiToken {
+    id: String,
+    name: String,
+    description: Option<String>,
+    role_id: Option<String>,
+    role_name: Option<String>,
+    creator_name: String,
+    created_at: OffsetDateTime,
+    updated_at: OffsetDateTime,
+}
+
+impl ApiToken {
+    /// The list item: no secret.
+    fn to_json(&self) -> Value {
+        let mut v = json!({
+            "id": self.id,
+            "created_at": timestamp(self.created_at),
+            "updated_at": timestamp(self.updated_at),
+            "name": self.name,
+            "role_name": self.role_name,
+            "role_id": self.role_id,
+        });
+        if let Some(d) = &self.description {
+            v["description"] = json!(d);
+        }
+        v
+    }
+}
+
+/// qovery writes `2026-05-02T09:14:11.203Z`.
+fn timestamp(t: OffsetDateTime) -> String {
+    t.to_offset(time::UtcOffset::UTC)
+        .format(format_description!(
+            "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
+        ))
+        .unwrap_or_default()
+}
+
+pub fn seed(opts: &SeedOptions) -> (QoveryState, Vec<SandboxAccount>) {
+    let mut rng = store::rng_for(opts.seed, ProviderKind::Qovery);
+    let mut state = QoveryState::default();
+    let mut accounts = Vec::new();
+    for n in 1..=opts.accounts {
+        let name = format!("qovery-{n}");
+        let org_id = store::uuid(&mut rng);
+        let api_token = format!("qov_{}", store::hex(&mut rng, 24));
+        let roles: Vec<Role> = ROLE_NAMES
+            .iter()
+            .map(|r| Role {
+                id: store::uuid(&mut rng),
+                name: (*r).to_owned(),
+            })
+            .collect();
+        let names = store::token_names(&mut rng, opts.tokens, opts.hostile);
+        let tokens = names
+            .into_iter()
+            .map(|token_name| {
+                let created_at = store::created_before(&mut rng, opts.anchor);
+                let role = &roles[rng.gen_range(0..roles.len())];
+                let description = rng
+                    .gen_bool(0.6)
+                    .then(|| format!("used by {token_name}"));
+                ApiToken {
+                    id: store::uuid(&mut rng),
+                    name: token_name,
+                    description,
+                    role_id: Some(role.id.clone()),
+                    role_name: Some(role.name.clone()),
+                    creator_name: CREATORS[rng.gen_range(0..CREATORS.len())].to_owned(),
+                    created_at,
+                    updated_at: created_at,
+                }
+            })
+            .collect();
+        accounts.push(SandboxAccount {
+            name: name.clone(),
+            provider: ProviderKind::Qovery,
+            credential: Some(api_token.clone()),
+            login: None,
+            org_slug: None,
+            organization_id: Some(org_id.clone()),
+            app_id: None,
+        });
+        state.orgs.push(Org {
+            id: org_id,
+            account: name,
+            api_token,
+            roles,
+            tokens,
+        });
+    }
+    (state, accounts)
 }
 
 pub fn routes() -> Router<Arc<SandboxState>> {
     Router::new()
+        .route(
+            "/organization/{org}/apiToken",
+            get(list_tokens).post(create_token),
+        )
+        .route("/organization/{org}/apiToken/{token}", delete(delete_token))
+        .route("/organization/{org}/availableRole", get(list_roles))
 }
 
-pub fn account_for(_state: &QoveryState, _headers: &HeaderMap, _path: &str) -> Option<String> {
-    None
+pub fn account_for(state: &QoveryState, headers: &HeaderMap, _path: &str) -> Option<String> {
+    let token = api_token(headers)?;
+    state
+        .orgs
+        .iter()
+        .find(|o| o.api_token == token)
+        .map(|o| o.account.clone())
 }
 
+/// qovery's error body in practice: `{"status": 403, "detail": "…"}`.
 pub fn error_response(status: StatusCode, message: &str) -> Response {
-    (status, message.to_owned()).into_response()
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json")],
+        json!({"status": status.as_u16(), "detail": message}).to_string(),
+    )
+        .into_response()
+}
+
+fn bad_request(detail: &str) -> Response {
+    error_response(StatusCode::BAD_REQUEST, detail)
+}
+
+fn api_token(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Token ")
+}
+
+/// The organization the request may act on: 401 without a known API token, 403 for an
+/// organization the token does not belong to.
+fn authorize<'a>(
+    state: &'a mut QoveryState,
+    headers: &HeaderMap,
+    org_id: &str,
+) -> Result<&'a mut Org, Response> {
+    let Some(token) = api_token(headers) else {
+        return Err(error_response(
+            StatusCode::UNAUTHORIZED,
+            "Missing or malformed Authorization header; expected `Token <api token>`",
+        ));
+    };
+    let Some(org) = state.orgs.iter_mut().find(|o| o.api_token == token) else {
+        return Err(error_response(
+            StatusCode::UNAUTHORIZED,
+            "Invalid API token",
+        ));
+    };
+    if org.id != org_id {
+        return Err(error_response(
+            StatusCode::FORBIDDEN,
+            "You do not have access to this organization",
+        ));
+    }
+    Ok(org)
+}
+
+fn ok_json(status: StatusCode, body: Value) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json")],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+#[derive(Deserialize)]
+struct ListQuery {
+    name: Option<String>,
+    #[serde(rename = "creatorName")]
+    creator_name: Option<String>,
+}
+
+fn contains_ci(haystack: &str, needle: &str) -> bool {
+    haystack.to_lowercase().contains(&needle.to_lowercase())
+}
+
+async fn list_tokens(
+    State(state): State<Arc<SandboxState>>,
+    Path(org_id): Path<String>,
+    Query(query): Query<ListQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let mut qs = state.qovery.lock().expect("qovery lock");
+    let org = match authorize(&mut qs, &headers, &org_id) {
+        Ok(org) => org,
+        Err(r) => return r,
+    };
+    let results: Vec<Value> = org
+        .tokens
+        .iter()
+        .filter(|t| query.name.as_deref().is_none_or(|n| contains_ci(&t.name, n)))
+        .filter(|t| {
+            query
+                .creator_name
+                .as_deref()
+                .is_none_or(|c| contains_ci(&t.creator_name, c))
+        })
+        .map(ApiToken::to_json)
+        .collect();
+    ok_json(StatusCode::OK, json!({ "results": results }))
+}
+
+async fn list_roles(
+    State(state): State<Arc<SandboxState>>,
+    Path(org_id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let mut qs = state.qovery.lock().expect("qovery lock");
+    let org = match authorize(&mut qs, &headers, &org_id) {
+        Ok(org) => org,
+        Err(r) => return r,
+    };
+    let results: Vec<Value> = org
+        .roles
+        .iter()
+        .map(|r| json!({"id": r.id, "name": r.name}))
+        .collect();
+    ok_json(StatusCode::OK, json!({ "results": results }))
+}
+
+/// The create body, checked as the spec demands; `Err` is the 400 to answer with.
+struct CreateRequest {
+    name: String,
+    description: Option<String>,
+    role_id: Option<String>,
+}
+
+fn parse_create(headers: &HeaderMap, body: &[u8]) -> Result<CreateRequest, Response> {
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !is_json {
+        return Err(error_response(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Content-Type must be application/json",
+        ));
+    }
+    let Ok(Value::Object(obj)) = serde_json::from_slice::<Value>(body) else {
+        return Err(bad_request("The request body must be a JSON object"));
+    };
+    let name = match obj.get("name") {
+        Some(Value::String(n)) if !n.trim().is_empty() => n.clone(),
+        Some(Value::String(_)) => return Err(bad_request("name must not be empty")),
+        Some(_) => return Err(bad_request("name must be a string")),
+        None => return Err(bad_request("name is required")),
+    };
+    let description = match obj.get("description") {
+        None => None,
+        Some(Value::String(d)) => Some(d.clone()),
+        Some(Value::Null) => return Err(bad_request("description must not be null")),
+        Some(_) => return Err(bad_request("description must be a string")),
+    };
+    let role_id = match obj.get("role_id") {
+        None => return Err(bad_request("role_id is required (a role id or null)")),
+        Some(Value::Null) => None,
+        Some(Value::String(r)) => Some(r.clone()),
+        Some(_) => return Err(bad_request("role_id must be a UUID or null")),
+    };
+    match obj.get("scope") {
+        None | Some(Value::Null) => {}
+        Some(Value::String(s)) if s == "ADMIN" => {}
+        Some(_) => return Err(bad_request("scope must be \"ADMIN\" or null")),
+    }
+    Ok(CreateRequest {
+        name,
+        description,
+        role_id,
+    })
+}
+
+async fn create_token(
+    State(state): State<Arc<SandboxState>>,
+    Path(org_id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let (id, secret) = state.with_rng(|r| (store::uuid(r), format!("qov_{}", store::hex(r, 32))));
+    let mut qs = state.qovery.lock().expect("qovery lock");
+    let org = match authorize(&mut qs, &headers, &org_id) {
+        Ok(org) => org,
+        Err(r) => return r,
+    };
+    let req = match parse_create(&headers, &body) {
+        Ok(req) => req,
+        Err(r) => return r,
+    };
+    let role_name = match &req.role_id {
+        None => None,
+        Some(role_id) => match org.roles.iter().find(|r| &r.id == role_id) {
+            Some(role) => Some(role.name.clone()),
+            None => return bad_request("role_id does not name a role of this organization"),
+        },
+    };
+    if org.tokens.iter().any(|t| t.name == req.name) {
+        return error_response(
+            StatusCode::CONFLICT,
+            "Organization Api Token name is already taken",
+        );
+    }
+    let now = OffsetDateTime::now_utc();
+    let token = ApiToken {
+        id,
+        name: req.name,
+        description: req.description,
+        role_id: req.role_id,
+        role_name,
+        creator_name: API_CREATOR.to_owned(),
+        created_at: now,
+        updated_at: now,
+    };
+    let mut body = token.to_json();
+    body["token"] = json!(secret);
+    org.tokens.push(token);
+    ok_json(StatusCode::CREATED, body)
+}
+
+async fn delete_token(
+    State(state): State<Arc<SandboxState>>,
+    Path((org_id, token_id)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    let mut qs = state.qovery.lock().expect("qovery lock");
+    let missing_as_forbidden = qs.missing_as_forbidden;
+    let org = match authorize(&mut qs, &headers, &org_id) {
+        Ok(org) => org,
+        Err(r) => return r,
+    };
+    let before = org.tokens.len();
+    org.tokens.retain(|t| t.id != token_id);
+    if org.tokens.len() < before {
+        StatusCode::NO_CONTENT.into_response()
+    } else if missing_as_forbidden {
+        error_response(StatusCode::FORBIDDEN, "Access denied")
+    } else {
+        error_response(StatusCode::NOT_FOUND, "Organization Api Token not found")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opts(hostile: bool) -> SeedOptions {
+        SeedOptions {
+            seed: 3,
+            accounts: 2,
+            tokens: 12,
+            hostile,
+            anchor: store::default_anchor(),
+        }
+    }
+
+    #[test]
+    fn seeding_is_deterministic_and_complete() {
+        let (a, accounts) = seed(&opts(true));
+        let (b, again) = seed(&opts(true));
+        assert_eq!(accounts, again);
+        assert_eq!(accounts.len(), 2);
+        assert_eq!(accounts[1].name, "qovery-2");
+        assert_eq!(a.orgs[0].tokens.len(), 12);
+        assert_eq!(a.orgs[0].tokens[3].name, b.orgs[0].tokens[3].name);
+        assert!(a.orgs[0].tokens.iter().any(|t| t.name.contains('\x1b')));
+        assert!(uuid::Uuid::parse_str(accounts[0].organization_id.as_deref().unwrap()).is_ok());
+    }
+
+    #[test]
+    fn timestamps_have_milliseconds_and_z() {
+        assert_eq!(
+            timestamp(store::default_anchor()),
+            "2026-11-01T00:00:00.000Z"
+        );
+    }
 }
