@@ -24,7 +24,11 @@ async fn sandbox() -> Sandbox {
 
 fn client_from(config: &Config) -> Arc<dyn Provider> {
     let registry = Registry::from_config(config, false).expect("sandbox config is valid");
-    registry.get(ACCOUNT).expect("qovery-1 exists").client.clone()
+    registry
+        .get(ACCOUNT)
+        .expect("qovery-1 exists")
+        .client
+        .clone()
 }
 
 fn client(sandbox: &Sandbox) -> Arc<dyn Provider> {
@@ -123,7 +127,12 @@ async fn roles_are_offered_and_a_chosen_role_is_sent() {
     let listed = q.list().await.unwrap();
     let token = find(&listed, &created.token.id).unwrap();
     assert_eq!(token.scopes, vec!["Admin".to_owned()]);
-    assert!(token.extra.iter().any(|(k, v)| k == "role id" && v == &admin.id));
+    assert!(
+        token
+            .extra
+            .iter()
+            .any(|(k, v)| k == "role id" && v == &admin.id)
+    );
 
     let post = qovery_requests(&sb)
         .into_iter()
@@ -148,7 +157,14 @@ async fn a_blank_description_is_left_out() {
         .into_iter()
         .find(|r| r.method == "POST")
         .unwrap();
-    assert!(!post.json().unwrap().as_object().unwrap().contains_key("description"));
+    assert!(
+        !post
+            .json()
+            .unwrap()
+            .as_object()
+            .unwrap()
+            .contains_key("description")
+    );
 }
 
 #[tokio::test]
@@ -156,15 +172,23 @@ async fn a_duplicate_name_is_a_clear_conflict() {
     let sb = sandbox().await;
     let q = client(&sb);
     let existing = q.list().await.unwrap()[0].name.clone();
-    let err = q.create(NewToken::named(existing.clone())).await.unwrap_err();
+    let err = q
+        .create(NewToken::named(existing.clone()))
+        .await
+        .unwrap_err();
     let ApiError::Conflict(message) = &err else {
         panic!("expected a conflict, got {err:?}");
     };
     assert!(
-        message.contains(&format!("a token named \"{existing}\" already exists in this organization")),
+        message.contains(&format!(
+            "a token named \"{existing}\" already exists in this organization"
+        )),
         "{message}"
     );
-    assert!(message.contains("already taken"), "the provider's detail is kept: {message}");
+    assert!(
+        message.contains("already taken"),
+        "the provider's detail is kept: {message}"
+    );
 }
 
 #[tokio::test]
@@ -184,7 +208,11 @@ async fn forbidden_delete_of_a_live_token_stays_forbidden() {
         .iter()
         .map(|r| r.method.to_string())
         .collect();
-    assert_eq!(methods, ["DELETE", "GET"], "a 403 is checked with a re-list");
+    assert_eq!(
+        methods,
+        ["DELETE", "GET"],
+        "a 403 is checked with a re-list"
+    );
     assert!(find(&q.list().await.unwrap(), &victim).is_some());
 }
 
@@ -245,7 +273,10 @@ async fn a_wrong_credential_is_unauthorized() {
 
 async fn list_error_with(sb: &Sandbox, kind: FaultKind) -> ApiError {
     sb.set_faults(vec![FaultRule::new("qovery", FaultOp::List, kind)]);
-    client(sb).list().await.expect_err("the fault makes list fail")
+    client(sb)
+        .list()
+        .await
+        .expect_err("the fault makes list fail")
 }
 
 #[tokio::test]
@@ -389,7 +420,10 @@ async fn the_fake_is_as_strict_as_the_spec() {
 
     let bearer = http
         .get(&url)
-        .header("authorization", format!("Bearer {}", acct.credential.unwrap()))
+        .header(
+            "authorization",
+            format!("Bearer {}", acct.credential.unwrap()),
+        )
         .send()
         .await
         .unwrap();

@@ -7,11 +7,18 @@ use std::io::Write;
 
 use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
+use time::UtcOffset;
+use time::format_description::BorrowedFormatItem;
+use time::macros::format_description;
 use unicode_width::UnicodeWidthStr;
 
 use crate::model::{Token, format_timestamp};
 use crate::provider::ProviderKind;
 use crate::text::{sanitize, truncate};
+
+/// Tables show minutes, in UTC; JSON and CSV carry the full RFC 3339 timestamp.
+const TABLE_TIME: &[BorrowedFormatItem<'_>] =
+    format_description!("[year]-[month]-[day] [hour]:[minute]");
 
 /// Longest cell a table shows; JSON and CSV are never cut.
 const MAX_CELL: usize = 60;
@@ -66,9 +73,20 @@ const LIST_HEADERS: [&str; 8] = [
     "ID",
     "NAME",
     "ENABLED",
-    "CREATED",
+    "CREATED (UTC)",
     "SCOPES",
     "DESCRIPTION",
+];
+
+const CSV_HEADERS: [&str; 8] = [
+    "account",
+    "provider",
+    "id",
+    "name",
+    "enabled",
+    "created",
+    "scopes",
+    "description",
 ];
 
 pub fn list_table(rows: &[Row<'_>]) -> String {
@@ -87,7 +105,7 @@ pub fn list_table(rows: &[Row<'_>]) -> String {
                     None => "-".into(),
                 },
                 t.created_at
-                    .map(|c| format_timestamp(c).replace('T', " "))
+                    .and_then(|c| c.to_offset(UtcOffset::UTC).format(TABLE_TIME).ok())
                     .unwrap_or_else(|| "-".into()),
                 if t.scopes.is_empty() {
                     "-".into()
@@ -115,7 +133,7 @@ pub fn list_json(rows: &[Row<'_>], errors: &[ListError]) -> String {
 }
 
 pub fn list_csv(rows: &[Row<'_>]) -> String {
-    let mut out = csv_line(LIST_HEADERS.iter().map(|h| h.to_ascii_lowercase()));
+    let mut out = csv_line(CSV_HEADERS);
     for r in rows {
         let t = r.token;
         out.push_str(&csv_line([

@@ -96,7 +96,12 @@ fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
     use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
     if let Ok(meta) = std::fs::symlink_metadata(path) {
         let mode = meta.permissions().mode() & 0o777;
-        if meta.file_type().is_symlink() || mode & 0o077 != 0 {
+        if meta.file_type().is_symlink() {
+            return Err(std::io::Error::other(
+                "it is a symbolic link; give the path of a regular file",
+            ));
+        }
+        if mode & 0o077 != 0 {
             return Err(std::io::Error::other(format!(
                 "it already exists and others can read it (mode {mode:o}); remove it first"
             )));

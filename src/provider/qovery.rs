@@ -144,7 +144,11 @@ impl Qovery {
             return Err(failure(&response));
         }
         let list: ListBody<WireToken> = response.json()?;
-        Ok(list.results.into_iter().map(WireToken::into_token).collect())
+        Ok(list
+            .results
+            .into_iter()
+            .map(WireToken::into_token)
+            .collect())
     }
 
     async fn create_token(&self, new: NewToken) -> Result<Created, ApiError> {
@@ -279,11 +283,7 @@ fn token_uuid(id: &TokenId) -> Result<String, ApiError> {
 
 /// The error for a non-success response, with qovery's own words when the body has them.
 fn failure(response: &Response) -> ApiError {
-    status_error(
-        response.status,
-        &response.headers,
-        error_message(response),
-    )
+    status_error(response.status, &response.headers, error_message(response))
 }
 
 /// qovery's error body is undocumented; in practice `{status, detail}`, sometimes `message` or

@@ -6,8 +6,8 @@
 //! token in every response carries its secret.
 
 use futures::future::BoxFuture;
-use reqwest::header::{ACCEPT, AUTHORIZATION};
 use reqwest::Method;
+use reqwest::header::{ACCEPT, AUTHORIZATION};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -327,11 +327,13 @@ impl WireToken {
         if self.writeable == Some(true) {
             scopes.push("write");
         }
-        Ok(Token::new(&id.to_string(), self.name.as_deref().unwrap_or_default())
-            .with_created(self.created_at.as_deref())
-            .with_enabled(self.enabled)
-            .with_scopes(scopes)
-            .with_secret(self.token.filter(|t| !t.is_empty())))
+        Ok(
+            Token::new(&id.to_string(), self.name.as_deref().unwrap_or_default())
+                .with_created(self.created_at.as_deref())
+                .with_enabled(self.enabled)
+                .with_scopes(scopes)
+                .with_secret(self.token.filter(|t| !t.is_empty())),
+        )
     }
 
     fn into_created(self) -> Result<Created, ApiError> {
@@ -397,7 +399,10 @@ mod tests {
     fn non_numeric_ids_are_refused_clearly() {
         let e = numeric_id(&TokenId::new("12ab")).unwrap_err();
         assert!(e.to_string().contains("whole numbers"), "{e}");
-        assert_eq!(numeric_id(&TokenId::new("9007199254740993")).unwrap(), 9007199254740993);
+        assert_eq!(
+            numeric_id(&TokenId::new("9007199254740993")).unwrap(),
+            9007199254740993
+        );
     }
 
     #[test]
@@ -406,14 +411,18 @@ mod tests {
             name: None,
             enabled: Some(false),
         };
-        assert_eq!(serde_json::to_string(&body).unwrap(), r#"{"enabled":false}"#);
+        assert_eq!(
+            serde_json::to_string(&body).unwrap(),
+            r#"{"enabled":false}"#
+        );
     }
 
     #[test]
     fn error_text_prefers_message_then_first_error() {
-        let e: Envelope<serde::de::IgnoredAny> =
-            serde_json::from_str(r#"{"success":false,"message":"","errors":[{"code":"x","message":"bad app"}]}"#)
-                .unwrap();
+        let e: Envelope<serde::de::IgnoredAny> = serde_json::from_str(
+            r#"{"success":false,"message":"","errors":[{"code":"x","message":"bad app"}]}"#,
+        )
+        .unwrap();
         assert_eq!(e.error_text().as_deref(), Some("bad app"));
     }
 }

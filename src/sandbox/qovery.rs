@@ -109,9 +109,7 @@ pub fn seed(opts: &SeedOptions) -> (QoveryState, Vec<SandboxAccount>) {
             .map(|token_name| {
                 let created_at = store::created_before(&mut rng, opts.anchor);
                 let role = &roles[rng.gen_range(0..roles.len())];
-                let description = rng
-                    .gen_bool(0.6)
-                    .then(|| format!("used by {token_name}"));
+                let description = rng.gen_bool(0.6).then(|| format!("used by {token_name}"));
                 ApiToken {
                     id: store::uuid(&mut rng),
                     name: token_name,
@@ -247,7 +245,12 @@ async fn list_tokens(
     let results: Vec<Value> = org
         .tokens
         .iter()
-        .filter(|t| query.name.as_deref().is_none_or(|n| contains_ci(&t.name, n)))
+        .filter(|t| {
+            query
+                .name
+                .as_deref()
+                .is_none_or(|n| contains_ci(&t.name, n))
+        })
         .filter(|t| {
             query
                 .creator_name

@@ -461,7 +461,11 @@ mod tests {
         let app = &state.accounts[0].apps[0];
         assert_eq!(Some(app.id), accounts[0].app_id);
         assert_eq!(app.tokens.len(), 12);
-        let tokens = state.accounts.iter().flat_map(|a| &a.apps).flat_map(|a| &a.tokens);
+        let tokens = state
+            .accounts
+            .iter()
+            .flat_map(|a| &a.apps)
+            .flat_map(|a| &a.tokens);
         assert!(tokens.clone().any(|t| !t.enabled));
         assert!(tokens.clone().any(|t| t.writeable) && tokens.clone().any(|t| !t.writeable));
         assert!(uuid::Uuid::parse_str(accounts[0].credential.as_deref().unwrap()).is_ok());
