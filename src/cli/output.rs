@@ -238,7 +238,9 @@ fn pad(s: &str, width: usize) -> String {
 }
 
 /// One CSV record (RFC 4180): fields with a comma, quote or line break are quoted, and quotes
-/// doubled.
+/// doubled. A field that a spreadsheet would run as a formula (a token named `=HYPERLINK(…)`,
+/// say) gets a leading `'`, so an audit export opened in a spreadsheet shows text, not a live
+/// formula.
 pub fn csv_line<I, S>(fields: I) -> String
 where
     I: IntoIterator<Item = S>,
@@ -247,7 +249,14 @@ where
     let fields: Vec<String> = fields
         .into_iter()
         .map(|f| {
-            let f = f.as_ref();
+            let raw = f.as_ref();
+            let defused;
+            let f = if raw.starts_with(['=', '+', '-', '@', '\t', '\r']) && !is_number(raw) {
+                defused = format!("'{raw}");
+                defused.as_str()
+            } else {
+                raw
+            };
             if f.contains([',', '"', '\n', '\r']) || f.starts_with(' ') || f.ends_with(' ') {
                 format!("\"{}\"", f.replace('"', "\"\""))
             } else {
@@ -256,6 +265,10 @@ where
         })
         .collect();
     format!("{}\r\n", fields.join(","))
+}
+
+fn is_number(s: &str) -> bool {
+    s.parse::<f64>().is_ok()
 }
 
 /// Write to stdout; a closed pipe (`tokdash list | head`) is not an error worth reporting.
@@ -274,6 +287,14 @@ mod tests {
         assert_eq!(
             csv_line(["plain", "a,b", "say \"hi\"", "two\nlines", ""]),
             "plain,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",\r\n"
+        );
+    }
+
+    #[test]
+    fn csv_defuses_spreadsheet_formulas_but_not_numbers() {
+        assert_eq!(
+            csv_line(["=HYPERLINK(\"http://evil\")", "@SUM(A1)", "-5", "+x"]),
+            "\"'=HYPERLINK(\"\"http://evil\"\")\",'@SUM(A1),-5,'+x\r\n"
         );
     }
 
