@@ -1,4 +1,4 @@
-//! Where tokdash keeps its files. XDG locations on every Unix, macOS included, so that dotfile
+//! Where tokdash keeps its state files (the config file's location is `config::resolve`'s). XDG locations on every Unix, macOS included, so that dotfile
 //! setups behave the same everywhere.
 
 use std::path::PathBuf;
@@ -7,11 +7,6 @@ use std::path::PathBuf;
 /// fingerprints.
 pub fn state_dir() -> Option<PathBuf> {
     xdg_dir("XDG_STATE_HOME", ".local/state").map(|d| d.join("tokdash"))
-}
-
-/// `$XDG_CONFIG_HOME/tokdash`, else `~/.config/tokdash`.
-pub fn config_dir() -> Option<PathBuf> {
-    xdg_dir("XDG_CONFIG_HOME", ".config").map(|d| d.join("tokdash"))
 }
 
 fn xdg_dir(var: &str, fallback: &str) -> Option<PathBuf> {
