@@ -102,3 +102,83 @@ pub struct LoginConfig {
     pub email: String,
     pub password: CredentialSource,
 }
+
+mod read;
+mod resolve;
+
+pub use resolve::{ConfigEnv, Located, locate};
+
+/// A configuration problem, located in its file where possible.
+///
+/// Displays as `path:line: key `k`: problem`; the line and key are left out when they are not
+/// known (a file that cannot be read has neither).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub path: PathBuf,
+    pub line: Option<usize>,
+    /// The key at fault, dotted from its table: `credential.env`, `http.timeout_secs`.
+    pub key: Option<String>,
+    /// What is wrong and what was expected.
+    pub problem: String,
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.path.display())?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        if let Some(key) = &self.key {
+            write!(f, ": key `{key}`")?;
+        }
+        write!(f, ": {}", self.problem)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// The outcome of looking for and loading the configuration.
+#[derive(Debug)]
+pub enum Loaded {
+    Config(Config),
+    /// No file at the default location (and none named by `--config` or `$TOKDASH_CONFIG`):
+    /// the dashboard falls back to its demo, the headless commands stop.
+    NotFound {
+        looked: Vec<PathBuf>,
+    },
+}
+
+/// Find the configuration file (`explicit` is `--config`) and load it.
+pub fn load(explicit: Option<&std::path::Path>, env: &ConfigEnv) -> Result<Loaded, ConfigError> {
+    match locate(explicit, env)? {
+        Located::Found(path) => load_file(&path).map(Loaded::Config),
+        Located::NotFound { looked } => Ok(Loaded::NotFound { looked }),
+    }
+}
+
+/// Load and validate one file.
+pub fn load_file(path: &std::path::Path) -> Result<Config, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+        path: path.to_owned(),
+        line: None,
+        key: None,
+        problem: format!("cannot read the configuration file: {e}"),
+    })?;
+    let shared_mode = group_or_other_readable(path);
+    let mut config = read::parse(path, &text, shared_mode)?;
+    config.path = Some(path.to_owned());
+    Ok(config)
+}
+
+/// The file's permission bits when group or others may read it, else `None`.
+#[cfg(unix)]
+fn group_or_other_readable(path: &std::path::Path) -> Option<u32> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(path).ok()?.permissions().mode() & 0o777;
+    (mode & 0o044 != 0).then_some(mode)
+}
+
+#[cfg(not(unix))]
+fn group_or_other_readable(_path: &std::path::Path) -> Option<u32> {
+    None
+}

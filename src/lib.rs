@@ -2,12 +2,15 @@
 //! providers. The binary is a thin shell over this library, so tests reach every part.
 
 pub mod app;
+pub mod audit;
 pub mod cli;
+pub mod clipboard;
 pub mod config;
 pub mod credential;
 pub mod dashboard;
 pub mod logging;
 pub mod model;
+pub mod paths;
 pub mod provider;
 pub mod sandbox;
 pub mod secret;

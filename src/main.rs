@@ -1,12 +1,15 @@
+//! The binary: a tokio runtime around [`tokdash::cli::run`].
+
 fn main() {
-    // TEMPORARY (branch h4): `--demo` opens the dashboard until the CLI helper's dispatch lands;
-    // the integrator keeps the CLI's version of this file.
-    if std::env::args().skip(1).any(|a| a == "--demo") {
-        std::process::exit(tokdash::dashboard::run(tokdash::dashboard::Launch {
-            config: tokdash::config::Config::default(),
-            demo: true,
-            read_only: std::env::args().any(|a| a == "--read-only"),
-        }));
-    }
-    std::process::exit(tokdash::cli::main());
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("tokdash: could not start the async runtime: {e}");
+            std::process::exit(1);
+        }
+    };
+    let code = runtime.block_on(tokdash::cli::run(std::env::args_os()));
+    // Drop the runtime first so background tasks (the sandbox server) stop before exiting.
+    drop(runtime);
+    std::process::exit(code);
 }

@@ -262,6 +262,7 @@ async fn unknown_and_malformed_ids_are_not_found() {
 async fn a_wrong_credential_is_unauthorized() {
     let sb = sandbox().await;
     let mut config = sb.config();
+    config.accounts.retain(|a| a.name == ACCOUNT);
     for a in &mut config.accounts {
         a.credential = Some(tokdash::credential::CredentialSource::Value(
             "qov_wrong".to_owned().into(),

@@ -260,6 +260,7 @@ async fn an_app_of_another_account_is_not_found() {
 async fn a_wrong_key_is_unauthorized_with_the_envelope_message() {
     let sb = sandbox().await;
     let mut config = sb.config();
+    config.accounts.retain(|a| a.name == ACCOUNT);
     for a in &mut config.accounts {
         a.credential = Some(tokdash::credential::CredentialSource::Value(
             "e5f18450-205a-48eb-8589-7d49edaea813".to_owned().into(),

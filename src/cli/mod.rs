@@ -1,6 +1,236 @@
-//! Command-line parsing and dispatch. SKELETON.
+//! Command-line parsing and dispatch: the headless commands, `tokdash sandbox`, and the hand-off
+//! to the dashboard when no command is given.
+//!
+//! Exit codes: 0 success, 1 an operation failed, 2 usage or configuration error, 3 partial
+//! (some accounts answered, some did not).
 
-/// Parse the command line and run it; returns the process exit code.
-pub fn main() -> i32 {
-    0
+mod commands;
+mod output;
+mod sandbox;
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::str::FromStr;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::config::{self, Config, ConfigEnv, Loaded};
+use crate::provider::{ProviderKind, Registry};
+use crate::sandbox::{Sandbox, SandboxOptions};
+
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_FAILED: i32 = 1;
+pub const EXIT_USAGE: i32 = 2;
+pub const EXIT_PARTIAL: i32 = 3;
+
+/// A terminal dashboard and command-line tool for API tokens across SaaS providers.
+#[derive(Debug, Parser)]
+#[command(name = "tokdash", version, about)]
+pub struct Cli {
+    /// Configuration file [default: $TOKDASH_CONFIG, else
+    /// $XDG_CONFIG_HOME/tokdash/config.toml, else ~/.config/tokdash/config.toml]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    /// Output format (csv is for `list` only)
+    #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+
+    /// Make every account read-only: only listing is allowed
+    #[arg(long, global = true)]
+    pub read_only: bool,
+
+    /// Use the built-in sandbox's demo accounts instead of the configuration
+    #[arg(long, global = true)]
+    pub demo: bool,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the tokens of every account (or of the ones selected), fetched concurrently
+    List(ListArgs),
+    /// Create a token and print its secret (shown only this once)
+    Create(CreateArgs),
+    /// Delete a token (asks first on a terminal; needs --yes otherwise)
+    Delete(ConfirmedTarget),
+    /// Enable a token
+    Enable(Target),
+    /// Disable a token
+    Disable(Target),
+    /// Rename a token
+    Rename(RenameArgs),
+    /// Issue a new secret for a token; the old one stops working (asks first, like delete)
+    Regenerate(ConfirmedTarget),
+    /// Run the fake providers on a local port, for trying tokdash out
+    Sandbox(sandbox::SandboxArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only this account (repeatable)
+    #[arg(long, value_name = "NAME")]
+    pub account: Vec<String>,
+    /// Only accounts of this provider (repeatable): fluid, lagrello, qovery, sematext
+    #[arg(long, value_name = "P", value_parser = ProviderKind::from_str)]
+    pub provider: Vec<ProviderKind>,
+}
+
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    #[arg(long, value_name = "NAME")]
+    pub account: String,
+    /// The new token's name
+    #[arg(long, value_name = "N")]
+    pub name: String,
+    #[arg(long, value_name = "D")]
+    pub description: Option<String>,
+    /// A permission to grant (repeatable)
+    #[arg(long, value_name = "P")]
+    pub permission: Vec<String>,
+    /// The role to give the token
+    #[arg(long, value_name = "R")]
+    pub role_id: Option<String>,
+    /// Allow the token to read
+    #[arg(long)]
+    pub readable: bool,
+    /// Allow the token to write
+    #[arg(long)]
+    pub writeable: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct Target {
+    #[arg(long, value_name = "NAME")]
+    pub account: String,
+    /// The token's id, as `list` shows it
+    #[arg(long, value_name = "ID")]
+    pub id: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ConfirmedTarget {
+    #[command(flatten)]
+    pub target: Target,
+    /// Do not ask for confirmation (required when stdin is not a terminal)
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RenameArgs {
+    #[command(flatten)]
+    pub target: Target,
+    /// The new name
+    #[arg(long, value_name = "NEW")]
+    pub name: String,
+}
+
+/// Parse `args` (including the program name) and run; returns the process exit code.
+pub async fn run<I, T>(args: I) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            // 2 for usage errors, 0 for --help and --version.
+            return e.exit_code();
+        }
+    };
+    if cli.format == Format::Csv && !matches!(cli.command, Some(Command::List(_))) {
+        eprintln!("tokdash: --format csv is only available for `list`; use table or json");
+        return EXIT_USAGE;
+    }
+    let command = match cli.command {
+        Some(Command::Sandbox(args)) => return sandbox::run(args).await,
+        Some(command) => command,
+        None => {
+            let config = if cli.demo {
+                None
+            } else {
+                match load_config(&cli.config) {
+                    Ok(Loaded::Config(c)) => Some(c),
+                    Ok(Loaded::NotFound { .. }) => None,
+                    Err(code) => return code,
+                }
+            };
+            return run_dashboard(config, cli.demo, cli.read_only).await;
+        }
+    };
+
+    // `--demo` with a command runs it against an in-process sandbox, for trying the CLI out.
+    let demo_sandbox;
+    let config = if cli.demo {
+        demo_sandbox = match Sandbox::start(SandboxOptions::default()).await {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("tokdash: could not start the demo sandbox: {e}");
+                return EXIT_FAILED;
+            }
+        };
+        demo_sandbox.config()
+    } else {
+        match load_config(&cli.config) {
+            Ok(Loaded::Config(c)) => c,
+            Ok(Loaded::NotFound { looked }) => {
+                eprintln!("tokdash: {}", not_found_message(&looked));
+                return EXIT_USAGE;
+            }
+            Err(code) => return code,
+        }
+    };
+    let registry = match Registry::from_config(&config, cli.read_only) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("tokdash: configuration error: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    commands::run(command, &registry, cli.format).await
+}
+
+/// Load the configuration, printing any error; `Err` holds the exit code.
+fn load_config(explicit: &Option<PathBuf>) -> Result<Loaded, i32> {
+    config::load(explicit.as_deref(), &ConfigEnv::from_process()).map_err(|e| {
+        eprintln!("tokdash: configuration error: {e}");
+        EXIT_USAGE
+    })
+}
+
+fn not_found_message(looked: &[PathBuf]) -> String {
+    let places = if looked.is_empty() {
+        "nowhere: neither $XDG_CONFIG_HOME nor $HOME is set".to_owned()
+    } else {
+        looked
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    format!(
+        "no configuration file (looked at {places}); create one (see config.example.toml), pass --config PATH or set $TOKDASH_CONFIG, or try --demo"
+    )
+}
+
+/// Open the dashboard: the configured accounts, or the demo when `config` is `None` (no file
+/// anywhere) or `demo` is set.
+pub async fn run_dashboard(config: Option<Config>, demo: bool, read_only: bool) -> i32 {
+    crate::dashboard::run_async(crate::dashboard::Launch {
+        demo: demo || config.is_none(),
+        config: config.unwrap_or_default(),
+        read_only,
+    })
+    .await
 }

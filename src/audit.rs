@@ -1,0 +1,266 @@
+//! The audit trail: every change attempted through tokdash, and a fingerprint of every secret it
+//! created, appended as JSON lines under the state directory with mode 0600.
+//!
+//! The secret itself is never written. A fingerprint is its SHA-256, so a secret pasted later can
+//! be matched to the account and token it came from. Ids that may themselves be secrets (see
+//! `Caps::id_is_secret`) are written masked.
+
+use std::fs::{File, OpenOptions};
+use std::io::{self, Write};
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use time::OffsetDateTime;
+
+use crate::model::{Caps, OpKind, TokenId, format_timestamp};
+use crate::provider::ProviderKind;
+use crate::secret::{SecretString, fingerprint};
+
+pub const AUDIT_FILE: &str = "audit.jsonl";
+pub const FINGERPRINTS_FILE: &str = "fingerprints.jsonl";
+
+/// How an attempted change ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Ok,
+    Failed,
+    /// Refused before any request: read-only, or the provider lacks the operation.
+    Refused,
+    /// No answer came back (a timeout): the change may or may not have happened.
+    Unknown,
+}
+
+/// Which token a record is about, as it may be written to disk.
+#[derive(Debug, Clone, Default)]
+pub struct TokenLabel {
+    pub id: Option<String>,
+    pub name: Option<String>,
+}
+
+impl TokenLabel {
+    /// The id as it may be stored: masked where the provider's ids double as secrets.
+    pub fn new(id: Option<&TokenId>, name: Option<&str>, caps: &Caps) -> Self {
+        TokenLabel {
+            id: id.map(|id| storable_id(id, caps)),
+            name: name.map(str::to_owned),
+        }
+    }
+}
+
+/// A token id fit for a file or a screen: the first 8 characters only when the id may be the
+/// secret itself.
+pub fn storable_id(id: &TokenId, caps: &Caps) -> String {
+    if caps.id_is_secret {
+        let head: String = id.as_str().chars().take(8).collect();
+        format!("{head}…")
+    } else {
+        id.as_str().to_owned()
+    }
+}
+
+#[derive(Serialize)]
+struct AuditLine<'a> {
+    time: String,
+    account: &'a str,
+    provider: ProviderKind,
+    token_id: Option<&'a str>,
+    token_name: Option<&'a str>,
+    operation: &'a str,
+    outcome: Outcome,
+    error: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct FingerprintLine<'a> {
+    time: String,
+    account: &'a str,
+    provider: ProviderKind,
+    token_id: Option<&'a str>,
+    token_name: Option<&'a str>,
+    sha256: String,
+}
+
+/// Appends to the audit and fingerprint files in one directory.
+#[derive(Debug, Clone)]
+pub struct AuditLog {
+    dir: PathBuf,
+}
+
+impl AuditLog {
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        AuditLog { dir: dir.into() }
+    }
+
+    /// The log in the user's state directory, if there is a home to put it in.
+    pub fn default_location() -> Option<Self> {
+        crate::paths::state_dir().map(AuditLog::new)
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Record one attempted change.
+    pub fn record(
+        &self,
+        account: &str,
+        provider: ProviderKind,
+        op: OpKind,
+        token: &TokenLabel,
+        outcome: Outcome,
+        error: Option<&str>,
+    ) -> io::Result<()> {
+        let line = AuditLine {
+            time: now(),
+            account,
+            provider,
+            token_id: token.id.as_deref(),
+            token_name: token.name.as_deref(),
+            operation: op.verb(),
+            outcome,
+            error,
+        };
+        self.append(AUDIT_FILE, &line)
+    }
+
+    /// Record the fingerprint of a secret tokdash just created or regenerated.
+    pub fn fingerprint(
+        &self,
+        account: &str,
+        provider: ProviderKind,
+        token: &TokenLabel,
+        secret: &SecretString,
+    ) -> io::Result<()> {
+        let line = FingerprintLine {
+            time: now(),
+            account,
+            provider,
+            token_id: token.id.as_deref(),
+            token_name: token.name.as_deref(),
+            sha256: fingerprint(secret),
+        };
+        self.append(FINGERPRINTS_FILE, &line)
+    }
+
+    fn append(&self, file: &str, line: &impl Serialize) -> io::Result<()> {
+        std::fs::create_dir_all(&self.dir)?;
+        let path = self.dir.join(file);
+        let mut f = open_private_append(&path)?;
+        let mut bytes = serde_json::to_vec(line).map_err(io::Error::other)?;
+        bytes.push(b'\n');
+        // One write call per line, so concurrent tokdash processes do not interleave records.
+        f.write_all(&bytes)
+    }
+}
+
+/// Open for appending, creating with mode 0600, and narrow an existing file to 0600.
+fn open_private_append(path: &Path) -> io::Result<File> {
+    let f = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .mode(0o600)
+        .open(path)?;
+    let mode = f.metadata()?.permissions().mode() & 0o777;
+    if mode != 0o600 {
+        f.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    }
+    Ok(f)
+}
+
+fn now() -> String {
+    format_timestamp(OffsetDateTime::now_utc())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::secret::ExposeSecret;
+
+    const PLAIN: Caps = Caps {
+        rename: false,
+        toggle: false,
+        regenerate: false,
+        secret_on_list: false,
+        id_is_secret: false,
+        form: &[],
+    };
+    const SECRET_IDS: Caps = Caps {
+        id_is_secret: true,
+        ..PLAIN
+    };
+
+    #[test]
+    fn records_are_json_lines_in_a_private_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = AuditLog::new(dir.path());
+        let label = TokenLabel::new(Some(&TokenId::new("1201")), Some("ci"), &PLAIN);
+        log.record(
+            "s-1",
+            ProviderKind::Sematext,
+            OpKind::Delete,
+            &label,
+            Outcome::Ok,
+            None,
+        )
+        .unwrap();
+        log.record(
+            "s-1",
+            ProviderKind::Sematext,
+            OpKind::Rename,
+            &label,
+            Outcome::Failed,
+            Some("not found"),
+        )
+        .unwrap();
+        let path = dir.path().join(AUDIT_FILE);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let lines: Vec<serde_json::Value> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(lines.len(), 2);
+        assert_eq!(lines[0]["operation"], "delete");
+        assert_eq!(lines[0]["outcome"], "ok");
+        assert_eq!(lines[0]["token_id"], "1201");
+        assert_eq!(lines[1]["error"], "not found");
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+
+    #[test]
+    fn fingerprints_hold_the_hash_not_the_secret_and_mask_secret_ids() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = AuditLog::new(dir.path());
+        let secret = SecretString::from("13777603-bdf9-48f7-a493-3b4a94e8be02".to_owned());
+        let id = TokenId::new(secret.expose_secret());
+        let label = TokenLabel::new(Some(&id), Some("ci-deploy"), &SECRET_IDS);
+        log.fingerprint("l-1", ProviderKind::Lagrello, &label, &secret)
+            .unwrap();
+        let text = std::fs::read_to_string(dir.path().join(FINGERPRINTS_FILE)).unwrap();
+        assert!(!text.contains(secret.expose_secret()), "{text}");
+        assert!(text.contains(&fingerprint(&secret)));
+        assert!(text.contains("13777603…"));
+    }
+
+    #[test]
+    fn an_existing_open_file_is_narrowed_to_0600() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(AUDIT_FILE);
+        std::fs::write(&path, "").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        AuditLog::new(dir.path())
+            .record(
+                "a",
+                ProviderKind::Fluid,
+                OpKind::Create,
+                &TokenLabel::default(),
+                Outcome::Refused,
+                Some("read-only"),
+            )
+            .unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+}

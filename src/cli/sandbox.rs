@@ -1,0 +1,145 @@
+//! `tokdash sandbox`: the fake providers on a local port, for trying tokdash by hand or from
+//! scripts. The first line printed says where it listens, so a script can wait for it.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use clap::Args;
+
+use super::{EXIT_FAILED, EXIT_OK};
+use crate::sandbox::faults::FaultRule;
+use crate::sandbox::{Sandbox, SandboxOptions};
+
+#[derive(Debug, Args)]
+pub struct SandboxArgs {
+    /// Address to listen on (port 0 picks a free one)
+    #[arg(long, default_value = "127.0.0.1:0")]
+    pub addr: SocketAddr,
+    /// Write a tokdash configuration for every sandbox account here (mode 0600)
+    #[arg(long, value_name = "PATH")]
+    pub write_config: Option<PathBuf>,
+    #[arg(long, value_name = "N", default_value_t = SandboxOptions::default().accounts_per_provider)]
+    pub accounts_per_provider: usize,
+    #[arg(long, value_name = "N", default_value_t = SandboxOptions::default().tokens_per_account)]
+    pub tokens_per_account: usize,
+    /// Mean delay before every response
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub latency_ms: u64,
+    /// Seed for the generated tokens
+    #[arg(long, value_name = "N", default_value_t = SandboxOptions::default().seed)]
+    pub seed: u64,
+    /// Give tokens names with escape sequences, bidi overrides and other hostile text
+    #[arg(long)]
+    pub hostile_names: bool,
+    /// A fault rule TARGET:OP:KIND[:RATE], e.g. sematext:list:500 (repeatable)
+    #[arg(long = "fault", value_name = "SPEC", value_parser = FaultRule::from_str)]
+    pub faults: Vec<FaultRule>,
+}
+
+pub async fn run(args: SandboxArgs) -> i32 {
+    let opts = SandboxOptions {
+        addr: args.addr,
+        accounts_per_provider: args.accounts_per_provider,
+        tokens_per_account: args.tokens_per_account,
+        latency: Duration::from_millis(args.latency_ms),
+        seed: args.seed,
+        hostile_names: args.hostile_names,
+        faults: args.faults,
+        ..SandboxOptions::default()
+    };
+    let sandbox = match Sandbox::start(opts).await {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("tokdash: could not start the sandbox on {}: {e}", args.addr);
+            return EXIT_FAILED;
+        }
+    };
+    // Written before the first line is printed, so whoever waits for that line can use it.
+    if let Some(path) = &args.write_config
+        && let Err(e) = write_private(path, &sandbox.config_toml())
+    {
+        eprintln!("tokdash: could not write {}: {e}", path.display());
+        sandbox.shutdown().await;
+        return EXIT_FAILED;
+    }
+
+    let mut out = format!(
+        "tokdash sandbox listening on {}\naccounts:\n",
+        sandbox.base_url()
+    );
+    for a in sandbox.accounts() {
+        out.push_str(&format!("  {:<14} {}\n", a.name, a.provider));
+    }
+    if let Some(path) = &args.write_config {
+        out.push_str(&format!(
+            "wrote {}; try: tokdash --config {} list\n",
+            path.display(),
+            path.display()
+        ));
+    }
+    out.push_str("stop with Ctrl-C\n");
+    super::output::print(&out);
+
+    wait_for_signal().await;
+    sandbox.shutdown().await;
+    EXIT_OK
+}
+
+/// Write `contents` to a file only its owner can read. A new file is created with mode 0600 (not
+/// chmod-ed afterwards, which would leave a window); an existing file others can read is left
+/// alone rather than filled with credentials.
+#[cfg(unix)]
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    if let Ok(meta) = std::fs::symlink_metadata(path) {
+        let mode = meta.permissions().mode() & 0o777;
+        if meta.file_type().is_symlink() {
+            return Err(std::io::Error::other(
+                "it is a symbolic link; give the path of a regular file",
+            ));
+        }
+        if mode & 0o077 != 0 {
+            return Err(std::io::Error::other(format!(
+                "it already exists and others can read it (mode {mode:o}); remove it first"
+            )));
+        }
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)?;
+    file.write_all(contents.as_bytes())?;
+    file.sync_all()
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    std::fs::write(path, contents)
+}
+
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

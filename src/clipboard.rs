@@ -1,0 +1,271 @@
+//! Copying new secrets to the clipboard, and clearing them again.
+//!
+//! One native clipboard handle lives as long as the app: on X11 the copied text is served by the
+//! process that owns it, so a short-lived handle would lose it. Where there is no native clipboard
+//! (no display, an SSH session) the text goes out as an OSC 52 escape sequence, which the
+//! terminal (and tmux, through passthrough or `set-clipboard on`) puts on the user's clipboard.
+
+use std::fmt;
+use std::io::{self, Write};
+use std::str::FromStr;
+
+use base64::Engine;
+use sha2::{Digest, Sha256};
+
+use crate::secret::{ExposeSecret, SecretString};
+
+/// `[ui] clipboard`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ClipboardMode {
+    /// Native when it works, OSC 52 otherwise (and straight away over SSH).
+    #[default]
+    Auto,
+    Native,
+    Osc52,
+    Off,
+}
+
+impl FromStr for ClipboardMode {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "auto" => Ok(ClipboardMode::Auto),
+            "native" => Ok(ClipboardMode::Native),
+            "osc52" => Ok(ClipboardMode::Osc52),
+            "off" => Ok(ClipboardMode::Off),
+            other => Err(format!(
+                "unknown clipboard mode `{other}`; expected auto, native, osc52 or off"
+            )),
+        }
+    }
+}
+
+/// The way a copy went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Native,
+    Osc52,
+}
+
+impl fmt::Display for Backend {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Backend::Native => "the system clipboard",
+            Backend::Osc52 => "OSC 52 (your terminal's clipboard)",
+        })
+    }
+}
+
+/// Why nothing was copied. Never carries the text.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ClipboardError {
+    #[error("the clipboard is off ([ui] clipboard = \"off\"); copy the secret by hand")]
+    Off,
+    #[error(
+        "no system clipboard: {0}; set [ui] clipboard = \"osc52\" or \"auto\" to use the terminal's"
+    )]
+    NativeUnavailable(String),
+    #[error("could not write the OSC 52 sequence to the terminal: {0}")]
+    Osc52(String),
+}
+
+/// What happened when the clear timer fired.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClearOutcome {
+    Cleared,
+    /// The user copied something else since; it was left alone.
+    ChangedSince,
+    /// Nothing of ours was on the clipboard.
+    NothingToClear,
+    /// The text went out by OSC 52, which cannot be read back or cleared safely.
+    NotPossible,
+}
+
+/// Where OSC 52 sequences go: the terminal, or a buffer in tests.
+pub type Osc52Sink = Box<dyn FnMut(&[u8]) -> io::Result<()> + Send>;
+
+pub struct Clipboard {
+    mode: ClipboardMode,
+    native: Result<arboard::Clipboard, String>,
+    osc52: Osc52Sink,
+    in_tmux: bool,
+    /// SHA-256 of what we last copied natively, to check before clearing. Never the text.
+    ours: Option<[u8; 32]>,
+    last_backend: Option<Backend>,
+}
+
+impl Clipboard {
+    /// Open the clipboard for `mode`, writing OSC 52 to standard output.
+    pub fn new(mode: ClipboardMode) -> Self {
+        Self::with_sink(
+            mode,
+            Box::new(|bytes| {
+                let mut out = io::stdout().lock();
+                out.write_all(bytes)?;
+                out.flush()
+            }),
+        )
+    }
+
+    pub fn with_sink(mode: ClipboardMode, osc52: Osc52Sink) -> Self {
+        let over_ssh =
+            std::env::var_os("SSH_TTY").is_some() || std::env::var_os("SSH_CONNECTION").is_some();
+        let native = match mode {
+            ClipboardMode::Native => open_native(),
+            ClipboardMode::Auto if !over_ssh => open_native(),
+            ClipboardMode::Auto => Err("this is an SSH session".to_owned()),
+            ClipboardMode::Osc52 | ClipboardMode::Off => Err("not used in this mode".to_owned()),
+        };
+        Clipboard {
+            mode,
+            native,
+            osc52,
+            in_tmux: std::env::var_os("TMUX").is_some(),
+            ours: None,
+            last_backend: None,
+        }
+    }
+
+    pub fn mode(&self) -> ClipboardMode {
+        self.mode
+    }
+
+    /// Copy `secret`, saying which way it went.
+    pub fn copy(&mut self, secret: &SecretString) -> Result<Backend, ClipboardError> {
+        let result = match self.mode {
+            ClipboardMode::Off => Err(ClipboardError::Off),
+            ClipboardMode::Native => self.copy_native(secret),
+            ClipboardMode::Osc52 => self.copy_osc52(secret),
+            ClipboardMode::Auto => match self.copy_native(secret) {
+                Ok(b) => Ok(b),
+                Err(_) => self.copy_osc52(secret),
+            },
+        };
+        if let Ok(b) = result {
+            self.last_backend = Some(b);
+        }
+        result
+    }
+
+    fn copy_native(&mut self, secret: &SecretString) -> Result<Backend, ClipboardError> {
+        let cb = self
+            .native
+            .as_mut()
+            .map_err(|e| ClipboardError::NativeUnavailable(e.clone()))?;
+        cb.set_text(secret.expose_secret().to_owned())
+            .map_err(|e| ClipboardError::NativeUnavailable(describe(&e)))?;
+        self.ours = Some(digest(secret.expose_secret()));
+        Ok(Backend::Native)
+    }
+
+    fn copy_osc52(&mut self, secret: &SecretString) -> Result<Backend, ClipboardError> {
+        let encoded = base64::engine::general_purpose::STANDARD.encode(secret.expose_secret());
+        let plain = format!("\x1b]52;c;{encoded}\x07");
+        (self.osc52)(plain.as_bytes()).map_err(|e| ClipboardError::Osc52(e.to_string()))?;
+        if self.in_tmux {
+            // tmux drops OSC 52 from programs unless `set-clipboard on`; passthrough reaches
+            // the outer terminal where `allow-passthrough` is on. Sending both covers either.
+            let wrapped = format!("\x1bPtmux;\x1b\x1b]52;c;{encoded}\x07\x1b\\");
+            (self.osc52)(wrapped.as_bytes()).map_err(|e| ClipboardError::Osc52(e.to_string()))?;
+        }
+        self.ours = None;
+        Ok(Backend::Osc52)
+    }
+
+    /// Clear the clipboard if it still holds what we copied last.
+    pub fn clear_if_unchanged(&mut self) -> ClearOutcome {
+        if self.last_backend == Some(Backend::Osc52) {
+            return ClearOutcome::NotPossible;
+        }
+        let Some(ours) = self.ours.take() else {
+            return ClearOutcome::NothingToClear;
+        };
+        let Ok(cb) = self.native.as_mut() else {
+            return ClearOutcome::NothingToClear;
+        };
+        match cb.get_text() {
+            Ok(text) if digest(&text) == ours => match cb.clear() {
+                Ok(()) => ClearOutcome::Cleared,
+                Err(_) => ClearOutcome::NothingToClear,
+            },
+            Ok(_) => ClearOutcome::ChangedSince,
+            Err(_) => ClearOutcome::NothingToClear,
+        }
+    }
+}
+
+impl fmt::Debug for Clipboard {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Clipboard")
+            .field("mode", &self.mode)
+            .field("native", &self.native.is_ok())
+            .finish_non_exhaustive()
+    }
+}
+
+fn open_native() -> Result<arboard::Clipboard, String> {
+    arboard::Clipboard::new().map_err(|e| describe(&e))
+}
+
+fn describe(e: &arboard::Error) -> String {
+    match e {
+        arboard::Error::ClipboardNotSupported => {
+            "this system has no clipboard tokdash can use".into()
+        }
+        arboard::Error::ClipboardOccupied => "another program is holding the clipboard".into(),
+        other => crate::text::sanitize(&other.to_string()),
+    }
+}
+
+fn digest(text: &str) -> [u8; 32] {
+    Sha256::digest(text.as_bytes()).into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::{Arc, Mutex};
+
+    fn capture() -> (Osc52Sink, Arc<Mutex<Vec<u8>>>) {
+        let buf = Arc::new(Mutex::new(Vec::new()));
+        let b = buf.clone();
+        (
+            Box::new(move |bytes| {
+                b.lock().unwrap().extend_from_slice(bytes);
+                Ok(())
+            }),
+            buf,
+        )
+    }
+
+    #[test]
+    fn osc52_sends_the_base64_of_the_secret() {
+        let (sink, buf) = capture();
+        let mut cb = Clipboard::with_sink(ClipboardMode::Osc52, sink);
+        let backend = cb.copy(&SecretString::from("s3cret".to_owned())).unwrap();
+        assert_eq!(backend, Backend::Osc52);
+        let out = String::from_utf8(buf.lock().unwrap().clone()).unwrap();
+        assert!(out.starts_with("\x1b]52;c;czNjcmV0\x07"), "{out:?}");
+        assert_eq!(cb.clear_if_unchanged(), ClearOutcome::NotPossible);
+    }
+
+    #[test]
+    fn off_refuses_and_says_how_to_copy() {
+        let (sink, buf) = capture();
+        let mut cb = Clipboard::with_sink(ClipboardMode::Off, sink);
+        let err = cb.copy(&SecretString::from("x".to_owned())).unwrap_err();
+        assert_eq!(err, ClipboardError::Off);
+        assert!(buf.lock().unwrap().is_empty());
+    }
+
+    #[test]
+    fn modes_parse_with_a_clear_error() {
+        assert_eq!("osc52".parse::<ClipboardMode>(), Ok(ClipboardMode::Osc52));
+        assert!(
+            "x11"
+                .parse::<ClipboardMode>()
+                .unwrap_err()
+                .contains("auto, native, osc52 or off")
+        );
+    }
+}

@@ -1,0 +1,404 @@
+//! The configuration file: every kind of mistake is reported with the file, line and key, literal
+//! secrets are refused in files others can read, and the file is found where documented.
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use secrecy::ExposeSecret;
+use tokdash::config::{ConfigError, load_file};
+use tokdash::credential::CredentialSource;
+use tokdash::provider::ProviderKind;
+
+fn write(dir: &Path, name: &str, text: &str, mode: u32) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+    path
+}
+
+/// Load `text` from a private file and return the error, checking its file:line prefix.
+fn error_of(text: &str, line: usize) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "config.toml", text, 0o600);
+    let err: ConfigError = load_file(&path).expect_err("the config should be refused");
+    let shown = err.to_string();
+    let prefix = format!("{}:{line}: ", path.display());
+    assert!(
+        shown.starts_with(&prefix),
+        "expected `{prefix}…`, got `{shown}`"
+    );
+    shown[prefix.len()..].to_owned()
+}
+
+const SEMATEXT: &str = r#"
+[[accounts]]
+name = "st"
+provider = "sematext"
+base_url = "http://127.0.0.1:9"
+app_id = 7
+credential = { env = "ST_KEY" }
+"#;
+
+#[test]
+fn a_valid_file_loads_every_section() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        "stale_after_days = 30\n[http]\ntimeout_secs = 9\nmax_response_mb = 2\n[ui]\nmouse = true\nclipboard = \"osc52\"\n[keys]\nquit = \"ctrl-q\"\nrefresh = \"F5\"\n{SEMATEXT}"
+    );
+    let path = write(dir.path(), "c.toml", &text, 0o644);
+    let config = load_file(&path).unwrap();
+    assert_eq!(config.path.as_deref(), Some(path.as_path()));
+    assert_eq!(config.stale_after_days, 30);
+    assert_eq!(config.http.request_timeout.as_secs(), 9);
+    assert_eq!(config.http.max_response_bytes, 2 * 1024 * 1024);
+    assert!(config.ui.mouse);
+    assert_eq!(config.ui.clipboard, "osc52");
+    // In the order written, not sorted.
+    assert_eq!(
+        config.keys,
+        vec![
+            ("quit".to_owned(), "ctrl-q".to_owned()),
+            ("refresh".to_owned(), "F5".to_owned())
+        ]
+    );
+    let account = &config.accounts[0];
+    assert_eq!(account.name, "st");
+    assert_eq!(account.provider, ProviderKind::Sematext);
+    assert_eq!(account.app_id, Some(7));
+    assert!(matches!(&account.credential, Some(CredentialSource::Env(v)) if v == "ST_KEY"));
+}
+
+#[test]
+fn invalid_toml_names_the_line() {
+    let rest = error_of("stale_after_days = 3\nname = \n", 2);
+    assert!(rest.starts_with("not valid TOML"), "{rest}");
+}
+
+#[test]
+fn a_typo_is_refused_with_the_valid_keys() {
+    let rest = error_of("stale_after_dayz = 3\n", 1);
+    assert!(
+        rest.starts_with("key `stale_after_dayz`: unknown key (did you mean `stale_after_days`?)"),
+        "{rest}"
+    );
+    assert!(
+        rest.contains("stale_after_days, http, ui, keys, accounts"),
+        "{rest}"
+    );
+
+    let rest = error_of(&format!("{SEMATEXT}read_onyl = true\n"), 8);
+    assert!(rest.starts_with("key `read_onyl`: unknown key"), "{rest}");
+    assert!(rest.contains("read_only"), "{rest}");
+
+    let rest = error_of("[http]\ntimeout = 3\n", 2);
+    assert!(
+        rest.starts_with("key `http.timeout`: unknown key"),
+        "{rest}"
+    );
+    assert!(rest.contains("timeout_secs"), "{rest}");
+}
+
+#[test]
+fn a_wrong_type_says_what_was_expected() {
+    let rest = error_of(&SEMATEXT.replace("app_id = 7", "app_id = \"7\""), 6);
+    assert_eq!(rest, "key `app_id`: expected an integer, found string");
+
+    let rest = error_of(&format!("{SEMATEXT}read_only = \"yes\"\n"), 8);
+    assert_eq!(
+        rest,
+        "key `read_only`: expected true or false, found string"
+    );
+
+    let rest = error_of("[ui]\nclipboard = \"xclip\"\n", 2);
+    assert!(
+        rest.starts_with("key `ui.clipboard`: `xclip` is not a clipboard mode"),
+        "{rest}"
+    );
+
+    let rest = error_of("[http]\nconnect_timeout_secs = 0\n", 2);
+    assert!(
+        rest.starts_with("key `http.connect_timeout_secs`: 0 is out of range"),
+        "{rest}"
+    );
+
+    let rest = error_of("[keys]\nquit = 3\n", 2);
+    assert!(
+        rest.starts_with("key `keys.quit`: expected a key spec"),
+        "{rest}"
+    );
+
+    let rest = error_of("[accounts]\nname = \"x\"\n", 1);
+    assert!(
+        rest.starts_with("key `accounts`: expected [[accounts]]"),
+        "{rest}"
+    );
+}
+
+#[test]
+fn a_missing_key_points_at_its_accounts_entry() {
+    let rest = error_of("\n\n[[accounts]]\nname = \"x\"\n", 3);
+    assert!(rest.starts_with("key `provider`: missing"), "{rest}");
+    assert!(rest.contains("fluid, lagrello, qovery, sematext"), "{rest}");
+
+    let rest = error_of("[[accounts]]\nprovider = \"sematext\"\n", 1);
+    assert!(rest.starts_with("key `name`: missing"), "{rest}");
+}
+
+#[test]
+fn unknown_provider_and_duplicate_names_are_refused() {
+    let rest = error_of("[[accounts]]\nname = \"x\"\nprovider = \"github\"\n", 3);
+    assert!(
+        rest.starts_with("key `provider`: unknown provider `github`"),
+        "{rest}"
+    );
+
+    let rest = error_of(&format!("{SEMATEXT}{SEMATEXT}"), 10);
+    assert_eq!(
+        rest,
+        "key `name`: account name `st` is already used on line 3; names must be unique"
+    );
+}
+
+#[test]
+fn provider_checks_point_at_the_key_or_the_entry() {
+    // The key is absent: the [[accounts]] line.
+    let rest = error_of(&SEMATEXT.replace("app_id = 7\n", ""), 2);
+    assert!(rest.starts_with("key `app_id`: "), "{rest}");
+
+    // The key is there but wrong: its own line.
+    let rest = error_of(
+        "[[accounts]]\nname = \"f\"\nprovider = \"fluid\"\nbase_url = \"https://f.example\"\norg_slug = \"NOT A SLUG\"\ncredential = { env = \"F\" }\n",
+        5,
+    );
+    assert!(rest.starts_with("key `org_slug`: "), "{rest}");
+
+    // fluid has no public default: base_url is required.
+    let rest = error_of(
+        "[[accounts]]\nname = \"f\"\nprovider = \"fluid\"\norg_slug = \"acme\"\ncredential = { env = \"F\" }\n",
+        1,
+    );
+    assert!(rest.starts_with("key `base_url`: "), "{rest}");
+}
+
+#[test]
+fn a_plain_http_base_url_needs_an_opt_in() {
+    let insecure = SEMATEXT.replace("127.0.0.1:9", "apps.internal:8080");
+    let rest = error_of(&insecure, 5);
+    assert!(rest.starts_with("key `base_url`: "), "{rest}");
+    assert!(rest.contains("allow_insecure_http"), "{rest}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        dir.path(),
+        "c.toml",
+        &format!("{insecure}allow_insecure_http = true\n"),
+        0o600,
+    );
+    assert!(load_file(&path).is_ok());
+
+    let rest = error_of(&SEMATEXT.replace("http://127.0.0.1:9", "not a url"), 5);
+    assert!(
+        rest.starts_with("key `base_url`: `not a url` is not a valid URL"),
+        "{rest}"
+    );
+}
+
+#[test]
+fn a_credential_must_be_exactly_one_source() {
+    let two = SEMATEXT.replace(
+        "credential = { env = \"ST_KEY\" }",
+        "credential = { env = \"A\", value = \"b\" }",
+    );
+    let rest = error_of(&two, 7);
+    assert!(
+        rest.starts_with("key `credential`: give exactly one source"),
+        "{rest}"
+    );
+
+    let plain = SEMATEXT.replace("credential = { env = \"ST_KEY\" }", "credential = \"abc\"");
+    let rest = error_of(&plain, 7);
+    assert!(
+        rest.starts_with("key `credential`: expected { env"),
+        "{rest}"
+    );
+    // The value itself is never repeated back.
+    assert!(!rest.contains("abc"), "{rest}");
+
+    let empty = SEMATEXT.replace("{ env = \"ST_KEY\" }", "{ command = [] }");
+    let rest = error_of(&empty, 7);
+    assert!(
+        rest.starts_with("key `credential.command`: expected a non-empty array"),
+        "{rest}"
+    );
+
+    let typo = SEMATEXT.replace("{ env = \"ST_KEY\" }", "{ evn = \"ST_KEY\" }");
+    let rest = error_of(&typo, 7);
+    assert!(
+        rest.starts_with("key `credential.evn`: unknown key (did you mean `env`?)"),
+        "{rest}"
+    );
+}
+
+#[test]
+fn a_literal_secret_in_a_readable_file_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = SEMATEXT.replace("{ env = \"ST_KEY\" }", "{ value = \"hunter2\" }");
+    let path = write(dir.path(), "c.toml", &text, 0o644);
+    let shown = load_file(&path).unwrap_err().to_string();
+    assert!(
+        shown.starts_with(&format!("{}:7: key `credential.value`: ", path.display())),
+        "{shown}"
+    );
+    assert!(
+        shown.contains(&format!("chmod 600 {}", path.display())),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("env") && shown.contains("command"),
+        "{shown}"
+    );
+    assert!(!shown.contains("hunter2"), "{shown}");
+
+    // Group-readable is as bad as world-readable.
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+    assert!(load_file(&path).is_err());
+
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let config = load_file(&path).unwrap();
+    assert!(matches!(
+        &config.accounts[0].credential,
+        Some(CredentialSource::Value(v)) if v.expose_secret() == "hunter2"
+    ));
+}
+
+#[test]
+fn a_literal_login_password_is_refused_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "[[accounts]]\nname = \"f\"\nprovider = \"fluid\"\nbase_url = \"https://f.example\"\norg_slug = \"acme\"\nlogin = { email = \"a@b.c\", password = { value = \"pw\" } }\n";
+    let path = write(dir.path(), "c.toml", text, 0o644);
+    let shown = load_file(&path).unwrap_err().to_string();
+    assert!(
+        shown.starts_with(&format!(
+            "{}:6: key `login.password.value`: ",
+            path.display()
+        )),
+        "{shown}"
+    );
+}
+
+#[tokio::test]
+async fn env_and_command_credentials_are_fetched_when_used() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = SEMATEXT.replace(
+        "{ env = \"ST_KEY\" }",
+        "{ command = [\"printf\", \"%s\", \"from-a-command\"] }",
+    );
+    // A command (or env) credential is fine in a file anyone can read.
+    let path = write(dir.path(), "c.toml", &text, 0o644);
+    let config = load_file(&path).unwrap();
+    let source = config.accounts[0].credential.clone().unwrap();
+    assert!(matches!(&source, CredentialSource::Command(argv) if argv[0] == "printf"));
+    assert_eq!(
+        source.fetch().await.unwrap().expose_secret(),
+        "from-a-command"
+    );
+}
+
+#[test]
+fn the_example_config_is_valid_and_covers_every_provider() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("config.example.toml");
+    let config = load_file(&path).unwrap_or_else(|e| panic!("{e}"));
+    let mut kinds: Vec<ProviderKind> = config.accounts.iter().map(|a| a.provider).collect();
+    kinds.sort();
+    assert_eq!(kinds, ProviderKind::ALL.to_vec());
+    assert!(
+        config
+            .accounts
+            .iter()
+            .all(|a| !matches!(a.credential, Some(CredentialSource::Value(_)))),
+        "the example must not teach literal secrets"
+    );
+}
+
+/// Run `tokdash list` with only the given variables set; the config files below are broken in a
+/// recognisable way, so the error shows which file was read.
+fn tokdash_with_env(vars: &[(&str, &Path)], args: &[&str]) -> (i32, String) {
+    let mut cmd = Command::cargo_bin("tokdash").unwrap();
+    cmd.env_remove("TOKDASH_CONFIG")
+        .env_remove("XDG_CONFIG_HOME")
+        .env_remove("HOME");
+    for (k, v) in vars {
+        cmd.env(k, v);
+    }
+    let out = cmd.args(args).arg("list").output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn the_file_is_found_in_the_documented_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir_all(d.join("xdg/tokdash")).unwrap();
+    std::fs::create_dir_all(d.join("home/.config/tokdash")).unwrap();
+    let broken = "bogus_key = 1\n";
+    let explicit = write(d, "explicit.toml", broken, 0o600);
+    let from_env = write(d, "env.toml", broken, 0o600);
+    let xdg_file = write(&d.join("xdg/tokdash"), "config.toml", broken, 0o600);
+    let home_file = write(
+        &d.join("home/.config/tokdash"),
+        "config.toml",
+        broken,
+        0o600,
+    );
+    let xdg = d.join("xdg");
+    let home = d.join("home");
+    let all = [
+        ("TOKDASH_CONFIG", from_env.as_path()),
+        ("XDG_CONFIG_HOME", xdg.as_path()),
+        ("HOME", home.as_path()),
+    ];
+
+    let explicit_arg = explicit.to_str().unwrap();
+    let (code, err) = tokdash_with_env(&all, &["--config", explicit_arg]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains(&format!("{}:1: key `bogus_key`", explicit.display())),
+        "{err}"
+    );
+
+    let (_, err) = tokdash_with_env(&all, &[]);
+    assert!(err.contains(&format!("{}:1:", from_env.display())), "{err}");
+
+    let (_, err) = tokdash_with_env(&all[1..], &[]);
+    assert!(err.contains(&format!("{}:1:", xdg_file.display())), "{err}");
+
+    let (_, err) = tokdash_with_env(&all[2..], &[]);
+    assert!(
+        err.contains(&format!("{}:1:", home_file.display())),
+        "{err}"
+    );
+}
+
+#[test]
+fn no_file_anywhere_says_where_it_looked() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, err) = tokdash_with_env(&[("XDG_CONFIG_HOME", dir.path())], &[]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains(&dir.path().join("tokdash/config.toml").display().to_string()),
+        "{err}"
+    );
+
+    // A file named explicitly must exist.
+    let missing = dir.path().join("nope.toml");
+    let (code, err) = tokdash_with_env(&[("TOKDASH_CONFIG", missing.as_path())], &[]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("no such file (named by $TOKDASH_CONFIG)"),
+        "{err}"
+    );
+}
