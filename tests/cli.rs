@@ -1,90 +1,18 @@
 //! The headless commands, run as the real binary against an in-process sandbox over loopback.
 
-use std::io::{BufRead, BufReader, Write};
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-use std::path::{Path, PathBuf};
-use std::process::{Output, Stdio};
+use std::io::{BufRead, BufReader};
+use std::os::unix::fs::PermissionsExt;
+use std::process::Stdio;
 
 use assert_cmd::Command;
 use serde_json::Value;
 use tokdash::sandbox::faults::{FaultKind, FaultOp, FaultRule};
-use tokdash::sandbox::{Sandbox, SandboxOptions};
+
+mod common;
+
+use common::cli::{code, printed_secret, setup, stderr, stdout};
 
 const ACCOUNTS: [&str; 4] = ["fluid-1", "lagrello-1", "qovery-1", "sematext-1"];
-
-struct Env {
-    sandbox: Sandbox,
-    config: PathBuf,
-    _dir: tempfile::TempDir,
-}
-
-fn write_private(path: &Path, text: &str) {
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)
-        .unwrap();
-    f.write_all(text.as_bytes()).unwrap();
-}
-
-async fn setup() -> Env {
-    let sandbox = Sandbox::start(SandboxOptions::default()).await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("config.toml");
-    write_private(&config, &sandbox.config_toml());
-    Env {
-        sandbox,
-        config,
-        _dir: dir,
-    }
-}
-
-impl Env {
-    /// Run `tokdash --config FILE ARGS…` with stdin that is not a terminal.
-    fn run(&self, args: &[&str]) -> Output {
-        Command::cargo_bin("tokdash")
-            .unwrap()
-            .arg("--config")
-            .arg(&self.config)
-            .args(args)
-            .write_stdin("")
-            .output()
-            .unwrap()
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        let out = self.run(args);
-        assert!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).unwrap()
-    }
-
-    /// Every token of one account, from `list --format json`.
-    fn tokens(&self, account: &str) -> Vec<Value> {
-        let v = self.json(&["list", "--account", account, "--format", "json"]);
-        v["tokens"].as_array().unwrap().clone()
-    }
-
-    fn token(&self, account: &str, id: &str) -> Option<Value> {
-        self.tokens(account).into_iter().find(|t| t["id"] == id)
-    }
-}
-
-fn code(out: &Output) -> i32 {
-    out.status.code().unwrap_or(-1)
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn list_json_has_every_account_and_the_documented_fields() {
@@ -472,6 +400,7 @@ async fn env_credentials_are_read_when_the_command_runs() {
 
     let run = |key: Option<&str>| {
         let mut cmd = Command::cargo_bin("tokdash").unwrap();
+        cmd.env("XDG_STATE_HOME", &env.state_home);
         cmd.env_remove("TOKDASH_TEST_ST_KEY");
         if let Some(k) = key {
             cmd.env("TOKDASH_TEST_ST_KEY", k);
@@ -524,6 +453,7 @@ fn the_sandbox_command_writes_a_private_config_that_list_can_use() {
         assert_eq!(mode, 0o600);
         let out = Command::cargo_bin("tokdash")
             .unwrap()
+            .env("XDG_STATE_HOME", dir.path().join("state"))
             .arg("--config")
             .arg(&path)
             .args(["list", "--format", "json"])
@@ -540,4 +470,221 @@ fn the_sandbox_command_writes_a_private_config_that_list_can_use() {
         std::panic::resume_unwind(panic);
     }
     assert_eq!(status.code(), Some(0));
+}
+
+/// The audit records of one operation, in the order they were written.
+fn audited(env: &common::cli::Env, operation: &str) -> Vec<Value> {
+    env.records("audit.jsonl")
+        .into_iter()
+        .filter(|r| r["operation"] == operation)
+        .collect()
+}
+
+fn mode(path: &std::path::Path) -> u32 {
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_change_attempt_leaves_one_audit_record() {
+    let env = setup().await;
+    let created = env.run(&["create", "--account", "sematext-1", "--name", "audited"]);
+    assert_eq!(code(&created), 0, "{}", stderr(&created));
+    let id = stdout(&created)
+        .lines()
+        .find_map(|l| l.strip_prefix("id"))
+        .unwrap()
+        .trim()
+        .to_owned();
+
+    // Ok: the create and a rename.
+    let out = env.run(&[
+        "rename",
+        "--account",
+        "sematext-1",
+        "--id",
+        &id,
+        "--name",
+        "audited-2",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    // Failed: the provider answers 500.
+    env.sandbox.set_faults(vec![FaultRule::new(
+        "sematext",
+        FaultOp::Update,
+        FaultKind::Status(500),
+    )]);
+    let out = env.run(&["disable", "--account", "sematext-1", "--id", &id]);
+    assert_eq!(code(&out), 1);
+    env.sandbox.set_faults(Vec::new());
+    // Refused: no --yes on a pipe, read-only, and an operation qovery lacks.
+    let out = env.run(&["delete", "--account", "sematext-1", "--id", &id]);
+    assert_eq!(code(&out), 2);
+    let out = env.run(&[
+        "--read-only",
+        "delete",
+        "--account",
+        "sematext-1",
+        "--id",
+        &id,
+        "--yes",
+    ]);
+    assert_eq!(code(&out), 1);
+    let out = env.run(&[
+        "rename",
+        "--account",
+        "qovery-1",
+        "--id",
+        "x",
+        "--name",
+        "y",
+    ]);
+    assert_eq!(code(&out), 1);
+    // Listing is not a change and leaves no record.
+    assert_eq!(code(&env.run(&["list"])), 0);
+
+    let records = env.records("audit.jsonl");
+    assert_eq!(records.len(), 6, "{records:#?}");
+    for r in &records {
+        assert!(r["time"].as_str().is_some_and(|t| t.ends_with('Z')), "{r}");
+    }
+
+    let create = &audited(&env, "create")[0];
+    assert_eq!(create["outcome"], "ok");
+    assert_eq!(create["account"], "sematext-1");
+    assert_eq!(create["provider"], "sematext");
+    assert_eq!(create["token_id"], id.as_str());
+    assert_eq!(create["token_name"], "audited");
+    assert!(create["error"].is_null());
+
+    let rename = audited(&env, "rename");
+    assert_eq!(rename[0]["outcome"], "ok");
+    assert_eq!(rename[0]["token_name"], "audited-2");
+    assert_eq!(rename[1]["outcome"], "refused");
+    assert_eq!(rename[1]["provider"], "qovery");
+    assert_eq!(rename[1]["error"], "qovery cannot rename tokens");
+
+    let disable = &audited(&env, "disable")[0];
+    assert_eq!(disable["outcome"], "failed");
+    assert_eq!(disable["token_id"], id.as_str());
+    assert!(
+        disable["error"].as_str().unwrap().contains("500"),
+        "{disable}"
+    );
+
+    let deletes = audited(&env, "delete");
+    assert_eq!(deletes.len(), 2);
+    assert!(deletes.iter().all(|d| d["outcome"] == "refused"));
+    assert!(deletes[0]["error"].as_str().unwrap().contains("--yes"));
+    assert!(deletes[1]["error"].as_str().unwrap().contains("read-only"));
+
+    assert_eq!(mode(&env.state_file("audit.jsonl")), 0o600);
+    assert_eq!(mode(&env.state_file("fingerprints.jsonl")), 0o600);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_fingerprint_is_the_sha256_of_the_printed_secret_and_no_file_holds_it() {
+    use sha2::{Digest, Sha256};
+    let env = setup().await;
+    let mut secrets = Vec::new();
+    for account in ["fluid-1", "lagrello-1", "qovery-1", "sematext-1"] {
+        let out = env.run(&["create", "--account", account, "--name", "fp"]);
+        assert_eq!(code(&out), 0, "{account}: {}", stderr(&out));
+        secrets.push((account, printed_secret(&out)));
+    }
+    let id = env.tokens("sematext-1")[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let out = env.run(&[
+        "regenerate",
+        "--account",
+        "sematext-1",
+        "--id",
+        &id,
+        "--yes",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    secrets.push(("sematext-1", printed_secret(&out)));
+
+    let fingerprints = env.records("fingerprints.jsonl");
+    assert_eq!(fingerprints.len(), secrets.len());
+    for ((account, secret), fp) in secrets.iter().zip(&fingerprints) {
+        assert_eq!(fp["account"], *account);
+        assert_eq!(
+            fp["sha256"],
+            hex::encode(Sha256::digest(secret.as_bytes())),
+            "{account}"
+        );
+    }
+    // lagrello's id is its secret: it is stored masked.
+    let lagrello = &fingerprints[1];
+    assert!(lagrello["token_id"].as_str().unwrap().ends_with('…'));
+
+    let audit = std::fs::read_to_string(env.state_file("audit.jsonl")).unwrap();
+    let prints = std::fs::read_to_string(env.state_file("fingerprints.jsonl")).unwrap();
+    for (account, secret) in &secrets {
+        assert!(!audit.contains(secret.as_str()), "{account}: {audit}");
+        assert!(!prints.contains(secret.as_str()), "{account}: {prints}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_create_without_an_answer_is_unknown_and_says_how_to_check() {
+    let env = setup().await;
+    env.sandbox.set_faults(vec![FaultRule::new(
+        "sematext",
+        FaultOp::Create,
+        FaultKind::Malformed,
+    )]);
+    let before = env.sandbox.requests().len();
+    let out = env.run(&["create", "--account", "sematext-1", "--name", "maybe"]);
+    assert_eq!(code(&out), 1);
+    let err = stderr(&out);
+    assert!(err.contains("may have been created"), "{err}");
+    assert!(err.contains("tokdash list --account sematext-1"), "{err}");
+    // Exactly one create went out: no retry.
+    let creates = env.sandbox.requests()[before..]
+        .iter()
+        .filter(|r| r.method == "POST")
+        .count();
+    assert_eq!(creates, 1);
+    env.sandbox.set_faults(Vec::new());
+    // It did happen, which is why the user is told to look.
+    assert!(
+        env.tokens("sematext-1")
+            .iter()
+            .any(|t| t["name"] == "maybe"),
+        "the sandbox created it"
+    );
+
+    let record = &audited(&env, "create")[0];
+    assert_eq!(record["outcome"], "unknown");
+    assert_eq!(record["token_name"], "maybe");
+    assert!(
+        record["error"]
+            .as_str()
+            .unwrap()
+            .contains("may have been created")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_audit_log_that_cannot_be_written_is_a_warning_not_a_failure() {
+    let mut env = setup().await;
+    // A regular file where the state directory should be.
+    let blocker = env.config.with_file_name("not-a-dir");
+    std::fs::write(&blocker, "").unwrap();
+    env.state_home = blocker;
+    let out = env.run(&["create", "--account", "fluid-1", "--name", "unlogged"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(!printed_secret(&out).is_empty());
+    let err = stderr(&out);
+    assert!(
+        err.contains("warning: could not write the audit log"),
+        "{err}"
+    );
+    assert!(
+        err.contains("warning: could not write the secret's fingerprint"),
+        "{err}"
+    );
 }

@@ -6,53 +6,191 @@ use std::io::IsTerminal;
 use futures::future::join_all;
 
 use super::output::{self, ListError, Row};
+use super::trail::Trail;
 use super::{
-    Command, CreateArgs, EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, Format, ListArgs, Target,
+    Command, ConfirmedTarget, CreateArgs, EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, Format,
+    ListArgs, RenameArgs, Target,
 };
+use crate::audit::{Outcome as AuditOutcome, TokenLabel, storable_id};
 use crate::model::{
-    ApiError, Created, FIELD_DESCRIPTION, FIELD_NAME, FIELD_PERMISSIONS, FIELD_READABLE,
-    FIELD_ROLE_ID, FIELD_WRITEABLE, FieldKind, NewToken, OpKind, Token, TokenId, TokenUpdate,
+    ApiError, Caps, Created, FIELD_DESCRIPTION, FIELD_NAME, FIELD_PERMISSIONS, FIELD_READABLE,
+    FIELD_ROLE_ID, FIELD_WRITEABLE, FieldKind, NewToken, OpKind, Refusal, Token, TokenId,
+    TokenUpdate,
 };
 use crate::provider::{Account, Registry};
 use crate::text::sanitize;
 
-/// Why a command stopped: a usage problem (exit 2) or a failed operation (exit 1).
+/// Why a command stopped.
 enum Failure {
+    /// Bad flags, or a missing `--yes` where nobody can be asked: exit 2.
     Usage(String),
+    /// The gate said no, or the user answered no; nothing was sent: exit 1.
+    Refused(String),
+    /// The provider refused or could not be reached: exit 1.
     Failed(String),
+    /// A create or regenerate got no answer, so it may have happened: exit 1.
+    Unknown(String),
+}
+
+impl Failure {
+    fn message(&self) -> &str {
+        match self {
+            Failure::Usage(m) | Failure::Refused(m) | Failure::Failed(m) | Failure::Unknown(m) => m,
+        }
+    }
+
+    /// How the attempt ends up in the audit log.
+    fn audit_outcome(&self) -> AuditOutcome {
+        match self {
+            Failure::Usage(_) | Failure::Refused(_) => AuditOutcome::Refused,
+            Failure::Failed(_) => AuditOutcome::Failed,
+            Failure::Unknown(_) => AuditOutcome::Unknown,
+        }
+    }
 }
 
 impl From<ApiError> for Failure {
     fn from(e: ApiError) -> Self {
-        Failure::Failed(e.to_string())
+        match e {
+            ApiError::Refused(r) => Failure::Refused(r.to_string()),
+            e => Failure::Failed(e.to_string()),
+        }
+    }
+}
+
+impl From<Refusal> for Failure {
+    fn from(r: Refusal) -> Self {
+        Failure::Refused(r.to_string())
     }
 }
 
 type Outcome = Result<i32, Failure>;
 
 pub async fn run(command: Command, registry: &Registry, format: Format) -> i32 {
-    let outcome = match command {
-        Command::List(args) => list(&args, registry, format).await,
-        Command::Create(args) => create(&args, registry, format).await,
-        Command::Delete(args) => delete(&args.target, args.yes, registry, format).await,
-        Command::Enable(t) => set_enabled(&t, true, registry, format).await,
-        Command::Disable(t) => set_enabled(&t, false, registry, format).await,
-        Command::Rename(args) => rename(&args.target, &args.name, registry, format).await,
-        Command::Regenerate(args) => regenerate(&args.target, args.yes, registry, format).await,
+    let change = match command {
+        Command::List(args) => return finish(list(&args, registry, format).await),
         // Dispatched before the configuration is loaded; kept here so the match is complete.
         Command::Sandbox(args) => return super::sandbox::run(args).await,
+        Command::Create(args) => Change::Create(args),
+        Command::Delete(args) => Change::Delete(args),
+        Command::Regenerate(args) => Change::Regenerate(args),
+        Command::Enable(t) => Change::Enable(t),
+        Command::Disable(t) => Change::Disable(t),
+        Command::Rename(args) => Change::Rename(args),
     };
+    finish(run_change(change, registry, format, &Trail::from_env()).await)
+}
+
+/// Print why a command stopped and pick the exit code.
+fn finish(outcome: Outcome) -> i32 {
     match outcome {
         Ok(code) => code,
         Err(Failure::Usage(msg)) => {
             eprintln!("tokdash: {msg}");
             EXIT_USAGE
         }
-        Err(Failure::Failed(msg)) => {
+        Err(Failure::Refused(msg) | Failure::Failed(msg) | Failure::Unknown(msg)) => {
             eprintln!("tokdash: {msg}");
             EXIT_FAILED
         }
     }
+}
+
+/// The commands that change something at a provider, and so leave an audit record.
+enum Change {
+    Create(CreateArgs),
+    Delete(ConfirmedTarget),
+    Regenerate(ConfirmedTarget),
+    Enable(Target),
+    Disable(Target),
+    Rename(RenameArgs),
+}
+
+impl Change {
+    fn op(&self) -> OpKind {
+        match self {
+            Change::Create(_) => OpKind::Create,
+            Change::Delete(_) => OpKind::Delete,
+            Change::Regenerate(_) => OpKind::Regenerate,
+            Change::Enable(_) => OpKind::Enable,
+            Change::Disable(_) => OpKind::Disable,
+            Change::Rename(_) => OpKind::Rename,
+        }
+    }
+
+    fn account(&self) -> &str {
+        match self {
+            Change::Create(a) => &a.account,
+            Change::Delete(a) | Change::Regenerate(a) => &a.target.account,
+            Change::Enable(t) | Change::Disable(t) => &t.account,
+            Change::Rename(a) => &a.target.account,
+        }
+    }
+
+    /// The token as known before anything is sent: the name for a create, the id otherwise.
+    fn label(&self, caps: &Caps) -> TokenLabel {
+        let id = |t: &Target| TokenId::new(t.id.clone());
+        match self {
+            Change::Create(a) => TokenLabel::new(None, Some(&a.name), caps),
+            Change::Delete(a) | Change::Regenerate(a) => {
+                TokenLabel::new(Some(&id(&a.target)), None, caps)
+            }
+            Change::Enable(t) | Change::Disable(t) => TokenLabel::new(Some(&id(t)), None, caps),
+            Change::Rename(a) => TokenLabel::new(Some(&id(&a.target)), None, caps),
+        }
+    }
+}
+
+/// Run one change and leave exactly one audit record of the attempt, however it ends. An
+/// unknown account is a usage error with no record: there is no provider to record it against.
+async fn run_change(change: Change, registry: &Registry, format: Format, trail: &Trail) -> Outcome {
+    let account = account(registry, change.account())?;
+    let op = change.op();
+    let mut label = change.label(account.kind.caps());
+    let result = match account.allows(op) {
+        Err(refusal) => Err(refusal.into()),
+        Ok(()) => match change {
+            Change::Create(args) => create(&args, account, format, trail, &mut label).await,
+            Change::Delete(args) => {
+                delete(&args.target, args.yes, account, format, &mut label).await
+            }
+            Change::Regenerate(args) => {
+                regenerate(&args.target, args.yes, account, format, trail, &mut label).await
+            }
+            Change::Enable(t) => set_enabled(&t, true, account, format, &mut label).await,
+            Change::Disable(t) => set_enabled(&t, false, account, format, &mut label).await,
+            Change::Rename(args) => {
+                rename(&args.target, &args.name, account, format, &mut label).await
+            }
+        },
+    };
+    match &result {
+        Ok(_) => trail.record(account, op, &label, AuditOutcome::Ok, None),
+        Err(f) => trail.record(account, op, &label, f.audit_outcome(), Some(f.message())),
+    }
+    result
+}
+
+/// A create or regenerate that got no answer may still have happened at the provider. Say so
+/// plainly and point at the check; never retry, which could make a second token.
+fn outcome_unknown(e: ApiError, account: &Account, op: OpKind) -> Failure {
+    if !e.outcome_unknown() {
+        return e.into();
+    }
+    let check = format!(
+        "tokdash list --account {}",
+        output::shell_word(&sanitize(&account.name))
+    );
+    Failure::Unknown(match op {
+        OpKind::Regenerate => format!(
+            "{e}. The token may have been regenerated anyway, in which case its old secret no \
+             longer works and the new one is lost; run `{check}` to check before trying again."
+        ),
+        _ => format!(
+            "{e}. The token may have been created anyway; run `{check}` to check before trying \
+             again, so as not to make a second one."
+        ),
+    })
 }
 
 async fn list(args: &ListArgs, registry: &Registry, format: Format) -> Outcome {
@@ -120,14 +258,20 @@ async fn list(args: &ListArgs, registry: &Registry, format: Format) -> Outcome {
     })
 }
 
-async fn create(args: &CreateArgs, registry: &Registry, format: Format) -> Outcome {
-    let account = account(registry, &args.account)?;
-    account
-        .allows(OpKind::Create)
-        .map_err(|r| Failure::Failed(r.to_string()))?;
+async fn create(
+    args: &CreateArgs,
+    account: &Account,
+    format: Format,
+    trail: &Trail,
+    label: &mut TokenLabel,
+) -> Outcome {
     let new = new_token(args, account)?;
-    let created = account.client.create(new).await?;
-    print_created(account, &created, format, "Created");
+    let created = account
+        .client
+        .create(new)
+        .await
+        .map_err(|e| outcome_unknown(e, account, OpKind::Create))?;
+    show_created(account, &created, format, "Created", trail, label);
     Ok(EXIT_OK)
 }
 
@@ -194,23 +338,28 @@ fn flag(key: &str) -> &'static str {
     }
 }
 
-async fn delete(target: &Target, yes: bool, registry: &Registry, format: Format) -> Outcome {
-    let account = account(registry, &target.account)?;
-    account
-        .allows(OpKind::Delete)
-        .map_err(|r| Failure::Failed(r.to_string()))?;
+async fn delete(
+    target: &Target,
+    yes: bool,
+    account: &Account,
+    format: Format,
+    label: &mut TokenLabel,
+) -> Outcome {
     let id = TokenId::new(target.id.clone());
+    // Echo the id as it may be shown: where ids are secrets, the user has it already.
+    let shown_id = storable_id(&id, account.kind.caps());
     let name = if yes {
         None
     } else {
         let token = confirmable(account, &id, "delete").await?;
+        label.name = Some(token.name.clone());
         let question = format!(
-            "Delete token {} ({id}) from account {}?",
+            "Delete token {} ({shown_id}) from account {}?",
             token.name,
             sanitize(&account.name)
         );
         if !confirm(question).await? {
-            return Err(Failure::Failed("cancelled; nothing was deleted".into()));
+            return Err(Failure::Refused("cancelled; nothing was deleted".into()));
         }
         Some(token.name)
     };
@@ -227,14 +376,14 @@ async fn delete(target: &Target, yes: bool, registry: &Registry, format: Format)
             output::print(&output::to_json(&Deleted {
                 account: sanitize(&account.name),
                 provider: account.kind,
-                id: id.as_str(),
+                id: &shown_id,
                 deleted: true,
             }))
         }
         _ => {
             let what = match name {
-                Some(n) => format!("{n} ({id})"),
-                None => id.to_string(),
+                Some(n) => format!("{n} ({shown_id})"),
+                None => shown_id,
             };
             output::print(&format!(
                 "Deleted token {what} from account {}.\n",
@@ -245,35 +394,45 @@ async fn delete(target: &Target, yes: bool, registry: &Registry, format: Format)
     Ok(EXIT_OK)
 }
 
-async fn regenerate(target: &Target, yes: bool, registry: &Registry, format: Format) -> Outcome {
-    let account = account(registry, &target.account)?;
-    account
-        .allows(OpKind::Regenerate)
-        .map_err(|r| Failure::Failed(r.to_string()))?;
+async fn regenerate(
+    target: &Target,
+    yes: bool,
+    account: &Account,
+    format: Format,
+    trail: &Trail,
+    label: &mut TokenLabel,
+) -> Outcome {
     let id = TokenId::new(target.id.clone());
     if !yes {
         let token = confirmable(account, &id, "regenerate").await?;
+        label.name = Some(token.name.clone());
         let question = format!(
-            "Regenerate token {} ({id}) in account {}? The old secret stops working.",
+            "Regenerate token {} ({}) in account {}? The old secret stops working.",
             token.name,
+            storable_id(&id, account.kind.caps()),
             sanitize(&account.name)
         );
         if !confirm(question).await? {
-            return Err(Failure::Failed(
+            return Err(Failure::Refused(
                 "cancelled; the token was not regenerated".into(),
             ));
         }
     }
-    let created = account.client.regenerate(id).await?;
-    print_created(account, &created, format, "Regenerated");
+    let created = account
+        .client
+        .regenerate(id)
+        .await
+        .map_err(|e| outcome_unknown(e, account, OpKind::Regenerate))?;
+    show_created(account, &created, format, "Regenerated", trail, label);
     Ok(EXIT_OK)
 }
 
 async fn set_enabled(
     target: &Target,
     enabled: bool,
-    registry: &Registry,
+    account: &Account,
     format: Format,
+    label: &mut TokenLabel,
 ) -> Outcome {
     let op = if enabled {
         OpKind::Enable
@@ -284,10 +443,16 @@ async fn set_enabled(
         name: None,
         enabled: Some(enabled),
     };
-    update(target, op, change, registry, format).await
+    update(target, change, account, format, op, label).await
 }
 
-async fn rename(target: &Target, name: &str, registry: &Registry, format: Format) -> Outcome {
+async fn rename(
+    target: &Target,
+    name: &str,
+    account: &Account,
+    format: Format,
+    label: &mut TokenLabel,
+) -> Outcome {
     if name.trim().is_empty() {
         return Err(Failure::Usage("--name must not be empty".into()));
     }
@@ -295,24 +460,22 @@ async fn rename(target: &Target, name: &str, registry: &Registry, format: Format
         name: Some(name.to_owned()),
         enabled: None,
     };
-    update(target, OpKind::Rename, change, registry, format).await
+    update(target, change, account, format, OpKind::Rename, label).await
 }
 
 async fn update(
     target: &Target,
-    op: OpKind,
     change: TokenUpdate,
-    registry: &Registry,
+    account: &Account,
     format: Format,
+    op: OpKind,
+    label: &mut TokenLabel,
 ) -> Outcome {
-    let account = account(registry, &target.account)?;
-    account
-        .allows(op)
-        .map_err(|r| Failure::Failed(r.to_string()))?;
     let token = account
         .client
         .update(TokenId::new(target.id.clone()), change)
         .await?;
+    label.name = Some(token.name.clone());
     let row = Row {
         account: &account.name,
         provider: account.kind,
@@ -335,7 +498,21 @@ async fn update(
     Ok(EXIT_OK)
 }
 
-fn print_created(account: &Account, created: &Created, format: Format, done: &str) {
+/// Fingerprint the new secret, then show it, once.
+fn show_created(
+    account: &Account,
+    created: &Created,
+    format: Format,
+    done: &str,
+    trail: &Trail,
+    label: &mut TokenLabel,
+) {
+    *label = TokenLabel::new(
+        Some(&created.token.id),
+        Some(&created.token.name),
+        account.kind.caps(),
+    );
+    trail.fingerprint(account, label, &created.secret);
     let row = Row {
         account: &account.name,
         provider: account.kind,
@@ -382,8 +559,9 @@ async fn confirmable(account: &Account, id: &TokenId, verb: &str) -> Result<Toke
     let tokens = account.client.list().await?;
     tokens.into_iter().find(|t| t.id == *id).ok_or_else(|| {
         Failure::Failed(format!(
-            "account {} has no token with id {id}",
-            sanitize(&account.name)
+            "account {} has no token with id {}",
+            sanitize(&account.name),
+            storable_id(id, account.kind.caps())
         ))
     })
 }

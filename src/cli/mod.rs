@@ -7,6 +7,7 @@
 mod commands;
 mod output;
 mod sandbox;
+mod trail;
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -169,6 +170,10 @@ where
             return run_dashboard(config, cli.demo, cli.read_only).await;
         }
     };
+
+    // To the log file only (TOKDASH_LOG sets the level), never the terminal; the guard flushes
+    // the file when the command ends.
+    let _log = crate::logging::init();
 
     // `--demo` with a command runs it against an in-process sandbox, for trying the CLI out.
     let demo_sandbox;

@@ -271,6 +271,19 @@ fn is_number(s: &str) -> bool {
     s.parse::<f64>().is_ok()
 }
 
+/// `word` as one shell word, quoted only when it needs to be, for commands the user may paste.
+pub fn shell_word(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.,:/@+=".contains(c));
+    if plain {
+        word.to_owned()
+    } else {
+        format!("'{}'", word.replace('\'', r#"'\''"#))
+    }
+}
+
 /// Write to stdout; a closed pipe (`tokdash list | head`) is not an error worth reporting.
 pub fn print(text: &str) {
     let mut out = std::io::stdout().lock();
@@ -296,6 +309,14 @@ mod tests {
             csv_line(["=HYPERLINK(\"http://evil\")", "@SUM(A1)", "-5", "+x"]),
             "\"'=HYPERLINK(\"\"http://evil\"\")\",'@SUM(A1),-5,'+x\r\n"
         );
+    }
+
+    #[test]
+    fn shell_words_are_quoted_only_when_needed() {
+        assert_eq!(shell_word("sematext-1"), "sematext-1");
+        assert_eq!(shell_word("prod eu"), "'prod eu'");
+        assert_eq!(shell_word("it's"), r#"'it'\''s'"#);
+        assert_eq!(shell_word(""), "''");
     }
 
     #[test]

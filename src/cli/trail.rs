@@ -1,0 +1,66 @@
+//! The CLI's side of the audit trail: one record per attempted change, a fingerprint per secret
+//! shown, and a warning (never a failed command) when the files cannot be written.
+
+use crate::audit::{AuditLog, Outcome, TokenLabel};
+use crate::model::OpKind;
+use crate::provider::Account;
+use crate::secret::SecretString;
+
+/// Where the CLI records what it did; `None` when there is no state directory to write to.
+pub struct Trail {
+    log: Option<AuditLog>,
+}
+
+impl Trail {
+    /// The audit log under `$XDG_STATE_HOME/tokdash` (or `~/.local/state/tokdash`).
+    pub fn from_env() -> Self {
+        Trail {
+            log: AuditLog::default_location(),
+        }
+    }
+
+    /// Record one attempted change. The error text is the one the user saw on stderr.
+    pub fn record(
+        &self,
+        account: &Account,
+        op: OpKind,
+        token: &TokenLabel,
+        outcome: Outcome,
+        error: Option<&str>,
+    ) {
+        tracing::info!(
+            account = %account.name,
+            provider = %account.kind,
+            op = op.verb(),
+            outcome = ?outcome,
+            "change attempted"
+        );
+        let written =
+            self.with_log(|log| log.record(&account.name, account.kind, op, token, outcome, error));
+        if let Err(e) = written {
+            warn(&format!("could not write the audit log: {e}"));
+        }
+    }
+
+    /// Record the fingerprint of a secret that is about to be shown.
+    pub fn fingerprint(&self, account: &Account, token: &TokenLabel, secret: &SecretString) {
+        let written =
+            self.with_log(|log| log.fingerprint(&account.name, account.kind, token, secret));
+        if let Err(e) = written {
+            warn(&format!("could not write the secret's fingerprint: {e}"));
+        }
+    }
+
+    fn with_log(&self, write: impl FnOnce(&AuditLog) -> std::io::Result<()>) -> Result<(), String> {
+        let log = self
+            .log
+            .as_ref()
+            .ok_or("neither $XDG_STATE_HOME nor $HOME is set")?;
+        write(log).map_err(|e| format!("{}: {e}", log.dir().display()))
+    }
+}
+
+fn warn(message: &str) {
+    tracing::warn!("{message}");
+    eprintln!("tokdash: warning: {message}");
+}

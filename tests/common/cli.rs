@@ -1,0 +1,118 @@
+//! Running the real binary against an in-process sandbox, with the state directory (log, audit
+//! trail, fingerprints) in a temporary directory so tests never touch the user's own.
+
+use std::io::Write;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::Command;
+use serde_json::Value;
+use tokdash::sandbox::{Sandbox, SandboxOptions};
+
+pub struct Env {
+    pub sandbox: Sandbox,
+    pub config: PathBuf,
+    /// `$XDG_STATE_HOME` for every run; tokdash writes under `tokdash/` in it.
+    pub state_home: PathBuf,
+    /// `$TOKDASH_LOG` for every run, if any.
+    pub log_level: Option<&'static str>,
+    _dir: tempfile::TempDir,
+}
+
+pub fn write_private(path: &Path, text: &str) {
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .unwrap();
+    f.write_all(text.as_bytes()).unwrap();
+}
+
+pub async fn setup() -> Env {
+    let sandbox = Sandbox::start(SandboxOptions::default()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    write_private(&config, &sandbox.config_toml());
+    Env {
+        sandbox,
+        config,
+        state_home: dir.path().join("state"),
+        log_level: None,
+        _dir: dir,
+    }
+}
+
+impl Env {
+    /// Run `tokdash --config FILE ARGS…` with stdin that is not a terminal.
+    pub fn run(&self, args: &[&str]) -> Output {
+        let mut cmd = Command::cargo_bin("tokdash").unwrap();
+        cmd.env("XDG_STATE_HOME", &self.state_home);
+        match self.log_level {
+            Some(level) => cmd.env("TOKDASH_LOG", level),
+            None => cmd.env_remove("TOKDASH_LOG"),
+        };
+        cmd.arg("--config")
+            .arg(&self.config)
+            .args(args)
+            .write_stdin("")
+            .output()
+            .unwrap()
+    }
+
+    pub fn json(&self, args: &[&str]) -> Value {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
+
+    /// Every token of one account, from `list --format json`.
+    pub fn tokens(&self, account: &str) -> Vec<Value> {
+        let v = self.json(&["list", "--account", account, "--format", "json"]);
+        v["tokens"].as_array().unwrap().clone()
+    }
+
+    pub fn token(&self, account: &str, id: &str) -> Option<Value> {
+        self.tokens(account).into_iter().find(|t| t["id"] == id)
+    }
+
+    /// A file in tokdash's state directory.
+    pub fn state_file(&self, name: &str) -> PathBuf {
+        self.state_home.join("tokdash").join(name)
+    }
+
+    /// The records of a JSON-lines file in the state directory (none if it does not exist).
+    pub fn records(&self, name: &str) -> Vec<Value> {
+        let text = std::fs::read_to_string(self.state_file(name)).unwrap_or_default();
+        text.lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    }
+}
+
+pub fn code(out: &Output) -> i32 {
+    out.status.code().unwrap_or(-1)
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The value of the `secret` line a table-format create or regenerate prints.
+pub fn printed_secret(out: &Output) -> String {
+    let text = stdout(out);
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("secret"))
+        .unwrap_or_else(|| panic!("no secret line in {text}"));
+    line.trim_start_matches("secret").trim().to_owned()
+}
