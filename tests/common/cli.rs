@@ -31,7 +31,11 @@ pub fn write_private(path: &Path, text: &str) {
 }
 
 pub async fn setup() -> Env {
-    let sandbox = Sandbox::start(SandboxOptions::default()).await.unwrap();
+    setup_with(SandboxOptions::default()).await
+}
+
+pub async fn setup_with(opts: SandboxOptions) -> Env {
+    let sandbox = Sandbox::start(opts).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("config.toml");
     write_private(&config, &sandbox.config_toml());
