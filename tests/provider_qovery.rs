@@ -7,32 +7,27 @@ use reqwest::StatusCode;
 use secrecy::ExposeSecret;
 use serde_json::{Value, json};
 use tokdash::config::Config;
-use tokdash::model::{ApiError, NewToken, Token, TokenId};
-use tokdash::provider::{Provider, Registry};
+use tokdash::model::{ApiError, NewToken, TokenId};
+use tokdash::provider::Provider;
 use tokdash::sandbox::faults::{FaultKind, FaultOp, FaultRule};
 use tokdash::sandbox::{RecordedRequest, Sandbox, SandboxAccount, SandboxOptions};
 
-const ACCOUNT: &str = "qovery-1";
+mod common;
 
-async fn sandbox_with(opts: SandboxOptions) -> Sandbox {
-    Sandbox::start(opts).await.expect("sandbox starts")
-}
+use common::{assert_sanitised, find, requests_under, sandbox_with};
+
+const ACCOUNT: &str = "qovery-1";
 
 async fn sandbox() -> Sandbox {
     sandbox_with(SandboxOptions::default()).await
 }
 
 fn client_from(config: &Config) -> Arc<dyn Provider> {
-    let registry = Registry::from_config(config, false).expect("sandbox config is valid");
-    registry
-        .get(ACCOUNT)
-        .expect("qovery-1 exists")
-        .client
-        .clone()
+    common::client_from(config, ACCOUNT)
 }
 
 fn client(sandbox: &Sandbox) -> Arc<dyn Provider> {
-    client_from(&sandbox.config())
+    common::client(sandbox, ACCOUNT)
 }
 
 fn account(sandbox: &Sandbox) -> SandboxAccount {
@@ -40,15 +35,7 @@ fn account(sandbox: &Sandbox) -> SandboxAccount {
 }
 
 fn qovery_requests(sandbox: &Sandbox) -> Vec<RecordedRequest> {
-    sandbox
-        .requests()
-        .into_iter()
-        .filter(|r| r.uri.starts_with("/organization/"))
-        .collect()
-}
-
-fn find<'a>(tokens: &'a [Token], id: &TokenId) -> Option<&'a Token> {
-    tokens.iter().find(|t| &t.id == id)
+    requests_under(sandbox, &["/organization/"])
 }
 
 #[tokio::test]
@@ -273,11 +260,7 @@ async fn a_wrong_credential_is_unauthorized() {
 }
 
 async fn list_error_with(sb: &Sandbox, kind: FaultKind) -> ApiError {
-    sb.set_faults(vec![FaultRule::new("qovery", FaultOp::List, kind)]);
-    client(sb)
-        .list()
-        .await
-        .expect_err("the fault makes list fail")
+    common::list_error_with(sb, "qovery", ACCOUNT, kind).await
 }
 
 #[tokio::test]
@@ -452,17 +435,7 @@ async fn hostile_names_arrive_sanitised() {
     })
     .await;
     let tokens = client(&sb).list().await.unwrap();
-    assert!(tokens.iter().any(|t| t.name.contains("\\x1b")));
-    for t in &tokens {
-        let fields = [t.id.as_str(), t.name.as_str()]
-            .into_iter()
-            .chain(t.description.as_deref())
-            .chain(t.scopes.iter().map(String::as_str))
-            .chain(t.extra.iter().flat_map(|(k, v)| [k.as_str(), v.as_str()]));
-        for f in fields {
-            assert!(!f.contains('\x1b') && !f.contains('\u{202E}'), "{f:?}");
-        }
-    }
+    assert_sanitised(&tokens);
 }
 
 #[tokio::test]

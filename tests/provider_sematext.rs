@@ -8,31 +8,26 @@ use secrecy::ExposeSecret;
 use serde_json::{Value, json};
 use tokdash::config::Config;
 use tokdash::model::{ApiError, NewToken, Token, TokenId, TokenUpdate};
-use tokdash::provider::{Provider, Registry};
+use tokdash::provider::Provider;
 use tokdash::sandbox::faults::{FaultKind, FaultOp, FaultRule};
 use tokdash::sandbox::{RecordedRequest, Sandbox, SandboxAccount, SandboxOptions};
 
-const ACCOUNT: &str = "sematext-1";
+mod common;
 
-async fn sandbox_with(opts: SandboxOptions) -> Sandbox {
-    Sandbox::start(opts).await.expect("sandbox starts")
-}
+use common::{assert_sanitised, find, requests_under, sandbox_with};
+
+const ACCOUNT: &str = "sematext-1";
 
 async fn sandbox() -> Sandbox {
     sandbox_with(SandboxOptions::default()).await
 }
 
 fn client_from(config: &Config) -> Arc<dyn Provider> {
-    let registry = Registry::from_config(config, false).expect("sandbox config is valid");
-    registry
-        .get(ACCOUNT)
-        .expect("sematext-1 exists")
-        .client
-        .clone()
+    common::client_from(config, ACCOUNT)
 }
 
 fn client(sandbox: &Sandbox) -> Arc<dyn Provider> {
-    client_from(&sandbox.config())
+    common::client(sandbox, ACCOUNT)
 }
 
 fn account(sandbox: &Sandbox) -> SandboxAccount {
@@ -40,11 +35,7 @@ fn account(sandbox: &Sandbox) -> SandboxAccount {
 }
 
 fn sematext_requests(sandbox: &Sandbox) -> Vec<RecordedRequest> {
-    sandbox
-        .requests()
-        .into_iter()
-        .filter(|r| r.uri.starts_with("/users-web/"))
-        .collect()
+    requests_under(sandbox, &["/users-web/"])
 }
 
 /// The one request of `method` made since the log was last cleared.
@@ -55,10 +46,6 @@ fn only(sandbox: &Sandbox, method: &str) -> RecordedRequest {
         .collect();
     assert_eq!(found.len(), 1, "exactly one {method}");
     found.remove(0)
-}
-
-fn find<'a>(tokens: &'a [Token], id: &TokenId) -> Option<&'a Token> {
-    tokens.iter().find(|t| &t.id == id)
 }
 
 fn secret_of(token: &Token) -> String {
@@ -288,11 +275,7 @@ async fn error_with(sb: &Sandbox, op: FaultOp, kind: FaultKind) -> ApiError {
             .await
             .map(|_| ())
             .expect_err("the fault makes update fail"),
-        _ => s
-            .list()
-            .await
-            .map(|_| ())
-            .expect_err("the fault makes list fail"),
+        _ => common::list_error_with(sb, "sematext", ACCOUNT, kind).await,
     }
 }
 
@@ -495,17 +478,7 @@ async fn hostile_names_arrive_sanitised() {
     })
     .await;
     let tokens = client(&sb).list().await.unwrap();
-    assert!(tokens.iter().any(|t| t.name.contains("\\x1b")));
-    for t in &tokens {
-        let fields = [t.id.as_str(), t.name.as_str()]
-            .into_iter()
-            .chain(t.description.as_deref())
-            .chain(t.scopes.iter().map(String::as_str))
-            .chain(t.extra.iter().flat_map(|(k, v)| [k.as_str(), v.as_str()]));
-        for f in fields {
-            assert!(!f.contains('\x1b') && !f.contains('\u{202E}'), "{f:?}");
-        }
-    }
+    assert_sanitised(&tokens);
 }
 
 #[tokio::test]
