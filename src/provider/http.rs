@@ -113,6 +113,16 @@ impl Response {
     pub fn json_lenient<T: DeserializeOwned>(&self) -> Option<T> {
         serde_json::from_slice(&self.body).ok()
     }
+
+    /// The first non-blank string among `keys` of a JSON object body: how most providers put
+    /// their words in an error body. `None` for no body, garbage, or no such field.
+    pub fn error_message(&self, keys: &[&str]) -> Option<String> {
+        let body: serde_json::Map<String, serde_json::Value> = self.json_lenient()?;
+        keys.iter()
+            .filter_map(|k| body.get(*k)?.as_str())
+            .find(|m| !m.trim().is_empty())
+            .map(str::to_owned)
+    }
 }
 
 trait ClassifyName {
@@ -287,6 +297,26 @@ pub fn secret_header(prefix: &str, secret: &SecretString) -> Result<HeaderValue,
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn error_message_takes_the_first_non_blank_field_in_order() {
+        let response = |body: &str| Response {
+            status: StatusCode::BAD_REQUEST,
+            headers: HeaderMap::new(),
+            body: body.as_bytes().to_vec(),
+        };
+        let keys = &["detail", "message"];
+        let both = response(r#"{"message":"second","detail":"first"}"#);
+        assert_eq!(both.error_message(keys).as_deref(), Some("first"));
+        let blank = response(r#"{"detail":"  ","message":"used","status":400}"#);
+        assert_eq!(blank.error_message(keys).as_deref(), Some("used"));
+        assert_eq!(response(r#"{"detail":5}"#).error_message(keys), None);
+        assert_eq!(
+            response("<html>Bad Gateway</html>").error_message(keys),
+            None
+        );
+        assert_eq!(response("").error_message(keys), None);
+    }
 
     #[test]
     fn https_is_required_except_loopback_and_opt_in() {

@@ -114,16 +114,9 @@ impl Lagrello {
     }
 }
 
-/// An error body, read leniently: either field may be missing.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ErrorBody {
-    #[serde(default)]
-    message: Option<String>,
-}
-
+/// The error for a non-success response, with the `message` of lagrello's error body if any.
 fn api_error(response: &Response) -> ApiError {
-    let message = response.json_lenient::<ErrorBody>().and_then(|b| b.message);
+    let message = response.error_message(&["message"]);
     status_error(response.status, &response.headers, message)
 }
 

@@ -171,7 +171,7 @@ impl Qovery {
             .send(Method::POST, &self.tokens_path(), Some(&body))
             .await?;
         if response.status == StatusCode::CONFLICT {
-            let detail = error_message(&response);
+            let detail = response.error_message(ERROR_KEYS);
             let message = match detail {
                 Some(d) => format!(
                     "a token named \"{}\" already exists in this organization ({d})",
@@ -281,26 +281,14 @@ fn token_uuid(id: &TokenId) -> Result<String, ApiError> {
         })
 }
 
+/// qovery's error body is undocumented; in practice `{status, detail}`, sometimes `message` or
+/// `title`, sometimes empty. Read whatever is there, in this order.
+const ERROR_KEYS: &[&str] = &["detail", "message", "title"];
+
 /// The error for a non-success response, with qovery's own words when the body has them.
 fn failure(response: &Response) -> ApiError {
-    status_error(response.status, &response.headers, error_message(response))
-}
-
-/// qovery's error body is undocumented; in practice `{status, detail}`, sometimes `message` or
-/// `title`, sometimes empty. Read whatever is there.
-fn error_message(response: &Response) -> Option<String> {
-    let body: WireError = response.json_lenient()?;
-    [body.detail, body.message, body.title]
-        .into_iter()
-        .flatten()
-        .find(|m| !m.trim().is_empty())
-}
-
-#[derive(Deserialize)]
-struct WireError {
-    detail: Option<String>,
-    message: Option<String>,
-    title: Option<String>,
+    let message = response.error_message(ERROR_KEYS);
+    status_error(response.status, &response.headers, message)
 }
 
 #[derive(Deserialize)]
