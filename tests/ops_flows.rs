@@ -108,7 +108,9 @@ impl Harness {
         self.key(':').await;
         self.type_text(&format!("account {name}")).await;
         self.special(KeyCode::Enter).await;
-        self.app.selected_account().expect("the account is selected")
+        self.app
+            .selected_account()
+            .expect("the account is selected")
     }
 
     fn account_named(&self, provider: &str) -> String {
@@ -232,19 +234,30 @@ async fn create_shows_the_secret_once_copies_it_and_fingerprints_it_for_every_pr
         h.press(KeyCode::Char('s'), KeyModifiers::CONTROL).await;
 
         let secret = h.shown_secret();
-        assert!(h.names().contains(&name), "{provider}: re-listed: {:?}", h.names());
+        assert!(
+            h.names().contains(&name),
+            "{provider}: re-listed: {:?}",
+            h.names()
+        );
         // Copy: the runner says which way it went, and the modal stays.
         h.key('y').await;
         match &h.app.modal {
             Some(Modal::Secret(v)) => {
-                let how = v.copied.clone().expect("copy result shown").expect("copied");
+                let how = v
+                    .copied
+                    .clone()
+                    .expect("copy result shown")
+                    .expect("copied");
                 assert!(how.contains("OSC 52"), "{how}");
             }
             other => panic!("{provider}: the modal stays open after copy: {other:?}"),
         }
         let encoded = base64::engine::general_purpose::STANDARD.encode(&secret);
         let sent = String::from_utf8(std::mem::take(&mut *h.osc52.lock().unwrap())).unwrap();
-        assert!(sent.contains(&encoded), "{provider}: OSC 52 carried the secret");
+        assert!(
+            sent.contains(&encoded),
+            "{provider}: OSC 52 carried the secret"
+        );
         // A stray key after Esc keeps the secret on screen.
         h.special(KeyCode::Esc).await;
         h.key('x').await;
@@ -278,7 +291,10 @@ async fn delete_confirms_naming_the_token_starts_on_no_and_relists_for_every_pro
         let victim = h.first_token();
         h.select_token(&victim);
         h.key('d').await;
-        assert!(matches!(h.app.modal, Some(Modal::Confirm { yes: false, .. })));
+        assert!(matches!(
+            h.app.modal,
+            Some(Modal::Confirm { yes: false, .. })
+        ));
         // Enter takes the highlighted choice, which is No.
         h.special(KeyCode::Enter).await;
         assert!(h.app.modal.is_none());
@@ -311,7 +327,10 @@ async fn sematext_disable_rename_regenerate() {
     };
     assert_eq!(enabled(&h, &name), Some(true));
     h.key('t').await;
-    assert!(matches!(h.app.modal, Some(Modal::Confirm { .. })), "disable confirms");
+    assert!(
+        matches!(h.app.modal, Some(Modal::Confirm { .. })),
+        "disable confirms"
+    );
     h.key('y').await;
     assert_eq!(enabled(&h, &name), Some(false));
     // Enabling harms nothing and does not ask.
@@ -333,7 +352,11 @@ async fn sematext_disable_rename_regenerate() {
     h.type_text("test").await;
     h.special(KeyCode::Enter).await;
     assert!(h.app.modal.is_none(), "the form closed on success");
-    assert!(h.names().contains(&"renamed by test".to_owned()), "{:?}", h.names());
+    assert!(
+        h.names().contains(&"renamed by test".to_owned()),
+        "{:?}",
+        h.names()
+    );
 
     h.select_token("renamed by test");
     let before = h.app.accounts[a].tokens.clone();
@@ -385,7 +408,10 @@ async fn rotate_creates_a_twin_then_offers_to_delete_the_old_one() {
         let mut twin = old.clone();
         if let Some(Modal::Form(f)) = &h.app.modal {
             // qovery wants unique names: its refusal shows in the form, which stays open.
-            assert!(f.error.as_deref().unwrap_or("").contains("already exists"), "{f:?}");
+            assert!(
+                f.error.as_deref().unwrap_or("").contains("already exists"),
+                "{f:?}"
+            );
             h.type_text("-2").await;
             h.press(KeyCode::Char('s'), KeyModifiers::CONTROL).await;
             twin.push_str("-2");
@@ -425,7 +451,10 @@ async fn missing_operations_and_read_only_are_refused_by_the_gate_and_audited() 
         assert!(h.app.modal.is_none());
     }
     let toasts = h.toasts();
-    assert!(toasts.contains("fluid cannot regenerate tokens"), "{toasts}");
+    assert!(
+        toasts.contains("fluid cannot regenerate tokens"),
+        "{toasts}"
+    );
     assert!(toasts.contains("fluid cannot rename tokens"), "{toasts}");
     let refused: Vec<_> = h
         .audit_lines()
@@ -477,8 +506,14 @@ async fn bulk_delete_confirms_once_and_reports_failures_token_by_token() {
     match &h.app.modal {
         Some(Modal::Report { lines, .. }) => {
             let text = lines.join("\n");
-            assert!(text.contains(&format!("delete {}: failed", marked[0])), "{text}");
-            assert!(text.contains(&format!("delete {}: ok", marked[1])), "{text}");
+            assert!(
+                text.contains(&format!("delete {}: failed", marked[0])),
+                "{text}"
+            );
+            assert!(
+                text.contains(&format!("delete {}: ok", marked[1])),
+                "{text}"
+            );
         }
         other => panic!("{other:?}"),
     }
@@ -527,7 +562,12 @@ async fn an_unknown_create_outcome_is_relisted_and_never_retried() {
     h.special(KeyCode::Enter).await;
     let toasts = h.toasts();
     assert!(toasts.contains("may have been created"), "{toasts}");
-    let methods: Vec<String> = h.sandbox.requests().iter().map(|r| r.method.to_string()).collect();
+    let methods: Vec<String> = h
+        .sandbox
+        .requests()
+        .iter()
+        .map(|r| r.method.to_string())
+        .collect();
     assert_eq!(
         methods.iter().filter(|m| *m == "POST").count(),
         1,
@@ -545,7 +585,10 @@ async fn a_row_with_a_change_in_flight_refuses_more() {
     h.key('2').await;
     let name = h.first_token();
     h.select_token(&name);
-    update(&mut h.app, Msg::Key(KeyEvent::new(KeyCode::Char('d'), KeyModifiers::NONE)));
+    update(
+        &mut h.app,
+        Msg::Key(KeyEvent::new(KeyCode::Char('d'), KeyModifiers::NONE)),
+    );
     let effects = update(
         &mut h.app,
         Msg::Key(KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE)),
@@ -556,7 +599,11 @@ async fn a_row_with_a_change_in_flight_refuses_more() {
         Msg::Key(KeyEvent::new(KeyCode::Char('t'), KeyModifiers::NONE)),
     );
     assert!(more.is_empty());
-    assert!(h.toasts().contains("deleting already in progress"), "{}", h.toasts());
+    assert!(
+        h.toasts().contains("deleting already in progress"),
+        "{}",
+        h.toasts()
+    );
     h.run(effects).await;
     assert!(!h.names().contains(&name));
 }

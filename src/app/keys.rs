@@ -150,11 +150,11 @@ impl Action {
             Action::Help => "help",
             Action::Quit => "quit",
             Action::Create => "new token",
-            Action::Delete => "delete (marked) token(s)",
+            Action::Delete => "delete token(s)",
             Action::Rename => "rename token",
             Action::Toggle => "enable / disable token",
             Action::Regenerate => "regenerate secret",
-            Action::Rotate => "rotate: twin, then delete old",
+            Action::Rotate => "rotate (new twin)",
             Action::Mark => "mark for bulk delete",
         }
     }

@@ -23,9 +23,9 @@ use secrecy::{ExposeSecret, SecretString};
 use crate::clipboard::{Backend, ClearOutcome, ClipboardError};
 use crate::model::{ApiError, Caps, Created, NewToken, OpKind, Token, TokenId, TokenUpdate};
 use crate::provider::{Choice, ProviderKind, Registry};
+pub use keys::{Action, Keymap};
 pub use modal::{Modal, SecretView};
 pub use op::{AuditEntry, Op, TokenRef};
-pub use keys::{Action, Keymap};
 pub use sort::SortKey;
 pub use update::update;
 

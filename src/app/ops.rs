@@ -269,7 +269,11 @@ pub fn execute(app: &mut App, op: Op) -> Vec<Effect> {
     let mut effects = Vec::new();
     for account in op.accounts() {
         if let Err(refusal) = app.allows(account, kind) {
-            let token = op.tokens().into_iter().find(|t| t.account == account).cloned();
+            let token = op
+                .tokens()
+                .into_iter()
+                .find(|t| t.account == account)
+                .cloned();
             return refuse(app, account, kind, token.as_ref(), refusal);
         }
     }
@@ -386,10 +390,12 @@ pub fn on_modal_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
                     return Vec::new();
                 }
                 KeyCode::Char('s') if ctrl => true,
-                KeyCode::Enter => form.on_last_field() || {
-                    form.move_focus(1);
-                    false
-                },
+                KeyCode::Enter => {
+                    form.on_last_field() || {
+                        form.move_focus(1);
+                        false
+                    }
+                }
                 KeyCode::Tab | KeyCode::Down => {
                     form.move_focus(1);
                     false

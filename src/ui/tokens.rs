@@ -94,12 +94,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
 }
 
 /// The name, after a mark for bulk delete and the change in flight, if any.
-fn name_cell(
-    app: &App,
-    account: usize,
-    token: &crate::model::Token,
-    max: usize,
-) -> Line<'static> {
+fn name_cell(app: &App, account: usize, token: &crate::model::Token, max: usize) -> Line<'static> {
     let mut spans = Vec::new();
     if app.marked.contains(&(account, token.id.clone())) {
         spans.push(Span::styled("* ", theme::warn()));

@@ -28,7 +28,11 @@ pub fn render(app: &App, op: &Op, yes: bool, frame: &mut Frame, area: Rect) {
             account_label(app, t.account)
         )));
     } else {
-        lines.push(Line::raw(format!("{} these {} tokens?", capitalise(verb), tokens.len())));
+        lines.push(Line::raw(format!(
+            "{} these {} tokens?",
+            capitalise(verb),
+            tokens.len()
+        )));
         for t in tokens.iter().take(MAX_LISTED) {
             lines.push(Line::raw(format!(
                 "  {} in {}",
@@ -37,7 +41,10 @@ pub fn render(app: &App, op: &Op, yes: bool, frame: &mut Frame, area: Rect) {
             )));
         }
         if tokens.len() > MAX_LISTED {
-            lines.push(Line::raw(format!("  … and {} more", tokens.len() - MAX_LISTED)));
+            lines.push(Line::raw(format!(
+                "  … and {} more",
+                tokens.len() - MAX_LISTED
+            )));
         }
     }
     let consequence = match op {

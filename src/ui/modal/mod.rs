@@ -32,14 +32,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
 
 /// A bordered box centred in `area`, tall enough for `lines` (wrapped), cleared underneath.
 /// Returns the inner area.
-fn draw_box(
-    frame: &mut Frame,
-    area: Rect,
-    title: &str,
-    lines: Vec<Line<'_>>,
-    wrap: bool,
-) -> Rect {
-    let width = area.width.saturating_sub(4).min(MAX_WIDTH).max(1);
+fn draw_box(frame: &mut Frame, area: Rect, title: &str, lines: Vec<Line<'_>>, wrap: bool) -> Rect {
+    let width = area.width.saturating_sub(4).clamp(1, MAX_WIDTH);
     let inner_width = usize::from(width.saturating_sub(2)).max(1);
     let rows: usize = if wrap {
         lines
