@@ -10,8 +10,11 @@ use futures::StreamExt;
 use time::OffsetDateTime;
 use tokio::sync::mpsc;
 
-use crate::app::{AccountInfo, App, AppOptions, Effect, Keymap, Msg, update};
+use crate::app::{AccountInfo, App, AppOptions, Keymap, Msg, update};
+use crate::audit::AuditLog;
+use crate::clipboard::{Clipboard, ClipboardMode};
 use crate::config::Config;
+use crate::effects::{EffectRunner, Next};
 use crate::provider::Registry;
 use crate::sandbox::{Sandbox, SandboxOptions};
 use crate::terminal::{TerminalGuard, install_panic_hook};
@@ -83,14 +86,25 @@ pub async fn run_async(launch: Launch) -> i32 {
             stale_after_days: launch.config.stale_after_days,
             keymap,
             demo: launch.demo,
+            clipboard_clear_secs: launch.config.ui.clipboard_clear_secs,
         },
     );
+    let clipboard_mode = match launch.config.ui.clipboard.parse::<ClipboardMode>() {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("tokdash: configuration error: [ui] clipboard: {e}");
+            return 2;
+        }
+    };
     let (msg_tx, msg_rx) = mpsc::unbounded_channel();
-    let requests = worker::spawn(registry, msg_tx);
+    let audit = AuditLog::default_location();
+    let requests = worker::spawn_with_audit(registry, msg_tx.clone(), audit.clone());
+    // One clipboard handle for the life of the app: on X11 the owner serves the pasted text.
+    let mut runner = EffectRunner::new(requests, Clipboard::new(clipboard_mode), audit, msg_tx);
 
     install_panic_hook();
     let code = match TerminalGuard::enter(launch.config.ui.mouse) {
-        Ok(mut guard) => match event_loop(&mut app, &mut guard, &requests, msg_rx).await {
+        Ok(mut guard) => match event_loop(&mut app, &mut guard, &mut runner, msg_rx).await {
             Ok(()) => 0,
             Err(e) => {
                 drop(guard);
@@ -120,7 +134,7 @@ fn demo_options() -> SandboxOptions {
 async fn event_loop(
     app: &mut App,
     guard: &mut TerminalGuard,
-    requests: &worker::Requests,
+    runner: &mut EffectRunner,
     mut replies: mpsc::UnboundedReceiver<Msg>,
 ) -> std::io::Result<()> {
     let mut events = EventStream::new();
@@ -138,14 +152,14 @@ async fn event_loop(
         while let Ok(msg) = replies.try_recv() {
             effects.extend(update(app, msg));
         }
-        for effect in effects.drain(..) {
-            match effect {
-                Effect::Api { id, req } => {
-                    if requests.send((id, req)).is_err() {
-                        tracing::error!("the worker has stopped");
-                    }
+        // Running an effect may answer at once (a copy); those answers run before the draw.
+        while !effects.is_empty() {
+            for effect in std::mem::take(&mut effects) {
+                match runner.run(effect) {
+                    Next::Continue => {}
+                    Next::Feed(msg) => effects.extend(update(app, msg)),
+                    Next::Quit => return Ok(()),
                 }
-                Effect::Quit => return Ok(()),
             }
         }
         if app.dirty {

@@ -8,6 +8,7 @@ pub mod clipboard;
 pub mod config;
 pub mod credential;
 pub mod dashboard;
+pub mod effects;
 pub mod logging;
 pub mod model;
 pub mod paths;

@@ -188,3 +188,74 @@ fn tiny_terminals_do_not_break() {
     let screen = draw(&loaded(), 80, 24);
     assert!(screen.lines().last().unwrap().trim_end().ends_with("idle"));
 }
+
+/// The sematext account selected, tokens focused.
+fn sematext_selected() -> App {
+    let mut app = loaded();
+    key(&mut app, KeyCode::Char('G'));
+    key(&mut app, KeyCode::Char('2'));
+    app
+}
+
+#[test]
+fn create_form_80x24() {
+    let mut app = sematext_selected();
+    key(&mut app, KeyCode::Char('n'));
+    chars(&mut app, "deploy bot");
+    insta::assert_snapshot!("create_form_80x24", draw(&app, 80, 24));
+}
+
+#[test]
+fn create_form_with_error_120x35() {
+    let mut app = loaded();
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Char('n'));
+    ctrl(&mut app, 's');
+    insta::assert_snapshot!("create_form_error_120x35", draw(&app, 120, 35));
+}
+
+#[test]
+fn confirm_delete_80x24() {
+    let mut app = sematext_selected();
+    key(&mut app, KeyCode::Char('d'));
+    insta::assert_snapshot!("confirm_delete_80x24", draw(&app, 80, 24));
+}
+
+#[test]
+fn secret_modal_is_masked_120x35() {
+    use tokdash::app::ApiResult;
+    use tokdash::model::Created;
+    let mut app = sematext_selected();
+    key(&mut app, KeyCode::Char('R'));
+    let effects = key(&mut app, KeyCode::Char('y'));
+    let id = match effects.as_slice() {
+        [tokdash::app::Effect::Api { id, .. }] => *id,
+        other => panic!("{other:?}"),
+    };
+    update(
+        &mut app,
+        Msg::Api {
+            id,
+            result: ApiResult::Created(Ok(Created {
+                token: Token::new("4711", "shipper"),
+                secret: "st-brand-new-secret-0002".to_owned().into(),
+            })),
+        },
+    );
+    let screen = draw(&app, 120, 35);
+    assert!(!screen.contains("st-brand-new-secret-0002"), "masked");
+    insta::assert_snapshot!("secret_modal_masked_120x35", screen);
+    key(&mut app, KeyCode::Esc);
+    insta::assert_snapshot!("secret_modal_closing_120x35", draw(&app, 120, 35));
+}
+
+#[test]
+fn unavailable_operation_80x24() {
+    let mut app = loaded();
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Char('2'));
+    key(&mut app, KeyCode::Char('R'));
+    update(&mut app, Msg::Tick(Instant::now()));
+    insta::assert_snapshot!("unavailable_operation_80x24", draw(&app, 80, 24));
+}

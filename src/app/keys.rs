@@ -29,6 +29,13 @@ pub enum Action {
     Reveal,
     Help,
     Quit,
+    Create,
+    Delete,
+    Rename,
+    Toggle,
+    Regenerate,
+    Rotate,
+    Mark,
 }
 
 /// Which panes an action matters in, for the help overlay and the hint bar.
@@ -41,7 +48,7 @@ pub enum Scope {
 }
 
 impl Action {
-    pub const ALL: [Action; 21] = [
+    pub const ALL: [Action; 28] = [
         Action::Up,
         Action::Down,
         Action::Top,
@@ -63,7 +70,27 @@ impl Action {
         Action::Reveal,
         Action::Help,
         Action::Quit,
+        Action::Create,
+        Action::Delete,
+        Action::Rename,
+        Action::Toggle,
+        Action::Regenerate,
+        Action::Rotate,
+        Action::Mark,
     ];
+
+    /// The token operation an action starts, for the gate and the key hints.
+    pub fn op(self) -> Option<crate::model::OpKind> {
+        use crate::model::OpKind;
+        match self {
+            Action::Create | Action::Rotate => Some(OpKind::Create),
+            Action::Delete => Some(OpKind::Delete),
+            Action::Rename => Some(OpKind::Rename),
+            Action::Toggle => Some(OpKind::Disable),
+            Action::Regenerate => Some(OpKind::Regenerate),
+            _ => None,
+        }
+    }
 
     /// The name used under `[keys]`.
     pub fn name(self) -> &'static str {
@@ -89,6 +116,13 @@ impl Action {
             Action::Reveal => "reveal",
             Action::Help => "help",
             Action::Quit => "quit",
+            Action::Create => "create",
+            Action::Delete => "delete",
+            Action::Rename => "rename",
+            Action::Toggle => "toggle",
+            Action::Regenerate => "regenerate",
+            Action::Rotate => "rotate",
+            Action::Mark => "mark",
         }
     }
 
@@ -115,6 +149,13 @@ impl Action {
             Action::Reveal => "reveal / hide secret",
             Action::Help => "help",
             Action::Quit => "quit",
+            Action::Create => "new token",
+            Action::Delete => "delete token(s)",
+            Action::Rename => "rename token",
+            Action::Toggle => "enable / disable token",
+            Action::Regenerate => "regenerate secret",
+            Action::Rotate => "rotate (new twin)",
+            Action::Mark => "mark for bulk delete",
         }
     }
 
@@ -127,7 +168,15 @@ impl Action {
             | Action::PageUp
             | Action::PageDown
             | Action::Open => Scope::Lists,
-            Action::SortNext | Action::SortReverse => Scope::Tokens,
+            Action::SortNext
+            | Action::SortReverse
+            | Action::Create
+            | Action::Delete
+            | Action::Rename
+            | Action::Toggle
+            | Action::Regenerate
+            | Action::Rotate
+            | Action::Mark => Scope::Tokens,
             Action::Reveal => Scope::Detail,
             _ => Scope::Global,
         }
@@ -275,6 +324,13 @@ const DEFAULTS: &[(&str, Action)] = &[
     ("v", Action::Reveal),
     ("?", Action::Help),
     ("q", Action::Quit),
+    ("n", Action::Create),
+    ("d", Action::Delete),
+    ("r", Action::Rename),
+    ("t", Action::Toggle),
+    ("R", Action::Regenerate),
+    ("o", Action::Rotate),
+    ("space", Action::Mark),
 ];
 
 impl Default for Keymap {

@@ -3,43 +3,124 @@
 
 pub mod command;
 pub mod filter;
+pub mod form;
 pub mod keys;
+pub mod modal;
+pub mod op;
+pub mod ops;
 pub mod sort;
 pub mod update;
 
-use std::collections::HashMap;
-use std::time::Instant;
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::fmt;
+use std::time::{Duration, Instant};
 
 use crossterm::event::KeyEvent;
 use tui_input::Input;
 
-use crate::model::{ApiError, Caps, Token, TokenId};
-use crate::provider::{ProviderKind, Registry};
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::clipboard::{Backend, ClearOutcome, ClipboardError};
+use crate::model::{ApiError, Caps, Created, NewToken, OpKind, Token, TokenId, TokenUpdate};
+use crate::provider::{Choice, ProviderKind, Registry};
 pub use keys::{Action, Keymap};
+pub use modal::{Modal, SecretView};
+pub use op::{AuditEntry, Op, TokenRef};
 pub use sort::SortKey;
 pub use update::update;
 
 /// Identifies one request to the worker; answers carry it back so stale ones can be dropped.
 pub type ReqId = u64;
 
-/// Work for the background worker. Only listing exists today; mutations join as variants.
+/// Work for the background worker. Token names ride along for the audit trail.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ApiRequest {
-    List { account: usize },
+    List {
+        account: usize,
+    },
+    Create {
+        account: usize,
+        new: NewToken,
+    },
+    Delete {
+        account: usize,
+        token: TokenId,
+        name: String,
+    },
+    /// Rename or enable/disable.
+    Update {
+        account: usize,
+        token: TokenId,
+        name: String,
+        change: TokenUpdate,
+    },
+    Regenerate {
+        account: usize,
+        token: TokenId,
+        name: String,
+    },
+    /// Choices for a `RemoteChoice` form field.
+    Choices {
+        account: usize,
+        field: &'static str,
+    },
 }
 
 impl ApiRequest {
     pub fn account(&self) -> usize {
         match self {
-            ApiRequest::List { account } => *account,
+            ApiRequest::List { account }
+            | ApiRequest::Create { account, .. }
+            | ApiRequest::Delete { account, .. }
+            | ApiRequest::Update { account, .. }
+            | ApiRequest::Regenerate { account, .. }
+            | ApiRequest::Choices { account, .. } => *account,
+        }
+    }
+
+    /// The change this request makes, `None` for reads.
+    pub fn op(&self) -> Option<OpKind> {
+        match self {
+            ApiRequest::List { .. } | ApiRequest::Choices { .. } => None,
+            ApiRequest::Create { .. } => Some(OpKind::Create),
+            ApiRequest::Delete { .. } => Some(OpKind::Delete),
+            ApiRequest::Update { change, .. } => Some(match change.enabled {
+                Some(true) => OpKind::Enable,
+                Some(false) => OpKind::Disable,
+                None => OpKind::Rename,
+            }),
+            ApiRequest::Regenerate { .. } => Some(OpKind::Regenerate),
         }
     }
 }
 
-/// The worker's answer to an [`ApiRequest`], variant for variant.
+/// The worker's answer to an [`ApiRequest`].
 #[derive(Debug)]
 pub enum ApiResult {
     List(Result<Vec<Token>, ApiError>),
+    /// Create and regenerate: a new secret, shown once.
+    Created(Result<Created, ApiError>),
+    /// Delete, rename, enable and disable.
+    Changed(Result<(), ApiError>),
+    Choices(Result<Vec<Choice>, ApiError>),
+}
+
+/// A secret on its way to the clipboard. Compares by value so effects stay testable; never
+/// printed.
+#[derive(Clone)]
+pub struct CopySecret(pub SecretString);
+
+impl PartialEq for CopySecret {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.expose_secret() == other.0.expose_secret()
+    }
+}
+impl Eq for CopySecret {}
+
+impl fmt::Debug for CopySecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("CopySecret([redacted])")
+    }
 }
 
 /// Everything that can happen to the dashboard.
@@ -54,12 +135,27 @@ pub enum Msg {
     },
     /// Sent only while something animates or expires (see [`App::needs_tick`]).
     Tick(Instant),
+    /// How an [`Effect::Copy`] went.
+    Copied(Result<Backend, ClipboardError>),
+    /// The clipboard-clear timer fired.
+    ClearClipboardDue,
+    /// How the clear went.
+    ClipboardCleared(ClearOutcome),
 }
 
 /// What the outside world must do for `update`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
-    Api { id: ReqId, req: ApiRequest },
+    Api {
+        id: ReqId,
+        req: ApiRequest,
+    },
+    Copy(CopySecret),
+    /// Send [`Msg::ClearClipboardDue`] after this long: the one timer an idle app may have.
+    ScheduleClear(Duration),
+    ClearClipboard,
+    /// Append to the audit trail (refusals; the worker records what it runs).
+    Audit(AuditEntry),
     Quit,
 }
 
@@ -104,6 +200,8 @@ pub struct AccountState {
     pub haystacks: Vec<String>,
     /// Only the answer to this request may replace `tokens`.
     pub latest_list: Option<ReqId>,
+    /// Tokens with a change in flight, and which; they refuse further changes.
+    pub pending: HashMap<TokenId, OpKind>,
 }
 
 impl AccountState {
@@ -178,6 +276,8 @@ pub struct AppOptions {
     pub stale_after_days: u32,
     pub keymap: Keymap,
     pub demo: bool,
+    /// Clear a copied secret from the clipboard after this many seconds (0: never).
+    pub clipboard_clear_secs: u64,
 }
 
 impl Default for AppOptions {
@@ -186,8 +286,31 @@ impl Default for AppOptions {
             stale_after_days: 90,
             keymap: Keymap::default(),
             demo: false,
+            clipboard_clear_secs: 30,
         }
     }
+}
+
+/// A change in flight: what to do with its answer.
+#[derive(Debug, Clone)]
+pub struct PendingOp {
+    pub account: usize,
+    pub op: OpKind,
+    pub token: Option<TokenRef>,
+    /// For a rotation's create: the token it replaces.
+    pub replaces: Option<TokenRef>,
+    /// For choices: the form field they fill.
+    pub field: Option<&'static str>,
+    /// Part of a bulk delete.
+    pub batch: bool,
+}
+
+/// A bulk delete in progress: reported once every answer is in.
+#[derive(Debug, Clone, Default)]
+pub struct Batch {
+    pub remaining: usize,
+    pub done: Vec<String>,
+    pub failed: Vec<String>,
 }
 
 /// The one state of the dashboard.
@@ -222,6 +345,16 @@ pub struct App {
     pub demo: bool,
     /// Rows the tokens table shows at once, for PgUp/PgDn; follows the terminal size.
     pub page: usize,
+    /// The overlay that has the keys, and the ones waiting behind it (a secret that arrives
+    /// while a confirmation is open waits, it is never dropped).
+    pub modal: Option<Modal>,
+    pub modal_queue: VecDeque<Modal>,
+    /// Changes and form lookups in flight, by request.
+    pub ops: HashMap<ReqId, PendingOp>,
+    /// Tokens marked with space for a bulk delete.
+    pub marked: HashSet<(usize, TokenId)>,
+    pub batch: Option<Batch>,
+    pub clipboard_clear_secs: u64,
     /// Something visible changed since the last draw.
     pub dirty: bool,
     pub quit: bool,
@@ -237,6 +370,7 @@ impl App {
                     tokens: Loadable::NotLoaded,
                     haystacks: Vec::new(),
                     latest_list: None,
+                    pending: HashMap::new(),
                 })
                 .collect(),
             account_sel: 0,
@@ -259,6 +393,12 @@ impl App {
             stale_after_days: options.stale_after_days,
             demo: options.demo,
             page: 10,
+            modal: None,
+            modal_queue: VecDeque::new(),
+            ops: HashMap::new(),
+            marked: HashSet::new(),
+            batch: None,
+            clipboard_clear_secs: options.clipboard_clear_secs,
             dirty: true,
             quit: false,
         }
@@ -271,10 +411,16 @@ impl App {
             .collect()
     }
 
-    /// Send a fresh list request for one account; it supersedes any earlier one.
-    pub fn request_list(&mut self, account: usize) -> Effect {
+    /// A fresh request id.
+    pub fn next_req(&mut self) -> ReqId {
         let id = self.next_id;
         self.next_id += 1;
+        id
+    }
+
+    /// Send a fresh list request for one account; it supersedes any earlier one.
+    pub fn request_list(&mut self, account: usize) -> Effect {
+        let id = self.next_req();
         self.in_flight.insert(id, account);
         if let Some(acc) = self.accounts.get_mut(account) {
             acc.latest_list = Some(id);

@@ -8,6 +8,8 @@ use tui_input::{Input, InputRequest};
 
 use super::command::{self, Command};
 use super::filter::{Filter, haystack};
+use super::modal::Modal;
+use super::ops;
 use super::{
     Action, ApiResult, App, Effect, Focus, Loadable, Mode, Msg, RowRef, TOAST_SECS, ToastKind,
 };
@@ -16,6 +18,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(key) if key.kind == KeyEventKind::Press => on_key(app, key),
         Msg::Key(_) => Vec::new(),
+        Msg::Paste(text) if app.modal.is_some() => {
+            ops::on_modal_paste(app, &text);
+            Vec::new()
+        }
         Msg::Paste(text) => {
             on_paste(app, &text);
             Vec::new()
@@ -26,12 +32,15 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.dirty = true;
             Vec::new()
         }
-        Msg::Api { id, result } => {
-            on_api(app, id, result);
-            Vec::new()
-        }
+        Msg::Api { id, result } => on_api(app, id, result),
         Msg::Tick(now) => {
             on_tick(app, now);
+            Vec::new()
+        }
+        Msg::Copied(result) => ops::on_copied(app, result),
+        Msg::ClearClipboardDue => vec![Effect::ClearClipboard],
+        Msg::ClipboardCleared(outcome) => {
+            ops::on_cleared(app, outcome);
             Vec::new()
         }
     }
@@ -53,18 +62,23 @@ fn on_tick(app: &mut App, now: Instant) {
     }
 }
 
-fn on_api(app: &mut App, id: super::ReqId, result: ApiResult) {
+fn on_api(app: &mut App, id: super::ReqId, result: ApiResult) -> Vec<Effect> {
     let account = app.in_flight.remove(&id);
     app.dirty = true;
-    let Some(account) = account else { return };
+    if let Some(pending) = app.ops.remove(&id) {
+        return ops::on_op_result(app, id, pending, result);
+    }
+    let Some(account) = account else {
+        return Vec::new();
+    };
     match result {
         ApiResult::List(result) => {
             let Some(acc) = app.accounts.get_mut(account) else {
-                return;
+                return Vec::new();
             };
             // A newer list request superseded this one: its answer is stale.
             if acc.latest_list != Some(id) {
-                return;
+                return Vec::new();
             }
             match result {
                 Ok(tokens) => {
@@ -85,7 +99,10 @@ fn on_api(app: &mut App, id: super::ReqId, result: ApiResult) {
             invalidate_order(app);
             rebuild_rows(app);
         }
+        // Answers to changes are routed by `app.ops` above; one without an entry is stale.
+        ApiResult::Created(_) | ApiResult::Changed(_) | ApiResult::Choices(_) => {}
     }
+    Vec::new()
 }
 
 fn on_paste(app: &mut App, text: &str) {
@@ -105,8 +122,16 @@ fn on_paste(app: &mut App, text: &str) {
 }
 
 fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
-    if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
+    // A new secret is shown only once: ctrl-c asks first, like Esc, instead of quitting.
+    let secret_open = matches!(app.modal, Some(Modal::Secret(_)));
+    if key.modifiers.contains(KeyModifiers::CONTROL)
+        && key.code == KeyCode::Char('c')
+        && !secret_open
+    {
         return quit(app);
+    }
+    if app.modal.is_some() {
+        return ops::on_modal_key(app, key);
     }
     match app.mode {
         Mode::Help => {
@@ -244,6 +269,13 @@ fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::Help => app.mode = Mode::Help,
         Action::Quit => return quit(app),
+        Action::Create
+        | Action::Delete
+        | Action::Rename
+        | Action::Toggle
+        | Action::Regenerate
+        | Action::Rotate
+        | Action::Mark => return ops::on_op_action(app, action),
     }
     Vec::new()
 }

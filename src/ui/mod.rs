@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod detail;
 pub mod help;
+pub mod modal;
 pub mod statusbar;
 pub mod theme;
 pub mod toast;
@@ -40,6 +41,7 @@ pub fn render(app: &App, frame: &mut Frame, now: OffsetDateTime) {
     if app.mode == Mode::Help {
         help::render(app, frame, main);
     }
+    modal::render(app, frame, main);
 }
 
 struct Panes {

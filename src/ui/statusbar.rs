@@ -3,11 +3,21 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::theme;
 use crate::app::{Action, App, Focus, Mode};
+
+/// Does the gate refuse this action's operation for the account in view?
+fn unavailable(app: &App, action: Action) -> bool {
+    let Some(op) = action.op() else { return false };
+    let Some(account) = app.target_account() else {
+        return false;
+    };
+    app.allows(account, op).is_err()
+}
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let right = right_side(app);
@@ -41,7 +51,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             ));
         }
         Mode::Normal | Mode::Help => {
-            frame.render_widget(Paragraph::new(hints(app)).style(theme::dim()), left_area);
+            frame.render_widget(Paragraph::new(hints(app)), left_area);
         }
     }
     frame.render_widget(Paragraph::new(right).right_aligned(), right_area);
@@ -57,6 +67,13 @@ fn right_side(app: &App) -> Line<'static> {
         spans.push(Span::styled("[RO]", theme::warn()));
         spans.push(Span::raw(" "));
     }
+    if !app.marked.is_empty() {
+        spans.push(Span::styled(
+            format!("{} marked", app.marked.len()),
+            theme::warn(),
+        ));
+        spans.push(Span::raw(" "));
+    }
     let n = app.in_flight.len();
     if n > 0 {
         spans.push(Span::styled(
@@ -69,11 +86,25 @@ fn right_side(app: &App) -> Line<'static> {
     Line::from(spans)
 }
 
-/// Key hints from the live keymap for the focused pane.
+/// Key hints from the live keymap for the focused pane. Token operations the gate refuses
+/// for the account in view are shown struck through.
 fn hints(app: &App) -> Line<'static> {
+    if app.modal.is_some() {
+        return Line::styled("a dialog has the keys", theme::dim());
+    }
     let mut actions = match app.focus {
-        Focus::Accounts => vec![Action::Down, Action::Open, Action::Refresh],
-        Focus::Tokens => vec![Action::Down, Action::Open, Action::Filter, Action::SortNext],
+        Focus::Accounts => vec![Action::Down, Action::Open, Action::Create, Action::Refresh],
+        Focus::Tokens => vec![
+            Action::Create,
+            Action::Delete,
+            Action::Rename,
+            Action::Toggle,
+            Action::Regenerate,
+            Action::Rotate,
+            Action::Mark,
+            Action::Filter,
+            Action::SortNext,
+        ],
         Focus::Detail => vec![Action::Reveal, Action::Back],
     };
     actions.extend([
@@ -99,10 +130,18 @@ fn hints(app: &App) -> Line<'static> {
             Action::Command => "cmd",
             Action::Help => "help",
             Action::Quit => "quit",
+            Action::Create => "new",
+            Action::Regenerate => "regen",
             other => other.name(),
         };
-        spans.push(Span::styled(key, theme::label()));
-        spans.push(Span::raw(format!(" {label}  ")));
+        if unavailable(app, a) {
+            let off = theme::dim().add_modifier(Modifier::CROSSED_OUT);
+            spans.push(Span::styled(format!("{key} {label}"), off));
+            spans.push(Span::raw("  "));
+        } else {
+            spans.push(Span::styled(key, theme::label()));
+            spans.push(Span::styled(format!(" {label}  "), theme::dim()));
+        }
     }
     Line::from(spans)
 }

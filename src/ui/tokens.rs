@@ -58,7 +58,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
                 Some(c) => Span::raw(age(c, now)),
                 None => Span::styled("—", theme::dim()),
             };
-            let mut cells = vec![Cell::from(truncate(&token.name, cell_max))];
+            let mut cells = vec![Cell::from(name_cell(app, row.account, token, cell_max))];
             if all {
                 cells.push(Cell::from(truncate(&acc.info.name, cell_max)));
             }
@@ -91,6 +91,20 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
     ]);
     let table = Table::new(rows, widths).header(Row::new(header).style(theme::header()));
     frame.render_widget(table, inner);
+}
+
+/// The name, after a mark for bulk delete and the change in flight, if any.
+fn name_cell(app: &App, account: usize, token: &crate::model::Token, max: usize) -> Line<'static> {
+    let mut spans = Vec::new();
+    if app.marked.contains(&(account, token.id.clone())) {
+        spans.push(Span::styled("* ", theme::warn()));
+    }
+    if let Some(op) = app.accounts[account].pending.get(&token.id) {
+        let doing = crate::app::ops::progressive(*op);
+        spans.push(Span::styled(format!("{doing}… "), theme::warn()));
+    }
+    spans.push(Span::raw(truncate(&token.name, max)));
+    Line::from(spans)
 }
 
 fn title(app: &App) -> Line<'static> {

@@ -1,0 +1,348 @@
+//! The create and rename forms, built from a provider's `Caps::form` field specs, so nothing
+//! here knows which provider it is talking to.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use tui_input::{Input, InputRequest};
+
+use super::op::TokenRef;
+use crate::model::{
+    FIELD_DESCRIPTION, FIELD_NAME, FIELD_PERMISSIONS, FIELD_READABLE, FIELD_ROLE_ID,
+    FIELD_WRITEABLE, FieldKind, FieldSpec, NewToken, Token,
+};
+use crate::provider::Choice;
+
+/// The one field of the rename form.
+pub const RENAME_FIELD: FieldSpec = FieldSpec {
+    key: FIELD_NAME,
+    label: "Name",
+    kind: FieldKind::Text,
+    required: true,
+    help: "the token's new name",
+};
+
+/// What submitting the form does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FormPurpose {
+    Create,
+    /// Create a twin of this token (same name and settings), then offer to delete it.
+    Rotate(TokenRef),
+    Rename(TokenRef),
+}
+
+/// Choices served by the provider, fetched when the form opens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Remote {
+    Loading,
+    Loaded(Vec<Choice>),
+    Failed(String),
+}
+
+#[derive(Debug, Clone)]
+pub enum FieldValue {
+    Text(Input),
+    /// One flag per choice, and the choice under the cursor.
+    Multi(Vec<bool>, usize),
+    Flag(bool),
+    /// `selected` indexes the loaded choices; `None` is "none".
+    Remote {
+        choices: Remote,
+        selected: Option<usize>,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct FormField {
+    pub spec: FieldSpec,
+    pub value: FieldValue,
+}
+
+#[derive(Debug, Clone)]
+pub struct Form {
+    pub account: usize,
+    pub purpose: FormPurpose,
+    pub fields: Vec<FormField>,
+    pub focus: usize,
+    /// A validation message or the provider's rejection; the form stays open with it.
+    pub error: Option<String>,
+    /// The request sent for this form, while it runs.
+    pub pending: Option<super::ReqId>,
+    /// A RemoteChoice value to select once the choices arrive (a rotation's old role).
+    pub want_remote: Option<String>,
+}
+
+impl Form {
+    pub fn create(account: usize, specs: &'static [FieldSpec]) -> Form {
+        Form {
+            account,
+            purpose: FormPurpose::Create,
+            fields: specs.iter().map(|s| FormField::empty(*s)).collect(),
+            focus: 0,
+            error: None,
+            pending: None,
+            want_remote: None,
+        }
+    }
+
+    /// A create form filled in from an existing token, for a rotation.
+    pub fn rotate(account: usize, specs: &'static [FieldSpec], old: &Token, r: TokenRef) -> Form {
+        let mut form = Form::create(account, specs);
+        form.purpose = FormPurpose::Rotate(r);
+        let has_scope = |word: &str| old.scopes.iter().any(|s| s.eq_ignore_ascii_case(word));
+        for field in &mut form.fields {
+            match &mut field.value {
+                FieldValue::Text(input) => {
+                    let v = match field.spec.key {
+                        FIELD_NAME => Some(old.name.as_str()),
+                        FIELD_DESCRIPTION => old.description.as_deref(),
+                        _ => None,
+                    };
+                    *input = Input::new(v.unwrap_or_default().to_owned());
+                }
+                FieldValue::Multi(on, _) => {
+                    if let FieldKind::MultiChoice(choices) = field.spec.kind {
+                        for (flag, choice) in on.iter_mut().zip(choices) {
+                            *flag = has_scope(choice);
+                        }
+                    }
+                }
+                FieldValue::Flag(on) => {
+                    // `readable` is shown as the scope `read`, `writeable` as `write`.
+                    let word = field.spec.key.trim_end_matches("able");
+                    *on = has_scope(field.spec.key) || has_scope(word);
+                }
+                FieldValue::Remote { .. } => {
+                    form.want_remote = old.scopes.first().cloned();
+                }
+            }
+        }
+        form
+    }
+
+    pub fn rename(account: usize, r: TokenRef) -> Form {
+        let mut field = FormField::empty(RENAME_FIELD);
+        field.value = FieldValue::Text(Input::new(r.name.clone()));
+        Form {
+            account,
+            purpose: FormPurpose::Rename(r),
+            fields: vec![field],
+            focus: 0,
+            error: None,
+            pending: None,
+            want_remote: None,
+        }
+    }
+
+    pub fn title(&self) -> String {
+        match &self.purpose {
+            FormPurpose::Create => "New token".into(),
+            FormPurpose::Rotate(r) => format!("Rotate {}: create its twin", r.name),
+            FormPurpose::Rename(r) => format!("Rename {}", r.name),
+        }
+    }
+
+    pub fn remote_fields(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.fields
+            .iter()
+            .filter(|f| matches!(f.value, FieldValue::Remote { .. }))
+            .map(|f| f.spec.key)
+    }
+
+    pub fn set_choices(&mut self, key: &str, result: Result<Vec<Choice>, String>) {
+        let want = self.want_remote.take();
+        for f in self.fields.iter_mut().filter(|f| f.spec.key == key) {
+            if let FieldValue::Remote { choices, selected } = &mut f.value {
+                *selected = match (&result, &want) {
+                    (Ok(list), Some(w)) => list
+                        .iter()
+                        .position(|c| c.id == *w || c.label.eq_ignore_ascii_case(w)),
+                    _ => None,
+                };
+                *choices = match &result {
+                    Ok(list) => Remote::Loaded(list.clone()),
+                    Err(e) => Remote::Failed(e.clone()),
+                };
+            }
+        }
+    }
+
+    pub fn on_last_field(&self) -> bool {
+        self.focus + 1 >= self.fields.len()
+    }
+
+    pub fn move_focus(&mut self, step: isize) {
+        let n = self.fields.len() as isize;
+        if n > 0 {
+            self.focus = (self.focus as isize + step).rem_euclid(n) as usize;
+        }
+    }
+
+    /// Keys for the focused field. Returns false when the key means nothing to it.
+    pub fn edit(&mut self, key: &KeyEvent) -> bool {
+        let Some(field) = self.fields.get_mut(self.focus) else {
+            return false;
+        };
+        let changed = match &mut field.value {
+            FieldValue::Text(input) => edit_text(input, key),
+            FieldValue::Multi(on, cursor) => match key.code {
+                KeyCode::Left => {
+                    *cursor = cursor.saturating_sub(1);
+                    true
+                }
+                KeyCode::Right => {
+                    *cursor = (*cursor + 1).min(on.len().saturating_sub(1));
+                    true
+                }
+                KeyCode::Char(' ') => {
+                    if let Some(f) = on.get_mut(*cursor) {
+                        *f = !*f;
+                    }
+                    true
+                }
+                _ => false,
+            },
+            FieldValue::Flag(on) => match key.code {
+                KeyCode::Char(' ') | KeyCode::Left | KeyCode::Right => {
+                    *on = !*on;
+                    true
+                }
+                _ => false,
+            },
+            FieldValue::Remote { choices, selected } => {
+                let n = match choices {
+                    Remote::Loaded(c) => c.len(),
+                    _ => 0,
+                };
+                // Positions 0..n are the choices, n is "none".
+                let pos = selected.unwrap_or(n);
+                let next = match key.code {
+                    KeyCode::Right | KeyCode::Char(' ') => (pos + 1) % (n + 1),
+                    KeyCode::Left => (pos + n) % (n + 1),
+                    _ => return false,
+                };
+                *selected = (next < n).then_some(next);
+                true
+            }
+        };
+        if changed {
+            self.error = None;
+        }
+        changed
+    }
+
+    pub fn paste(&mut self, text: &str) {
+        if let Some(FormField {
+            value: FieldValue::Text(input),
+            ..
+        }) = self.fields.get_mut(self.focus)
+        {
+            // A one-line field takes printable text only: pasted newlines or escapes are dropped.
+            for c in text.chars().filter(|c| !c.is_control()) {
+                input.handle(InputRequest::InsertChar(c));
+            }
+            self.error = None;
+        }
+    }
+
+    /// The text of a field, trimmed.
+    pub fn text(&self, key: &str) -> Option<String> {
+        self.fields.iter().find_map(|f| match &f.value {
+            FieldValue::Text(i) if f.spec.key == key => Some(i.value().trim().to_owned()),
+            _ => None,
+        })
+    }
+
+    /// Check the fields and build the request, or say what is missing (and focus it).
+    pub fn validate(&mut self) -> Result<NewToken, String> {
+        let mut new = NewToken::default();
+        for (i, f) in self.fields.iter().enumerate() {
+            let missing = match &f.value {
+                FieldValue::Text(input) => {
+                    let v = input.value().trim();
+                    match f.spec.key {
+                        FIELD_NAME => new.name = v.to_owned(),
+                        FIELD_DESCRIPTION if !v.is_empty() => new.description = Some(v.to_owned()),
+                        _ => {}
+                    }
+                    v.is_empty()
+                }
+                FieldValue::Multi(on, _) => {
+                    if let FieldKind::MultiChoice(choices) = f.spec.kind
+                        && f.spec.key == FIELD_PERMISSIONS
+                    {
+                        new.permissions = choices
+                            .iter()
+                            .zip(on)
+                            .filter(|(_, on)| **on)
+                            .map(|(c, _)| (*c).to_owned())
+                            .collect();
+                    }
+                    !on.iter().any(|b| *b)
+                }
+                FieldValue::Flag(on) => {
+                    match f.spec.key {
+                        FIELD_READABLE => new.readable = Some(*on),
+                        FIELD_WRITEABLE => new.writeable = Some(*on),
+                        _ => {}
+                    }
+                    false
+                }
+                FieldValue::Remote { choices, selected } => {
+                    if let (Remote::Loaded(list), Some(i)) = (choices, selected)
+                        && f.spec.key == FIELD_ROLE_ID
+                    {
+                        new.role_id = list.get(*i).map(|c| c.id.clone());
+                    }
+                    selected.is_none()
+                }
+            };
+            if missing && f.spec.required {
+                self.focus = i;
+                let what = if matches!(f.value, FieldValue::Text(_)) {
+                    "is required"
+                } else {
+                    "needs a choice"
+                };
+                return Err(format!("{} {what}", f.spec.label));
+            }
+        }
+        Ok(new)
+    }
+}
+
+impl FormField {
+    fn empty(spec: FieldSpec) -> FormField {
+        let value = match spec.kind {
+            FieldKind::Text => FieldValue::Text(Input::default()),
+            FieldKind::MultiChoice(choices) => FieldValue::Multi(vec![false; choices.len()], 0),
+            FieldKind::Flag { default } => FieldValue::Flag(default),
+            FieldKind::RemoteChoice => FieldValue::Remote {
+                choices: Remote::Loading,
+                selected: None,
+            },
+        };
+        FormField { spec, value }
+    }
+}
+
+/// Readline habits for one-line text: ctrl-u, ctrl-w, ctrl-a, ctrl-e, arrows, home/end.
+pub fn edit_text(input: &mut Input, key: &KeyEvent) -> bool {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let req = match key.code {
+        KeyCode::Char('w') if ctrl => InputRequest::DeletePrevWord,
+        KeyCode::Char('u') if ctrl => InputRequest::DeleteLine,
+        KeyCode::Char('a') if ctrl => InputRequest::GoToStart,
+        KeyCode::Char('e') if ctrl => InputRequest::GoToEnd,
+        KeyCode::Char('k') if ctrl => InputRequest::DeleteTillEnd,
+        KeyCode::Char(_) if ctrl => return false,
+        KeyCode::Char(c) => InputRequest::InsertChar(c),
+        KeyCode::Backspace => InputRequest::DeletePrevChar,
+        KeyCode::Delete => InputRequest::DeleteNextChar,
+        KeyCode::Left => InputRequest::GoToPrevChar,
+        KeyCode::Right => InputRequest::GoToNextChar,
+        KeyCode::Home => InputRequest::GoToStart,
+        KeyCode::End => InputRequest::GoToEnd,
+        _ => return false,
+    };
+    input.handle(req);
+    true
+}

@@ -1,0 +1,94 @@
+//! Token operations as data: what a confirmation holds, what a row shows while it runs, and
+//! what the audit trail records.
+
+use crate::audit::{Outcome, TokenLabel, storable_id};
+use crate::model::{Caps, NewToken, OpKind, TokenId};
+use crate::provider::ProviderKind;
+
+/// One token of one account, as an operation names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenRef {
+    pub account: usize,
+    pub id: TokenId,
+    pub name: String,
+}
+
+impl TokenRef {
+    /// The id as it may be shown or stored: masked where the provider's ids are secrets.
+    pub fn shown_id(&self, caps: &Caps) -> String {
+        storable_id(&self.id, caps)
+    }
+}
+
+/// A change the user asked for. Destructive ones wait in `Modal::Confirm` until confirmed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Op {
+    Create {
+        account: usize,
+        new: NewToken,
+        /// A rotation: the token this one replaces, offered for deletion once the new secret
+        /// has been shown.
+        replaces: Option<TokenRef>,
+    },
+    /// One token, or several marked ones (offboarding); each is deleted on its own.
+    Delete(Vec<TokenRef>),
+    Rename(TokenRef, String),
+    SetEnabled(TokenRef, bool),
+    Regenerate(TokenRef),
+}
+
+impl Op {
+    pub fn kind(&self) -> OpKind {
+        match self {
+            Op::Create { .. } => OpKind::Create,
+            Op::Delete(_) => OpKind::Delete,
+            Op::Rename(..) => OpKind::Rename,
+            Op::SetEnabled(_, true) => OpKind::Enable,
+            Op::SetEnabled(_, false) => OpKind::Disable,
+            Op::Regenerate(_) => OpKind::Regenerate,
+        }
+    }
+
+    /// The accounts the operation touches (several for a multi-account bulk delete).
+    pub fn accounts(&self) -> Vec<usize> {
+        let mut out: Vec<usize> = match self {
+            Op::Create { account, .. } => vec![*account],
+            Op::Delete(tokens) => tokens.iter().map(|t| t.account).collect(),
+            Op::Rename(t, _) | Op::SetEnabled(t, _) | Op::Regenerate(t) => vec![t.account],
+        };
+        out.dedup();
+        out
+    }
+
+    pub fn tokens(&self) -> Vec<&TokenRef> {
+        match self {
+            Op::Create { .. } => Vec::new(),
+            Op::Delete(tokens) => tokens.iter().collect(),
+            Op::Rename(t, _) | Op::SetEnabled(t, _) | Op::Regenerate(t) => vec![t],
+        }
+    }
+}
+
+/// An audit record the effects runner appends; built by `update`, written outside it.
+#[derive(Debug, Clone)]
+pub struct AuditEntry {
+    pub account: String,
+    pub provider: ProviderKind,
+    pub op: OpKind,
+    pub token: TokenLabel,
+    pub outcome: Outcome,
+    pub error: Option<String>,
+}
+
+impl PartialEq for AuditEntry {
+    fn eq(&self, other: &Self) -> bool {
+        self.account == other.account
+            && self.provider == other.provider
+            && self.op == other.op
+            && self.token.id == other.token.id
+            && self.token.name == other.token.name
+            && self.outcome == other.outcome
+            && self.error == other.error
+    }
+}
+impl Eq for AuditEntry {}

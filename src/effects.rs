@@ -1,0 +1,86 @@
+//! Runs the reducer's effects: requests go to the worker, secrets to the clipboard (one handle
+//! for the life of the app), refusals to the audit trail. File and clipboard I/O happen here,
+//! never in `update`.
+
+use tokio::sync::mpsc;
+
+use crate::app::{AuditEntry, Effect, Msg};
+use crate::audit::AuditLog;
+use crate::clipboard::Clipboard;
+use crate::worker::Requests;
+
+pub struct EffectRunner {
+    requests: Requests,
+    clipboard: Clipboard,
+    audit: Option<AuditLog>,
+    /// Where timers send their message back to the loop.
+    replies: mpsc::UnboundedSender<Msg>,
+}
+
+/// What the loop should do after an effect.
+#[derive(Debug)]
+pub enum Next {
+    Continue,
+    /// Feed this straight back into `update` (how a copy went, say).
+    Feed(Msg),
+    Quit,
+}
+
+impl EffectRunner {
+    pub fn new(
+        requests: Requests,
+        clipboard: Clipboard,
+        audit: Option<AuditLog>,
+        replies: mpsc::UnboundedSender<Msg>,
+    ) -> Self {
+        EffectRunner {
+            requests,
+            clipboard,
+            audit,
+            replies,
+        }
+    }
+
+    pub fn run(&mut self, effect: Effect) -> Next {
+        match effect {
+            Effect::Api { id, req } => {
+                if self.requests.send((id, req)).is_err() {
+                    tracing::error!("the worker has stopped");
+                }
+                Next::Continue
+            }
+            // A clipboard failure is a message in the modal, never a crash.
+            Effect::Copy(secret) => Next::Feed(Msg::Copied(self.clipboard.copy(&secret.0))),
+            Effect::ScheduleClear(after) => {
+                let replies = self.replies.clone();
+                tokio::spawn(async move {
+                    tokio::time::sleep(after).await;
+                    let _ = replies.send(Msg::ClearClipboardDue);
+                });
+                Next::Continue
+            }
+            Effect::ClearClipboard => {
+                Next::Feed(Msg::ClipboardCleared(self.clipboard.clear_if_unchanged()))
+            }
+            Effect::Audit(entry) => {
+                self.audit(&entry);
+                Next::Continue
+            }
+            Effect::Quit => Next::Quit,
+        }
+    }
+
+    fn audit(&self, e: &AuditEntry) {
+        let Some(audit) = &self.audit else { return };
+        if let Err(err) = audit.record(
+            &e.account,
+            e.provider,
+            e.op,
+            &e.token,
+            e.outcome,
+            e.error.as_deref(),
+        ) {
+            tracing::warn!(error = %err, "could not write the audit log");
+        }
+    }
+}

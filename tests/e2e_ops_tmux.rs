@@ -1,0 +1,440 @@
+//! End to end on the real binary: `tokdash sandbox --write-config` in the background, the
+//! dashboard in tmux, driven by send-keys. A sematext token is created, copied (read back with
+//! xclip under Xvfb, or through tmux's OSC 52 buffer with no display), disabled, renamed,
+//! regenerated and deleted, each checked with `tokdash list --format json`. Afterwards no
+//! secret may be in the log, the audit log, the fingerprints or on the screen.
+//!
+//! Skips with a message when tmux, Xvfb or xclip are missing, except under CI=true.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_tokdash");
+
+fn have(tool: &str, arg: &str) -> bool {
+    Command::new(tool)
+        .arg(arg)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok()
+}
+
+/// Skip (or, under CI, fail) when a tool is missing.
+fn require(tools: &[(&str, &str)]) -> bool {
+    let missing: Vec<&str> = tools
+        .iter()
+        .filter(|(t, a)| !have(t, a))
+        .map(|(t, _)| *t)
+        .collect();
+    if missing.is_empty() {
+        return true;
+    }
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("missing under CI: {missing:?}");
+    }
+    eprintln!("SKIP: {missing:?} not installed (apt-get install -y tmux xvfb xclip)");
+    false
+}
+
+fn timeout() -> Duration {
+    let scale: f64 = std::env::var("TOKDASH_E2E_TIMEOUT_SCALE")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1.0);
+    Duration::from_secs_f64(30.0 * scale)
+}
+
+struct Killed(Child);
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Start `tokdash sandbox --write-config` and wait until the config is written.
+fn sandbox(config: &Path) -> Killed {
+    let mut child = Command::new(BIN)
+        .args(["sandbox", "--write-config"])
+        .arg(config)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start the sandbox");
+    let out = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(out).lines();
+    let guard = Killed(child);
+    for line in lines.by_ref() {
+        if line.expect("sandbox output").starts_with("wrote ") {
+            break;
+        }
+    }
+    // Keep draining so the sandbox never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    guard
+}
+
+/// The server (killed on drop) and its display name.
+struct Xvfb(#[allow(dead_code)] Killed, String);
+
+fn xvfb() -> Xvfb {
+    for n in 120..140 {
+        if Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() {
+            continue;
+        }
+        let display = format!(":{n}");
+        let child = Command::new("Xvfb")
+            .args([&display, "-nolisten", "tcp", "-screen", "0", "640x480x24"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start Xvfb");
+        let mut child = Killed(child);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = child.0.try_wait() {
+                break;
+            }
+            if Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() {
+                return Xvfb(child, display);
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+    panic!("could not start Xvfb");
+}
+
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn cmd(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("run tmux");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+    fn screen(&self) -> String {
+        self.cmd(&["capture-pane", "-p", "-t", "main"])
+    }
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "main"];
+        args.extend_from_slice(keys);
+        self.cmd(&args);
+    }
+    fn text(&self, text: &str) {
+        self.cmd(&["send-keys", "-t", "main", "-l", text]);
+    }
+    /// Escape alone, then a pause, so the next key is not read as Alt+key.
+    fn escape(&self) {
+        self.keys(&["Escape"]);
+        std::thread::sleep(Duration::from_millis(150));
+    }
+    fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + timeout();
+        loop {
+            let screen = self.screen();
+            if pred(&screen) {
+                return screen;
+            }
+            if Instant::now() > deadline {
+                panic!("timed out waiting for {what}; the screen was:\n{screen}");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .output();
+    }
+}
+
+fn idle(screen: &str) -> bool {
+    screen
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .is_some_and(|l| l.trim_end().ends_with("idle"))
+}
+
+/// The tokens of the sandbox's sematext account, by `tokdash list --format json`.
+fn sematext_tokens(config: &Path) -> Vec<serde_json::Value> {
+    let out = Command::new(BIN)
+        .args(["--config"])
+        .arg(config)
+        .args(["list", "--format", "json", "--provider", "sematext"])
+        .output()
+        .expect("tokdash list");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON from list");
+    v["tokens"].as_array().cloned().unwrap_or_default()
+}
+
+fn poll_list(config: &Path, what: &str, pred: impl Fn(&[serde_json::Value]) -> bool) {
+    let deadline = Instant::now() + timeout();
+    loop {
+        let tokens = sematext_tokens(config);
+        if pred(&tokens) {
+            return;
+        }
+        if Instant::now() > deadline {
+            panic!("timed out waiting for {what}; tokens: {tokens:#?}");
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+fn named<'a>(tokens: &'a [serde_json::Value], name: &str) -> Option<&'a serde_json::Value> {
+    tokens.iter().find(|t| t["name"] == name)
+}
+
+/// The revealed secret: the line after "shown only now" and a blank line, inside the box.
+fn revealed_secret(screen: &str) -> String {
+    let lines: Vec<&str> = screen.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.contains("shown only now"))
+        .expect("the secret modal");
+    let inner = |l: &str| -> String {
+        let parts: Vec<&str> = l.split('│').collect();
+        // ...│ modal text │... : the modal's text is the first cell starting with two spaces.
+        parts
+            .iter()
+            .find(|p| p.starts_with("  ") && !p.trim().is_empty())
+            .map(|p| p.trim().to_owned())
+            .unwrap_or_default()
+    };
+    inner(lines[at + 2])
+}
+
+struct Session {
+    tmux: Tmux,
+    config: PathBuf,
+    state: tempfile::TempDir,
+    _dir: tempfile::TempDir,
+    _sandbox: Killed,
+}
+
+fn start(display: Option<&str>, tag: &str) -> Session {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let state = tempfile::tempdir().expect("state dir");
+    let config = dir.path().join("config.toml");
+    let sandbox = sandbox(&config);
+    let tmux = Tmux {
+        socket: format!("tokdash-ops-{tag}-{}", std::process::id()),
+    };
+    let env = match display {
+        Some(d) => format!("env DISPLAY={d}"),
+        None => "env -u DISPLAY -u WAYLAND_DISPLAY".to_owned(),
+    };
+    let command = format!(
+        "{env} XDG_STATE_HOME='{}' TOKDASH_LOG=trace '{BIN}' --config '{}'; echo TOKDASH_EXITED=$?; sleep 60",
+        state.path().display(),
+        config.display()
+    );
+    tmux.cmd(&[
+        "-f",
+        "/dev/null",
+        "new-session",
+        "-d",
+        "-s",
+        "main",
+        "-x",
+        "120",
+        "-y",
+        "35",
+        &command,
+    ]);
+    tmux.cmd(&["set-option", "-g", "set-clipboard", "on"]);
+    tmux.wait_for("every account to load", |s| {
+        idle(s) && s.matches("loaded").count() == 4
+    });
+    // Show the sematext account, tokens focused.
+    tmux.keys(&[":"]);
+    tmux.text("account sematext-1");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the sematext tokens", |s| s.contains("Tokens: sematext-1"));
+    tmux.keys(&["2"]);
+    Session {
+        tmux,
+        config,
+        state,
+        _dir: dir,
+        _sandbox: sandbox,
+    }
+}
+
+/// Create a token named `name` and return its secret, leaving the modal open.
+fn create(s: &Session, name: &str) -> String {
+    s.tmux.keys(&["n"]);
+    s.tmux
+        .wait_for("the create form", |sc| sc.contains("New token: sematext-1"));
+    s.tmux.text(name);
+    s.tmux.keys(&["C-s"]);
+    s.tmux.wait_for("the secret modal", |sc| {
+        sc.contains("New secret (shown once)")
+    });
+    s.tmux.keys(&["v"]);
+    let screen = s
+        .tmux
+        .wait_for("the revealed secret", |sc| sc.contains("v hide"));
+    let secret = revealed_secret(&screen);
+    assert!(secret.len() >= 16, "a secret: {secret:?}\n{screen}");
+    secret
+}
+
+fn close_secret(s: &Session) {
+    s.tmux.escape();
+    s.tmux
+        .wait_for("the close question", |sc| sc.contains("y closes"));
+    s.tmux.keys(&["y"]);
+    s.tmux.wait_for("the modal to close", |sc| {
+        !sc.contains("New secret") && idle(sc)
+    });
+}
+
+fn assert_no_secret_anywhere(s: &Session, secrets: &[String]) {
+    let screen = s.tmux.screen();
+    let dir = s.state.path().join("tokdash");
+    let mut files = vec![("screen".to_owned(), screen)];
+    for f in ["tokdash.log", "audit.jsonl", "fingerprints.jsonl"] {
+        let text = std::fs::read_to_string(dir.join(f)).unwrap_or_default();
+        if f != "tokdash.log" {
+            assert!(!text.is_empty(), "{f} was written");
+        }
+        files.push((f.to_owned(), text));
+    }
+    // The log file may be rotated with a date suffix: check every file in the directory.
+    for entry in std::fs::read_dir(&dir).expect("state dir").flatten() {
+        let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+        files.push((entry.path().display().to_string(), text));
+    }
+    for secret in secrets {
+        for (name, text) in &files {
+            assert!(!text.contains(secret.as_str()), "{name} holds a secret");
+        }
+    }
+}
+
+#[test]
+fn sematext_token_lifecycle_with_the_native_clipboard_under_xvfb() {
+    if !require(&[("tmux", "-V"), ("Xvfb", "-help"), ("xclip", "-version")]) {
+        return;
+    }
+    let x = xvfb();
+    let s = start(Some(&x.1), "x11");
+    let mut secrets = Vec::new();
+
+    let secret = create(&s, "e2e-tmux");
+    s.tmux.keys(&["y"]);
+    s.tmux.wait_for("the copy note", |sc| {
+        sc.contains("copied to the system clipboard")
+    });
+    let pasted = Command::new("xclip")
+        .args(["-o", "-selection", "clipboard"])
+        .env("DISPLAY", &x.1)
+        .output()
+        .expect("xclip");
+    assert_eq!(String::from_utf8_lossy(&pasted.stdout), secret);
+    secrets.push(secret);
+    close_secret(&s);
+    poll_list(&s.config, "the new token", |t| {
+        named(t, "e2e-tmux").is_some()
+    });
+
+    // Show only our token, then disable it.
+    s.tmux.keys(&["/"]);
+    s.tmux.text("e2e-");
+    s.tmux.keys(&["Enter"]);
+    s.tmux
+        .wait_for("the filter", |sc| sc.contains("sort name↑ /e2e-"));
+    // Our token sorts first; put the cursor on it.
+    s.tmux.keys(&["g"]);
+    s.tmux.keys(&["t"]);
+    s.tmux.wait_for("the disable confirmation", |sc| {
+        sc.contains("Confirm disable")
+    });
+    s.tmux.keys(&["y"]);
+    poll_list(&s.config, "disabled", |t| {
+        named(t, "e2e-tmux").is_some_and(|t| t["enabled"] == false)
+    });
+
+    s.tmux.wait_for("idle", idle);
+    s.tmux.keys(&["r"]);
+    s.tmux
+        .wait_for("the rename form", |sc| sc.contains("Rename e2e-tmux"));
+    s.tmux.keys(&["C-u"]);
+    s.tmux.text("e2e-renamed");
+    s.tmux.keys(&["Enter"]);
+    poll_list(&s.config, "renamed", |t| named(t, "e2e-renamed").is_some());
+
+    s.tmux.wait_for("the renamed row", |sc| {
+        sc.contains("e2e-renamed") && idle(sc)
+    });
+    s.tmux.keys(&["R"]);
+    s.tmux.wait_for("the regenerate confirmation", |sc| {
+        sc.contains("Confirm regenerate")
+    });
+    s.tmux.keys(&["y"]);
+    s.tmux.wait_for("the new secret", |sc| {
+        sc.contains("New secret (shown once)")
+    });
+    s.tmux.keys(&["v"]);
+    let screen = s
+        .tmux
+        .wait_for("the revealed secret", |sc| sc.contains("v hide"));
+    let regenerated = revealed_secret(&screen);
+    assert_ne!(regenerated, secrets[0]);
+    secrets.push(regenerated);
+    close_secret(&s);
+
+    s.tmux.keys(&["d"]);
+    s.tmux.wait_for("the delete confirmation", |sc| {
+        sc.contains("Confirm delete")
+    });
+    s.tmux.keys(&["y"]);
+    poll_list(&s.config, "deleted", |t| named(t, "e2e-renamed").is_none());
+
+    s.tmux.wait_for("idle", idle);
+    assert_no_secret_anywhere(&s, &secrets);
+    let fingerprints =
+        std::fs::read_to_string(s.state.path().join("tokdash/fingerprints.jsonl")).unwrap();
+    assert_eq!(fingerprints.lines().count(), 2);
+    s.tmux.keys(&["q"]);
+    let screen = s.tmux.wait_for("exit", |sc| sc.contains("TOKDASH_EXITED="));
+    assert!(screen.contains("TOKDASH_EXITED=0"), "{screen}");
+}
+
+#[test]
+fn with_no_display_the_copy_goes_through_osc52() {
+    if !require(&[("tmux", "-V")]) {
+        return;
+    }
+    let s = start(None, "osc");
+    let secret = create(&s, "e2e-osc");
+    s.tmux.keys(&["y"]);
+    s.tmux
+        .wait_for("the OSC 52 note", |sc| sc.contains("copied via OSC 52"));
+    // With `set-clipboard on`, tmux keeps what OSC 52 sent in a paste buffer.
+    let deadline = Instant::now() + timeout();
+    loop {
+        let buffer = s.tmux.cmd(&["show-buffer"]);
+        if buffer == secret {
+            break;
+        }
+        assert!(Instant::now() < deadline, "tmux buffer: {buffer:?}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    close_secret(&s);
+    assert_no_secret_anywhere(&s, &[secret]);
+}

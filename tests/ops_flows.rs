@@ -1,0 +1,609 @@
+//! Token operations end to end: keys go through `update`, the effects run through the real
+//! effects runner and worker against an in-process sandbox, and the answers come back as
+//! messages, exactly as in the dashboard's loop (only the terminal is missing).
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use base64::Engine;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use secrecy::ExposeSecret;
+use tokdash::app::form::{FieldValue, Remote};
+use tokdash::app::{AccountInfo, App, AppOptions, Effect, Modal, Msg, update};
+use tokdash::audit::AuditLog;
+use tokdash::clipboard::{Clipboard, ClipboardMode};
+use tokdash::effects::{EffectRunner, Next};
+use tokdash::provider::Registry;
+use tokdash::sandbox::faults::{FaultKind, FaultOp, FaultRule};
+use tokdash::sandbox::{Sandbox, SandboxOptions};
+use tokdash::secret::fingerprint;
+use tokdash::worker;
+use tokio::sync::mpsc;
+
+struct Harness {
+    app: App,
+    runner: EffectRunner,
+    replies: mpsc::UnboundedReceiver<Msg>,
+    sandbox: Sandbox,
+    osc52: Arc<Mutex<Vec<u8>>>,
+    state: tempfile::TempDir,
+}
+
+impl Harness {
+    async fn start(read_only: bool) -> Harness {
+        let sandbox = Sandbox::start(SandboxOptions::default())
+            .await
+            .expect("sandbox");
+        let registry = Registry::from_config(&sandbox.config(), read_only).expect("registry");
+        let app = App::new(AccountInfo::from_registry(&registry), AppOptions::default());
+        let state = tempfile::tempdir().expect("temp dir");
+        let audit = AuditLog::new(state.path());
+        let (tx, replies) = mpsc::unbounded_channel();
+        let requests = worker::spawn_with_audit(registry, tx.clone(), Some(audit.clone()));
+        let osc52 = Arc::new(Mutex::new(Vec::new()));
+        let sink = osc52.clone();
+        let clipboard = Clipboard::with_sink(
+            ClipboardMode::Osc52,
+            Box::new(move |bytes| {
+                sink.lock().unwrap().extend_from_slice(bytes);
+                Ok(())
+            }),
+        );
+        let runner = EffectRunner::new(requests, clipboard, Some(audit), tx);
+        let mut h = Harness {
+            app,
+            runner,
+            replies,
+            sandbox,
+            osc52,
+            state,
+        };
+        let effects = h.app.start();
+        h.run(effects).await;
+        h
+    }
+
+    /// Run effects, feed every answer back, until nothing is in flight.
+    async fn run(&mut self, mut effects: Vec<Effect>) {
+        loop {
+            while !effects.is_empty() {
+                for e in std::mem::take(&mut effects) {
+                    if let Next::Feed(msg) = self.runner.run(e) {
+                        effects.extend(update(&mut self.app, msg));
+                    }
+                }
+            }
+            if !self.app.busy() {
+                return;
+            }
+            let msg = tokio::time::timeout(Duration::from_secs(15), self.replies.recv())
+                .await
+                .expect("the worker answers")
+                .expect("the worker is running");
+            effects = update(&mut self.app, msg);
+        }
+    }
+
+    async fn press(&mut self, code: KeyCode, mods: KeyModifiers) {
+        let effects = update(&mut self.app, Msg::Key(KeyEvent::new(code, mods)));
+        self.run(effects).await;
+    }
+
+    async fn key(&mut self, c: char) {
+        self.press(KeyCode::Char(c), KeyModifiers::NONE).await;
+    }
+
+    async fn special(&mut self, code: KeyCode) {
+        self.press(code, KeyModifiers::NONE).await;
+    }
+
+    async fn type_text(&mut self, text: &str) {
+        for c in text.chars() {
+            self.key(c).await;
+        }
+    }
+
+    /// Show one account's tokens, by the `:account` command a user would type.
+    async fn select_account(&mut self, name: &str) -> usize {
+        self.key(':').await;
+        self.type_text(&format!("account {name}")).await;
+        self.special(KeyCode::Enter).await;
+        self.app
+            .selected_account()
+            .expect("the account is selected")
+    }
+
+    fn account_named(&self, provider: &str) -> String {
+        self.app
+            .accounts
+            .iter()
+            .find(|a| a.info.kind.name() == provider)
+            .map(|a| a.info.name.clone())
+            .expect("one account per provider")
+    }
+
+    fn names(&self) -> Vec<String> {
+        self.app
+            .rows
+            .iter()
+            .filter_map(|r| self.app.token_at(*r).map(|(_, t)| t.name.clone()))
+            .collect()
+    }
+
+    fn select_token(&mut self, name: &str) {
+        let i = self
+            .names()
+            .iter()
+            .position(|n| n == name)
+            .unwrap_or_else(|| panic!("no token {name} in {:?}", self.names()));
+        self.app.token_sel = i;
+    }
+
+    fn first_token(&self) -> String {
+        self.names().first().cloned().expect("a token to act on")
+    }
+
+    fn toasts(&self) -> String {
+        self.app
+            .toasts
+            .iter()
+            .map(|t| t.text.clone())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    fn audit_lines(&self) -> Vec<serde_json::Value> {
+        read_jsonl(&self.state.path().join("audit.jsonl"))
+    }
+
+    fn fingerprints(&self) -> Vec<serde_json::Value> {
+        read_jsonl(&self.state.path().join("fingerprints.jsonl"))
+    }
+
+    /// Fill in whatever the create form asks for, without knowing the provider.
+    async fn fill_form(&mut self, name: &str) {
+        let n = match &self.app.modal {
+            Some(Modal::Form(f)) => f.fields.len(),
+            other => panic!("expected the form, got {other:?}"),
+        };
+        for i in 0..n {
+            let value = match &self.app.modal {
+                Some(Modal::Form(f)) => f.fields[i].value.clone(),
+                _ => unreachable!(),
+            };
+            match value {
+                FieldValue::Text(_) if i == 0 => {
+                    self.press(KeyCode::Char('u'), KeyModifiers::CONTROL).await;
+                    self.type_text(name).await
+                }
+                FieldValue::Text(_) => self.type_text("made by the e2e test").await,
+                FieldValue::Multi(..) => self.key(' ').await,
+                FieldValue::Flag(_) => {}
+                FieldValue::Remote { choices, .. } => {
+                    assert!(
+                        matches!(choices, Remote::Loaded(ref c) if !c.is_empty()),
+                        "choices were fetched through the worker: {choices:?}"
+                    );
+                    self.special(KeyCode::Right).await;
+                }
+            }
+            if i + 1 < n {
+                self.special(KeyCode::Tab).await;
+            }
+        }
+    }
+
+    /// The open secret modal's secret.
+    fn shown_secret(&self) -> String {
+        match &self.app.modal {
+            Some(Modal::Secret(v)) => v.secret.expose_secret().to_owned(),
+            other => panic!("expected the secret modal, got {other:?}"),
+        }
+    }
+
+    /// Close the secret modal on purpose: Esc, then y.
+    async fn close_secret(&mut self) {
+        self.special(KeyCode::Esc).await;
+        assert!(
+            matches!(self.app.modal, Some(Modal::Secret(_))),
+            "one Esc only asks"
+        );
+        self.key('y').await;
+    }
+}
+
+fn read_jsonl(path: &std::path::Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect()
+}
+
+const PROVIDERS: [&str; 4] = ["fluid", "lagrello", "qovery", "sematext"];
+
+#[tokio::test]
+async fn create_shows_the_secret_once_copies_it_and_fingerprints_it_for_every_provider() {
+    let mut h = Harness::start(false).await;
+    for provider in PROVIDERS {
+        let account = h.account_named(provider);
+        h.select_account(&account).await;
+        let name = format!("e2e-{provider}");
+        h.key('n').await;
+        h.fill_form(&name).await;
+        h.press(KeyCode::Char('s'), KeyModifiers::CONTROL).await;
+
+        let secret = h.shown_secret();
+        assert!(
+            h.names().contains(&name),
+            "{provider}: re-listed: {:?}",
+            h.names()
+        );
+        // Copy: the runner says which way it went, and the modal stays.
+        h.key('y').await;
+        match &h.app.modal {
+            Some(Modal::Secret(v)) => {
+                let how = v
+                    .copied
+                    .clone()
+                    .expect("copy result shown")
+                    .expect("copied");
+                assert!(how.contains("OSC 52"), "{how}");
+            }
+            other => panic!("{provider}: the modal stays open after copy: {other:?}"),
+        }
+        let encoded = base64::engine::general_purpose::STANDARD.encode(&secret);
+        let sent = String::from_utf8(std::mem::take(&mut *h.osc52.lock().unwrap())).unwrap();
+        assert!(
+            sent.contains(&encoded),
+            "{provider}: OSC 52 carried the secret"
+        );
+        // A stray key after Esc keeps the secret on screen.
+        h.special(KeyCode::Esc).await;
+        h.key('x').await;
+        assert!(matches!(h.app.modal, Some(Modal::Secret(_))));
+        h.close_secret().await;
+        assert!(h.app.modal.is_none(), "{provider}: closed on purpose");
+
+        let fp = h.fingerprints();
+        let last = fp.last().expect("a fingerprint");
+        assert_eq!(last["account"], account.as_str());
+        assert_eq!(last["sha256"], fingerprint(&secret.clone().into()));
+        let audit = h.audit_lines();
+        let last = audit.last().expect("an audit record");
+        assert_eq!(last["operation"], "create");
+        assert_eq!(last["outcome"], "ok");
+        assert_eq!(last["token_name"], name.as_str());
+        for file in ["audit.jsonl", "fingerprints.jsonl"] {
+            let text = std::fs::read_to_string(h.state.path().join(file)).unwrap();
+            assert!(!text.contains(&secret), "{file} never holds the secret");
+        }
+    }
+}
+
+#[tokio::test]
+async fn delete_confirms_naming_the_token_starts_on_no_and_relists_for_every_provider() {
+    let mut h = Harness::start(false).await;
+    for provider in PROVIDERS {
+        let account = h.account_named(provider);
+        h.select_account(&account).await;
+        h.key('2').await;
+        let victim = h.first_token();
+        h.select_token(&victim);
+        h.key('d').await;
+        assert!(matches!(
+            h.app.modal,
+            Some(Modal::Confirm { yes: false, .. })
+        ));
+        // Enter takes the highlighted choice, which is No.
+        h.special(KeyCode::Enter).await;
+        assert!(h.app.modal.is_none());
+        assert!(h.names().contains(&victim), "nothing was deleted");
+        h.key('d').await;
+        h.key('y').await;
+        assert!(!h.names().contains(&victim), "{provider}: {victim} gone");
+        let last = h.audit_lines().pop().expect("audit");
+        assert_eq!(last["operation"], "delete");
+        assert_eq!(last["outcome"], "ok");
+        assert_eq!(last["token_name"], victim.as_str());
+    }
+}
+
+#[tokio::test]
+async fn sematext_disable_rename_regenerate() {
+    let mut h = Harness::start(false).await;
+    let account = h.account_named("sematext");
+    let a = h.select_account(&account).await;
+    h.key('2').await;
+    let name = h.first_token();
+    h.select_token(&name);
+    let enabled = |h: &Harness, name: &str| {
+        h.app
+            .rows
+            .iter()
+            .filter_map(|r| h.app.token_at(*r))
+            .find(|(_, t)| t.name == name)
+            .and_then(|(_, t)| t.enabled)
+    };
+    assert_eq!(enabled(&h, &name), Some(true));
+    h.key('t').await;
+    assert!(
+        matches!(h.app.modal, Some(Modal::Confirm { .. })),
+        "disable confirms"
+    );
+    h.key('y').await;
+    assert_eq!(enabled(&h, &name), Some(false));
+    // Enabling harms nothing and does not ask.
+    h.select_token(&name);
+    h.key('t').await;
+    assert!(h.app.modal.is_none());
+    assert_eq!(enabled(&h, &name), Some(true));
+
+    // Rename: the form opens with the current name; ctrl-w takes the last word away.
+    h.select_token(&name);
+    h.key('r').await;
+    match &h.app.modal {
+        Some(Modal::Form(f)) => assert_eq!(f.text("name").as_deref(), Some(name.as_str())),
+        other => panic!("{other:?}"),
+    }
+    h.press(KeyCode::Char('u'), KeyModifiers::CONTROL).await;
+    h.type_text("renamed by e2e").await;
+    h.press(KeyCode::Char('w'), KeyModifiers::CONTROL).await;
+    h.type_text("test").await;
+    h.special(KeyCode::Enter).await;
+    assert!(h.app.modal.is_none(), "the form closed on success");
+    assert!(
+        h.names().contains(&"renamed by test".to_owned()),
+        "{:?}",
+        h.names()
+    );
+
+    h.select_token("renamed by test");
+    let before = h.app.accounts[a].tokens.clone();
+    let old_secret = match before {
+        tokdash::app::Loadable::Loaded(t) => t
+            .iter()
+            .find(|t| t.name == "renamed by test")
+            .and_then(|t| t.secret.as_ref().map(|s| s.expose_secret().to_owned())),
+        _ => None,
+    };
+    h.key('R').await;
+    h.key('y').await;
+    let new_secret = h.shown_secret();
+    assert_ne!(Some(new_secret.clone()), old_secret, "a new secret");
+    h.close_secret().await;
+    let ops: Vec<String> = h
+        .audit_lines()
+        .iter()
+        .map(|l| format!("{}:{}", l["operation"], l["outcome"]))
+        .collect();
+    assert_eq!(
+        ops,
+        [
+            "\"disable\":\"ok\"",
+            "\"enable\":\"ok\"",
+            "\"rename\":\"ok\"",
+            "\"regenerate\":\"ok\""
+        ]
+    );
+    assert_eq!(h.fingerprints().len(), 1);
+}
+
+#[tokio::test]
+async fn rotate_creates_a_twin_then_offers_to_delete_the_old_one() {
+    let mut h = Harness::start(false).await;
+    for provider in ["fluid", "lagrello", "qovery"] {
+        let account = h.account_named(provider);
+        h.select_account(&account).await;
+        h.key('2').await;
+        let old = h.first_token();
+        h.select_token(&old);
+        let old_id = h.app.selected_token_id().expect("selected").1;
+        h.key('o').await;
+        match &h.app.modal {
+            Some(Modal::Form(f)) => assert_eq!(f.text("name").as_deref(), Some(old.as_str())),
+            other => panic!("{provider}: {other:?}"),
+        }
+        h.press(KeyCode::Char('s'), KeyModifiers::CONTROL).await;
+        let mut twin = old.clone();
+        if let Some(Modal::Form(f)) = &h.app.modal {
+            // qovery wants unique names: its refusal shows in the form, which stays open.
+            assert!(
+                f.error.as_deref().unwrap_or("").contains("already exists"),
+                "{f:?}"
+            );
+            h.type_text("-2").await;
+            h.press(KeyCode::Char('s'), KeyModifiers::CONTROL).await;
+            twin.push_str("-2");
+        }
+        match &h.app.modal {
+            Some(Modal::Secret(v)) => assert!(v.replaces.is_some(), "{provider}"),
+            other => panic!("{provider}: {other:?}"),
+        }
+        assert!(h.names().contains(&twin), "{provider}: twin");
+        h.close_secret().await;
+        assert!(
+            matches!(&h.app.modal, Some(Modal::Confirm { yes: false, .. })),
+            "{provider}: deleting the old token is offered"
+        );
+        h.key('y').await;
+        assert!(h.names().contains(&twin), "{provider}");
+        let ids: Vec<_> = h
+            .app
+            .rows
+            .iter()
+            .filter_map(|r| h.app.token_at(*r))
+            .map(|(_, t)| t.id.clone())
+            .collect();
+        assert!(!ids.contains(&old_id), "{provider}: the old one went");
+    }
+}
+
+#[tokio::test]
+async fn missing_operations_and_read_only_are_refused_by_the_gate_and_audited() {
+    let mut h = Harness::start(false).await;
+    let account = h.account_named("fluid");
+    h.select_account(&account).await;
+    h.key('2').await;
+    h.sandbox.clear_requests();
+    for k in ['R', 'r', 't'] {
+        h.key(k).await;
+        assert!(h.app.modal.is_none());
+    }
+    let toasts = h.toasts();
+    assert!(
+        toasts.contains("fluid cannot regenerate tokens"),
+        "{toasts}"
+    );
+    assert!(toasts.contains("fluid cannot rename tokens"), "{toasts}");
+    let refused: Vec<_> = h
+        .audit_lines()
+        .into_iter()
+        .filter(|l| l["outcome"] == "refused")
+        .collect();
+    assert_eq!(refused.len(), 3);
+    assert!(h.sandbox.requests().is_empty(), "nothing was sent");
+
+    let mut ro = Harness::start(true).await;
+    let account = ro.account_named("sematext");
+    ro.select_account(&account).await;
+    ro.key('2').await;
+    ro.sandbox.clear_requests();
+    for k in ['n', 'd', 'R', 't', 'r', 'o'] {
+        ro.key(k).await;
+        assert!(ro.app.modal.is_none(), "{k} refused");
+    }
+    assert!(ro.toasts().contains("read-only"), "{}", ro.toasts());
+    assert_eq!(ro.audit_lines().len(), 6);
+    assert!(ro.sandbox.requests().is_empty(), "nothing was sent");
+}
+
+#[tokio::test]
+async fn bulk_delete_confirms_once_and_reports_failures_token_by_token() {
+    let mut h = Harness::start(false).await;
+    let fluid = h.account_named("fluid");
+    let qovery = h.account_named("qovery");
+    h.sandbox.set_faults(vec![FaultRule::new(
+        "fluid",
+        FaultOp::Delete,
+        FaultKind::Status(500),
+    )]);
+    let mut marked = Vec::new();
+    for account in [&fluid, &qovery] {
+        h.select_account(account).await;
+        h.key('2').await;
+        let name = h.first_token();
+        h.select_token(&name);
+        h.key(' ').await;
+        marked.push(name);
+    }
+    h.key('d').await;
+    match &h.app.modal {
+        Some(Modal::Confirm { op, yes: false }) => assert_eq!(op.tokens().len(), 2),
+        other => panic!("{other:?}"),
+    }
+    h.key('y').await;
+    match &h.app.modal {
+        Some(Modal::Report { lines, .. }) => {
+            let text = lines.join("\n");
+            assert!(
+                text.contains(&format!("delete {}: failed", marked[0])),
+                "{text}"
+            );
+            assert!(
+                text.contains(&format!("delete {}: ok", marked[1])),
+                "{text}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(h.app.marked.is_empty());
+}
+
+#[tokio::test]
+async fn a_rejected_create_keeps_the_form_open_with_the_providers_words() {
+    let mut h = Harness::start(false).await;
+    let account = h.account_named("qovery");
+    h.select_account(&account).await;
+    h.key('2').await;
+    let taken = h.first_token();
+    h.key('n').await;
+    // Inline validation first: the name is required.
+    h.press(KeyCode::Char('s'), KeyModifiers::CONTROL).await;
+    match &h.app.modal {
+        Some(Modal::Form(f)) => assert_eq!(f.error.as_deref(), Some("Name is required")),
+        other => panic!("{other:?}"),
+    }
+    h.fill_form(&taken).await;
+    h.press(KeyCode::Char('s'), KeyModifiers::CONTROL).await;
+    match &h.app.modal {
+        Some(Modal::Form(f)) => {
+            let e = f.error.clone().unwrap_or_default();
+            assert!(e.contains("already exists"), "{e}");
+        }
+        other => panic!("the form stays open: {other:?}"),
+    }
+    assert_eq!(h.audit_lines().last().unwrap()["outcome"], "failed");
+}
+
+#[tokio::test]
+async fn an_unknown_create_outcome_is_relisted_and_never_retried() {
+    let mut h = Harness::start(false).await;
+    h.sandbox.set_faults(vec![FaultRule::new(
+        "sematext",
+        FaultOp::Create,
+        FaultKind::Truncated,
+    )]);
+    let account = h.account_named("sematext");
+    h.select_account(&account).await;
+    h.key('n').await;
+    h.fill_form("maybe-made").await;
+    h.sandbox.clear_requests();
+    h.special(KeyCode::Enter).await;
+    let toasts = h.toasts();
+    assert!(toasts.contains("may have been created"), "{toasts}");
+    let methods: Vec<String> = h
+        .sandbox
+        .requests()
+        .iter()
+        .map(|r| r.method.to_string())
+        .collect();
+    assert_eq!(
+        methods.iter().filter(|m| *m == "POST").count(),
+        1,
+        "sent once: {methods:?}"
+    );
+    assert!(h.names().contains(&"maybe-made".to_owned()), "re-listed");
+    assert_eq!(h.audit_lines().last().unwrap()["outcome"], "unknown");
+}
+
+#[tokio::test]
+async fn a_row_with_a_change_in_flight_refuses_more() {
+    let mut h = Harness::start(false).await;
+    let account = h.account_named("sematext");
+    h.select_account(&account).await;
+    h.key('2').await;
+    let name = h.first_token();
+    h.select_token(&name);
+    update(
+        &mut h.app,
+        Msg::Key(KeyEvent::new(KeyCode::Char('d'), KeyModifiers::NONE)),
+    );
+    let effects = update(
+        &mut h.app,
+        Msg::Key(KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE)),
+    );
+    assert_eq!(effects.len(), 1);
+    let more = update(
+        &mut h.app,
+        Msg::Key(KeyEvent::new(KeyCode::Char('t'), KeyModifiers::NONE)),
+    );
+    assert!(more.is_empty());
+    assert!(
+        h.toasts().contains("deleting already in progress"),
+        "{}",
+        h.toasts()
+    );
+    h.run(effects).await;
+    assert!(!h.names().contains(&name));
+}
