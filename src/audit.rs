@@ -93,9 +93,12 @@ impl AuditLog {
         AuditLog { dir: dir.into() }
     }
 
-    /// The log in the user's state directory, if there is a home to put it in.
-    pub fn default_location() -> Option<Self> {
-        crate::paths::state_dir().map(AuditLog::new)
+    /// The log in the user's state directory, if there is a home to put it in. Demo sessions
+    /// (whose accounts and secrets are the sandbox's fakes) keep theirs in a `demo` folder
+    /// beside it, so an auditor's trail holds only real accounts.
+    pub fn default_location(demo: bool) -> Option<Self> {
+        crate::paths::state_dir()
+            .map(|dir| AuditLog::new(if demo { dir.join("demo") } else { dir }))
     }
 
     pub fn dir(&self) -> &Path {
@@ -242,6 +245,17 @@ mod tests {
         assert!(!text.contains(secret.expose_secret()), "{text}");
         assert!(text.contains(&fingerprint(&secret)));
         assert!(text.contains("13777603…"));
+    }
+
+    #[test]
+    fn demo_sessions_keep_their_trail_apart() {
+        let (Some(real), Some(demo)) = (
+            AuditLog::default_location(false),
+            AuditLog::default_location(true),
+        ) else {
+            return; // no HOME and no XDG_STATE_HOME: nowhere to write at all
+        };
+        assert_eq!(demo.dir(), real.dir().join("demo"));
     }
 
     #[test]

@@ -97,7 +97,7 @@ pub async fn run_async(launch: Launch) -> i32 {
         }
     };
     let (msg_tx, msg_rx) = mpsc::unbounded_channel();
-    let audit = AuditLog::default_location();
+    let audit = AuditLog::default_location(launch.demo);
     let requests = worker::spawn_with_audit(registry, msg_tx.clone(), audit.clone());
     // One clipboard handle for the life of the app: on X11 the owner serves the pasted text.
     let mut runner = EffectRunner::new(requests, Clipboard::new(clipboard_mode), audit, msg_tx);

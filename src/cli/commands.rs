@@ -66,7 +66,7 @@ impl From<Refusal> for Failure {
 
 type Outcome = Result<i32, Failure>;
 
-pub async fn run(command: Command, registry: &Registry, format: Format) -> i32 {
+pub async fn run(command: Command, registry: &Registry, format: Format, demo: bool) -> i32 {
     let change = match command {
         Command::List(args) => return finish(list(&args, registry, format).await),
         // Dispatched before the configuration is loaded; kept here so the match is complete.
@@ -78,7 +78,7 @@ pub async fn run(command: Command, registry: &Registry, format: Format) -> i32 {
         Command::Disable(t) => Change::Disable(t),
         Command::Rename(args) => Change::Rename(args),
     };
-    finish(run_change(change, registry, format, &Trail::from_env()).await)
+    finish(run_change(change, registry, format, &Trail::from_env(demo)).await)
 }
 
 /// Print why a command stopped and pick the exit code.

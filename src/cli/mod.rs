@@ -203,7 +203,7 @@ where
             return EXIT_USAGE;
         }
     };
-    commands::run(command, &registry, cli.format).await
+    commands::run(command, &registry, cli.format, cli.demo).await
 }
 
 /// Load the configuration, printing any error; `Err` holds the exit code.

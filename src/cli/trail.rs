@@ -13,9 +13,9 @@ pub struct Trail {
 
 impl Trail {
     /// The audit log under `$XDG_STATE_HOME/tokdash` (or `~/.local/state/tokdash`).
-    pub fn from_env() -> Self {
+    pub fn from_env(demo: bool) -> Self {
         Trail {
-            log: AuditLog::default_location(),
+            log: AuditLog::default_location(demo),
         }
     }
 
