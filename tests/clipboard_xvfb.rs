@@ -2,62 +2,13 @@
 //! into another program would get. Skips with a message where Xvfb or xclip is missing, except
 //! under CI, where `.ci/run` installs them.
 
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+mod common;
+use common::e2e::{Xvfb, require_tools};
 use tokdash::clipboard::{Backend, ClearOutcome, Clipboard, ClipboardMode};
 use tokdash::secret::SecretString;
-
-fn have(tool: &str) -> bool {
-    Command::new("sh")
-        .args(["-c", &format!("command -v {tool}")])
-        .stdout(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
-
-struct Xvfb {
-    child: Child,
-    display: String,
-}
-
-impl Xvfb {
-    fn start() -> Xvfb {
-        // A display number unlikely to be taken; Xvfb fails fast if it is, and we try the next.
-        for n in 90..110 {
-            let display = format!(":{n}");
-            if std::path::Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() {
-                continue;
-            }
-            let mut child = Command::new("Xvfb")
-                .args([&display, "-nolisten", "tcp", "-screen", "0", "640x480x24"])
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .expect("start Xvfb");
-            let deadline = Instant::now() + Duration::from_secs(10);
-            while Instant::now() < deadline {
-                if let Ok(Some(_)) = child.try_wait() {
-                    break; // display taken; try the next
-                }
-                if std::path::Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() {
-                    return Xvfb { child, display };
-                }
-                std::thread::sleep(Duration::from_millis(50));
-            }
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-        panic!("could not start Xvfb on any display from :90 to :109");
-    }
-}
-
-impl Drop for Xvfb {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 fn xclip_out(display: &str) -> String {
     let out = Command::new("xclip")
@@ -90,16 +41,10 @@ fn xclip_in(display: &str, text: &str) {
 /// One test, because it points this process's DISPLAY at its own Xvfb.
 #[test]
 fn native_copy_reaches_other_programs_and_is_cleared_only_if_unchanged() {
-    let in_ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
-    if !(have("Xvfb") && have("xclip")) {
-        assert!(
-            !in_ci,
-            "Xvfb and xclip are missing under CI; .ci/run must install them"
-        );
-        eprintln!("SKIP: Xvfb or xclip not installed (apt-get install -y xvfb xclip)");
+    if !require_tools(&["Xvfb", "xclip"]) {
         return;
     }
-    let x = Xvfb::start();
+    let x = Xvfb::start(90);
     // SAFETY: this test binary has this single test, so no other thread reads the environment.
     unsafe {
         std::env::set_var("DISPLAY", &x.display);

@@ -8,52 +8,13 @@
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+mod common;
+use common::e2e::{Killed, Tmux, Xvfb, idle, require_tools, timeout};
+
 const BIN: &str = env!("CARGO_BIN_EXE_tokdash");
-
-fn have(tool: &str, arg: &str) -> bool {
-    Command::new(tool)
-        .arg(arg)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok()
-}
-
-/// Skip (or, under CI, fail) when a tool is missing.
-fn require(tools: &[(&str, &str)]) -> bool {
-    let missing: Vec<&str> = tools
-        .iter()
-        .filter(|(t, a)| !have(t, a))
-        .map(|(t, _)| *t)
-        .collect();
-    if missing.is_empty() {
-        return true;
-    }
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("missing under CI: {missing:?}");
-    }
-    eprintln!("SKIP: {missing:?} not installed (apt-get install -y tmux xvfb xclip)");
-    false
-}
-
-fn timeout() -> Duration {
-    let scale: f64 = std::env::var("TOKDASH_E2E_TIMEOUT_SCALE")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(1.0);
-    Duration::from_secs_f64(30.0 * scale)
-}
-
-struct Killed(Child);
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 /// Start `tokdash sandbox --write-config` and wait until the config is written.
 fn sandbox(config: &Path) -> Killed {
@@ -75,97 +36,6 @@ fn sandbox(config: &Path) -> Killed {
     // Keep draining so the sandbox never blocks on a full pipe.
     std::thread::spawn(move || for _ in lines {});
     guard
-}
-
-/// The server (killed on drop) and its display name.
-struct Xvfb(#[allow(dead_code)] Killed, String);
-
-fn xvfb() -> Xvfb {
-    for n in 120..140 {
-        if Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() {
-            continue;
-        }
-        let display = format!(":{n}");
-        let child = Command::new("Xvfb")
-            .args([&display, "-nolisten", "tcp", "-screen", "0", "640x480x24"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start Xvfb");
-        let mut child = Killed(child);
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = child.0.try_wait() {
-                break;
-            }
-            if Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() {
-                return Xvfb(child, display);
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-    panic!("could not start Xvfb");
-}
-
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn cmd(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux")
-            .arg("-L")
-            .arg(&self.socket)
-            .args(args)
-            .output()
-            .expect("run tmux");
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-    fn screen(&self) -> String {
-        self.cmd(&["capture-pane", "-p", "-t", "main"])
-    }
-    fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", "main"];
-        args.extend_from_slice(keys);
-        self.cmd(&args);
-    }
-    fn text(&self, text: &str) {
-        self.cmd(&["send-keys", "-t", "main", "-l", text]);
-    }
-    /// Escape alone, then a pause, so the next key is not read as Alt+key.
-    fn escape(&self) {
-        self.keys(&["Escape"]);
-        std::thread::sleep(Duration::from_millis(150));
-    }
-    fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + timeout();
-        loop {
-            let screen = self.screen();
-            if pred(&screen) {
-                return screen;
-            }
-            if Instant::now() > deadline {
-                panic!("timed out waiting for {what}; the screen was:\n{screen}");
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["-L", &self.socket, "kill-server"])
-            .output();
-    }
-}
-
-fn idle(screen: &str) -> bool {
-    screen
-        .lines()
-        .rev()
-        .find(|l| !l.trim().is_empty())
-        .is_some_and(|l| l.trim_end().ends_with("idle"))
 }
 
 /// The tokens of the sandbox's sematext account, by `tokdash list --format json`.
@@ -230,9 +100,6 @@ fn start(display: Option<&str>, tag: &str) -> Session {
     let state = tempfile::tempdir().expect("state dir");
     let config = dir.path().join("config.toml");
     let sandbox = sandbox(&config);
-    let tmux = Tmux {
-        socket: format!("tokdash-ops-{tag}-{}", std::process::id()),
-    };
     let env = match display {
         Some(d) => format!("env DISPLAY={d}"),
         None => "env -u DISPLAY -u WAYLAND_DISPLAY".to_owned(),
@@ -242,19 +109,7 @@ fn start(display: Option<&str>, tag: &str) -> Session {
         state.path().display(),
         config.display()
     );
-    tmux.cmd(&[
-        "-f",
-        "/dev/null",
-        "new-session",
-        "-d",
-        "-s",
-        "main",
-        "-x",
-        "120",
-        "-y",
-        "35",
-        &command,
-    ]);
+    let tmux = Tmux::start(&format!("ops-{tag}"), 120, 35, &command);
     tmux.cmd(&["set-option", "-g", "set-clipboard", "on"]);
     tmux.wait_for("every account to load", |s| {
         idle(s) && s.matches("loaded").count() == 4
@@ -328,11 +183,11 @@ fn assert_no_secret_anywhere(s: &Session, secrets: &[String]) {
 
 #[test]
 fn sematext_token_lifecycle_with_the_native_clipboard_under_xvfb() {
-    if !require(&[("tmux", "-V"), ("Xvfb", "-help"), ("xclip", "-version")]) {
+    if !require_tools(&["tmux", "Xvfb", "xclip"]) {
         return;
     }
-    let x = xvfb();
-    let s = start(Some(&x.1), "x11");
+    let x = Xvfb::start(120);
+    let s = start(Some(&x.display), "x11");
     let mut secrets = Vec::new();
 
     let secret = create(&s, "e2e-tmux");
@@ -342,7 +197,7 @@ fn sematext_token_lifecycle_with_the_native_clipboard_under_xvfb() {
     });
     let pasted = Command::new("xclip")
         .args(["-o", "-selection", "clipboard"])
-        .env("DISPLAY", &x.1)
+        .env("DISPLAY", &x.display)
         .output()
         .expect("xclip");
     assert_eq!(String::from_utf8_lossy(&pasted.stdout), secret);
@@ -417,7 +272,7 @@ fn sematext_token_lifecycle_with_the_native_clipboard_under_xvfb() {
 
 #[test]
 fn with_no_display_the_copy_goes_through_osc52() {
-    if !require(&[("tmux", "-V")]) {
+    if !require_tools(&["tmux"]) {
         return;
     }
     let s = start(None, "osc");

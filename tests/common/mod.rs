@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod cli;
+pub mod e2e;
 
 use std::sync::Arc;
 
