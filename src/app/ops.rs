@@ -29,6 +29,13 @@ impl App {
         )
     }
 
+    /// Why the gate refuses `action` for the account in view, if it does: for key hints and help.
+    pub fn refusal_for(&self, action: Action) -> Option<Refusal> {
+        let op = action.op()?;
+        let account = self.target_account()?;
+        self.allows(account, op).err()
+    }
+
     /// The account a create applies to: the selected one, or the selected row's.
     pub fn target_account(&self) -> Option<usize> {
         self.selected_account()

@@ -22,6 +22,13 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     for scope in pane {
         left.extend(entries(app, *scope));
     }
+    let refusals = refusals(app);
+    if !refusals.is_empty() {
+        left.push(Line::raw(""));
+        for reason in refusals {
+            left.push(Line::styled(format!(" ✗ {reason}"), theme::dim()));
+        }
+    }
     let mut right = vec![Line::styled("Everywhere", theme::header())];
     right.extend(entries(app, Scope::Global));
     right.push(entry("ctrl-c", "quit"));
@@ -73,9 +80,37 @@ fn entries(app: &App, scope: Scope) -> Vec<Line<'static>> {
         .filter(|a| a.scope() == scope)
         .filter_map(|action| {
             let keys = app.keymap.keys_for(action);
-            (!keys.is_empty()).then(|| entry(&keys.join(" "), action.describe()))
+            if keys.is_empty() {
+                return None;
+            }
+            // What the gate refuses stays listed, dimmed, with the reason, so the help tells
+            // the truth about this account instead of hiding keys without a word.
+            Some(match app.refusal_for(action) {
+                Some(_) => Line::from(vec![
+                    Span::styled(
+                        format!(" {:<14}", format!("{} ✗", keys.join(" "))),
+                        theme::dim(),
+                    ),
+                    Span::styled(action.describe(), theme::dim()),
+                ]),
+                None => entry(&keys.join(" "), action.describe()),
+            })
         })
         .collect()
+}
+
+/// The gate's reasons for the keys marked ✗, once each ("qovery cannot rename tokens").
+fn refusals(app: &App) -> Vec<String> {
+    let mut reasons: Vec<String> = Vec::new();
+    for action in Action::ALL {
+        if let Some(r) = app.refusal_for(action) {
+            let r = r.to_string();
+            if !reasons.contains(&r) {
+                reasons.push(r);
+            }
+        }
+    }
+    reasons
 }
 
 fn entry(keys: &str, what: &str) -> Line<'static> {

@@ -10,15 +10,6 @@ use ratatui::widgets::Paragraph;
 use super::theme;
 use crate::app::{Action, App, Focus, Mode};
 
-/// Does the gate refuse this action's operation for the account in view?
-fn unavailable(app: &App, action: Action) -> bool {
-    let Some(op) = action.op() else { return false };
-    let Some(account) = app.target_account() else {
-        return false;
-    };
-    app.allows(account, op).is_err()
-}
-
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let right = right_side(app);
     // One column of space keeps the hints from running into the right side.
@@ -134,7 +125,7 @@ fn hints(app: &App) -> Line<'static> {
             Action::Regenerate => "regen",
             other => other.name(),
         };
-        if unavailable(app, a) {
+        if app.refusal_for(a).is_some() {
             let off = theme::dim().add_modifier(Modifier::CROSSED_OUT);
             spans.push(Span::styled(format!("{key} {label}"), off));
             spans.push(Span::raw("  "));
