@@ -339,6 +339,55 @@ mod tests {
     }
 
     #[test]
+    fn the_table_lists_the_best_matches_first_and_narrows_incrementally() {
+        use crate::app::{AccountInfo, AppOptions, Loadable};
+        use crate::provider::ProviderKind;
+        let info = AccountInfo {
+            name: "fluid-1".into(),
+            kind: ProviderKind::Fluid,
+            read_only: false,
+        };
+        let mut app = App::new(vec![info], AppOptions::default());
+        let names = [
+            "billing-report",
+            "g-r-a-f",
+            "grafana-readonly",
+            "ops-grafana",
+        ];
+        let tokens: Vec<Token> = names.iter().map(|n| Token::new(n, n)).collect();
+        app.accounts[0].haystacks = Haystacks::build("fluid-1", &tokens, false);
+        app.accounts[0].tokens = Loadable::Loaded(tokens);
+        app.order = (0..names.len())
+            .map(|t| RowRef {
+                account: 0,
+                token: t,
+            })
+            .collect();
+        let shown = |app: &App, rows: &[RowRef]| -> Vec<String> {
+            rows.iter()
+                .filter_map(|r| app.token_at(*r).map(|(_, t)| t.name.clone()))
+                .collect()
+        };
+        app.filter = "gra".into();
+        let rows = refilter(&mut app, false);
+        assert_eq!(
+            shown(&app, &rows),
+            ["grafana-readonly", "ops-grafana", "g-r-a-f"]
+        );
+        app.filter = "graf".into();
+        let rows = refilter(&mut app, true);
+        assert_eq!(
+            shown(&app, &rows),
+            ["grafana-readonly", "ops-grafana", "g-r-a-f"]
+        );
+        app.filter = "grafana-r".into();
+        let rows = refilter(&mut app, true);
+        assert_eq!(shown(&app, &rows), ["grafana-readonly"]);
+        app.filter = "".into();
+        assert_eq!(refilter(&mut app, false).len(), 4);
+    }
+
+    #[test]
     fn haystacks_are_lower_case_and_indexed() {
         let tokens = [Token::new("A", "One"), Token::new("B", "Two")];
         let h = Haystacks::build("Acc", &tokens, false);

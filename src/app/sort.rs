@@ -146,3 +146,54 @@ fn compare_rows(app: &App, x: &RowRef, y: &RowRef) -> Ordering {
         _ => Ordering::Equal,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::{AccountInfo, AppOptions};
+    use crate::provider::ProviderKind;
+
+    fn app_with(lists: &[&[&str]]) -> App {
+        let infos = (0..lists.len())
+            .map(|i| AccountInfo {
+                name: format!("acc-{i}"),
+                kind: ProviderKind::Fluid,
+                read_only: false,
+            })
+            .collect();
+        let mut app = App::new(infos, AppOptions::default());
+        for (a, names) in lists.iter().enumerate() {
+            let tokens = names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| Token::new(&format!("id-{i}"), n))
+                .collect();
+            app.accounts[a].tokens = Loadable::Loaded(tokens);
+        }
+        app
+    }
+
+    #[test]
+    fn merging_one_answer_gives_the_same_order_as_a_full_sort() {
+        let mut app = app_with(&[&["delta", "alpha"], &["charlie", "alpha", "echo"]]);
+        app.order = sorted_order(&app);
+        app.order_stale = false;
+        // Account 0 is listed again and now holds different tokens.
+        app.accounts[0].tokens = Loadable::Loaded(vec![
+            Token::new("x", "bravo"),
+            Token::new("y", "foxtrot"),
+            Token::new("z", "alpha"),
+        ]);
+        merge_account(&mut app, 0);
+        assert_eq!(app.order, sorted_order(&app));
+        let names: Vec<&str> = app
+            .order
+            .iter()
+            .filter_map(|r| app.token_at(*r).map(|(_, t)| t.name.as_str()))
+            .collect();
+        assert_eq!(
+            names,
+            ["alpha", "alpha", "bravo", "charlie", "echo", "foxtrot"]
+        );
+    }
+}

@@ -364,6 +364,8 @@ fn narrow_rows(app: &mut App) {
     }
     let rows = filter::refilter(app, true);
     set_rows(app, rows);
+    // Matches are ranked: while typing, the cursor sits on the best one.
+    app.token_sel = 0;
 }
 
 /// Forget the cached sort order: the tokens, the selected account or the sort changed.

@@ -151,6 +151,9 @@ mod tests {
         let recent = (0..3_000)
             .filter(|_| created_before(&mut rng, anchor) > anchor - Duration::days(90))
             .count();
-        assert!((800..1_300).contains(&recent), "{recent} of 3000 under 90 days");
+        assert!(
+            (800..1_300).contains(&recent),
+            "{recent} of 3000 under 90 days"
+        );
     }
 }

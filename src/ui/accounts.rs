@@ -64,7 +64,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let range = window(app.account_sel, total, inner_height);
     let rows = range.clone().map(|i| {
         let selected = i == app.account_sel;
-        let marker = if selected { theme::marker(focused) } else { " " };
+        let marker = if selected {
+            theme::marker(focused)
+        } else {
+            " "
+        };
         let row = if i == 0 {
             all_row(app, marker, name_width)
         } else {

@@ -63,7 +63,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
     match token.created_at {
         Some(c) => {
             let stale = if is_stale(Some(c), now, app.stale_after_days) {
-                format!(", older than {} days: ! in the table", app.stale_after_days)
+                format!(", ! stale: over {} days", app.stale_after_days)
             } else {
                 String::new()
             };

@@ -21,7 +21,7 @@ pub const MAX_CELL_CHARS: usize = 5_000;
 /// At least this wide: the accounts pane beside the tokens; narrower terminals stack them.
 const SIDE_BY_SIDE: u16 = 100;
 /// The tokens table is at least this wide before the detail pane moves to its right.
-const DETAIL_RIGHT: u16 = 150;
+const DETAIL_RIGHT: u16 = 110;
 /// The right-hand detail pane's width.
 const DETAIL_WIDTH: u16 = 52;
 /// At least this many rows for the tokens table and the detail pane to share.
@@ -73,8 +73,8 @@ fn layout(app: &App, area: Rect) -> Panes {
         (a, rest)
     };
     let (tokens, detail) = if rest.width >= DETAIL_RIGHT + DETAIL_WIDTH {
-        let [t, d] = Layout::horizontal([Constraint::Fill(1), Constraint::Length(DETAIL_WIDTH)])
-            .areas(rest);
+        let [t, d] =
+            Layout::horizontal([Constraint::Fill(1), Constraint::Length(DETAIL_WIDTH)]).areas(rest);
         (Some(t), Some(d))
     } else if rest.height >= DETAIL_BELOW && area.width >= SIDE_BY_SIDE {
         let height = (rest.height * 2 / 5).clamp(9, 16);

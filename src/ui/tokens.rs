@@ -19,6 +19,8 @@ const ID: usize = 12;
 const MASKED_ID: usize = 8;
 const MAX_ACCOUNT: usize = 16;
 const MAX_SCOPES: usize = 24;
+/// Scopes may grow to this when the name leaves room.
+const MAX_WIDE_SCOPES: usize = 60;
 const STATE: usize = 8;
 /// `182d !`: the age and the stale marker.
 const AGE: usize = 6;
@@ -60,7 +62,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
         .iter()
         .enumerate()
         .filter_map(|(offset, row): (usize, &RowRef)| {
-            app.token_at(*row).map(|(a, t)| (range.start + offset, a, t))
+            app.token_at(*row)
+                .map(|(a, t)| (range.start + offset, a, t))
         })
         .collect();
     let all = app.selected_account().is_none();
@@ -71,7 +74,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
         .iter()
         .map(|&(index, acc, token)| {
             let selected = index == app.token_sel;
-            let marker = if selected { theme::marker(focused) } else { " " };
+            let marker = if selected {
+                theme::marker(focused)
+            } else {
+                " "
+            };
             let id = if acc.caps().id_is_secret {
                 mask(token.id.as_str())
             } else {
@@ -119,7 +126,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
         .collect();
 
     let mut header = vec!["", "Name"];
-    let mut constraints = vec![Constraint::Length(1), Constraint::Fill(1)];
+    let mut constraints = vec![Constraint::Length(1), Constraint::Length(w.name as u16)];
     for (width, label) in [(w.account, "Account"), (w.id, "Id"), (w.scopes, "Scopes")] {
         if width > 0 {
             header.push(label);
@@ -208,7 +215,22 @@ fn widths(
             _ => w.id = 0,
         }
     }
-    w.name = width.saturating_sub(used(&w)).max(1);
+    // On wide terminals the name stops at the longest visible one and the scopes get the rest,
+    // so a row still reads left to right without a gap across the screen.
+    let name_wanted = visible
+        .iter()
+        .map(|(_, _, t)| width_of(&t.name))
+        .max()
+        .unwrap_or(0)
+        .max(MIN_NAME);
+    let spare = width.saturating_sub(used(&w));
+    w.name = spare.min(name_wanted).max(1);
+    if w.scopes > 0 {
+        let more = spare.saturating_sub(w.name);
+        w.scopes = (w.scopes + more)
+            .min(scopes_wanted.max(w.scopes))
+            .min(MAX_WIDE_SCOPES);
+    }
     w
 }
 
