@@ -100,6 +100,7 @@ pub struct Query {
 
 struct Term {
     text: String,
+    ascii: bool,
     finder: memmem::Finder<'static>,
 }
 
@@ -112,6 +113,7 @@ impl Query {
                 let text = lower(t);
                 Term {
                     finder: memmem::Finder::new(text.as_bytes()).into_owned(),
+                    ascii: text.is_ascii(),
                     text,
                 }
             })
@@ -136,8 +138,8 @@ impl Query {
 
 fn term_score(haystack: &str, term: &Term) -> Option<u16> {
     let h = haystack.as_bytes();
-    let name_end = memchr(SEP, h).unwrap_or(h.len());
     if let Some(i) = term.finder.find(h) {
+        let name_end = memchr(SEP, h).unwrap_or(h.len());
         let at_word = i == 0 || !h[i - 1].is_ascii_alphanumeric();
         let mut s = if i < name_end { 700 } else { 400 };
         if i == 0 && term.text.len() == name_end {
@@ -150,65 +152,61 @@ fn term_score(haystack: &str, term: &Term) -> Option<u16> {
         return Some(s);
     }
     // One character that is not a substring is not a subsequence either.
-    if term.text.chars().nth(1).is_none() {
-        return None;
-    }
+    term.text.chars().nth(1)?;
     let mut best: Option<u16> = None;
     let mut start = 0;
-    for field in haystack.split('\n') {
-        if let Some(gaps) = subsequence_gaps(field, &term.text) {
-            let in_name = start == 0;
+    let mut in_name = true;
+    while start <= h.len() {
+        let end = memchr(SEP, &h[start..]).map_or(h.len(), |i| start + i);
+        let field = &h[start..end];
+        let gaps = if term.ascii {
+            // ASCII bytes never occur inside a multi-byte character, so bytes will do.
+            subsequence_gaps(field, term.text.as_bytes())
+        } else {
+            let f: Vec<char> = haystack[start..end].chars().collect();
+            let n: Vec<char> = term.text.chars().collect();
+            subsequence_gaps(&f, &n)
+        };
+        if let Some(gaps) = gaps {
             let s = 50 + if in_name { 100 } else { 0 } + 150u16.saturating_sub(gaps * 15);
             best = best.max(Some(s));
         }
-        start += field.len() + 1;
+        in_name = false;
+        start = end + 1;
     }
     best
 }
 
-/// If `needle` is a subsequence of `field`, the number of skipped characters in the tightest
-/// window that ends where the leftmost match ends (the fzf v1 heuristic).
-fn subsequence_gaps(field: &str, needle: &str) -> Option<u16> {
-    if field.is_ascii() && needle.is_ascii() {
-        let (f, n) = (field.as_bytes(), needle.as_bytes());
-        let mut pos = 0;
-        for &c in n {
-            pos += memchr(c, &f[pos..])? + 1;
-        }
-        let end = pos;
-        let mut start = end;
-        for &c in n.iter().rev() {
-            start = memchr::memrchr(c, &f[..start])?;
-        }
-        return Some(u16::try_from(end - start - n.len()).unwrap_or(u16::MAX));
-    }
-    let f: Vec<char> = field.chars().collect();
-    let n: Vec<char> = needle.chars().collect();
+/// If `needle` is a subsequence of `field`, the number of skipped items in the tightest window
+/// that ends where the leftmost match ends (the fzf v1 heuristic).
+fn subsequence_gaps<T: PartialEq>(field: &[T], needle: &[T]) -> Option<u16> {
     let mut pos = 0;
-    for c in &n {
-        pos += f[pos..].iter().position(|x| x == c)? + 1;
+    for c in needle {
+        pos += field[pos..].iter().position(|x| x == c)? + 1;
     }
     let end = pos;
     let mut start = end;
-    for c in n.iter().rev() {
-        start = f[..start].iter().rposition(|x| x == c)?;
+    for c in needle.iter().rev() {
+        start = field[..start].iter().rposition(|x| x == c)?;
     }
-    Some(u16::try_from(end - start - n.len()).unwrap_or(u16::MAX))
+    Some(u16::try_from(end - start - needle.len()).unwrap_or(u16::MAX))
 }
 
 /// What the last filter pass found, so that the next keystroke can start from it.
 #[derive(Debug, Default, Clone)]
 pub struct FilterState {
-    /// The query these hits are for.
+    /// The query these scores are for.
     query: String,
-    /// Matches as (position in `App::order`, score), in `order` order.
-    hits: Vec<(u32, u16)>,
+    /// Per account, per token: 0 for no match, else the score plus one. Kept in the tokens' own
+    /// order, so a pass reads the haystacks front to back instead of hopping around in sort
+    /// order, and small enough (2 bytes a token) that the gather in sort order stays in cache.
+    scores: Vec<Vec<u16>>,
 }
 
 impl FilterState {
     pub fn clear(&mut self) {
         self.query.clear();
-        self.hits.clear();
+        self.scores.clear();
     }
 }
 
@@ -221,35 +219,49 @@ pub fn refilter(app: &mut App, narrow: bool) -> Vec<RowRef> {
         app.filter_state.clear();
         return app.order.clone();
     };
-    let state = &app.filter_state;
-    let reuse = narrow && !state.query.is_empty() && value.starts_with(state.query.as_str());
-    let score_at = |pos: u32| {
-        let row = app.order.get(pos as usize)?;
-        let hay = app.accounts.get(row.account)?.haystacks.get(row.token)?;
-        query.score(hay)
+    let mut state = std::mem::take(&mut app.filter_state);
+    let reuse = narrow
+        && !state.query.is_empty()
+        && value.starts_with(state.query.as_str())
+        && state.scores.len() == app.accounts.len();
+    state.scores.resize_with(app.accounts.len(), Vec::new);
+    let shown: Vec<usize> = match app.selected_account() {
+        Some(i) => vec![i],
+        None => (0..app.accounts.len()).collect(),
     };
-    let hits: Vec<(u32, u16)> = if reuse {
-        state
-            .hits
-            .iter()
-            .filter_map(|&(pos, _)| score_at(pos).map(|s| (pos, s)))
-            .collect()
-    } else {
-        (0..u32::try_from(app.order.len()).unwrap_or(u32::MAX))
-            .filter_map(|pos| score_at(pos).map(|s| (pos, s)))
-            .collect()
-    };
-    let rows = rank(&app.order, &hits);
-    app.filter_state = FilterState {
-        query: value.to_owned(),
-        hits,
-    };
-    rows
+    for a in shown {
+        let hay = &app.accounts[a].haystacks;
+        let scores = &mut state.scores[a];
+        if reuse && scores.len() == hay.len() {
+            for (t, s) in scores.iter_mut().enumerate() {
+                if *s != 0 {
+                    *s = hay.get(t).and_then(|h| query.score(h)).map_or(0, |x| x + 1);
+                }
+            }
+        } else {
+            scores.clear();
+            scores.extend(
+                (0..hay.len())
+                    .map(|t| hay.get(t).and_then(|h| query.score(h)).map_or(0, |x| x + 1)),
+            );
+        }
+    }
+    let hits: Vec<(RowRef, u16)> = app
+        .order
+        .iter()
+        .filter_map(|r| {
+            let s = *state.scores.get(r.account)?.get(r.token)?;
+            (s != 0).then(|| (*r, s - 1))
+        })
+        .collect();
+    state.query = value.to_owned();
+    app.filter_state = state;
+    rank(&hits)
 }
 
 /// Best score first; equal scores keep their order (hits are in `order` order). A counting sort:
 /// scores span 0..=MAX_SCORE, so this is linear in the number of hits.
-fn rank(order: &[RowRef], hits: &[(u32, u16)]) -> Vec<RowRef> {
+fn rank(hits: &[(RowRef, u16)]) -> Vec<RowRef> {
     let mut starts = vec![0usize; usize::from(MAX_SCORE) + 2];
     for &(_, s) in hits {
         // Bucket 0 holds the best score.
@@ -265,9 +277,9 @@ fn rank(order: &[RowRef], hits: &[(u32, u16)]) -> Vec<RowRef> {
         };
         hits.len()
     ];
-    for &(pos, s) in hits {
+    for &(row, s) in hits {
         let bucket = usize::from(MAX_SCORE - s.min(MAX_SCORE));
-        out[starts[bucket]] = order[pos as usize];
+        out[starts[bucket]] = row;
         starts[bucket] += 1;
     }
     out
@@ -327,13 +339,8 @@ mod tests {
 
     #[test]
     fn ranking_keeps_the_given_order_for_ties() {
-        let order: Vec<RowRef> = (0..4)
-            .map(|t| RowRef {
-                account: 0,
-                token: t,
-            })
-            .collect();
-        let rows = rank(&order, &[(0, 10), (1, 900), (2, 10), (3, 900)]);
+        let row = |token| RowRef { account: 0, token };
+        let rows = rank(&[(row(0), 10), (row(1), 900), (row(2), 10), (row(3), 900)]);
         let tokens: Vec<usize> = rows.iter().map(|r| r.token).collect();
         assert_eq!(tokens, vec![1, 3, 0, 2]);
     }
