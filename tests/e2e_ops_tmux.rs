@@ -12,7 +12,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 mod common;
-use common::e2e::{Killed, Tmux, Xvfb, idle, require_tools, timeout};
+use common::e2e::{Killed, Tmux, Xvfb, idle, loaded_accounts, require_tools, timeout};
 
 const BIN: &str = env!("CARGO_BIN_EXE_tokdash");
 
@@ -112,7 +112,7 @@ fn start(display: Option<&str>, tag: &str) -> Session {
     let tmux = Tmux::start(&format!("ops-{tag}"), 120, 35, &command);
     tmux.cmd(&["set-option", "-g", "set-clipboard", "on"]);
     tmux.wait_for("every account to load", |s| {
-        idle(s) && s.matches("loaded").count() == 4
+        idle(s) && loaded_accounts(s) == 4
     });
     // Show the sematext account, tokens focused.
     tmux.keys(&[":"]);
@@ -212,7 +212,7 @@ fn sematext_token_lifecycle_with_the_native_clipboard_under_xvfb() {
     s.tmux.text("e2e-");
     s.tmux.keys(&["Enter"]);
     s.tmux
-        .wait_for("the filter", |sc| sc.contains("sort name↑ /e2e-"));
+        .wait_for("the filter", |sc| sc.contains("sorted by match /e2e-"));
     // Our token sorts first; put the cursor on it.
     s.tmux.keys(&["g"]);
     s.tmux.keys(&["t"]);

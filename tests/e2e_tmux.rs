@@ -3,7 +3,7 @@
 //! screen shows what it should, with a generous timeout scaled by `TOKDASH_E2E_TIMEOUT_SCALE`.
 
 mod common;
-use common::e2e::{Tmux, idle, require_tools};
+use common::e2e::{Tmux, idle, loaded_accounts, require_tools};
 
 #[test]
 fn demo_dashboard_moves_filters_helps_and_restores_the_terminal() {
@@ -19,7 +19,7 @@ fn demo_dashboard_moves_filters_helps_and_restores_the_terminal() {
     let tmux = Tmux::start("e2e", 120, 35, &command);
 
     let screen = tmux.wait_for("every demo account to load", |s| {
-        idle(s) && s.matches("loaded").count() == 4
+        idle(s) && loaded_accounts(s) == 4
     });
     assert!(screen.contains("DEMO"), "{screen}");
     assert!(screen.contains("All accounts"), "{screen}");

@@ -197,7 +197,7 @@ pub struct AccountState {
     pub info: AccountInfo,
     pub tokens: Loadable<Vec<Token>>,
     /// Lower-cased text the filter matches against, one entry per token, built once per list.
-    pub haystacks: Vec<String>,
+    pub haystacks: filter::Haystacks,
     /// Only the answer to this request may replace `tokens`.
     pub latest_list: Option<ReqId>,
     /// Tokens with a change in flight, and which; they refuse further changes.
@@ -325,6 +325,8 @@ pub struct App {
     /// when `order_stale`, so typing in the filter never re-sorts.
     pub order: Vec<RowRef>,
     pub order_stale: bool,
+    /// The last filter pass's matches, so a longer query re-checks only those.
+    pub filter_state: filter::FilterState,
     pub token_sel: usize,
     pub focus: Focus,
     pub mode: Mode,
@@ -368,7 +370,7 @@ impl App {
                 .map(|info| AccountState {
                     info,
                     tokens: Loadable::NotLoaded,
-                    haystacks: Vec::new(),
+                    haystacks: filter::Haystacks::default(),
                     latest_list: None,
                     pending: HashMap::new(),
                 })
@@ -377,6 +379,7 @@ impl App {
             rows: Vec::new(),
             order: Vec::new(),
             order_stale: true,
+            filter_state: filter::FilterState::default(),
             token_sel: 0,
             focus: Focus::Accounts,
             mode: Mode::Normal,

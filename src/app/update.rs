@@ -7,7 +7,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use tui_input::{Input, InputRequest};
 
 use super::command::{self, Command};
-use super::filter::{Filter, haystack};
+use super::filter::{self, Haystacks};
 use super::modal::Modal;
 use super::ops;
 use super::{
@@ -83,10 +83,7 @@ fn on_api(app: &mut App, id: super::ReqId, result: ApiResult) -> Vec<Effect> {
             match result {
                 Ok(tokens) => {
                     let secret_ids = acc.caps().id_is_secret;
-                    acc.haystacks = tokens
-                        .iter()
-                        .map(|t| haystack(&acc.info.name, t, secret_ids))
-                        .collect();
+                    acc.haystacks = Haystacks::build(&acc.info.name, &tokens, secret_ids);
                     acc.tokens = Loadable::Loaded(tokens);
                 }
                 Err(e) => {
@@ -96,7 +93,7 @@ fn on_api(app: &mut App, id: super::ReqId, result: ApiResult) -> Vec<Effect> {
                     app.toast(ToastKind::Error, text);
                 }
             }
-            invalidate_order(app);
+            super::sort::merge_account(app, account);
             rebuild_rows(app);
         }
         // Answers to changes are routed by `app.ops` above; one without an entry is stale.
@@ -384,42 +381,23 @@ fn run_command(app: &mut App, line: &str) -> Vec<Effect> {
 /// (see [`invalidate_order`]), so typing in the filter never re-sorts.
 pub fn rebuild_rows(app: &mut App) {
     if app.order_stale {
-        app.order = sorted_order(app);
+        app.order = super::sort::sorted_order(app);
         app.order_stale = false;
     }
-    let mut filter = Filter::new(app.filter.value());
-    let rows = match filter.as_mut() {
-        None => app.order.clone(),
-        Some(f) => app
-            .order
-            .iter()
-            .filter(|r| matches_row(app, f, r))
-            .copied()
-            .collect(),
-    };
+    let rows = filter::refilter(app, false);
     set_rows(app, rows);
 }
 
-/// The filter only grew (a character typed at the end): every match is among the rows shown, so
-/// only those are searched again.
+/// The filter only grew (a character typed at the end): every match is among the previous
+/// matches, so only those are checked again.
 fn narrow_rows(app: &mut App) {
-    let Some(mut f) = Filter::new(app.filter.value()) else {
+    if app.order_stale {
         return rebuild_rows(app);
-    };
-    let rows = app
-        .rows
-        .iter()
-        .filter(|r| matches_row(app, &mut f, r))
-        .copied()
-        .collect();
+    }
+    let rows = filter::refilter(app, true);
     set_rows(app, rows);
-}
-
-fn matches_row(app: &App, filter: &mut Filter, row: &RowRef) -> bool {
-    app.accounts[row.account]
-        .haystacks
-        .get(row.token)
-        .is_some_and(|h| filter.matches(h))
+    // Matches are ranked: while typing, the cursor sits on the best one.
+    app.token_sel = 0;
 }
 
 /// Forget the cached sort order: the tokens, the selected account or the sort changed.
@@ -438,35 +416,4 @@ fn set_rows(app: &mut App, rows: Vec<RowRef>) {
         })
         .unwrap_or_else(|| app.token_sel.min(app.rows.len().saturating_sub(1)));
     app.dirty = true;
-}
-
-fn sorted_order(app: &App) -> Vec<RowRef> {
-    let accounts: Vec<usize> = match app.selected_account() {
-        Some(i) => vec![i],
-        None => (0..app.accounts.len()).collect(),
-    };
-    let mut rows = Vec::new();
-    for a in accounts {
-        if let Loadable::Loaded(tokens) = &app.accounts[a].tokens {
-            rows.extend((0..tokens.len()).map(|t| RowRef {
-                account: a,
-                token: t,
-            }));
-        }
-    }
-    let key = app.sort;
-    let desc = app.sort_desc;
-    let tokens_of = |r: &RowRef| match &app.accounts[r.account].tokens {
-        Loadable::Loaded(t) => t.get(r.token),
-        _ => None,
-    };
-    // Ties are broken by account and id, so an unstable sort is still deterministic.
-    rows.sort_unstable_by(|x, y| match (tokens_of(x), tokens_of(y)) {
-        (Some(tx), Some(ty)) => {
-            let o = key.compare((x.account, tx), (y.account, ty));
-            if desc { o.reverse() } else { o }
-        }
-        _ => std::cmp::Ordering::Equal,
-    });
-    rows
 }

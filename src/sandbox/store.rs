@@ -84,9 +84,14 @@ pub fn token_names(rng: &mut StdRng, count: usize, hostile: bool) -> Vec<String>
     names
 }
 
-/// A creation time within two years before `anchor`, to the second.
+/// A creation time within two years before `anchor`, to the second. Skewed towards recent
+/// dates like real token lists (squaring a uniform draw): about a third are under 90 days old,
+/// so the default stale marker picks out old tokens rather than nearly all of them.
 pub fn created_before(rng: &mut StdRng, anchor: OffsetDateTime) -> OffsetDateTime {
-    let secs = rng.gen_range(3_600..(730 * 86_400));
+    const MIN: f64 = 3_600.0;
+    const MAX: f64 = 730.0 * 86_400.0;
+    let u: f64 = rng.r#gen();
+    let secs = (MIN + u * u * (MAX - MIN)) as i64;
     (anchor - Duration::seconds(secs))
         .replace_nanosecond(0)
         .unwrap_or(anchor)
@@ -137,5 +142,18 @@ mod tests {
             let t = created_before(&mut rng, anchor);
             assert!(t < anchor && t > anchor - Duration::days(731));
         }
+    }
+
+    #[test]
+    fn about_a_third_of_dates_are_recent() {
+        let anchor = default_anchor();
+        let mut rng = rng_for(3, ProviderKind::Fluid);
+        let recent = (0..3_000)
+            .filter(|_| created_before(&mut rng, anchor) > anchor - Duration::days(90))
+            .count();
+        assert!(
+            (800..1_300).contains(&recent),
+            "{recent} of 3000 under 90 days"
+        );
     }
 }

@@ -1,29 +1,80 @@
-//! The accounts pane: `All accounts`, then one row per account with its state.
+//! The accounts pane: `All accounts`, then one row per account with its state. It is only as
+//! wide as its content needs (see [`wanted_width`]), so the tokens table gets the room.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Row, Table};
 
-use super::{MAX_CELL_CHARS, theme, window};
+use super::{fit, theme, width_of, window};
 use crate::app::{App, Focus, Loadable};
-use crate::text::truncate;
+
+/// Names longer than this are cut; the detail pane and `:account` show them whole.
+const MAX_NAME: usize = 22;
+/// The shortest name column, so `All accounts` always fits.
+const MIN_NAME: usize = 12;
+/// The provider column fits the longest provider name.
+const KIND: usize = 8;
+const ALL: &str = "All accounts";
+
+/// Columns: marker, icon, name, provider, count or failure. Between them one space each, and
+/// the two borders.
+pub fn wanted_width(app: &App) -> u16 {
+    let (name, status) = column_widths(app);
+    let total = 1 + 1 + name + KIND + status + 4 + 2;
+    u16::try_from(total).unwrap_or(u16::MAX)
+}
+
+fn column_widths(app: &App) -> (usize, usize) {
+    let name = app
+        .accounts
+        .iter()
+        .map(|a| width_of(&a.info.name) + if a.info.read_only { 5 } else { 0 })
+        .max()
+        .unwrap_or(0)
+        .clamp(MIN_NAME, MAX_NAME);
+    let total: usize = app.accounts.iter().filter_map(|a| a.token_count()).sum();
+    let status = app
+        .accounts
+        .iter()
+        .map(|a| match &a.tokens {
+            Loadable::Failed(e) => e.short().len(),
+            _ => 0,
+        })
+        .chain([total.to_string().len(), failed_text(app).len()])
+        .max()
+        .unwrap_or(0)
+        .max(3);
+    (name, status)
+}
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let focused = app.focus == Focus::Accounts;
     let block = Block::bordered()
-        .title(Line::from(" 1 Accounts ").style(theme::header()))
+        .border_type(theme::border_type(focused))
+        .title(Line::from(" 1 Accounts ").style(theme::title(focused)))
         .border_style(theme::border(focused));
     let inner_height = usize::from(area.height.saturating_sub(2));
     let total = app.accounts.len() + 1;
+    let (_, status_width) = column_widths(app);
+    // The name takes whatever the pane leaves it.
+    let name_width = usize::from(area.width)
+        .saturating_sub(2 + 1 + 1 + KIND + status_width + 4)
+        .max(1);
     let range = window(app.account_sel, total, inner_height);
     let rows = range.clone().map(|i| {
-        let row = if i == 0 {
-            all_row(app)
+        let selected = i == app.account_sel;
+        let marker = if selected {
+            theme::marker(focused)
         } else {
-            account_row(app, i - 1)
+            " "
         };
-        if i == app.account_sel {
+        let row = if i == 0 {
+            all_row(app, marker, name_width)
+        } else {
+            account_row(app, i - 1, marker, name_width)
+        };
+        if selected {
             row.style(theme::selected(focused))
         } else {
             row
@@ -33,72 +84,74 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         rows,
         [
             Constraint::Length(1),
+            Constraint::Length(1),
             Constraint::Fill(1),
-            Constraint::Length(8),
-            Constraint::Length(5),
-            Constraint::Length(12),
+            Constraint::Length(KIND as u16),
+            Constraint::Length(status_width as u16),
         ],
     )
     .block(block);
     frame.render_widget(table, area);
 }
 
-fn all_row(app: &App) -> Row<'static> {
-    let total: usize = app.accounts.iter().filter_map(|a| a.token_count()).sum();
+fn failed_text(app: &App) -> String {
     let failed = app
         .accounts
         .iter()
         .filter(|a| matches!(a.tokens, Loadable::Failed(_)))
         .count();
-    let state = if failed > 0 {
-        Span::styled(format!("{failed} failed"), theme::error())
+    if failed > 0 {
+        format!("{failed} failed")
     } else {
-        Span::raw("")
+        String::new()
+    }
+}
+
+fn all_row(app: &App, marker: &'static str, name_width: usize) -> Row<'static> {
+    let total: usize = app.accounts.iter().filter_map(|a| a.token_count()).sum();
+    let failed = failed_text(app);
+    let status = if failed.is_empty() {
+        Line::from(total.to_string()).right_aligned()
+    } else {
+        Line::styled(failed, theme::error()).right_aligned()
     };
     Row::new(vec![
+        Cell::from(marker),
         Cell::from(" "),
-        Cell::from("All accounts").style(theme::header()),
+        Cell::from(fit(ALL, name_width)).style(theme::header()),
         Cell::from(""),
-        Cell::from(Line::from(total.to_string()).right_aligned()),
-        Cell::from(state),
+        Cell::from(status),
     ])
 }
 
-fn account_row(app: &App, i: usize) -> Row<'static> {
+fn account_row(app: &App, i: usize, marker: &'static str, name_width: usize) -> Row<'static> {
     let acc = &app.accounts[i];
     let loading = app.is_loading(i);
-    let (icon, state) = match &acc.tokens {
-        _ if loading && !matches!(acc.tokens, Loadable::Loaded(_)) => (
-            Span::styled(theme::spinner(app.spinner), theme::warn()),
-            Span::styled("loading", theme::warn()),
-        ),
-        Loadable::Loaded(_) if loading => (
-            Span::styled(theme::spinner(app.spinner), theme::warn()),
-            Span::styled("refreshing", theme::warn()),
-        ),
-        Loadable::Loaded(_) => (
-            Span::styled("✓", theme::ok()),
-            Span::styled("loaded", theme::dim()),
-        ),
-        Loadable::Failed(e) => (
-            Span::styled("✗", theme::error()),
-            Span::styled(e.short(), theme::error()),
-        ),
-        Loadable::NotLoaded | Loadable::Loading => (Span::raw("·"), Span::raw("")),
+    let icon = match &acc.tokens {
+        _ if loading => Span::styled(theme::spinner(app.spinner), theme::warn()),
+        Loadable::Loaded(_) => Span::styled("✓", theme::ok()),
+        Loadable::Failed(_) => Span::styled("✗", theme::error()),
+        Loadable::NotLoaded | Loadable::Loading => Span::raw("·"),
+    };
+    let status = match &acc.tokens {
+        Loadable::Failed(e) => Line::styled(e.short(), theme::error()).right_aligned(),
+        Loadable::Loaded(t) => Line::from(t.len().to_string()).right_aligned(),
+        Loadable::NotLoaded | Loadable::Loading => Line::styled("…", theme::dim()).right_aligned(),
     };
     // The badge goes first so a long name cannot push it out of view.
     let mut name = Vec::new();
+    let mut room = name_width;
     if acc.info.read_only {
-        name.push(Span::styled("RO", theme::badge()));
+        name.push(Span::styled("[RO]", theme::badge()));
         name.push(Span::raw(" "));
+        room = room.saturating_sub(5);
     }
-    name.push(Span::raw(truncate(&acc.info.name, MAX_CELL_CHARS)));
-    let count = acc.token_count().map(|n| n.to_string()).unwrap_or_default();
+    name.push(Span::raw(fit(&acc.info.name, room.min(MAX_NAME))));
     Row::new(vec![
+        Cell::from(marker),
         Cell::from(icon),
         Cell::from(Line::from(name)),
-        Cell::from(acc.info.kind.name()),
-        Cell::from(Line::from(count).right_aligned()),
-        Cell::from(state),
+        Cell::from(Span::styled(acc.info.kind.name(), theme::dim())),
+        Cell::from(status),
     ])
 }

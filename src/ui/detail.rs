@@ -2,7 +2,7 @@
 //! and the secret (masked until revealed) where the list returned one.
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 use secrecy::ExposeSecret;
@@ -15,11 +15,14 @@ use crate::text::truncate;
 
 /// Field values longer than this are cut; the pane wraps, and nobody reads 5,000 characters.
 const MAX_VALUE: usize = 500;
+/// At least this wide inside: the fields and the permissions side by side.
+const TWO_COLUMNS: u16 = 90;
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
     let focused = app.focus == Focus::Detail;
     let block = Block::bordered()
-        .title(Line::from(" 3 Detail ").style(theme::header()))
+        .border_type(theme::border_type(focused))
+        .title(Line::from(" 3 Detail ").style(theme::title(focused)))
         .border_style(theme::border(focused));
     let Some((acc, token)) = app.selected_token() else {
         frame.render_widget(
@@ -60,13 +63,17 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
     match token.created_at {
         Some(c) => {
             let stale = if is_stale(Some(c), now, app.stale_after_days) {
-                format!(", older than {} days", app.stale_after_days)
+                format!(", ! stale: over {} days", app.stale_after_days)
             } else {
                 String::new()
             };
+            let ago = match age(c, now) {
+                a if a == "now" => "just now".to_owned(),
+                a => format!("{a} ago"),
+            };
             lines.push(field(
                 "created",
-                format!("{} ({} ago{stale})", format_timestamp(c), age(c, now)),
+                format!("{} ({ago}{stale})", format_timestamp(c)),
             ));
         }
         None => lines.push(field("created", "unknown".into())),
@@ -97,7 +104,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
         ));
     }
 
-    lines.push(Line::raw(""));
+    let mut perms = Vec::new();
     let (mut can, mut cannot) = (Vec::new(), Vec::new());
     let mut why = None;
     for op in [
@@ -125,23 +132,31 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
         }
     }
     if !can.is_empty() {
-        lines.push(Line::from(vec![
+        perms.push(Line::from(vec![
             Span::styled(format!("{:<12}", "can"), theme::ok()),
             Span::raw(can.join(", ")),
         ]));
     }
     if !cannot.is_empty() {
-        lines.push(Line::from(vec![
+        perms.push(Line::from(vec![
             Span::styled(format!("{:<12}", "cannot"), theme::error()),
             Span::raw(cannot.join(", ")),
             Span::styled(format!(" ({})", why.unwrap_or_default()), theme::dim()),
         ]));
     }
 
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false }),
-        area,
-    );
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.width >= TWO_COLUMNS {
+        // Wide and short (under the tokens table): what the token is on the left, what can be
+        // done with it on the right.
+        let [left, right] =
+            Layout::horizontal([Constraint::Fill(3), Constraint::Fill(2)]).areas(inner);
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), left);
+        frame.render_widget(Paragraph::new(perms).wrap(Wrap { trim: false }), right);
+    } else {
+        lines.push(Line::raw(""));
+        lines.extend(perms);
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    }
 }

@@ -12,16 +12,21 @@ pub mod tokens;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use time::OffsetDateTime;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::app::{App, Focus, Mode};
 
 /// Longest name (in characters) a table cell is given; longer ones are cut with `…`.
 pub const MAX_CELL_CHARS: usize = 5_000;
 
-/// At least this wide: accounts, tokens and detail side by side.
-const THREE_COLUMNS: u16 = 150;
-/// At least this wide: accounts beside tokens (or detail); narrower terminals stack.
-const TWO_COLUMNS: u16 = 120;
+/// At least this wide: the accounts pane beside the tokens; narrower terminals stack them.
+const SIDE_BY_SIDE: u16 = 100;
+/// The tokens table is at least this wide before the detail pane moves to its right.
+const DETAIL_RIGHT: u16 = 110;
+/// The right-hand detail pane's width.
+const DETAIL_WIDTH: u16 = 52;
+/// At least this many rows for the tokens table and the detail pane to share.
+const DETAIL_BELOW: u16 = 22;
 
 pub fn render(app: &App, frame: &mut Frame, now: OffsetDateTime) {
     let area = frame.area();
@@ -50,26 +55,15 @@ struct Panes {
     detail: Option<Rect>,
 }
 
-/// Wide terminals get three columns; narrower ones show the detail pane in place of the tokens
-/// table while it has focus; narrow ones stack the accounts above.
+/// The accounts pane takes the width its content needs, the tokens table the rest. The detail
+/// pane goes right of the tokens on very wide terminals, below them when there is height to
+/// share, and otherwise replaces them while it has focus. Narrow terminals stack the accounts
+/// above.
 fn layout(app: &App, area: Rect) -> Panes {
-    let detail_focused = app.focus == Focus::Detail;
-    if area.width >= THREE_COLUMNS {
-        let [a, t, d] = Layout::horizontal([
-            Constraint::Length(50),
-            Constraint::Fill(1),
-            Constraint::Length(48),
-        ])
-        .areas(area);
-        return Panes {
-            accounts: Some(a),
-            tokens: Some(t),
-            detail: Some(d),
-        };
-    }
-    let (a, rest) = if area.width >= TWO_COLUMNS {
+    let (a, rest) = if area.width >= SIDE_BY_SIDE {
+        let wanted = accounts::wanted_width(app).min(area.width / 3);
         let [a, rest] =
-            Layout::horizontal([Constraint::Length(48), Constraint::Fill(1)]).areas(area);
+            Layout::horizontal([Constraint::Length(wanted), Constraint::Fill(1)]).areas(area);
         (a, rest)
     } else {
         // Room for every account plus `All accounts` and the borders, at most a third.
@@ -80,11 +74,51 @@ fn layout(app: &App, area: Rect) -> Panes {
                 .areas(area);
         (a, rest)
     };
+    let (tokens, detail) = if rest.width >= DETAIL_RIGHT + DETAIL_WIDTH {
+        let [t, d] =
+            Layout::horizontal([Constraint::Fill(1), Constraint::Length(DETAIL_WIDTH)]).areas(rest);
+        (Some(t), Some(d))
+    } else if rest.height >= DETAIL_BELOW && area.width >= SIDE_BY_SIDE {
+        let height = (rest.height * 2 / 5).clamp(9, 16);
+        let [t, d] =
+            Layout::vertical([Constraint::Fill(1), Constraint::Length(height)]).areas(rest);
+        (Some(t), Some(d))
+    } else if app.focus == Focus::Detail {
+        (None, Some(rest))
+    } else {
+        (Some(rest), None)
+    };
     Panes {
         accounts: Some(a),
-        tokens: (!detail_focused).then_some(rest),
-        detail: detail_focused.then_some(rest),
+        tokens,
+        detail,
     }
+}
+
+/// `s` cut to `width` terminal columns, ending in `…` when cut; wide characters count double.
+pub fn fit(s: &str, width: usize) -> String {
+    if s.len() <= width || UnicodeWidthStr::width(s) <= width {
+        return s.to_owned();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    if width > 0 {
+        out.push('…');
+    }
+    out
+}
+
+/// Display width in terminal columns.
+pub fn width_of(s: &str) -> usize {
+    UnicodeWidthStr::width(s)
 }
 
 /// A relative age: `5m`, `3h`, `14d`, `2y`.
@@ -148,6 +182,14 @@ mod tests {
         assert_eq!(window(25, 100, 10), 16..26);
         assert_eq!(window(99, 100, 10), 90..100);
         assert_eq!(window(3, 5, 10), 0..5);
+    }
+
+    #[test]
+    fn fit_cuts_to_columns_with_an_ellipsis() {
+        assert_eq!(fit("grafana-readonly", 10), "grafana-r…");
+        assert_eq!(fit("short", 10), "short");
+        assert_eq!(fit("全角トークン", 5), "全角…");
+        assert_eq!(fit("abc", 0), "");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Colours and styles in one place.
 
 use ratatui::style::{Color, Modifier, Style};
+use ratatui::widgets::BorderType;
 
 pub const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
@@ -16,12 +17,41 @@ pub fn border(focused: bool) -> Style {
     }
 }
 
+/// The focused pane has a double border, so focus shows without colour too.
+pub fn border_type(focused: bool) -> BorderType {
+    if focused {
+        BorderType::Double
+    } else {
+        BorderType::Plain
+    }
+}
+
+/// A pane title: bold, and cyan when the pane has focus.
+pub fn title(focused: bool) -> Style {
+    if focused {
+        Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD)
+    } else {
+        Style::new().add_modifier(Modifier::BOLD)
+    }
+}
+
 pub fn selected(focused: bool) -> Style {
     if focused {
         Style::new().add_modifier(Modifier::REVERSED)
     } else {
-        Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+        Style::new().add_modifier(Modifier::BOLD)
     }
+}
+
+/// The selected row's marker: a solid arrow in the focused pane, a light one elsewhere, so the
+/// selection shows without colour.
+pub fn marker(focused: bool) -> &'static str {
+    if focused { "▶" } else { "›" }
+}
+
+/// Rows of disabled tokens.
+pub fn disabled() -> Style {
+    Style::new().fg(Color::DarkGray)
 }
 
 pub fn header() -> Style {

@@ -1,5 +1,6 @@
 //! The tokens table: the selected account's tokens, or every account's under `All accounts`.
-//! Only the visible rows are built.
+//! Only the visible rows are built; column widths follow what those rows hold, the name takes
+//! the spare room, and every cut ends in `…`.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
@@ -7,23 +8,45 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, Wrap};
 use time::OffsetDateTime;
 
-use super::{MAX_CELL_CHARS, age, is_stale, mask, theme, window};
-use crate::app::{App, Focus, Loadable, Mode};
+use super::{age, fit, is_stale, mask, theme, width_of, window};
+use crate::app::{AccountState, App, Focus, Loadable, Mode, RowRef};
+use crate::model::Token;
 use crate::text::truncate;
 
-/// Short ids are cut to this many characters; the detail pane shows them whole.
-const SHORT_ID: usize = 12;
+/// Ids are cut to this many columns; the detail pane shows them whole.
+const ID: usize = 12;
+/// A masked id: `••••` and the last four characters.
+const MASKED_ID: usize = 8;
+const MAX_ACCOUNT: usize = 16;
+const MAX_SCOPES: usize = 24;
+/// Scopes may grow to this when the name leaves room.
+const MAX_WIDE_SCOPES: usize = 60;
+const STATE: usize = 8;
+/// `182d !`: the age and the stale marker.
+const AGE: usize = 6;
+/// Below this the name column takes room back from scopes, then account, then id.
+const MIN_NAME: usize = 16;
+/// What marks a token older than `stale_after_days`; the legend is in the table's bottom border.
+const STALE: &str = "!";
+
+/// How wide each optional column is in this frame; 0 hides it.
+struct Widths {
+    name: usize,
+    account: usize,
+    id: usize,
+    scopes: usize,
+}
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
     let focused = app.focus == Focus::Tokens;
-    let all = app.selected_account().is_none();
-    let block = Block::bordered()
-        .title(title(app))
+    let mut block = Block::bordered()
+        .border_type(theme::border_type(focused))
+        .title(title(app, focused))
         .border_style(theme::border(focused));
     let inner = block.inner(area);
-    frame.render_widget(block, area);
 
     if app.rows.is_empty() {
+        frame.render_widget(block, area);
         frame.render_widget(
             Paragraph::new(empty_message(app))
                 .style(theme::dim())
@@ -34,67 +57,106 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
     }
 
     let height = usize::from(inner.height.saturating_sub(1));
-    let cell_max = usize::from(inner.width).min(MAX_CELL_CHARS);
     let range = window(app.token_sel, app.rows.len(), height);
-    let rows = app.rows[range.clone()]
+    let visible: Vec<(usize, &AccountState, &Token)> = app.rows[range.clone()]
         .iter()
         .enumerate()
-        .filter_map(|(offset, row)| {
-            let (acc, token) = app.token_at(*row)?;
+        .filter_map(|(offset, row): (usize, &RowRef)| {
+            app.token_at(*row)
+                .map(|(a, t)| (range.start + offset, a, t))
+        })
+        .collect();
+    let all = app.selected_account().is_none();
+    let w = widths(app, &visible, usize::from(inner.width), all);
+
+    let mut any_stale = false;
+    let rows: Vec<Row> = visible
+        .iter()
+        .map(|&(index, acc, token)| {
+            let selected = index == app.token_sel;
+            let marker = if selected {
+                theme::marker(focused)
+            } else {
+                " "
+            };
             let id = if acc.caps().id_is_secret {
                 mask(token.id.as_str())
             } else {
-                truncate(token.id.as_str(), SHORT_ID)
+                token.id.as_str().to_owned()
             };
             let state = match token.enabled {
                 Some(true) => Span::styled("enabled", theme::ok()),
-                Some(false) => Span::styled("disabled", theme::error()),
+                Some(false) => Span::raw("disabled"),
                 None => Span::styled("—", theme::dim()),
             };
-            let created = match token.created_at {
+            let age_cell = match token.created_at {
                 Some(c) if is_stale(Some(c), now, app.stale_after_days) => {
-                    Span::styled(format!("{} stale", age(c, now)), theme::warn())
+                    any_stale = true;
+                    Line::from(vec![
+                        Span::raw(format!("{:>4} ", age(c, now))),
+                        Span::styled(STALE, theme::warn()),
+                    ])
                 }
-                Some(c) => Span::raw(age(c, now)),
-                None => Span::styled("—", theme::dim()),
+                Some(c) => Line::raw(format!("{:>4}", age(c, now))),
+                None => Line::styled(format!("{:>4}", "—"), theme::dim()),
             };
-            let mut cells = vec![Cell::from(name_cell(app, row.account, token, cell_max))];
-            if all {
-                cells.push(Cell::from(truncate(&acc.info.name, cell_max)));
+            let mut cells = vec![
+                Cell::from(marker),
+                Cell::from(name_cell(app, app.rows[index].account, token, w.name)),
+            ];
+            if w.account > 0 {
+                cells.push(Cell::from(fit(&acc.info.name, w.account)));
             }
-            cells.extend([
-                Cell::from(id),
-                Cell::from(truncate(&token.scopes.join(","), cell_max)),
-                Cell::from(state),
-                Cell::from(created),
-            ]);
+            if w.id > 0 {
+                cells.push(Cell::from(fit(&id, w.id)));
+            }
+            if w.scopes > 0 {
+                cells.push(Cell::from(fit(&token.scopes.join(","), w.scopes)));
+            }
+            cells.extend([Cell::from(state), Cell::from(age_cell)]);
             let row = Row::new(cells);
-            Some(if range.start + offset == app.token_sel {
+            let row = if token.enabled == Some(false) {
+                row.style(theme::disabled())
+            } else {
+                row
+            };
+            if selected {
                 row.style(theme::selected(focused))
             } else {
                 row
-            })
-        });
+            }
+        })
+        .collect();
 
-    let mut header = vec!["Name"];
-    let mut widths = vec![Constraint::Fill(3)];
-    if all {
-        header.push("Account");
-        widths.push(Constraint::Fill(2));
+    let mut header = vec!["", "Name"];
+    let mut constraints = vec![Constraint::Length(1), Constraint::Length(w.name as u16)];
+    for (width, label) in [(w.account, "Account"), (w.id, "Id"), (w.scopes, "Scopes")] {
+        if width > 0 {
+            header.push(label);
+            constraints.push(Constraint::Length(width as u16));
+        }
     }
-    header.extend(["Id", "Scopes", "State", "Created"]);
-    widths.extend([
-        Constraint::Length(SHORT_ID as u16),
-        Constraint::Fill(2),
-        Constraint::Length(8),
-        Constraint::Length(10),
+    header.extend(["State", "Age"]);
+    constraints.extend([
+        Constraint::Length(STATE as u16),
+        Constraint::Length(AGE as u16),
     ]);
-    let table = Table::new(rows, widths).header(Row::new(header).style(theme::header()));
+    if any_stale {
+        block = block.title_bottom(
+            Line::styled(
+                format!(" {STALE} older than {} days ", app.stale_after_days),
+                theme::dim(),
+            )
+            .right_aligned(),
+        );
+    }
+    frame.render_widget(block, area);
+    let table = Table::new(rows, constraints).header(Row::new(header).style(theme::header()));
     frame.render_widget(table, inner);
 }
 
 /// The name, after a mark for bulk delete and the change in flight, if any.
-fn name_cell(app: &App, account: usize, token: &crate::model::Token, max: usize) -> Line<'static> {
+fn name_cell(app: &App, account: usize, token: &Token, width: usize) -> Line<'static> {
     let mut spans = Vec::new();
     if app.marked.contains(&(account, token.id.clone())) {
         spans.push(Span::styled("* ", theme::warn()));
@@ -103,11 +165,97 @@ fn name_cell(app: &App, account: usize, token: &crate::model::Token, max: usize)
         let doing = crate::app::ops::progressive(*op);
         spans.push(Span::styled(format!("{doing}… "), theme::warn()));
     }
-    spans.push(Span::raw(truncate(&token.name, max)));
+    let used: usize = spans.iter().map(|s| s.width()).sum();
+    spans.push(Span::raw(fit(
+        &token.name,
+        width.saturating_sub(used).max(1),
+    )));
     Line::from(spans)
 }
 
-fn title(app: &App) -> Line<'static> {
+/// Fit the columns to the visible rows and the width: the name gets what is left, and when that
+/// is too little, scopes, then the account, then the id give way.
+fn widths(
+    app: &App,
+    visible: &[(usize, &AccountState, &Token)],
+    width: usize,
+    all: bool,
+) -> Widths {
+    let account = if all {
+        app.accounts
+            .iter()
+            .map(|a| width_of(&a.info.name))
+            .max()
+            .unwrap_or(0)
+            .clamp(7, MAX_ACCOUNT)
+    } else {
+        0
+    };
+    let id = if visible.iter().all(|(_, a, _)| a.caps().id_is_secret) {
+        MASKED_ID
+    } else {
+        visible
+            .iter()
+            .map(|(_, _, t)| width_of(t.id.as_str()))
+            .max()
+            .unwrap_or(0)
+            .clamp(MASKED_ID, ID)
+    };
+    let scopes_wanted = visible
+        .iter()
+        .map(|(_, _, t)| t.scopes.iter().map(|s| width_of(s) + 1).sum::<usize>())
+        .max()
+        .unwrap_or(0);
+    let scopes = if scopes_wanted == 0 {
+        0
+    } else {
+        scopes_wanted.saturating_sub(1).clamp(6, MAX_SCOPES)
+    };
+    let mut w = Widths {
+        name: 0,
+        account,
+        id,
+        scopes,
+    };
+    // Marker, state and age, and one space between every two of the columns shown.
+    let used = |w: &Widths| {
+        let cols = [w.account, w.id, w.scopes];
+        let shown = cols.iter().filter(|c| **c > 0).count();
+        1 + STATE + AGE + cols.iter().sum::<usize>() + shown + 3
+    };
+    if width.saturating_sub(used(&w)) < MIN_NAME {
+        w.scopes = w.scopes.min(10);
+    }
+    for drop in [2, 1, 0] {
+        if width.saturating_sub(used(&w)) >= MIN_NAME {
+            break;
+        }
+        match drop {
+            2 => w.scopes = 0,
+            1 => w.account = w.account.min(10),
+            _ => w.id = 0,
+        }
+    }
+    // On wide terminals the name stops at the longest visible one and the scopes get the rest,
+    // so a row still reads left to right without a gap across the screen.
+    let name_wanted = visible
+        .iter()
+        .map(|(_, _, t)| width_of(&t.name))
+        .max()
+        .unwrap_or(0)
+        .max(MIN_NAME);
+    let spare = width.saturating_sub(used(&w));
+    w.name = spare.min(name_wanted).max(1);
+    if w.scopes > 0 {
+        let more = spare.saturating_sub(w.name);
+        w.scopes = (w.scopes + more)
+            .min(scopes_wanted.max(w.scopes))
+            .min(MAX_WIDE_SCOPES);
+    }
+    w
+}
+
+fn title(app: &App, focused: bool) -> Line<'static> {
     let scope = match app.selected_account() {
         Some(i) => truncate(&app.accounts[i].info.name, 40),
         None => "All accounts".into(),
@@ -116,13 +264,19 @@ fn title(app: &App) -> Line<'static> {
         Some(i) => app.accounts[i].token_count().unwrap_or(0),
         None => app.accounts.iter().filter_map(|a| a.token_count()).sum(),
     };
-    let arrow = if app.sort_desc { "↓" } else { "↑" };
-    let mut spans = vec![
-        Span::styled(format!(" 2 Tokens: {scope} "), theme::header()),
-        Span::raw(format!("({}/{total}) ", app.rows.len())),
-        Span::styled(format!("sort {}{arrow} ", app.sort.label()), theme::dim()),
-    ];
     let filter = app.filter.value();
+    let filtering = !filter.trim().is_empty();
+    let sort = if filtering {
+        "sorted by match".to_owned()
+    } else {
+        let arrow = if app.sort_desc { "↓" } else { "↑" };
+        format!("sort {}{arrow}", app.sort.label())
+    };
+    let mut spans = vec![
+        Span::styled(format!(" 2 Tokens: {scope} "), theme::title(focused)),
+        Span::raw(format!("({}/{total}) ", app.rows.len())),
+        Span::styled(format!("{sort} "), theme::dim()),
+    ];
     if !filter.is_empty() || app.mode == Mode::Filter {
         spans.push(Span::styled(
             format!("/{} ", truncate(filter, 30)),

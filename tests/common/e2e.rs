@@ -181,3 +181,8 @@ pub fn idle(screen: &str) -> bool {
         .find(|l| !l.trim().is_empty())
         .is_some_and(|l| l.trim_end().ends_with("idle"))
 }
+
+/// How many accounts the accounts pane shows as loaded (the `✓` before each name).
+pub fn loaded_accounts(screen: &str) -> usize {
+    screen.matches('✓').count()
+}
