@@ -206,12 +206,20 @@ pub struct FilterState {
     /// order, so a pass reads the haystacks front to back instead of hopping around in sort
     /// order, and small enough (2 bytes a token) that the gather in sort order stays in cache.
     scores: Vec<Vec<u16>>,
+    /// The queries typed on the way to this one, with their scores, so Backspace restores
+    /// instead of rescanning. Dropped whenever the tokens, the account or the sort change.
+    earlier: Vec<(String, Vec<Vec<u16>>)>,
 }
+
+/// How many earlier queries Backspace can return to without a rescan (200 KB each at 100k
+/// tokens).
+const EARLIER_KEPT: usize = 32;
 
 impl FilterState {
     pub fn clear(&mut self) {
         self.query.clear();
         self.scores.clear();
+        self.earlier.clear();
     }
 }
 
@@ -229,6 +237,16 @@ pub fn refilter(app: &mut App, narrow: bool) -> Vec<RowRef> {
         && !state.query.is_empty()
         && value.starts_with(state.query.as_str())
         && state.scores.len() == app.accounts.len();
+    if reuse {
+        if state.earlier.len() == EARLIER_KEPT {
+            state.earlier.remove(0);
+        }
+        state
+            .earlier
+            .push((state.query.clone(), state.scores.clone()));
+    } else {
+        state.earlier.clear();
+    }
     state.scores.resize_with(app.accounts.len(), Vec::new);
     let shown: Vec<usize> = match app.selected_account() {
         Some(i) => vec![i],
@@ -251,16 +269,40 @@ pub fn refilter(app: &mut App, narrow: bool) -> Vec<RowRef> {
             );
         }
     }
+    state.query = value.to_owned();
+    app.filter_state = state;
+    ranked(app)
+}
+
+/// The query lost characters at its end (Backspace): if it is one typed on the way here, take
+/// its scores back instead of rescanning. `None` when it is not; the caller then rebuilds.
+pub fn widen(app: &mut App) -> Option<Vec<RowRef>> {
+    let value = app.filter.value().to_owned();
+    Query::parse(&value)?;
+    let state = &mut app.filter_state;
+    while let Some((query, _)) = state.earlier.last() {
+        if query.len() <= value.len() {
+            break;
+        }
+        state.earlier.pop();
+    }
+    let (query, scores) = state.earlier.pop().filter(|(q, _)| *q == value)?;
+    state.query = query;
+    state.scores = scores;
+    Some(ranked(app))
+}
+
+/// The matches of the current scores, in `order` and then ranked best first.
+fn ranked(app: &App) -> Vec<RowRef> {
+    let scores = &app.filter_state.scores;
     let hits: Vec<(RowRef, u16)> = app
         .order
         .iter()
         .filter_map(|r| {
-            let s = *state.scores.get(r.account)?.get(r.token)?;
+            let s = *scores.get(r.account)?.get(r.token)?;
             (s != 0).then(|| (*r, s - 1))
         })
         .collect();
-    state.query = value.to_owned();
-    app.filter_state = state;
     rank(&hits)
 }
 
@@ -395,6 +437,14 @@ mod tests {
         app.filter = "grafana-r".into();
         let rows = refilter(&mut app, true);
         assert_eq!(shown(&app, &rows), ["grafana-readonly"]);
+        // Backspace back to a query typed on the way: its matches come back without a rescan,
+        // and they are the ones a fresh pass finds.
+        app.filter = "graf".into();
+        let widened = widen(&mut app).expect("graf was typed on the way");
+        assert_eq!(widened, refilter(&mut app, false));
+        // After a full pass the history starts over: a shorter query means a rescan.
+        app.filter = "gr".into();
+        assert!(widen(&mut app).is_none());
         app.filter = "".into();
         assert_eq!(refilter(&mut app, false).len(), 4);
     }

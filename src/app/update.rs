@@ -153,6 +153,10 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
                         narrow_rows(app);
                         return Vec::new();
                     }
+                    if after != before && before.starts_with(after) && widen_rows(app) {
+                        app.dirty = true;
+                        return Vec::new();
+                    }
                 }
             }
             app.dirty = true;
@@ -398,6 +402,22 @@ fn narrow_rows(app: &mut App) {
     set_rows(app, rows);
     // Matches are ranked: while typing, the cursor sits on the best one.
     app.token_sel = 0;
+}
+
+/// The filter lost characters at its end: back to the matches of a query typed on the way, if
+/// it was one. False when a full rebuild is needed.
+fn widen_rows(app: &mut App) -> bool {
+    if app.order_stale {
+        return false;
+    }
+    match filter::widen(app) {
+        Some(rows) => {
+            set_rows(app, rows);
+            app.token_sel = 0;
+            true
+        }
+        None => false,
+    }
 }
 
 /// Forget the cached sort order: the tokens, the selected account or the sort changed.

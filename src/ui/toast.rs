@@ -18,8 +18,13 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         if y <= area.y {
             break;
         }
-        let text = format!(" {} ", truncate(&toast.text, usize::from(max_width) - 2));
-        let width = (text.chars().count() as u16).min(max_width);
+        // A sign as well as a colour, so the kind reads on monochrome terminals too.
+        let sign = match toast.kind {
+            ToastKind::Info => "•",
+            ToastKind::Error => "✗",
+        };
+        let text = format!(" {sign} {} ", truncate(&toast.text, usize::from(max_width) - 4));
+        let width = (super::width_of(&text) as u16).min(max_width);
         let rect = Rect::new(area.right().saturating_sub(width + 1), y, width, 1);
         let style = match toast.kind {
             ToastKind::Info => Style::new().fg(Color::Black).bg(Color::Cyan),
