@@ -57,9 +57,17 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let inner_height = usize::from(area.height.saturating_sub(2));
     let total = app.accounts.len() + 1;
     let (_, status_width) = column_widths(app);
+    // Names matter more than providers (the tokens table and the detail name those too): when
+    // the pane is narrower than its content, the provider column goes first.
+    let kind = if area.width >= wanted_width(app) {
+        KIND
+    } else {
+        0
+    };
+    let gaps = if kind > 0 { 4 } else { 3 };
     // The name takes whatever the pane leaves it.
     let name_width = usize::from(area.width)
-        .saturating_sub(2 + 1 + 1 + KIND + status_width + 4)
+        .saturating_sub(2 + 1 + 1 + kind + status_width + gaps)
         .max(1);
     let range = window(app.account_sel, total, inner_height);
     let rows = range.clone().map(|i| {
@@ -69,28 +77,32 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         } else {
             " "
         };
-        let row = if i == 0 {
+        let mut cells = if i == 0 {
             all_row(app, marker, name_width)
         } else {
             account_row(app, i - 1, marker, name_width)
         };
+        if kind == 0 {
+            cells.remove(3);
+        }
+        let row = Row::new(cells);
         if selected {
             row.style(theme::selected(focused))
         } else {
             row
         }
     });
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Length(1),
-            Constraint::Length(1),
-            Constraint::Fill(1),
-            Constraint::Length(KIND as u16),
-            Constraint::Length(status_width as u16),
-        ],
-    )
-    .block(block);
+    let mut widths = vec![
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(KIND as u16),
+        Constraint::Length(status_width as u16),
+    ];
+    if kind == 0 {
+        widths.remove(3);
+    }
+    let table = Table::new(rows, widths).block(block);
     frame.render_widget(table, area);
 }
 
@@ -107,7 +119,8 @@ fn failed_text(app: &App) -> String {
     }
 }
 
-fn all_row(app: &App, marker: &'static str, name_width: usize) -> Row<'static> {
+/// The cells of the `All accounts` row: marker, icon, name, provider, status.
+fn all_row(app: &App, marker: &'static str, name_width: usize) -> Vec<Cell<'static>> {
     let total: usize = app.accounts.iter().filter_map(|a| a.token_count()).sum();
     let failed = failed_text(app);
     let status = if failed.is_empty() {
@@ -115,16 +128,17 @@ fn all_row(app: &App, marker: &'static str, name_width: usize) -> Row<'static> {
     } else {
         Line::styled(failed, theme::error()).right_aligned()
     };
-    Row::new(vec![
+    vec![
         Cell::from(marker),
         Cell::from(" "),
         Cell::from(fit(ALL, name_width)).style(theme::header()),
         Cell::from(""),
         Cell::from(status),
-    ])
+    ]
 }
 
-fn account_row(app: &App, i: usize, marker: &'static str, name_width: usize) -> Row<'static> {
+/// The cells of one account's row: marker, icon, name, provider, status.
+fn account_row(app: &App, i: usize, marker: &'static str, name_width: usize) -> Vec<Cell<'static>> {
     let acc = &app.accounts[i];
     let loading = app.is_loading(i);
     let icon = match &acc.tokens {
@@ -147,11 +161,11 @@ fn account_row(app: &App, i: usize, marker: &'static str, name_width: usize) -> 
         room = room.saturating_sub(5);
     }
     name.push(Span::raw(fit(&acc.info.name, room.min(MAX_NAME))));
-    Row::new(vec![
+    vec![
         Cell::from(marker),
         Cell::from(icon),
         Cell::from(Line::from(name)),
         Cell::from(Span::styled(acc.info.kind.name(), theme::dim())),
         Cell::from(status),
-    ])
+    ]
 }

@@ -23,7 +23,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             ToastKind::Info => "•",
             ToastKind::Error => "✗",
         };
-        let text = format!(" {sign} {} ", truncate(&toast.text, usize::from(max_width) - 4));
+        let text = format!(
+            " {sign} {} ",
+            truncate(&toast.text, usize::from(max_width) - 4)
+        );
         let width = (super::width_of(&text) as u16).min(max_width);
         let rect = Rect::new(area.right().saturating_sub(width + 1), y, width, 1);
         let style = match toast.kind {
