@@ -10,7 +10,7 @@ use futures::StreamExt;
 use time::OffsetDateTime;
 use tokio::sync::mpsc;
 
-use crate::app::{AccountInfo, App, AppOptions, Keymap, Msg, update};
+use crate::app::{AccountInfo, App, AppOptions, Keymap, Msg, ToastKind, update};
 use crate::audit::AuditLog;
 use crate::clipboard::{Clipboard, ClipboardMode};
 use crate::config::Config;
@@ -28,6 +28,8 @@ pub struct Launch {
     pub demo: bool,
     /// Force every account read-only (`--read-only`).
     pub read_only: bool,
+    /// Shown as a toast once the screen is up, e.g. why the demo opened.
+    pub notice: Option<String>,
 }
 
 /// Spinner and toast timer period; it runs only while something animates or expires.
@@ -89,6 +91,9 @@ pub async fn run_async(launch: Launch) -> i32 {
             clipboard_clear_secs: launch.config.ui.clipboard_clear_secs,
         },
     );
+    if let Some(notice) = &launch.notice {
+        app.toast(ToastKind::Info, notice.clone());
+    }
     let clipboard_mode = match launch.config.ui.clipboard.parse::<ClipboardMode>() {
         Ok(m) => m,
         Err(e) => {
@@ -213,6 +218,7 @@ mod tests {
             config,
             demo: false,
             read_only: false,
+            notice: None,
         };
         assert_eq!(run(launch), 2);
     }

@@ -68,3 +68,24 @@ fn demo_dashboard_moves_filters_helps_and_restores_the_terminal() {
         "the cursor is visible again"
     );
 }
+
+#[test]
+fn with_no_config_anywhere_the_demo_opens_and_says_why() {
+    if !require_tools(&["tmux"]) {
+        return;
+    }
+    let home = tempfile::tempdir().expect("temp home");
+    let bin = env!("CARGO_BIN_EXE_tokdash");
+    let command = format!(
+        "env -u TOKDASH_CONFIG -u XDG_CONFIG_HOME -u XDG_STATE_HOME HOME='{}' '{bin}'; echo TOKDASH_EXITED=$?; sleep 60",
+        home.path().display()
+    );
+    let tmux = Tmux::start("noconfig", 120, 35, &command);
+    let screen = tmux.wait_for("the demo and its notice", |s| {
+        s.contains("this is the demo") && s.contains("DEMO")
+    });
+    assert!(screen.contains("All accounts"), "{screen}");
+    tmux.keys(&["q"]);
+    let screen = tmux.wait_for("tokdash to exit", |s| s.contains("TOKDASH_EXITED="));
+    assert!(screen.contains("TOKDASH_EXITED=0"), "{screen}");
+}

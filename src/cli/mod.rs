@@ -158,16 +158,16 @@ where
         Some(Command::Sandbox(args)) => return sandbox::run(args).await,
         Some(command) => command,
         None => {
-            let config = if cli.demo {
-                None
+            let (config, notice) = if cli.demo {
+                (None, None)
             } else {
                 match load_config(&cli.config) {
-                    Ok(Loaded::Config(c)) => Some(c),
-                    Ok(Loaded::NotFound { .. }) => None,
+                    Ok(Loaded::Config(c)) => (Some(c), None),
+                    Ok(Loaded::NotFound { .. }) => (None, Some(demo_notice())),
                     Err(code) => return code,
                 }
             };
-            return run_dashboard(config, cli.demo, cli.read_only).await;
+            return run_dashboard(config, cli.demo, cli.read_only, notice).await;
         }
     };
 
@@ -229,13 +229,25 @@ fn not_found_message(looked: &[PathBuf]) -> String {
     )
 }
 
+/// Why the dashboard opened the demo: there was no configuration to open. Short enough for a
+/// toast; the README and `--help` name the places looked at.
+fn demo_notice() -> String {
+    "No config file: this is the demo (see config.example.toml)".to_owned()
+}
+
 /// Open the dashboard: the configured accounts, or the demo when `config` is `None` (no file
 /// anywhere) or `demo` is set.
-pub async fn run_dashboard(config: Option<Config>, demo: bool, read_only: bool) -> i32 {
+pub async fn run_dashboard(
+    config: Option<Config>,
+    demo: bool,
+    read_only: bool,
+    notice: Option<String>,
+) -> i32 {
     crate::dashboard::run_async(crate::dashboard::Launch {
         demo: demo || config.is_none(),
         config: config.unwrap_or_default(),
         read_only,
+        notice,
     })
     .await
 }
