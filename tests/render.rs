@@ -259,3 +259,32 @@ fn unavailable_operation_80x24() {
     update(&mut app, Msg::Tick(Instant::now()));
     insta::assert_snapshot!("unavailable_operation_80x24", draw(&app, 80, 24));
 }
+
+#[test]
+fn a_huge_paste_into_a_form_field_is_cut_quickly() {
+    // Someone pastes a file instead of a name. Inserting it char by char took minutes.
+    for len in [200, 65_500, 70_000] {
+        let mut app = sematext_selected();
+        key(&mut app, KeyCode::Char('n'));
+        let started = Instant::now();
+        update(&mut app, Msg::Paste("名".repeat(len / 2) + &"x".repeat(len / 2)));
+        assert!(started.elapsed().as_secs() < 5, "{:?}", started.elapsed());
+        for (w, h) in [(80, 24), (120, 35)] {
+            let screen = draw(&app, w, h);
+            assert!(screen.contains("Name"), "{screen}");
+            assert_eq!(len > 512, screen.contains("cut to 512"), "{screen}");
+        }
+    }
+}
+
+#[test]
+fn a_paste_lands_at_the_cursor_and_drops_control_characters() {
+    let mut app = sematext_selected();
+    key(&mut app, KeyCode::Char('n'));
+    chars(&mut app, "ab");
+    key(&mut app, KeyCode::Left);
+    update(&mut app, Msg::Paste("X\nY\x1b".into()));
+    chars(&mut app, "z");
+    let screen = draw(&app, 80, 24);
+    assert!(screen.contains("aXYzb"), "{screen}");
+}
