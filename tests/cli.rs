@@ -693,7 +693,14 @@ async fn an_audit_log_that_cannot_be_written_is_a_warning_not_a_failure() {
 async fn a_missing_token_names_the_account_and_id_and_says_how_to_look() {
     let env = setup().await;
     for args in [
-        &["regenerate", "--account", "sematext-1", "--id", "1", "--yes"][..],
+        &[
+            "regenerate",
+            "--account",
+            "sematext-1",
+            "--id",
+            "1",
+            "--yes",
+        ][..],
         &["delete", "--account", "sematext-1", "--id", "1", "--yes"][..],
         &["disable", "--account", "sematext-1", "--id", "1"][..],
     ] {
@@ -705,7 +712,10 @@ async fn a_missing_token_names_the_account_and_id_and_says_how_to_look() {
             "{err}"
         );
         assert!(err.contains(&format!("{} token 1:", args[0])), "{err}");
-        assert!(err.contains("run `tokdash list --account sematext-1`"), "{err}");
+        assert!(
+            err.contains("run `tokdash list --account sematext-1`"),
+            "{err}"
+        );
     }
 }
 
@@ -726,6 +736,9 @@ async fn a_provider_failure_says_what_to_do() {
     assert!(err.contains("check the account's credential"), "{err}");
     let out = env.run(&["list", "--account", "qovery-1"]);
     let err = stderr(&out);
-    assert!(err.contains("account qovery-1 (qovery): authentication failed"), "{err}");
+    assert!(
+        err.contains("account qovery-1 (qovery): authentication failed"),
+        "{err}"
+    );
     assert!(err.contains("check the account's credential"), "{err}");
 }

@@ -267,7 +267,10 @@ fn a_huge_paste_into_a_form_field_is_cut_quickly() {
         let mut app = sematext_selected();
         key(&mut app, KeyCode::Char('n'));
         let started = Instant::now();
-        update(&mut app, Msg::Paste("名".repeat(len / 2) + &"x".repeat(len / 2)));
+        update(
+            &mut app,
+            Msg::Paste("名".repeat(len / 2) + &"x".repeat(len / 2)),
+        );
         assert!(started.elapsed().as_secs() < 5, "{:?}", started.elapsed());
         for (w, h) in [(80, 24), (120, 35)] {
             let screen = draw(&app, w, h);

@@ -235,9 +235,8 @@ impl Form {
             ..
         }) = self.fields.get_mut(self.focus)
         {
-            self.error = insert_pasted(input, text, MAX_FIELD_CHARS).then(|| {
-                format!("the pasted text was cut to {MAX_FIELD_CHARS} characters")
-            });
+            self.error = insert_pasted(input, text, MAX_FIELD_CHARS)
+                .then(|| format!("the pasted text was cut to {MAX_FIELD_CHARS} characters"));
         }
     }
 

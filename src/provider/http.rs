@@ -338,7 +338,10 @@ mod tests {
             let url = ep.url(&format!("/v1/tokens/{key}"));
             let err = ep.send(ep.client().delete(url)).await.unwrap_err();
             let text = err.to_string();
-            assert!(matches!(err, ApiError::Redirect { status: 307, .. }), "{text}");
+            assert!(
+                matches!(err, ApiError::Redirect { status: 307, .. }),
+                "{text}"
+            );
             assert!(!text.contains(key), "{text}");
             assert!(!text.contains("/v"), "{text}");
             if location.starts_with("https") {

@@ -146,7 +146,12 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
     // reads as one phrase at any width.
     let width = perms_area.unwrap_or(inner).width;
     if !can.is_empty() {
-        perms.extend(hanging("can", theme::ok(), &[(can.join(", "), None)], width));
+        perms.extend(hanging(
+            "can",
+            theme::ok(),
+            &[(can.join(", "), None)],
+            width,
+        ));
     }
     if !cannot.is_empty() {
         let reason = format!("({})", why.unwrap_or_default());
