@@ -406,6 +406,25 @@ impl ApiError {
         }
     }
 
+    /// What the user can do about it, in a few words; `None` where the message says it already.
+    pub fn advice(&self) -> Option<&'static str> {
+        Some(match self {
+            ApiError::Unauthorized(_) => "check the account's credential",
+            ApiError::Forbidden(_) => "the account's credential lacks the permission for this",
+            ApiError::NotFound(_) => "it may be gone already; list the account's tokens to check",
+            ApiError::Conflict(_) => "re-list the account's tokens and try again",
+            ApiError::RateLimited { .. } => "wait a little and try again",
+            ApiError::Server { .. } => "the provider is in trouble; try again later",
+            ApiError::Network(_) => "check the network and the account's base_url",
+            ApiError::Timeout(_) => "re-list the account's tokens to see whether it happened",
+            ApiError::Decode(_) => "check that the account's base_url points at the provider's API",
+            ApiError::Credential(_) => "fix the account's credential in the config file",
+            ApiError::BadRequest { .. } | ApiError::Redirect { .. } | ApiError::Refused(_) => {
+                return None;
+            }
+        })
+    }
+
     /// For a create or regenerate: the request may have taken effect although no answer came
     /// back, so it must not be retried blindly.
     pub fn outcome_unknown(&self) -> bool {

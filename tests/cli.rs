@@ -688,3 +688,57 @@ async fn an_audit_log_that_cannot_be_written_is_a_warning_not_a_failure() {
         "{err}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_missing_token_names_the_account_and_id_and_says_how_to_look() {
+    let env = setup().await;
+    for args in [
+        &[
+            "regenerate",
+            "--account",
+            "sematext-1",
+            "--id",
+            "1",
+            "--yes",
+        ][..],
+        &["delete", "--account", "sematext-1", "--id", "1", "--yes"][..],
+        &["disable", "--account", "sematext-1", "--id", "1"][..],
+    ] {
+        let out = env.run(args);
+        assert_eq!(code(&out), 1, "{args:?}");
+        let err = stderr(&out);
+        assert!(
+            err.contains("account sematext-1 (sematext): could not"),
+            "{err}"
+        );
+        assert!(err.contains(&format!("{} token 1:", args[0])), "{err}");
+        assert!(
+            err.contains("run `tokdash list --account sematext-1`"),
+            "{err}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_provider_failure_says_what_to_do() {
+    let env = setup().await;
+    env.sandbox.set_faults(vec![FaultRule::new(
+        "qovery",
+        FaultOp::Any,
+        FaultKind::Status(401),
+    )]);
+    let id = "6f1d2c3b-1111-4222-8333-944445555666";
+    let out = env.run(&["delete", "--account", "qovery-1", "--id", id, "--yes"]);
+    assert_eq!(code(&out), 1);
+    let err = stderr(&out);
+    let expected = format!("account qovery-1 (qovery): could not delete token {id}");
+    assert!(err.contains(&expected), "{err}");
+    assert!(err.contains("check the account's credential"), "{err}");
+    let out = env.run(&["list", "--account", "qovery-1"]);
+    let err = stderr(&out);
+    assert!(
+        err.contains("account qovery-1 (qovery): authentication failed"),
+        "{err}"
+    );
+    assert!(err.contains("check the account's credential"), "{err}");
+}

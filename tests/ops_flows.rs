@@ -507,11 +507,15 @@ async fn bulk_delete_confirms_once_and_reports_failures_token_by_token() {
         Some(Modal::Report { lines, .. }) => {
             let text = lines.join("\n");
             assert!(
-                text.contains(&format!("delete {}: failed", marked[0])),
+                text.contains(&format!("{fluid}: delete {}: failed", marked[0])),
                 "{text}"
             );
             assert!(
-                text.contains(&format!("delete {}: ok", marked[1])),
+                text.contains("the provider is in trouble; try again later"),
+                "{text}"
+            );
+            assert!(
+                text.contains(&format!("{qovery}: delete {}: ok", marked[1])),
                 "{text}"
             );
         }

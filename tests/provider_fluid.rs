@@ -276,24 +276,7 @@ async fn broken_responses_are_errors_not_panics() {
     let sandbox = sandbox(SandboxOptions::default()).await;
     let fluid = client(&sandbox, "fluid-2");
     let fault = |kind| vec![FaultRule::new("fluid", FaultOp::Any, kind)];
-
-    sandbox.set_faults(fault(FaultKind::Malformed));
-    let err = fluid.list().await.unwrap_err();
-    assert!(matches!(err, ApiError::Decode(_)), "{err:?}");
-
-    sandbox.set_faults(fault(FaultKind::Truncated));
-    let err = fluid.list().await.unwrap_err();
-    assert!(
-        matches!(err, ApiError::Network(_) | ApiError::Decode(_)),
-        "{err:?}"
-    );
-
-    sandbox.set_faults(fault(FaultKind::Huge));
-    let err = fluid.list().await.unwrap_err();
-    assert!(
-        matches!(&err, ApiError::Decode(m) if m.contains("larger")),
-        "{err:?}"
-    );
+    common::assert_broken_lists_are_errors(&sandbox, "fluid", "fluid-2").await;
 
     // A create whose answer is malformed may still have minted a token.
     sandbox.set_faults(fault(FaultKind::Malformed));

@@ -310,26 +310,7 @@ async fn every_status_maps_to_its_error() {
 #[tokio::test]
 async fn broken_responses_are_errors_not_panics() {
     let sandbox = sandbox(SandboxOptions::default()).await;
-    let lagrello = client(&sandbox, "lagrello-1");
-    let fault = |kind| vec![FaultRule::new("lagrello", FaultOp::List, kind)];
-
-    sandbox.set_faults(fault(FaultKind::Malformed));
-    let err = lagrello.list().await.unwrap_err();
-    assert!(matches!(err, ApiError::Decode(_)), "{err:?}");
-
-    sandbox.set_faults(fault(FaultKind::Truncated));
-    let err = lagrello.list().await.unwrap_err();
-    assert!(
-        matches!(err, ApiError::Network(_) | ApiError::Decode(_)),
-        "{err:?}"
-    );
-
-    sandbox.set_faults(fault(FaultKind::Huge));
-    let err = lagrello.list().await.unwrap_err();
-    assert!(
-        matches!(&err, ApiError::Decode(m) if m.contains("larger")),
-        "{err:?}"
-    );
+    common::assert_broken_lists_are_errors(&sandbox, "lagrello", "lagrello-1").await;
 }
 
 #[tokio::test]

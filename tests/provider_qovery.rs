@@ -295,16 +295,7 @@ async fn every_fault_maps_to_its_error() {
         },
         "an HTML page is not taken for a message"
     );
-    assert!(matches!(
-        list_error_with(&sb, FaultKind::Malformed).await,
-        ApiError::Decode(_)
-    ));
-    assert!(matches!(
-        list_error_with(&sb, FaultKind::Truncated).await,
-        ApiError::Network(_)
-    ));
-    let huge = list_error_with(&sb, FaultKind::Huge).await;
-    assert!(huge.to_string().contains("larger than"), "{huge}");
+    common::assert_broken_lists_are_errors(&sb, "qovery", ACCOUNT).await;
 }
 
 #[tokio::test]

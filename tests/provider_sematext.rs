@@ -310,16 +310,7 @@ async fn every_fault_maps_to_its_error() {
             message: "Bad Gateway".into()
         }
     );
-    assert!(matches!(
-        error_with(&sb, list, FaultKind::Malformed).await,
-        ApiError::Decode(_)
-    ));
-    assert!(matches!(
-        error_with(&sb, list, FaultKind::Truncated).await,
-        ApiError::Network(_)
-    ));
-    let huge = error_with(&sb, list, FaultKind::Huge).await;
-    assert!(huge.to_string().contains("larger than"), "{huge}");
+    common::assert_broken_lists_are_errors(&sb, "sematext", ACCOUNT).await;
 }
 
 #[tokio::test]

@@ -259,3 +259,72 @@ fn unavailable_operation_80x24() {
     update(&mut app, Msg::Tick(Instant::now()));
     insta::assert_snapshot!("unavailable_operation_80x24", draw(&app, 80, 24));
 }
+
+#[test]
+fn a_huge_paste_into_a_form_field_is_cut_quickly() {
+    // Someone pastes a file instead of a name. Inserting it char by char took minutes.
+    for len in [200, 65_500, 70_000] {
+        let mut app = sematext_selected();
+        key(&mut app, KeyCode::Char('n'));
+        let started = Instant::now();
+        update(
+            &mut app,
+            Msg::Paste("名".repeat(len / 2) + &"x".repeat(len / 2)),
+        );
+        assert!(started.elapsed().as_secs() < 5, "{:?}", started.elapsed());
+        for (w, h) in [(80, 24), (120, 35)] {
+            let screen = draw(&app, w, h);
+            assert!(screen.contains("Name"), "{screen}");
+            assert_eq!(len > 512, screen.contains("cut to 512"), "{screen}");
+        }
+    }
+}
+
+#[test]
+fn a_paste_lands_at_the_cursor_and_drops_control_characters() {
+    let mut app = sematext_selected();
+    key(&mut app, KeyCode::Char('n'));
+    chars(&mut app, "ab");
+    key(&mut app, KeyCode::Left);
+    update(&mut app, Msg::Paste("X\nY\x1b".into()));
+    chars(&mut app, "z");
+    let screen = draw(&app, 80, 24);
+    assert!(screen.contains("aXYzb"), "{screen}");
+}
+
+#[test]
+fn what_an_account_cannot_do_reads_as_one_phrase_at_every_size() {
+    // acme-fluid lacks operations; prod-qovery is read-only.
+    for (down, reason) in [
+        (1, "(fluid does not support it)"),
+        (3, "(the account is read-only)"),
+    ] {
+        let mut app = loaded();
+        for _ in 0..down {
+            key(&mut app, KeyCode::Char('j'));
+        }
+        key(&mut app, KeyCode::Enter);
+        key(&mut app, KeyCode::Char('2'));
+        key(&mut app, KeyCode::Enter);
+        for (w, h) in [(80, 24), (120, 35), (160, 40), (200, 50)] {
+            let screen = draw(&app, w, h);
+            let lines: Vec<&str> = screen.lines().collect();
+            let Some(first) = lines.iter().position(|l| l.contains("cannot ")) else {
+                panic!("{w}x{h}: no `cannot` line\n{screen}");
+            };
+            let Some(last) = lines.iter().position(|l| l.contains(reason)) else {
+                panic!("{w}x{h}: the reason is cut apart\n{screen}");
+            };
+            // Each wrapped line of the list and the reason starts at the value column, never
+            // under the label.
+            let col = lines[first].find("cannot ").unwrap();
+            for line in &lines[first + 1..=last] {
+                let label_cell = line.get(col..col + 12).unwrap_or("");
+                assert!(label_cell.trim().is_empty(), "{w}x{h}: {line}\n{screen}");
+            }
+        }
+        if down == 1 {
+            insta::assert_snapshot!("fluid_detail_120x35", draw(&app, 120, 35));
+        }
+    }
+}

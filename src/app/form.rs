@@ -235,11 +235,8 @@ impl Form {
             ..
         }) = self.fields.get_mut(self.focus)
         {
-            // A one-line field takes printable text only: pasted newlines or escapes are dropped.
-            for c in text.chars().filter(|c| !c.is_control()) {
-                input.handle(InputRequest::InsertChar(c));
-            }
-            self.error = None;
+            self.error = insert_pasted(input, text, MAX_FIELD_CHARS)
+                .then(|| format!("the pasted text was cut to {MAX_FIELD_CHARS} characters"));
         }
     }
 
@@ -325,6 +322,29 @@ impl FormField {
 }
 
 /// Readline habits for one-line text: ctrl-u, ctrl-w, ctrl-a, ctrl-e, arrows, home/end.
+/// The most a one-line form field holds: far beyond any provider's names, and short enough that
+/// an accidental paste of a whole file cannot stall the dashboard.
+pub const MAX_FIELD_CHARS: usize = 512;
+
+/// Insert pasted text at the cursor in one step (one insert per character is quadratic, and
+/// froze the dashboard for minutes on a large paste). A one-line field takes printable text
+/// only: newlines and escapes are dropped. Returns true when the text was cut to `max` chars.
+pub fn insert_pasted(input: &mut Input, text: &str, max: usize) -> bool {
+    let value = input.value();
+    let at = value
+        .char_indices()
+        .nth(input.cursor())
+        .map_or(value.len(), |(i, _)| i);
+    let (before, after) = value.split_at(at);
+    let room = max.saturating_sub(value.chars().count());
+    let mut printable = text.chars().filter(|c| !c.is_control());
+    let pasted: String = printable.by_ref().take(room).collect();
+    let cut = printable.next().is_some();
+    let cursor = input.cursor() + pasted.chars().count();
+    *input = Input::new(format!("{before}{pasted}{after}")).with_cursor(cursor);
+    cut
+}
+
 pub fn edit_text(input: &mut Input, key: &KeyEvent) -> bool {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     let req = match key.code {
@@ -334,6 +354,8 @@ pub fn edit_text(input: &mut Input, key: &KeyEvent) -> bool {
         KeyCode::Char('e') if ctrl => InputRequest::GoToEnd,
         KeyCode::Char('k') if ctrl => InputRequest::DeleteTillEnd,
         KeyCode::Char(_) if ctrl => return false,
+        // Full: the key is taken but changes nothing.
+        KeyCode::Char(_) if input.value().chars().count() >= MAX_FIELD_CHARS => return true,
         KeyCode::Char(c) => InputRequest::InsertChar(c),
         KeyCode::Backspace => InputRequest::DeletePrevChar,
         KeyCode::Delete => InputRequest::DeleteNextChar,

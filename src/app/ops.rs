@@ -553,8 +553,9 @@ pub fn on_op_result(app: &mut App, id: ReqId, p: PendingOp, result: ApiResult) -
         .get(p.account)
         .map(|a| a.info.name.clone())
         .unwrap_or_default();
+    // Toasts and reports name the account: with several open, "delete ci" alone is ambiguous.
     let what = |p: &PendingOp| match &p.token {
-        Some(t) => format!("{} {}", p.op.verb(), t.name),
+        Some(t) => format!("{account_name}: {} {}", p.op.verb(), t.name),
         None => format!("{} in {account_name}", p.op.verb()),
     };
     match result {
@@ -629,7 +630,15 @@ fn failed(app: &mut App, p: &PendingOp, what: String, e: &ApiError) {
     if p.batch {
         batch_step(app, what, Some(e));
     } else {
-        app.toast(ToastKind::Error, format!("{what} failed: {e}"));
+        app.toast(ToastKind::Error, failure_text(&what, e));
+    }
+}
+
+/// "qovery-1: delete ci failed: forbidden: …; the account's credential lacks …".
+fn failure_text(what: &str, e: &ApiError) -> String {
+    match e.advice() {
+        Some(advice) => format!("{what} failed: {e}; {advice}"),
+        None => format!("{what} failed: {e}"),
     }
 }
 
@@ -640,7 +649,7 @@ fn batch_step(app: &mut App, what: String, error: Option<&ApiError>) {
     batch.remaining = batch.remaining.saturating_sub(1);
     match error {
         None => batch.done.push(what),
-        Some(e) => batch.failed.push(format!("{what}: failed: {e}")),
+        Some(e) => batch.failed.push(failure_text(&format!("{what}:"), e)),
     }
     if batch.remaining > 0 {
         return;

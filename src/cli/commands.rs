@@ -171,24 +171,61 @@ async fn run_change(change: Change, registry: &Registry, format: Format, trail: 
     result
 }
 
-/// A create or regenerate that got no answer may still have happened at the provider. Say so
-/// plainly and point at the check; never retry, which could make a second token.
-fn outcome_unknown(e: ApiError, account: &Account, op: OpKind) -> Failure {
-    if !e.outcome_unknown() {
-        return e.into();
-    }
-    let check = format!(
+/// The command that lists an account's tokens, for messages that send the user there.
+fn list_command(account: &Account) -> String {
+    format!(
         "tokdash list --account {}",
         output::shell_word(&sanitize(&account.name))
+    )
+}
+
+/// A provider call that failed, said with the account and token it was about and what to do.
+/// `token` is the token's name or its id as it may be shown.
+fn api_failure(e: ApiError, account: &Account, op: OpKind, token: Option<&str>) -> Failure {
+    if let ApiError::Refused(r) = e {
+        return r.into();
+    }
+    let what = match (op, token) {
+        (OpKind::List, _) => "list its tokens".to_owned(),
+        (_, Some(t)) => format!("{} token {t}", op.verb()),
+        (_, None) => format!("{} a token", op.verb()),
+    };
+    let mut message = format!(
+        "account {} ({}): could not {what}: {e}",
+        sanitize(&account.name),
+        account.kind
     );
+    let advice = match &e {
+        ApiError::NotFound(_) => Some(format!(
+            "run `{}` to see its tokens and their ids",
+            list_command(account)
+        )),
+        e => e.advice().map(str::to_owned),
+    };
+    if let Some(advice) = advice {
+        message.push_str("; ");
+        message.push_str(&advice);
+    }
+    Failure::Failed(message)
+}
+
+/// A create or regenerate that got no answer may still have happened at the provider. Say so
+/// plainly and point at the check; never retry, which could make a second token.
+fn outcome_unknown(e: ApiError, account: &Account, op: OpKind, token: &str) -> Failure {
+    if !e.outcome_unknown() {
+        return api_failure(e, account, op, Some(token));
+    }
+    let check = list_command(account);
+    let account = sanitize(&account.name);
     Failure::Unknown(match op {
         OpKind::Regenerate => format!(
-            "{e}. The token may have been regenerated anyway, in which case its old secret no \
-             longer works and the new one is lost; run `{check}` to check before trying again."
+            "account {account}: regenerate token {token}: {e}. The token may have been \
+             regenerated anyway, in which case its old secret no longer works and the new one \
+             is lost; run `{check}` to check before trying again."
         ),
         _ => format!(
-            "{e}. The token may have been created anyway; run `{check}` to check before trying \
-             again, so as not to make a second one."
+            "account {account}: create token {token}: {e}. The token may have been created \
+             anyway; run `{check}` to check before trying again, so as not to make a second one."
         ),
     })
 }
@@ -223,6 +260,7 @@ async fn list(args: &ListArgs, registry: &Registry, format: Format) -> Outcome {
                 account: sanitize(&account.name),
                 provider: account.kind,
                 error: e.to_string(),
+                advice: e.advice(),
             }),
         }
     }
@@ -248,7 +286,11 @@ async fn list(args: &ListArgs, registry: &Registry, format: Format) -> Outcome {
     }
     if format != Format::Json {
         for e in &errors {
-            eprintln!("tokdash: {} ({}): {}", e.account, e.provider, e.error);
+            let advice = e.advice.map(|a| format!("; {a}")).unwrap_or_default();
+            eprintln!(
+                "tokdash: account {} ({}): {}{advice}",
+                e.account, e.provider, e.error
+            );
         }
     }
     Ok(match errors.len() {
@@ -270,7 +312,7 @@ async fn create(
         .client
         .create(new)
         .await
-        .map_err(|e| outcome_unknown(e, account, OpKind::Create))?;
+        .map_err(|e| outcome_unknown(e, account, OpKind::Create, &sanitize(&args.name)))?;
     show_created(account, &created, format, "Created", trail, label);
     Ok(EXIT_OK)
 }
@@ -363,7 +405,11 @@ async fn delete(
         }
         Some(token.name)
     };
-    account.client.delete(id.clone()).await?;
+    account
+        .client
+        .delete(id.clone())
+        .await
+        .map_err(|e| api_failure(e, account, OpKind::Delete, Some(&shown_id)))?;
     match format {
         Format::Json => {
             #[derive(serde::Serialize)]
@@ -403,13 +449,13 @@ async fn regenerate(
     label: &mut TokenLabel,
 ) -> Outcome {
     let id = TokenId::new(target.id.clone());
+    let shown_id = storable_id(&id, account.kind.caps());
     if !yes {
         let token = confirmable(account, &id, "regenerate").await?;
         label.name = Some(token.name.clone());
         let question = format!(
-            "Regenerate token {} ({}) in account {}? The old secret stops working.",
+            "Regenerate token {} ({shown_id}) in account {}? The old secret stops working.",
             token.name,
-            storable_id(&id, account.kind.caps()),
             sanitize(&account.name)
         );
         if !confirm(question).await? {
@@ -422,7 +468,7 @@ async fn regenerate(
         .client
         .regenerate(id)
         .await
-        .map_err(|e| outcome_unknown(e, account, OpKind::Regenerate))?;
+        .map_err(|e| outcome_unknown(e, account, OpKind::Regenerate, &shown_id))?;
     show_created(account, &created, format, "Regenerated", trail, label);
     Ok(EXIT_OK)
 }
@@ -471,10 +517,13 @@ async fn update(
     op: OpKind,
     label: &mut TokenLabel,
 ) -> Outcome {
+    let id = TokenId::new(target.id.clone());
+    let shown_id = storable_id(&id, account.kind.caps());
     let token = account
         .client
-        .update(TokenId::new(target.id.clone()), change)
-        .await?;
+        .update(id, change)
+        .await
+        .map_err(|e| api_failure(e, account, op, Some(&shown_id)))?;
     label.name = Some(token.name.clone());
     let row = Row {
         account: &account.name,
@@ -556,12 +605,17 @@ async fn confirmable(account: &Account, id: &TokenId, verb: &str) -> Result<Toke
             "refusing to {verb} without confirmation: stdin is not a terminal; pass --yes to {verb} anyway"
         )));
     }
-    let tokens = account.client.list().await?;
+    let tokens = account
+        .client
+        .list()
+        .await
+        .map_err(|e| api_failure(e, account, OpKind::List, None))?;
     tokens.into_iter().find(|t| t.id == *id).ok_or_else(|| {
         Failure::Failed(format!(
-            "account {} has no token with id {}",
+            "account {} has no token with id {}; run `{}` to see its tokens and their ids",
             sanitize(&account.name),
-            storable_id(id, account.kind.caps())
+            storable_id(id, account.kind.caps()),
+            list_command(account)
         ))
     })
 }

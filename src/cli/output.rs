@@ -65,6 +65,9 @@ pub struct ListError {
     pub account: String,
     pub provider: ProviderKind,
     pub error: String,
+    /// What to do about it, for the human-readable output.
+    #[serde(skip)]
+    pub advice: Option<&'static str>,
 }
 
 const LIST_HEADERS: [&str; 8] = [

@@ -182,7 +182,7 @@ impl Endpoint {
             let location = headers
                 .get(LOCATION)
                 .and_then(|v| v.to_str().ok())
-                .map(|s| truncate(&sanitize(s), 200))
+                .map(|s| redirect_target(response.url(), s))
                 .unwrap_or_else(|| "(no location)".into());
             return Err(ApiError::Redirect {
                 status: status.as_u16(),
@@ -208,6 +208,19 @@ impl Endpoint {
             headers,
             body,
         })
+    }
+}
+
+/// Where a redirect points, as far as it may be shown: only the origin. The path and query of a
+/// `Location` often repeat the request's own path, which can hold an id that is also a secret
+/// (lagrello's tokenKey), and the error text ends up on screen and in the audit log.
+fn redirect_target(request: &Url, location: &str) -> String {
+    match request.join(location.trim()) {
+        Ok(target) if target.origin() == request.origin() => {
+            "another path on the same server".into()
+        }
+        Ok(target) => truncate(&sanitize(&target.origin().ascii_serialization()), 200),
+        Err(_) => "an address that is not a valid URL".into(),
     }
 }
 
@@ -297,6 +310,47 @@ pub fn secret_header(prefix: &str, secret: &SecretString) -> Result<HeaderValue,
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A loopback server that answers every request with a redirect to `location`.
+    async fn redirecting_server(location: &'static str) -> Url {
+        let app = axum::Router::new().fallback(move || async move {
+            (
+                StatusCode::TEMPORARY_REDIRECT,
+                [(LOCATION, HeaderValue::from_static(location))],
+            )
+        });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        Url::parse(&format!("http://{addr}")).unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_redirect_error_names_only_the_origin_never_the_path() {
+        let key = "13777603-bdf9-48f7-a493-3b4a94e8be02";
+        let settings = HttpSettings::default();
+        for location in [
+            "https://elsewhere.example/v1/tokens/13777603-bdf9-48f7-a493-3b4a94e8be02?x=1",
+            "/v2/tokens/13777603-bdf9-48f7-a493-3b4a94e8be02",
+        ] {
+            let base = redirecting_server(location).await;
+            let ep = Endpoint::new(build_client(&settings), base, &settings);
+            let url = ep.url(&format!("/v1/tokens/{key}"));
+            let err = ep.send(ep.client().delete(url)).await.unwrap_err();
+            let text = err.to_string();
+            assert!(
+                matches!(err, ApiError::Redirect { status: 307, .. }),
+                "{text}"
+            );
+            assert!(!text.contains(key), "{text}");
+            assert!(!text.contains("/v"), "{text}");
+            if location.starts_with("https") {
+                assert!(text.contains("https://elsewhere.example"), "{text}");
+            } else {
+                assert!(text.contains("same server"), "{text}");
+            }
+        }
+    }
 
     #[test]
     fn error_message_takes_the_first_non_blank_field_in_order() {

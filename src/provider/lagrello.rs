@@ -120,6 +120,21 @@ fn api_error(response: &Response) -> ApiError {
     status_error(response.status, &response.headers, message)
 }
 
+/// The error for a request about one token. A message that repeats the tokenKey (which may be
+/// the bearer secret) gets it masked, since the text is shown, logged and audited.
+fn token_error(response: &Response, key: &TokenId) -> ApiError {
+    let key = key.as_str();
+    let message = response.error_message(&["message"]).map(|m| {
+        if key.is_empty() {
+            m
+        } else {
+            let head: String = key.chars().take(8).collect();
+            m.replace(key, &format!("{head}…"))
+        }
+    });
+    status_error(response.status, &response.headers, message)
+}
+
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct CreateRequest<'a> {
@@ -244,7 +259,7 @@ impl Provider for Lagrello {
                 .header(AUTHORIZATION, auth);
             let response = self.endpoint.send(request).await?;
             if !response.status.is_success() {
-                return Err(api_error(&response));
+                return Err(token_error(&response, &id));
             }
             Ok(())
         })
@@ -299,6 +314,22 @@ mod tests {
         assert_eq!(t.scopes.len(), 2);
         assert!(t.created_at.is_some());
         assert_eq!(t.extra, vec![("created by".into(), "createdBy".into())]);
+    }
+
+    #[test]
+    fn an_error_that_repeats_the_token_key_shows_it_masked() {
+        let key = TokenId::new("13777603-bdf9-48f7-a493-3b4a94e8be02");
+        let response = Response {
+            status: reqwest::StatusCode::NOT_FOUND,
+            headers: reqwest::header::HeaderMap::new(),
+            body: br#"{"message":"token 13777603-bdf9-48f7-a493-3b4a94e8be02 could not be found"}"#
+                .to_vec(),
+        };
+        let err = token_error(&response, &key);
+        assert_eq!(
+            err,
+            ApiError::NotFound("token 13777603… could not be found".into())
+        );
     }
 
     #[test]

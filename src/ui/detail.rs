@@ -131,32 +131,92 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
             }
         }
     }
-    if !can.is_empty() {
-        perms.push(Line::from(vec![
-            Span::styled(format!("{:<12}", "can"), theme::ok()),
-            Span::raw(can.join(", ")),
-        ]));
-    }
-    if !cannot.is_empty() {
-        perms.push(Line::from(vec![
-            Span::styled(format!("{:<12}", "cannot"), theme::error()),
-            Span::raw(cannot.join(", ")),
-            Span::styled(format!(" ({})", why.unwrap_or_default()), theme::dim()),
-        ]));
-    }
-
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    if inner.width >= TWO_COLUMNS {
+    let (lines_area, perms_area) = if inner.width >= TWO_COLUMNS {
         // Wide and short (under the tokens table): what the token is on the left, what can be
         // done with it on the right.
         let [left, right] =
             Layout::horizontal([Constraint::Fill(3), Constraint::Fill(2)]).areas(inner);
-        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), left);
-        frame.render_widget(Paragraph::new(perms).wrap(Wrap { trim: false }), right);
+        (left, Some(right))
     } else {
-        lines.push(Line::raw(""));
-        lines.extend(perms);
-        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+        (inner, None)
+    };
+    // The permissions wrap under their values, never into the label column, so the reason
+    // reads as one phrase at any width.
+    let width = perms_area.unwrap_or(inner).width;
+    if !can.is_empty() {
+        perms.extend(hanging(
+            "can",
+            theme::ok(),
+            &[(can.join(", "), None)],
+            width,
+        ));
     }
+    if !cannot.is_empty() {
+        let reason = format!("({})", why.unwrap_or_default());
+        let parts = [(cannot.join(", "), None), (reason, Some(theme::dim()))];
+        perms.extend(hanging("cannot", theme::error(), &parts, width));
+    }
+    match perms_area {
+        Some(right) => {
+            frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), lines_area);
+            frame.render_widget(Paragraph::new(perms), right);
+        }
+        None => {
+            lines.push(Line::raw(""));
+            lines.extend(perms);
+            frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+        }
+    }
+}
+
+/// Width of the label column.
+const LABEL: usize = 12;
+
+/// A label and its value, the value word-wrapped to `width` with every continuation line
+/// indented to the value column. Each part starts on a new line if it does not fit whole on the
+/// current one (a reason in parentheses stays together where it can).
+fn hanging(
+    label: &str,
+    label_style: ratatui::style::Style,
+    parts: &[(String, Option<ratatui::style::Style>)],
+    width: u16,
+) -> Vec<Line<'static>> {
+    let room = usize::from(width).saturating_sub(LABEL).max(8);
+    let mut rows: Vec<Vec<Span<'static>>> = vec![Vec::new()];
+    let mut used = 0;
+    for (text, style) in parts {
+        let style = style.unwrap_or_default();
+        let whole = super::width_of(text);
+        if used > 0 && used + 1 + whole > room && whole <= room {
+            rows.push(Vec::new());
+            used = 0;
+        }
+        for word in text.split(' ').filter(|w| !w.is_empty()) {
+            let w = super::width_of(word);
+            if used > 0 && used + 1 + w > room {
+                rows.push(Vec::new());
+                used = 0;
+            }
+            let Some(row) = rows.last_mut() else {
+                break;
+            };
+            if used > 0 {
+                row.push(Span::styled(" ", style));
+                used += 1;
+            }
+            row.push(Span::styled(word.to_owned(), style));
+            used += w;
+        }
+    }
+    rows.into_iter()
+        .enumerate()
+        .map(|(i, spans)| {
+            let head = if i == 0 { label } else { "" };
+            let mut line = vec![Span::styled(format!("{head:<LABEL$}"), label_style)];
+            line.extend(spans);
+            Line::from(line)
+        })
+        .collect()
 }

@@ -60,6 +60,21 @@ pub async fn list_error_with(
         .expect_err("the fault makes list fail")
 }
 
+/// Broken list answers (not JSON, cut off mid-body, far too large) are errors of the right kind,
+/// never a panic. Leaves the sandbox without faults.
+pub async fn assert_broken_lists_are_errors(sandbox: &Sandbox, target: &str, account: &str) {
+    let err = list_error_with(sandbox, target, account, FaultKind::Malformed).await;
+    assert!(matches!(err, ApiError::Decode(_)), "malformed: {err:?}");
+    let err = list_error_with(sandbox, target, account, FaultKind::Truncated).await;
+    assert!(matches!(err, ApiError::Network(_)), "truncated: {err:?}");
+    let err = list_error_with(sandbox, target, account, FaultKind::Huge).await;
+    assert!(
+        matches!(&err, ApiError::Decode(m) if m.contains("larger than")),
+        "huge: {err:?}"
+    );
+    sandbox.set_faults(Vec::new());
+}
+
 /// Tokens listed from a sandbox seeded with hostile names: some were hostile, and every string
 /// that came in is free of control characters (escape sequences) and bidi overrides.
 pub fn assert_sanitised(tokens: &[Token]) {

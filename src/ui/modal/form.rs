@@ -98,8 +98,12 @@ pub fn render(app: &App, form: &Form, frame: &mut Frame, area: Rect) {
     let title = format!("{}: {}", form.title(), account_label(app, form.account));
     let inner = draw_box(frame, area, &title, lines, false);
     if let Some((line, col)) = cursor {
-        let x = inner.x + u16::try_from(col).unwrap_or(0);
-        let y = inner.y + u16::try_from(line).unwrap_or(0);
+        let x = inner
+            .x
+            .saturating_add(u16::try_from(col).unwrap_or(u16::MAX));
+        let y = inner
+            .y
+            .saturating_add(u16::try_from(line).unwrap_or(u16::MAX));
         if x < inner.right() && y < inner.bottom() {
             frame.set_cursor_position(Position::new(x, y));
         }
