@@ -1,39 +1,110 @@
-//! Toasts: short messages stacked at the bottom right, above the status bar.
+//! Toasts: short messages stacked at the bottom right, above the status bar. An error that does
+//! not fit one line wraps onto a few, so its advice ("run tokdash list …") is not cut off.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
+use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph};
 
+use super::{fit, width_of};
 use crate::app::{App, ToastKind};
-use crate::text::truncate;
+
+/// The widest a toast gets, and the most lines one may take.
+const MAX_WIDTH: u16 = 70;
+const MAX_LINES: usize = 4;
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
-    let max_width = (area.width.saturating_sub(4)).min(70);
+    let max_width = area.width.saturating_sub(4).min(MAX_WIDTH);
     if max_width < 10 {
         return;
     }
-    for (i, toast) in app.toasts.iter().rev().enumerate() {
-        let y = area.bottom().saturating_sub(2 + i as u16);
-        if y <= area.y {
-            break;
-        }
+    let mut bottom = area.bottom().saturating_sub(1);
+    for toast in app.toasts.iter().rev() {
         // A sign as well as a colour, so the kind reads on monochrome terminals too.
         let sign = match toast.kind {
             ToastKind::Info => "•",
             ToastKind::Error => "✗",
         };
-        let text = format!(
-            " {sign} {} ",
-            truncate(&toast.text, usize::from(max_width) - 4)
-        );
-        let width = (super::width_of(&text) as u16).min(max_width);
-        let rect = Rect::new(area.right().saturating_sub(width + 1), y, width, 1);
+        let lines = wrap(&toast.text, usize::from(max_width) - 4, MAX_LINES);
+        let height = lines.len() as u16;
+        if bottom < area.y + height + 1 {
+            break;
+        }
+        let text: Vec<Line> = lines
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                let lead = if i == 0 { sign } else { " " };
+                Line::raw(format!(" {lead} {l} "))
+            })
+            .collect();
+        let width = text
+            .iter()
+            .map(|l| l.width() as u16)
+            .max()
+            .unwrap_or(0)
+            .min(max_width);
+        let top = bottom - height;
+        let rect = Rect::new(area.right().saturating_sub(width + 1), top, width, height);
         let style = match toast.kind {
             ToastKind::Info => Style::new().fg(Color::Black).bg(Color::Cyan),
             ToastKind::Error => Style::new().fg(Color::White).bg(Color::Red),
         };
         frame.render_widget(Clear, rect);
         frame.render_widget(Paragraph::new(text).style(style), rect);
+        bottom = top;
+    }
+}
+
+/// Break `text` at spaces into lines at most `width` columns wide, at most `max_lines` of them;
+/// the last one ends in `…` when text was left over. A word longer than a line is cut.
+fn wrap(text: &str, width: usize, max_lines: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for word in text.split_whitespace() {
+        let needed = width_of(&current) + usize::from(!current.is_empty()) + width_of(word);
+        if !current.is_empty() && needed > width {
+            lines.push(std::mem::take(&mut current));
+        }
+        if !current.is_empty() {
+            current.push(' ');
+        }
+        current.push_str(word);
+    }
+    if !current.is_empty() || lines.is_empty() {
+        lines.push(current);
+    }
+    let cut = lines.len() > max_lines;
+    lines.truncate(max_lines);
+    let last = lines.len() - 1;
+    for (i, line) in lines.iter_mut().enumerate() {
+        if i == last && cut {
+            *line = fit(&format!("{line} …"), width);
+        } else if width_of(line) > width {
+            *line = fit(line, width);
+        }
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_text_is_one_line() {
+        assert_eq!(wrap("deleted ci-deploy", 40, 4), ["deleted ci-deploy"]);
+    }
+
+    #[test]
+    fn long_text_wraps_at_spaces_and_marks_what_is_left_out() {
+        let text = "acme-fluid: delete ci failed: server error (HTTP 500): Internal Server Error; the provider is in trouble; try again later";
+        let lines = wrap(text, 30, 3);
+        assert_eq!(lines.len(), 3);
+        assert!(lines.iter().all(|l| width_of(l) <= 30), "{lines:?}");
+        assert_eq!(lines[0], "acme-fluid: delete ci failed:");
+        assert!(lines[2].ends_with('…'), "{lines:?}");
+        assert_eq!(wrap(text, 200, 3).len(), 1);
     }
 }
