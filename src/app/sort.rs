@@ -3,7 +3,7 @@
 //! [`SortKey::compare`] defines the order. At 100,000 tokens comparing through
 //! `App::accounts[..].tokens[..]` costs several dependent cache misses per comparison, and
 //! lower-cases both names every time, so the rows are sorted and merged on a compact [`Keyed`]
-//! instead: the column's key packed into one integer, the first 8 bytes of the lower-cased
+//! instead: the column's key packed into one integer, the first 16 bytes of the lower-cased
 //! name, and the row. Most comparisons end there; equal prefixes fall back to the lower-cased
 //! names, kept per account in one buffer ([`Names`]) built once when the list arrives. The tests
 //! below hold the keys to `compare` on random data.
@@ -140,14 +140,14 @@ impl Names {
             .unwrap_or_default()
     }
 
-    /// The first 8 bytes, zero-padded: a shorter name pads with zeros, so the prefixes never
+    /// The first 16 bytes, zero-padded: a shorter name pads with zeros, so the prefixes never
     /// order two names against their full comparison, only tie.
-    fn prefix(&self, i: usize) -> u64 {
+    fn prefix(&self, i: usize) -> u128 {
         let name = self.get(i);
-        let mut bytes = [0u8; 8];
-        let n = name.len().min(8);
+        let mut bytes = [0u8; 16];
+        let n = name.len().min(16);
         bytes[..n].copy_from_slice(&name[..n]);
-        u64::from_be_bytes(bytes)
+        u128::from_be_bytes(bytes)
     }
 }
 
@@ -156,7 +156,7 @@ impl Names {
 #[derive(Debug, Clone, Copy)]
 struct Keyed {
     primary: i128,
-    prefix: u64,
+    prefix: u128,
     row: RowRef,
 }
 
