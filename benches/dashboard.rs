@@ -158,6 +158,12 @@ fn sort(c: &mut Criterion) {
             black_box(app.rows.len())
         })
     });
+    c.bench_function("sort_100k/reverse_key", |b| {
+        b.iter(|| {
+            key(&mut app, KeyCode::Char('S'));
+            black_box(app.rows.len())
+        })
+    });
 }
 
 fn ingest(c: &mut Criterion) {

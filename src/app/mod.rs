@@ -325,6 +325,9 @@ pub struct App {
     /// when `order_stale`, so typing in the filter never re-sorts.
     pub order: Vec<RowRef>,
     pub order_stale: bool,
+    /// Sort keys for `order` and the accounts' tokens, so sorting and merging a list answer
+    /// do not reach into every token.
+    pub sort_cache: sort::SortCache,
     /// The last filter pass's matches, so a longer query re-checks only those.
     pub filter_state: filter::FilterState,
     pub token_sel: usize,
@@ -379,6 +382,7 @@ impl App {
             rows: Vec::new(),
             order: Vec::new(),
             order_stale: true,
+            sort_cache: sort::SortCache::default(),
             filter_state: filter::FilterState::default(),
             token_sel: 0,
             focus: Focus::Accounts,

@@ -253,7 +253,7 @@ fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::SortReverse => {
             app.sort_desc = !app.sort_desc;
-            invalidate_order(app);
+            super::sort::reverse(app);
             rebuild_rows(app);
         }
         Action::Refresh => return refresh(app),
@@ -385,7 +385,7 @@ fn run_command(app: &mut App, line: &str) -> Vec<Effect> {
 /// (see [`invalidate_order`]), so typing in the filter never re-sorts.
 pub fn rebuild_rows(app: &mut App) {
     if app.order_stale {
-        app.order = super::sort::sorted_order(app);
+        super::sort::resort(app);
         app.order_stale = false;
     }
     let rows = filter::refilter(app, false);
