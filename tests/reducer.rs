@@ -179,6 +179,18 @@ fn pasted_text_loses_control_characters() {
 }
 
 #[test]
+fn a_huge_paste_into_the_filter_is_cut_and_says_so() {
+    let mut app = loaded();
+    key(&mut app, KeyCode::Char('/'));
+    update(&mut app, Msg::Paste("x".repeat(100_000)));
+    assert_eq!(
+        app.filter.value().chars().count(),
+        tokdash::app::form::MAX_FIELD_CHARS
+    );
+    assert!(app.toasts.iter().any(|t| t.text.contains("cut to")));
+}
+
+#[test]
 fn sort_cycles_and_reverses() {
     let mut app = loaded();
     key(&mut app, KeyCode::Char('j'));

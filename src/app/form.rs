@@ -321,7 +321,6 @@ impl FormField {
     }
 }
 
-/// Readline habits for one-line text: ctrl-u, ctrl-w, ctrl-a, ctrl-e, arrows, home/end.
 /// The most a one-line form field holds: far beyond any provider's names, and short enough that
 /// an accidental paste of a whole file cannot stall the dashboard.
 pub const MAX_FIELD_CHARS: usize = 512;
@@ -345,6 +344,7 @@ pub fn insert_pasted(input: &mut Input, text: &str, max: usize) -> bool {
     cut
 }
 
+/// Readline habits for one-line text: ctrl-u, ctrl-w, ctrl-a, ctrl-e, arrows, home/end.
 pub fn edit_text(input: &mut Input, key: &KeyEvent) -> bool {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     let req = match key.code {

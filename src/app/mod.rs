@@ -7,7 +7,7 @@ pub mod form;
 pub mod keys;
 pub mod modal;
 pub mod op;
-pub mod ops;
+pub mod op_flow;
 pub mod sort;
 pub mod update;
 

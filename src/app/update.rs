@@ -9,7 +9,7 @@ use tui_input::{Input, InputRequest};
 use super::command::{self, Command};
 use super::filter::{self, Haystacks};
 use super::modal::Modal;
-use super::ops;
+use super::op_flow;
 use super::{
     Action, ApiResult, App, Effect, Focus, Loadable, Mode, Msg, RowRef, TOAST_SECS, ToastKind,
 };
@@ -19,7 +19,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Key(key) if key.kind == KeyEventKind::Press => on_key(app, key),
         Msg::Key(_) => Vec::new(),
         Msg::Paste(text) if app.modal.is_some() => {
-            ops::on_modal_paste(app, &text);
+            op_flow::on_modal_paste(app, &text);
             Vec::new()
         }
         Msg::Paste(text) => {
@@ -37,10 +37,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             on_tick(app, now);
             Vec::new()
         }
-        Msg::Copied(result) => ops::on_copied(app, result),
+        Msg::Copied(result) => op_flow::on_copied(app, result),
         Msg::ClearClipboardDue => vec![Effect::ClearClipboard],
         Msg::ClipboardCleared(outcome) => {
-            ops::on_cleared(app, outcome);
+            op_flow::on_cleared(app, outcome);
             Vec::new()
         }
     }
@@ -66,7 +66,7 @@ fn on_api(app: &mut App, id: super::ReqId, result: ApiResult) -> Vec<Effect> {
     let account = app.in_flight.remove(&id);
     app.dirty = true;
     if let Some(pending) = app.ops.remove(&id) {
-        return ops::on_op_result(app, id, pending, result);
+        return op_flow::on_op_result(app, id, pending, result);
     }
     let Some(account) = account else {
         return Vec::new();
@@ -108,9 +108,13 @@ fn on_paste(app: &mut App, text: &str) {
         Mode::Command => &mut app.command,
         _ => return,
     };
-    // Pasted text may hold newlines or escapes; a one-line field takes printable text only.
-    for c in text.chars().filter(|c| !c.is_control()) {
-        input.handle(InputRequest::InsertChar(c));
+    let cut = super::form::insert_pasted(input, text, super::form::MAX_FIELD_CHARS);
+    if cut {
+        let max = super::form::MAX_FIELD_CHARS;
+        app.toast(
+            ToastKind::Info,
+            format!("the pasted text was cut to {max} characters"),
+        );
     }
     app.dirty = true;
     if app.mode == Mode::Filter {
@@ -128,7 +132,7 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         return quit(app);
     }
     if app.modal.is_some() {
-        return ops::on_modal_key(app, key);
+        return op_flow::on_modal_key(app, key);
     }
     match app.mode {
         Mode::Help => {
@@ -276,7 +280,7 @@ fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::Toggle
         | Action::Regenerate
         | Action::Rotate
-        | Action::Mark => return ops::on_op_action(app, action),
+        | Action::Mark => return op_flow::on_op_action(app, action),
     }
     Vec::new()
 }

@@ -162,7 +162,7 @@ fn name_cell(app: &App, account: usize, token: &Token, width: usize) -> Line<'st
         spans.push(Span::styled("* ", theme::warn()));
     }
     if let Some(op) = app.accounts[account].pending.get(&token.id) {
-        let doing = crate::app::ops::progressive(*op);
+        let doing = crate::app::op_flow::progressive(*op);
         spans.push(Span::styled(format!("{doing}… "), theme::warn()));
     }
     let used: usize = spans.iter().map(|s| s.width()).sum();
