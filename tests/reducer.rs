@@ -185,7 +185,7 @@ fn a_huge_paste_into_the_filter_is_cut_and_says_so() {
     update(&mut app, Msg::Paste("x".repeat(100_000)));
     assert_eq!(
         app.filter.value().chars().count(),
-        tokdash::app::form::MAX_FIELD_CHARS
+        tokdash::app::line_edit::MAX_FIELD_CHARS
     );
     assert!(app.toasts.iter().any(|t| t.text.contains("cut to")));
 }

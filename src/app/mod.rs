@@ -5,6 +5,7 @@ pub mod command;
 pub mod filter;
 pub mod form;
 pub mod keys;
+pub mod line_edit;
 pub mod modal;
 pub mod op;
 pub mod op_flow;

@@ -4,10 +4,10 @@
 use std::time::{Duration, Instant};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
-use tui_input::{Input, InputRequest};
 
 use super::command::{self, Command};
 use super::filter::{self, Haystacks};
+use super::line_edit::{MAX_FIELD_CHARS, edit_text, insert_pasted};
 use super::modal::Modal;
 use super::op_flow;
 use super::{
@@ -108,12 +108,11 @@ fn on_paste(app: &mut App, text: &str) {
         Mode::Command => &mut app.command,
         _ => return,
     };
-    let cut = super::form::insert_pasted(input, text, super::form::MAX_FIELD_CHARS);
+    let cut = insert_pasted(input, text, MAX_FIELD_CHARS);
     if cut {
-        let max = super::form::MAX_FIELD_CHARS;
         app.toast(
             ToastKind::Info,
-            format!("the pasted text was cut to {max} characters"),
+            format!("the pasted text was cut to {MAX_FIELD_CHARS} characters"),
         );
     }
     app.dirty = true;
@@ -150,7 +149,7 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
                 KeyCode::Enter => app.mode = Mode::Normal,
                 _ => {
                     let before = app.filter.value().to_owned();
-                    edit(&mut app.filter, &key);
+                    edit_text(&mut app.filter, &key);
                     let after = app.filter.value();
                     if after != before && after.starts_with(&before) {
                         app.dirty = true;
@@ -181,7 +180,7 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
                 run_command(app, &line)
             }
             _ => {
-                edit(&mut app.command, &key);
+                edit_text(&mut app.command, &key);
                 app.dirty = true;
                 Vec::new()
             }
@@ -195,26 +194,6 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
 
 /// Line editing for the filter and command fields: they take every key, so `j` or `q` typed
 /// there never reach the panes.
-fn edit(input: &mut Input, key: &KeyEvent) {
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    let req = match key.code {
-        KeyCode::Char('w') if ctrl => InputRequest::DeletePrevWord,
-        KeyCode::Char('u') if ctrl => InputRequest::DeleteLine,
-        KeyCode::Char('a') if ctrl => InputRequest::GoToStart,
-        KeyCode::Char('e') if ctrl => InputRequest::GoToEnd,
-        KeyCode::Char(_) if ctrl => return,
-        KeyCode::Char(c) => InputRequest::InsertChar(c),
-        KeyCode::Backspace => InputRequest::DeletePrevChar,
-        KeyCode::Delete => InputRequest::DeleteNextChar,
-        KeyCode::Left => InputRequest::GoToPrevChar,
-        KeyCode::Right => InputRequest::GoToNextChar,
-        KeyCode::Home => InputRequest::GoToStart,
-        KeyCode::End => InputRequest::GoToEnd,
-        _ => return,
-    };
-    input.handle(req);
-}
-
 fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
     app.dirty = true;
     match action {
