@@ -191,6 +191,19 @@ fn a_huge_paste_into_the_filter_is_cut_and_says_so() {
 }
 
 #[test]
+fn a_page_is_the_rows_the_table_really_shows() {
+    let mut app = loaded();
+    // 120×35: the detail pane sits under the tokens, so a page is far less than the height.
+    update(&mut app, Msg::Resize(120, 35));
+    let with_detail = app.page;
+    assert!((10..25).contains(&with_detail), "{with_detail}");
+    // 80×24 stacks accounts above the tokens and shows no detail beside them.
+    update(&mut app, Msg::Resize(80, 24));
+    assert!(app.page < with_detail, "{}", app.page);
+    assert_eq!(app.page, tokdash::ui::token_rows_visible(&app, 80, 24));
+}
+
+#[test]
 fn sort_cycles_and_reverses() {
     let mut app = loaded();
     key(&mut app, KeyCode::Char('j'));

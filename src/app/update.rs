@@ -26,9 +26,8 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             on_paste(app, &text);
             Vec::new()
         }
-        Msg::Resize(_, h) => {
-            // Status bar, borders and the header row leave this many rows for tokens.
-            app.page = usize::from(h.saturating_sub(5)).max(1);
+        Msg::Resize(w, h) => {
+            app.page = crate::ui::token_rows_visible(app, w, h);
             app.dirty = true;
             Vec::new()
         }

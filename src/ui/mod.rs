@@ -49,6 +49,16 @@ pub fn render(app: &App, frame: &mut Frame, now: OffsetDateTime) {
     modal::render(app, frame, main);
 }
 
+/// How many token rows the table shows on a terminal of `width`×`height`: one page for
+/// PgUp/PgDn. It follows the same layout as drawing, so paging never skips rows the user has
+/// not seen, whether the detail pane sits below the table or not.
+pub fn token_rows_visible(app: &App, width: u16, height: u16) -> usize {
+    let main = Rect::new(0, 0, width, height.saturating_sub(1));
+    let tokens = layout(app, main).tokens.unwrap_or(main);
+    // Two borders and the header row.
+    usize::from(tokens.height.saturating_sub(3)).max(1)
+}
+
 struct Panes {
     accounts: Option<Rect>,
     tokens: Option<Rect>,
