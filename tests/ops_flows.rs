@@ -239,6 +239,16 @@ async fn create_shows_the_secret_once_copies_it_and_fingerprints_it_for_every_pr
             "{provider}: re-listed: {:?}",
             h.names()
         );
+        let selected = h
+            .app
+            .selected_row()
+            .and_then(|r| h.app.token_at(r))
+            .map(|(_, t)| t.name.clone());
+        assert_eq!(
+            selected.as_deref(),
+            Some(name.as_str()),
+            "{provider}: the cursor is on the new token"
+        );
         // Copy: the runner says which way it went, and the modal stays.
         h.key('y').await;
         match &h.app.modal {

@@ -351,6 +351,9 @@ pub struct App {
     pub demo: bool,
     /// Rows the tokens table shows at once, for PgUp/PgDn; follows the terminal size.
     pub page: usize,
+    /// A token to put the cursor on as soon as it is listed: the one just created, so the user
+    /// sees it among the others.
+    pub select_next: Option<(usize, TokenId)>,
     /// The overlay that has the keys, and the ones waiting behind it (a secret that arrives
     /// while a confirmation is open waits, it is never dropped).
     pub modal: Option<Modal>,
@@ -401,6 +404,7 @@ impl App {
             stale_after_days: options.stale_after_days,
             demo: options.demo,
             page: 10,
+            select_next: None,
             modal: None,
             modal_queue: VecDeque::new(),
             ops: HashMap::new(),

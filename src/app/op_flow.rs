@@ -571,6 +571,7 @@ pub fn on_op_result(app: &mut App, id: ReqId, p: PendingOp, result: ApiResult) -
             if waiting_form(app, id).is_some() {
                 app.close_modal();
             }
+            app.select_next = Some((p.account, created.token.id.clone()));
             show_secret(app, &p, created);
             vec![app.request_list(p.account)]
         }

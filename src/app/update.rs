@@ -410,12 +410,19 @@ pub fn invalidate_order(app: &mut App) {
 fn set_rows(app: &mut App, rows: Vec<RowRef>) {
     let keep = app.selected_token_id();
     app.rows = rows;
-    app.token_sel = keep
-        .and_then(|(a, id)| {
-            app.rows
-                .iter()
-                .position(|r| r.account == a && app.token_at(*r).is_some_and(|(_, t)| t.id == id))
-        })
-        .unwrap_or_else(|| app.token_sel.min(app.rows.len().saturating_sub(1)));
+    let find = |app: &App, (a, id): &(usize, crate::model::TokenId)| {
+        app.rows
+            .iter()
+            .position(|r| r.account == *a && app.token_at(*r).is_some_and(|(_, t)| t.id == *id))
+    };
+    // A token just created wins once it is listed; until then the cursor stays where it was.
+    if let Some(i) = app.select_next.as_ref().and_then(|want| find(app, want)) {
+        app.select_next = None;
+        app.token_sel = i;
+    } else {
+        app.token_sel = keep
+            .and_then(|k| find(app, &k))
+            .unwrap_or_else(|| app.token_sel.min(app.rows.len().saturating_sub(1)));
+    }
     app.dirty = true;
 }
