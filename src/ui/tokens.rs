@@ -226,13 +226,16 @@ fn widths(
     if width.saturating_sub(used(&w)) < MIN_NAME {
         w.scopes = w.scopes.min(10);
     }
-    for drop in [2, 1, 0] {
+    // What a user auditing needs most gives way last: a shorter id (the detail pane shows it
+    // whole) before the scopes, the scopes before the account, the id last of all.
+    for step in 0..4 {
         if width.saturating_sub(used(&w)) >= MIN_NAME {
             break;
         }
-        match drop {
-            2 => w.scopes = 0,
-            1 => w.account = w.account.min(10),
+        match step {
+            0 => w.id = w.id.min(MASKED_ID),
+            1 => w.scopes = 0,
+            2 => w.account = w.account.min(10),
             _ => w.id = 0,
         }
     }
