@@ -34,25 +34,38 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
         return;
     };
     let caps = acc.caps();
-    let mut lines = Vec::new();
-    let field = |k: &str, v: String| {
-        Line::from(vec![
-            Span::styled(format!("{k:<12}"), theme::label()),
-            Span::raw(truncate(&v, MAX_VALUE)),
-        ])
+    let inner = block.inner(area);
+    let (lines_area, perms_area) = if inner.width >= TWO_COLUMNS {
+        // Wide and short (under the tokens table): what the token is on the left, what can be
+        // done with it on the right.
+        let [left, right] =
+            Layout::horizontal([Constraint::Fill(3), Constraint::Fill(2)]).areas(inner);
+        (left, Some(right))
+    } else {
+        (inner, None)
     };
-    lines.push(field("name", token.name.clone()));
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    // Values wrap under the value column, never into the labels.
+    let field = |k: &str, v: String| {
+        hanging(
+            k,
+            theme::label(),
+            &[(truncate(&v, MAX_VALUE), None)],
+            lines_area.width,
+        )
+    };
+    lines.extend(field("name", token.name.clone()));
     let id = if caps.id_is_secret && !app.reveal {
         mask(token.id.as_str())
     } else {
         token.id.to_string()
     };
-    lines.push(field("id", id));
-    lines.push(field(
+    lines.extend(field("id", id));
+    lines.extend(field(
         "account",
         format!("{} ({})", acc.info.name, acc.info.kind),
     ));
-    lines.push(field(
+    lines.extend(field(
         "state",
         match token.enabled {
             Some(true) => "enabled".into(),
@@ -71,21 +84,21 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
                 a if a == "now" => "just now".to_owned(),
                 a => format!("{a} ago"),
             };
-            lines.push(field(
+            lines.extend(field(
                 "created",
                 format!("{} ({ago}{stale})", format_timestamp(c)),
             ));
         }
-        None => lines.push(field("created", "unknown".into())),
+        None => lines.extend(field("created", "unknown".into())),
     }
     if !token.scopes.is_empty() {
-        lines.push(field("scopes", token.scopes.join(", ")));
+        lines.extend(field("scopes", token.scopes.join(", ")));
     }
     if let Some(d) = &token.description {
-        lines.push(field("description", d.clone()));
+        lines.extend(field("description", d.clone()));
     }
     for (k, v) in &token.extra {
-        lines.push(field(k, v.clone()));
+        lines.extend(field(k, v.clone()));
     }
     if let Some(secret) = &token.secret {
         let shown = if app.reveal {
@@ -93,7 +106,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
         } else {
             "••••••••".to_owned()
         };
-        lines.push(field("secret", shown));
+        lines.extend(field("secret", shown));
     }
     if token.secret.is_some() || caps.id_is_secret {
         let key = app.keymap.first_key(Action::Reveal).unwrap_or_default();
@@ -131,17 +144,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
             }
         }
     }
-    let inner = block.inner(area);
     frame.render_widget(block, area);
-    let (lines_area, perms_area) = if inner.width >= TWO_COLUMNS {
-        // Wide and short (under the tokens table): what the token is on the left, what can be
-        // done with it on the right.
-        let [left, right] =
-            Layout::horizontal([Constraint::Fill(3), Constraint::Fill(2)]).areas(inner);
-        (left, Some(right))
-    } else {
-        (inner, None)
-    };
     // The permissions wrap under their values, never into the label column, so the reason
     // reads as one phrase at any width.
     let width = perms_area.unwrap_or(inner).width;
