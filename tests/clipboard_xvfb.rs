@@ -44,7 +44,7 @@ fn native_copy_reaches_other_programs_and_is_cleared_only_if_unchanged() {
     if !require_tools(&["Xvfb", "xclip"]) {
         return;
     }
-    let x = Xvfb::start(90);
+    let x = Xvfb::start();
     // SAFETY: this test binary has this single test, so no other thread reads the environment.
     unsafe {
         std::env::set_var("DISPLAY", &x.display);

@@ -186,7 +186,7 @@ fn sematext_token_lifecycle_with_the_native_clipboard_under_xvfb() {
     if !require_tools(&["tmux", "Xvfb", "xclip"]) {
         return;
     }
-    let x = Xvfb::start(120);
+    let x = Xvfb::start();
     let s = start(Some(&x.display), "x11");
     let mut secrets = Vec::new();
 
