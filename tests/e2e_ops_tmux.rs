@@ -16,11 +16,17 @@ use common::e2e::{Killed, Tmux, Xvfb, idle, loaded_accounts, require_tools, time
 
 const BIN: &str = env!("CARGO_BIN_EXE_tokdash");
 
+/// Where the helper commands of a session log: beside its config, never the user's home.
+fn state_dir(config: &Path) -> &Path {
+    config.parent().unwrap_or(config)
+}
+
 /// Start `tokdash sandbox --write-config` and wait until the config is written.
 fn sandbox(config: &Path) -> Killed {
     let mut child = Command::new(BIN)
         .args(["sandbox", "--write-config"])
         .arg(config)
+        .env("XDG_STATE_HOME", state_dir(config))
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -43,6 +49,7 @@ fn sematext_tokens(config: &Path) -> Vec<serde_json::Value> {
     let out = Command::new(BIN)
         .args(["--config"])
         .arg(config)
+        .env("XDG_STATE_HOME", state_dir(config))
         .args(["list", "--format", "json", "--provider", "sematext"])
         .output()
         .expect("tokdash list");
