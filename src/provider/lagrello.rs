@@ -50,13 +50,7 @@ const PAGE_SIZE: usize = 20;
 const MAX_PAGES: usize = 100;
 
 pub fn check_account(account: &AccountConfig) -> Result<(), AccountProblem> {
-    if account.credential.is_none() {
-        return Err(AccountProblem::new(
-            "credential",
-            "lagrello accounts need credential, an access token with ADMIN permission",
-        ));
-    }
-    Ok(())
+    super::require_credential(account, "an access token with ADMIN permission")
 }
 
 pub fn default_base_url(_account: &AccountConfig) -> Result<String, AccountProblem> {

@@ -114,6 +114,17 @@ impl AccountProblem {
     }
 }
 
+/// The account must name a `credential`; `what` says what it is for this provider.
+pub fn require_credential(account: &AccountConfig, what: &str) -> Result<(), AccountProblem> {
+    match account.credential {
+        Some(_) => Ok(()),
+        None => Err(AccountProblem::new(
+            "credential",
+            format!("{} accounts need a credential: {what}", account.provider),
+        )),
+    }
+}
+
 /// A choice for a [`crate::model::FieldKind::RemoteChoice`] field, such as a qovery role.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Choice {

@@ -58,12 +58,7 @@ pub const CAPS: Caps = Caps {
 /// qovery needs the organization's UUID and an API token.
 pub fn check_account(account: &AccountConfig) -> Result<(), AccountProblem> {
     organization_id(account)?;
-    if account.credential.is_none() {
-        return Err(AccountProblem::new(
-            "credential",
-            "qovery accounts need a credential: an organization API token",
-        ));
-    }
+    super::require_credential(account, "an organization API token")?;
     Ok(())
 }
 

@@ -73,12 +73,7 @@ pub fn check_account(account: &AccountConfig) -> Result<(), AccountProblem> {
             "sematext accounts need app_id, the app's numeric id",
         ));
     }
-    if account.credential.is_none() {
-        return Err(AccountProblem::new(
-            "credential",
-            "sematext accounts need a credential: the account API key",
-        ));
-    }
+    super::require_credential(account, "the account API key")?;
     Ok(())
 }
 
