@@ -10,7 +10,7 @@ use tokdash::sandbox::faults::{FaultKind, FaultOp, FaultRule};
 
 mod common;
 
-use common::cli::{code, printed_secret, setup, stderr, stdout};
+use common::cli::{assert_stderr_has, code, printed_secret, setup, stderr, stdout};
 
 const ACCOUNTS: [&str; 4] = ["fluid-1", "lagrello-1", "qovery-1", "sematext-1"];
 
@@ -115,7 +115,7 @@ async fn a_failing_account_gives_exit_3_and_the_rest_still_prints() {
     let out = env.run(&["list"]);
     assert_eq!(code(&out), 3);
     assert!(stdout(&out).contains("sematext-1"));
-    assert!(stderr(&out).contains("qovery-1"), "{}", stderr(&out));
+    assert_stderr_has(&out, "qovery-1");
 
     // Only the broken account selected: nothing answered at all.
     let out = env.run(&["list", "--provider", "qovery"]);
@@ -256,7 +256,7 @@ async fn delete_without_yes_on_a_pipe_exits_2_and_deletes_nothing() {
     for verb in ["delete", "regenerate"] {
         let out = env.run(&[verb, "--account", "sematext-1", "--id", &id]);
         assert_eq!(code(&out), 2, "{verb}");
-        assert!(stderr(&out).contains("--yes"), "{}", stderr(&out));
+        assert_stderr_has(&out, "--yes");
     }
     assert!(
         env.sandbox.requests().is_empty(),
@@ -281,11 +281,7 @@ async fn what_a_provider_cannot_do_is_refused_before_any_request() {
         "x",
     ]);
     assert_eq!(code(&out), 1);
-    assert!(
-        stderr(&out).contains("qovery cannot rename tokens"),
-        "{}",
-        stderr(&out)
-    );
+    assert_stderr_has(&out, "qovery cannot rename tokens");
     let out = env.run(&[
         "regenerate",
         "--account",
@@ -295,11 +291,7 @@ async fn what_a_provider_cannot_do_is_refused_before_any_request() {
         "--yes",
     ]);
     assert_eq!(code(&out), 1);
-    assert!(
-        stderr(&out).contains("fluid cannot regenerate"),
-        "{}",
-        stderr(&out)
-    );
+    assert_stderr_has(&out, "fluid cannot regenerate");
 
     // A create flag the provider does not take is a usage error naming both.
     let out = env.run(&[
@@ -312,11 +304,7 @@ async fn what_a_provider_cannot_do_is_refused_before_any_request() {
         "READ",
     ]);
     assert_eq!(code(&out), 2);
-    assert!(
-        stderr(&out).contains("fluid does not take --permission"),
-        "{}",
-        stderr(&out)
-    );
+    assert_stderr_has(&out, "fluid does not take --permission");
     let out = env.run(&[
         "create",
         "--account",
@@ -327,11 +315,7 @@ async fn what_a_provider_cannot_do_is_refused_before_any_request() {
         "SUDO",
     ]);
     assert_eq!(code(&out), 2);
-    assert!(
-        stderr(&out).contains("READ, WRITE, ADMIN"),
-        "{}",
-        stderr(&out)
-    );
+    assert_stderr_has(&out, "READ, WRITE, ADMIN");
 
     assert!(env.sandbox.requests().is_empty());
 }
@@ -354,7 +338,7 @@ async fn read_only_refuses_changes_but_lists() {
         "--yes",
     ]);
     assert_eq!(code(&out), 1);
-    assert!(stderr(&out).contains("read-only"), "{}", stderr(&out));
+    assert_stderr_has(&out, "read-only");
     assert!(env.sandbox.requests().is_empty());
     assert_eq!(code(&env.run(&["--read-only", "list"])), 0);
 }
