@@ -6,35 +6,81 @@ use std::fmt;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// Something a key can do. `ctrl-c` always quits and is not part of the keymap.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+///
+/// Each variant carries everything about it in one place: its `[keys]` name (the variant in
+/// snake_case unless `to_string` says otherwise), the help text (`message`), the short label
+/// of the hint bar (`hint`, when it differs from the name) and its default keys (`keys`, the
+/// `[keys]` syntax). Its scope is [`Action::scope`]; what it does is `update`'s business.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    strum::VariantArray,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::EnumMessage,
+    strum::EnumProperty,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum Action {
+    #[strum(message = "move up", props(keys = "k, up"))]
     Up,
+    #[strum(message = "move down", props(keys = "j, down", hint = "move"))]
     Down,
+    #[strum(message = "go to the top", props(keys = "g, home"))]
     Top,
+    #[strum(message = "go to the bottom", props(keys = "G, end"))]
     Bottom,
+    #[strum(message = "page up", props(keys = "pgup"))]
     PageUp,
+    #[strum(message = "page down", props(keys = "pgdn"))]
     PageDown,
+    #[strum(message = "next pane", props(keys = "tab", hint = "pane"))]
     NextPane,
+    #[strum(message = "previous pane", props(keys = "shift-tab"))]
     PrevPane,
+    #[strum(message = "focus accounts", props(keys = "1"))]
     FocusAccounts,
+    #[strum(message = "focus tokens", props(keys = "2"))]
     FocusTokens,
+    #[strum(message = "focus detail", props(keys = "3"))]
     FocusDetail,
+    #[strum(message = "open", props(keys = "enter"))]
     Open,
+    #[strum(message = "back / clear filter", props(keys = "esc"))]
     Back,
+    #[strum(message = "filter tokens", props(keys = "/"))]
     Filter,
+    #[strum(to_string = "sort", message = "cycle sort column", props(keys = "s"))]
     SortNext,
+    #[strum(message = "reverse sort", props(keys = "S"))]
     SortReverse,
+    #[strum(message = "refresh account", props(keys = "ctrl-r"))]
     Refresh,
+    #[strum(message = "command line", props(keys = ":", hint = "cmd"))]
     Command,
+    #[strum(message = "reveal / hide secret", props(keys = "v"))]
     Reveal,
+    #[strum(message = "help", props(keys = "?"))]
     Help,
+    #[strum(message = "quit", props(keys = "q"))]
     Quit,
+    #[strum(message = "new token", props(keys = "n", hint = "new"))]
     Create,
+    #[strum(message = "delete token(s)", props(keys = "d"))]
     Delete,
+    #[strum(message = "rename token", props(keys = "r"))]
     Rename,
+    #[strum(message = "enable / disable token", props(keys = "t"))]
     Toggle,
+    #[strum(message = "regenerate secret", props(keys = "R", hint = "regen"))]
     Regenerate,
+    #[strum(message = "rotate (new twin)", props(keys = "o"))]
     Rotate,
+    #[strum(message = "mark for bulk delete", props(keys = "space"))]
     Mark,
 }
 
@@ -48,36 +94,8 @@ pub enum Scope {
 }
 
 impl Action {
-    pub const ALL: [Action; 28] = [
-        Action::Up,
-        Action::Down,
-        Action::Top,
-        Action::Bottom,
-        Action::PageUp,
-        Action::PageDown,
-        Action::NextPane,
-        Action::PrevPane,
-        Action::FocusAccounts,
-        Action::FocusTokens,
-        Action::FocusDetail,
-        Action::Open,
-        Action::Back,
-        Action::Filter,
-        Action::SortNext,
-        Action::SortReverse,
-        Action::Refresh,
-        Action::Command,
-        Action::Reveal,
-        Action::Help,
-        Action::Quit,
-        Action::Create,
-        Action::Delete,
-        Action::Rename,
-        Action::Toggle,
-        Action::Regenerate,
-        Action::Rotate,
-        Action::Mark,
-    ];
+    /// Every action, in declaration order (the order of the help overlay).
+    pub const ALL: &[Action] = <Action as strum::VariantArray>::VARIANTS;
 
     /// The token operation an action starts, for the gate and the key hints.
     pub fn op(self) -> Option<crate::model::OpKind> {
@@ -94,69 +112,26 @@ impl Action {
 
     /// The name used under `[keys]`.
     pub fn name(self) -> &'static str {
-        match self {
-            Action::Up => "up",
-            Action::Down => "down",
-            Action::Top => "top",
-            Action::Bottom => "bottom",
-            Action::PageUp => "page_up",
-            Action::PageDown => "page_down",
-            Action::NextPane => "next_pane",
-            Action::PrevPane => "prev_pane",
-            Action::FocusAccounts => "focus_accounts",
-            Action::FocusTokens => "focus_tokens",
-            Action::FocusDetail => "focus_detail",
-            Action::Open => "open",
-            Action::Back => "back",
-            Action::Filter => "filter",
-            Action::SortNext => "sort",
-            Action::SortReverse => "sort_reverse",
-            Action::Refresh => "refresh",
-            Action::Command => "command",
-            Action::Reveal => "reveal",
-            Action::Help => "help",
-            Action::Quit => "quit",
-            Action::Create => "create",
-            Action::Delete => "delete",
-            Action::Rename => "rename",
-            Action::Toggle => "toggle",
-            Action::Regenerate => "regenerate",
-            Action::Rotate => "rotate",
-            Action::Mark => "mark",
-        }
+        self.into()
     }
 
+    /// What it does, for the help overlay.
     pub fn describe(self) -> &'static str {
-        match self {
-            Action::Up => "move up",
-            Action::Down => "move down",
-            Action::Top => "go to the top",
-            Action::Bottom => "go to the bottom",
-            Action::PageUp => "page up",
-            Action::PageDown => "page down",
-            Action::NextPane => "next pane",
-            Action::PrevPane => "previous pane",
-            Action::FocusAccounts => "focus accounts",
-            Action::FocusTokens => "focus tokens",
-            Action::FocusDetail => "focus detail",
-            Action::Open => "open",
-            Action::Back => "back / clear filter",
-            Action::Filter => "filter tokens",
-            Action::SortNext => "cycle sort column",
-            Action::SortReverse => "reverse sort",
-            Action::Refresh => "refresh account",
-            Action::Command => "command line",
-            Action::Reveal => "reveal / hide secret",
-            Action::Help => "help",
-            Action::Quit => "quit",
-            Action::Create => "new token",
-            Action::Delete => "delete token(s)",
-            Action::Rename => "rename token",
-            Action::Toggle => "enable / disable token",
-            Action::Regenerate => "regenerate secret",
-            Action::Rotate => "rotate (new twin)",
-            Action::Mark => "mark for bulk delete",
-        }
+        strum::EnumMessage::get_message(&self).unwrap_or_else(|| self.name())
+    }
+
+    /// The short label after its key in the hint bar.
+    pub fn hint(self) -> &'static str {
+        strum::EnumProperty::get_str(&self, "hint").unwrap_or_else(|| self.name())
+    }
+
+    /// The keys it has before `[keys]` changes them, in `[keys]` syntax.
+    fn default_keys(self) -> impl Iterator<Item = &'static str> {
+        strum::EnumProperty::get_str(&self, "keys")
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
     }
 
     pub fn scope(self) -> Scope {
@@ -178,12 +153,22 @@ impl Action {
             | Action::Rotate
             | Action::Mark => Scope::Tokens,
             Action::Reveal => Scope::Detail,
-            _ => Scope::Global,
+            Action::NextPane
+            | Action::PrevPane
+            | Action::FocusAccounts
+            | Action::FocusTokens
+            | Action::FocusDetail
+            | Action::Back
+            | Action::Filter
+            | Action::Refresh
+            | Action::Command
+            | Action::Help
+            | Action::Quit => Scope::Global,
         }
     }
 
     fn from_name(name: &str) -> Option<Action> {
-        Action::ALL.into_iter().find(|a| a.name() == name)
+        name.parse().ok()
     }
 }
 
@@ -298,47 +283,14 @@ pub struct Keymap {
     bindings: Vec<(KeySpec, Action)>,
 }
 
-const DEFAULTS: &[(&str, Action)] = &[
-    ("k", Action::Up),
-    ("up", Action::Up),
-    ("j", Action::Down),
-    ("down", Action::Down),
-    ("g", Action::Top),
-    ("home", Action::Top),
-    ("G", Action::Bottom),
-    ("end", Action::Bottom),
-    ("pgup", Action::PageUp),
-    ("pgdn", Action::PageDown),
-    ("tab", Action::NextPane),
-    ("shift-tab", Action::PrevPane),
-    ("1", Action::FocusAccounts),
-    ("2", Action::FocusTokens),
-    ("3", Action::FocusDetail),
-    ("enter", Action::Open),
-    ("esc", Action::Back),
-    ("/", Action::Filter),
-    ("s", Action::SortNext),
-    ("S", Action::SortReverse),
-    ("ctrl-r", Action::Refresh),
-    (":", Action::Command),
-    ("v", Action::Reveal),
-    ("?", Action::Help),
-    ("q", Action::Quit),
-    ("n", Action::Create),
-    ("d", Action::Delete),
-    ("r", Action::Rename),
-    ("t", Action::Toggle),
-    ("R", Action::Regenerate),
-    ("o", Action::Rotate),
-    ("space", Action::Mark),
-];
-
 impl Default for Keymap {
     fn default() -> Self {
+        // The defaults are checked by a test; a bad one would only go missing.
         Keymap {
-            bindings: DEFAULTS
+            bindings: Action::ALL
                 .iter()
-                .filter_map(|(spec, action)| KeySpec::parse(spec).ok().map(|k| (k, *action)))
+                .flat_map(|a| a.default_keys().map(move |spec| (spec, *a)))
+                .filter_map(|(spec, action)| KeySpec::parse(spec).ok().map(|k| (k, action)))
                 .collect(),
         }
     }
@@ -429,6 +381,72 @@ mod tests {
         );
         let map = Keymap::from_config(&[("down".into(), "n, ctrl-n".into())]).unwrap();
         assert_eq!(map.keys_for(Action::Down), vec!["n", "ctrl-n"]);
+    }
+
+    /// The `[keys]` names are configuration users have written: renaming a variant must not
+    /// change them.
+    #[test]
+    fn config_names_are_stable_and_round_trip() {
+        let names: Vec<&str> = Action::ALL.iter().map(|a| a.name()).collect();
+        assert_eq!(
+            names,
+            [
+                "up",
+                "down",
+                "top",
+                "bottom",
+                "page_up",
+                "page_down",
+                "next_pane",
+                "prev_pane",
+                "focus_accounts",
+                "focus_tokens",
+                "focus_detail",
+                "open",
+                "back",
+                "filter",
+                "sort",
+                "sort_reverse",
+                "refresh",
+                "command",
+                "reveal",
+                "help",
+                "quit",
+                "create",
+                "delete",
+                "rename",
+                "toggle",
+                "regenerate",
+                "rotate",
+                "mark",
+            ]
+        );
+        for &a in Action::ALL {
+            assert_eq!(Action::from_name(a.name()), Some(a));
+            assert!(
+                strum::EnumMessage::get_message(&a).is_some(),
+                "{a:?} has help text"
+            );
+        }
+        assert_eq!(Action::from_name("sort_next"), None);
+        assert_eq!(Action::from_name("Quit"), None);
+    }
+
+    #[test]
+    fn every_default_key_parses_and_is_bound_once() {
+        let mut seen = Vec::new();
+        for &a in Action::ALL {
+            assert!(a.default_keys().next().is_some(), "{a:?} has a default key");
+            for spec in a.default_keys() {
+                let key = KeySpec::parse(spec).unwrap_or_else(|e| panic!("{a:?}: {e}"));
+                assert!(!seen.contains(&key), "{spec} is bound twice");
+                seen.push(key);
+            }
+        }
+        assert_eq!(Keymap::default().bindings.len(), seen.len());
+        assert_eq!(Keymap::default().keys_for(Action::Up), vec!["k", "↑"]);
+        assert_eq!(Action::Down.hint(), "move");
+        assert_eq!(Action::Rename.hint(), "rename");
     }
 
     #[test]

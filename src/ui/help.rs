@@ -76,7 +76,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
 
 fn entries(app: &App, scope: Scope) -> Vec<Line<'static>> {
     Action::ALL
-        .into_iter()
+        .iter()
+        .copied()
         .filter(|a| a.scope() == scope)
         .filter_map(|action| {
             let keys = app.keymap.keys_for(action);
@@ -102,7 +103,7 @@ fn entries(app: &App, scope: Scope) -> Vec<Line<'static>> {
 /// The gate's reasons for the keys marked ✗, once each ("qovery cannot rename tokens").
 fn refusals(app: &App) -> Vec<String> {
     let mut reasons: Vec<String> = Vec::new();
-    for action in Action::ALL {
+    for &action in Action::ALL {
         if let Some(r) = app.refusal_for(action) {
             let r = r.to_string();
             if !reasons.contains(&r) {

@@ -109,22 +109,7 @@ fn hints(app: &App) -> Line<'static> {
         let Some(key) = app.keymap.first_key(a) else {
             continue;
         };
-        let label = match a {
-            Action::Down => "move",
-            Action::Open => "open",
-            Action::Refresh => "refresh",
-            Action::Filter => "filter",
-            Action::SortNext => "sort",
-            Action::Reveal => "reveal",
-            Action::Back => "back",
-            Action::NextPane => "pane",
-            Action::Command => "cmd",
-            Action::Help => "help",
-            Action::Quit => "quit",
-            Action::Create => "new",
-            Action::Regenerate => "regen",
-            other => other.name(),
-        };
+        let label = a.hint();
         if app.refusal_for(a).is_some() {
             let off = theme::dim().add_modifier(Modifier::CROSSED_OUT);
             spans.push(Span::styled(format!("{key} {label}"), off));
