@@ -35,18 +35,6 @@ pub struct Launch {
 /// Spinner and toast timer period; it runs only while something animates or expires.
 const TICK: Duration = Duration::from_millis(100);
 
-/// Run the dashboard on a runtime of its own and return the exit code (see [`run_async`]). For
-/// callers that are not async; from inside a tokio runtime call [`run_async`] instead.
-pub fn run(launch: Launch) -> i32 {
-    match tokio::runtime::Runtime::new() {
-        Ok(runtime) => runtime.block_on(run_async(launch)),
-        Err(e) => {
-            eprintln!("tokdash: cannot start the async runtime: {e}");
-            1
-        }
-    }
-}
-
 /// Run the dashboard on the current (multi-threaded) tokio runtime and return the exit code: 0
 /// on quit, 2 for a `[keys]` or account problem (printed to stderr before the terminal is
 /// touched), 1 when the terminal or the demo sandbox cannot be set up.
@@ -103,7 +91,7 @@ pub async fn run_async(launch: Launch) -> i32 {
     };
     let (msg_tx, msg_rx) = mpsc::unbounded_channel();
     let audit = AuditLog::default_location(launch.demo);
-    let requests = worker::spawn_with_audit(registry, msg_tx.clone(), audit.clone());
+    let requests = worker::spawn(registry, msg_tx.clone(), audit.clone());
     // One clipboard handle for the life of the app: on X11 the owner serves the pasted text.
     let mut runner = EffectRunner::new(requests, Clipboard::new(clipboard_mode), audit, msg_tx);
 
@@ -208,8 +196,8 @@ fn to_msg(event: Event) -> Option<Msg> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn bad_keys_exit_2_before_the_terminal_is_touched() {
+    #[tokio::test]
+    async fn bad_keys_exit_2_before_the_terminal_is_touched() {
         let config = Config {
             keys: vec![("explode".into(), "x".into())],
             ..Config::default()
@@ -220,6 +208,6 @@ mod tests {
             read_only: false,
             notice: None,
         };
-        assert_eq!(run(launch), 2);
+        assert_eq!(run_async(launch).await, 2);
     }
 }

@@ -18,14 +18,9 @@ pub const CONCURRENCY: usize = 16;
 
 pub type Requests = mpsc::UnboundedSender<(ReqId, ApiRequest)>;
 
-/// Start the worker on the current tokio runtime, without an audit trail. It stops when the
-/// returned sender is dropped.
-pub fn spawn(registry: Registry, replies: mpsc::UnboundedSender<Msg>) -> Requests {
-    spawn_with_audit(registry, replies, None)
-}
-
-/// Start the worker; changes are recorded in `audit` when there is one.
-pub fn spawn_with_audit(
+/// Start the worker on the current tokio runtime; changes are recorded in `audit` when there is
+/// one. It stops when the returned sender is dropped.
+pub fn spawn(
     registry: Registry,
     replies: mpsc::UnboundedSender<Msg>,
     audit: Option<AuditLog>,

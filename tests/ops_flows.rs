@@ -39,7 +39,7 @@ impl Harness {
         let state = tempfile::tempdir().expect("temp dir");
         let audit = AuditLog::new(state.path());
         let (tx, replies) = mpsc::unbounded_channel();
-        let requests = worker::spawn_with_audit(registry, tx.clone(), Some(audit.clone()));
+        let requests = worker::spawn(registry, tx.clone(), Some(audit.clone()));
         let osc52 = Arc::new(Mutex::new(Vec::new()));
         let sink = osc52.clone();
         let clipboard = Clipboard::with_sink(
