@@ -1,24 +1,20 @@
-//! The dashboard's entry point: build the app, start the worker (and, in demo mode, the
-//! sandbox), then run the event loop until the user quits.
+//! The dashboard's entry point: build the app (and, in demo mode, start the sandbox), enter the
+//! terminal, then run the [event loop](crate::event_loop), which starts the worker, until the
+//! user quits.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use crossterm::event::{
-    Event, EventStream, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEventKind,
-};
-use futures::StreamExt;
-use time::OffsetDateTime;
-use tokio::sync::mpsc;
+use crossterm::event::EventStream;
 
-use crate::app::{AccountInfo, App, AppOptions, Keymap, Msg, ToastKind, update};
+use crate::app::{AccountInfo, App, AppOptions, Keymap, ToastKind};
 use crate::audit::AuditLog;
 use crate::clipboard::{Clipboard, ClipboardMode};
 use crate::config::Config;
-use crate::effects::{EffectRunner, Next};
+use crate::event_loop::EventLoop;
+use crate::logging;
 use crate::provider::Registry;
 use crate::sandbox::{Sandbox, SandboxOptions};
 use crate::terminal::{TerminalGuard, install_panic_hook};
-use crate::{logging, ui, worker};
 
 /// How to start the dashboard; the CLI fills it in.
 #[derive(Debug, Clone)]
@@ -31,9 +27,6 @@ pub struct Launch {
     /// Shown as a toast once the screen is up, e.g. why the demo opened.
     pub notice: Option<String>,
 }
-
-/// Spinner and toast timer period; it runs only while something animates or expires.
-const TICK: Duration = Duration::from_millis(100);
 
 /// Run the dashboard on the current (multi-threaded) tokio runtime and return the exit code: 0
 /// on quit, 2 for a `[keys]` or account problem (printed to stderr before the terminal is
@@ -89,22 +82,25 @@ pub async fn run_async(launch: Launch) -> i32 {
             return 2;
         }
     };
-    let (msg_tx, msg_rx) = mpsc::unbounded_channel();
     let audit = AuditLog::default_location(launch.demo);
-    let requests = worker::spawn(registry, msg_tx.clone(), audit.clone());
     // One clipboard handle for the life of the app: on X11 the owner serves the pasted text.
-    let mut runner = EffectRunner::new(requests, Clipboard::new(clipboard_mode), audit, msg_tx);
+    let clipboard = Clipboard::new(clipboard_mode);
 
     install_panic_hook();
     let code = match TerminalGuard::enter(launch.config.ui.mouse) {
-        Ok(mut guard) => match event_loop(&mut app, &mut guard, &mut runner, msg_rx).await {
-            Ok(()) => 0,
-            Err(e) => {
-                drop(guard);
-                eprintln!("tokdash: terminal error: {e}");
-                1
+        Ok(mut guard) => {
+            let mut event_loop = EventLoop::new(registry, clipboard, audit, &mut guard.terminal);
+            let result = event_loop.run(&mut app, EventStream::new()).await;
+            drop(event_loop);
+            drop(guard);
+            match result {
+                Ok(_) => 0,
+                Err(e) => {
+                    eprintln!("tokdash: terminal error: {e}");
+                    1
+                }
             }
-        },
+        }
         Err(e) => {
             eprintln!("tokdash: cannot set up the terminal: {e}");
             1
@@ -121,74 +117,6 @@ fn demo_options() -> SandboxOptions {
         latency: Duration::from_millis(250),
         tokens_per_account: 15,
         ..SandboxOptions::default()
-    }
-}
-
-async fn event_loop(
-    app: &mut App,
-    guard: &mut TerminalGuard,
-    runner: &mut EffectRunner,
-    mut replies: mpsc::UnboundedReceiver<Msg>,
-) -> std::io::Result<()> {
-    let mut events = EventStream::new();
-    let mut tick = tokio::time::interval(TICK);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-
-    let size = guard.terminal.size()?;
-    let mut pending = vec![Msg::Resize(size.width, size.height)];
-    let mut effects = app.start();
-    loop {
-        for msg in pending.drain(..) {
-            effects.extend(update(app, msg));
-        }
-        // Messages that queued up while we worked are handled before the next draw.
-        while let Ok(msg) = replies.try_recv() {
-            effects.extend(update(app, msg));
-        }
-        // Running an effect may answer at once (a copy); those answers run before the draw.
-        while !effects.is_empty() {
-            for effect in std::mem::take(&mut effects) {
-                match runner.run(effect) {
-                    Next::Continue => {}
-                    Next::Feed(msg) => effects.extend(update(app, msg)),
-                    Next::Quit => return Ok(()),
-                }
-            }
-        }
-        if app.dirty {
-            let now = OffsetDateTime::now_utc();
-            guard.terminal.draw(|f| ui::render(app, f, now))?;
-            app.dirty = false;
-        }
-        let needs_tick = app.needs_tick();
-        tokio::select! {
-            event = events.next() => match event {
-                Some(Ok(event)) => pending.extend(to_msg(event)),
-                Some(Err(e)) => return Err(e),
-                None => return Ok(()),
-            },
-            Some(msg) = replies.recv() => pending.push(msg),
-            _ = tick.tick(), if needs_tick => pending.push(Msg::Tick(Instant::now())),
-        }
-    }
-}
-
-fn to_msg(event: Event) -> Option<Msg> {
-    match event {
-        Event::Key(key) if key.kind == KeyEventKind::Press => Some(Msg::Key(key)),
-        Event::Paste(text) => Some(Msg::Paste(text)),
-        Event::Resize(w, h) => Some(Msg::Resize(w, h)),
-        // With `[ui] mouse = true`, the wheel moves like the arrow keys.
-        Event::Mouse(m) => match m.kind {
-            MouseEventKind::ScrollDown => {
-                Some(Msg::Key(KeyEvent::new(KeyCode::Down, KeyModifiers::NONE)))
-            }
-            MouseEventKind::ScrollUp => {
-                Some(Msg::Key(KeyEvent::new(KeyCode::Up, KeyModifiers::NONE)))
-            }
-            _ => None,
-        },
-        _ => None,
     }
 }
 

@@ -9,6 +9,7 @@ pub mod config;
 pub mod credential;
 pub mod dashboard;
 pub mod effects;
+pub mod event_loop;
 pub mod logging;
 pub mod model;
 pub mod paths;

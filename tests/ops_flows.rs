@@ -1,29 +1,32 @@
-//! Token operations end to end: keys go through `update`, the effects run through the real
-//! effects runner and worker against an in-process sandbox, and the answers come back as
-//! messages, exactly as in the dashboard's loop (only the terminal is missing).
+//! Token operations end to end, through the dashboard's own event loop: keys go in as
+//! messages, the real effects runner and worker talk to an in-process sandbox, the answers come
+//! back through the loop and every frame is drawn. Only the terminal is missing: the loop draws
+//! on a test backend.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use base64::Engine;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
 use secrecy::ExposeSecret;
 use tokdash::app::form::{FieldValue, Remote};
-use tokdash::app::{AccountInfo, App, AppOptions, Effect, Modal, Msg, update};
+use tokdash::app::{AccountInfo, App, AppOptions, Modal, Msg};
 use tokdash::audit::AuditLog;
 use tokdash::clipboard::{Clipboard, ClipboardMode};
-use tokdash::effects::{EffectRunner, Next};
+use tokdash::event_loop::{EventLoop, Stop};
 use tokdash::provider::Registry;
 use tokdash::sandbox::faults::{FaultKind, FaultOp, FaultRule};
 use tokdash::sandbox::{Sandbox, SandboxOptions};
 use tokdash::secret::fingerprint;
-use tokdash::worker;
-use tokio::sync::mpsc;
+
+/// How long the worker may take to answer everything one key asked for.
+const SETTLE: Duration = Duration::from_secs(30);
 
 struct Harness {
     app: App,
-    runner: EffectRunner,
-    replies: mpsc::UnboundedReceiver<Msg>,
+    event_loop: EventLoop<Terminal<TestBackend>>,
     sandbox: Sandbox,
     osc52: Arc<Mutex<Vec<u8>>>,
     state: tempfile::TempDir,
@@ -37,9 +40,6 @@ impl Harness {
         let registry = Registry::from_config(&sandbox.config(), read_only).expect("registry");
         let app = App::new(AccountInfo::from_registry(&registry), AppOptions::default());
         let state = tempfile::tempdir().expect("temp dir");
-        let audit = AuditLog::new(state.path());
-        let (tx, replies) = mpsc::unbounded_channel();
-        let requests = worker::spawn(registry, tx.clone(), Some(audit.clone()));
         let osc52 = Arc::new(Mutex::new(Vec::new()));
         let sink = osc52.clone();
         let clipboard = Clipboard::with_sink(
@@ -49,44 +49,57 @@ impl Harness {
                 Ok(())
             }),
         );
-        let runner = EffectRunner::new(requests, clipboard, Some(audit), tx);
+        let screen = Terminal::new(TestBackend::new(120, 35)).expect("test backend");
+        let audit = AuditLog::new(state.path());
+        let event_loop = EventLoop::new(registry, clipboard, Some(audit), screen);
         let mut h = Harness {
             app,
-            runner,
-            replies,
+            event_loop,
             sandbox,
             osc52,
             state,
         };
-        let effects = h.app.start();
-        h.run(effects).await;
+        let turn = h.event_loop.start(&mut h.app).expect("drawn");
+        assert!(turn.is_continue());
+        h.settle().await;
         h
     }
 
-    /// Run effects, feed every answer back, until nothing is in flight.
-    async fn run(&mut self, mut effects: Vec<Effect>) {
-        loop {
-            while !effects.is_empty() {
-                for e in std::mem::take(&mut effects) {
-                    if let Next::Feed(msg) = self.runner.run(e) {
-                        effects.extend(update(&mut self.app, msg));
-                    }
-                }
-            }
-            if !self.app.busy() {
-                return;
-            }
-            let msg = tokio::time::timeout(Duration::from_secs(15), self.replies.recv())
-                .await
-                .expect("the worker answers")
-                .expect("the worker is running");
-            effects = update(&mut self.app, msg);
-        }
+    /// One turn of the loop for one message; answers are left to come.
+    fn send(&mut self, msg: Msg) {
+        let turn = self.event_loop.dispatch(&mut self.app, msg).expect("drawn");
+        assert!(turn.is_continue(), "the app stays up");
+    }
+
+    /// Let the loop take turns, with no input, until nothing is in flight.
+    async fn settle(&mut self) {
+        let mut no_input = futures::stream::pending();
+        let stop = tokio::time::timeout(
+            SETTLE,
+            self.event_loop
+                .run_until(&mut self.app, &mut no_input, |app| !app.busy()),
+        )
+        .await
+        .expect("the worker answers")
+        .expect("drawn");
+        assert_eq!(stop, Stop::Done);
     }
 
     async fn press(&mut self, code: KeyCode, mods: KeyModifiers) {
-        let effects = update(&mut self.app, Msg::Key(KeyEvent::new(code, mods)));
-        self.run(effects).await;
+        self.send(Msg::Key(KeyEvent::new(code, mods)));
+        self.settle().await;
+    }
+
+    /// The last frame the loop drew, row by row.
+    fn screen(&self) -> String {
+        let buffer = self.event_loop.screen().backend().buffer();
+        let width = usize::from(buffer.area.width);
+        buffer
+            .content
+            .chunks(width)
+            .map(|row| row.iter().map(|c| c.symbol()).collect::<String>())
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 
     async fn key(&mut self, c: char) {
@@ -305,6 +318,11 @@ async fn delete_confirms_naming_the_token_starts_on_no_and_relists_for_every_pro
             h.app.modal,
             Some(Modal::Confirm { yes: false, .. })
         ));
+        let screen = h.screen();
+        assert!(
+            screen.contains(&format!("Delete token \"{victim}\"")),
+            "{provider}: the dialog on screen names {victim}:\n{screen}"
+        );
         // Enter takes the highlighted choice, which is No.
         h.special(KeyCode::Enter).await;
         assert!(h.app.modal.is_none());
@@ -599,25 +617,19 @@ async fn a_row_with_a_change_in_flight_refuses_more() {
     h.key('2').await;
     let name = h.first_token();
     h.select_token(&name);
-    update(
-        &mut h.app,
-        Msg::Key(KeyEvent::new(KeyCode::Char('d'), KeyModifiers::NONE)),
-    );
-    let effects = update(
-        &mut h.app,
-        Msg::Key(KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE)),
-    );
-    assert_eq!(effects.len(), 1);
-    let more = update(
-        &mut h.app,
-        Msg::Key(KeyEvent::new(KeyCode::Char('t'), KeyModifiers::NONE)),
-    );
-    assert!(more.is_empty());
+    let key = |c| Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    h.send(key('d'));
+    assert!(!h.app.busy());
+    // The delete goes out; its answer is not taken before the next key.
+    h.send(key('y'));
+    assert_eq!(h.app.in_flight.len(), 1, "one request went out");
+    h.send(key('t'));
+    assert_eq!(h.app.in_flight.len(), 1, "no second request");
     assert!(
         h.toasts().contains("deleting already in progress"),
         "{}",
         h.toasts()
     );
-    h.run(effects).await;
+    h.settle().await;
     assert!(!h.names().contains(&name));
 }
