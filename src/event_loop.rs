@@ -11,7 +11,7 @@ use std::io;
 use std::ops::ControlFlow;
 use std::time::{Duration, Instant};
 
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEventKind};
+use crossterm::event::{Event, KeyEventKind, MouseEventKind};
 use futures::{Stream, StreamExt};
 use ratatui::Terminal;
 use ratatui::backend::Backend;
@@ -19,7 +19,7 @@ use time::OffsetDateTime;
 use tokio::sync::mpsc;
 use tokio::time::{Interval, MissedTickBehavior};
 
-use crate::app::{App, Effect, Msg, update};
+use crate::app::{Action, App, Effect, Msg, update};
 use crate::audit::AuditLog;
 use crate::clipboard::Clipboard;
 use crate::effects::{EffectRunner, Next};
@@ -203,16 +203,41 @@ pub fn to_msg(event: Event) -> Option<Msg> {
         Event::Key(key) if key.kind == KeyEventKind::Press => Some(Msg::Key(key)),
         Event::Paste(text) => Some(Msg::Paste(text)),
         Event::Resize(w, h) => Some(Msg::Resize(w, h)),
-        // With `[ui] mouse = true`, the wheel moves like the arrow keys.
+        // With `[ui] mouse = true`, the wheel moves like the up and down actions, whatever
+        // keys they are bound to.
         Event::Mouse(m) => match m.kind {
-            MouseEventKind::ScrollDown => {
-                Some(Msg::Key(KeyEvent::new(KeyCode::Down, KeyModifiers::NONE)))
-            }
-            MouseEventKind::ScrollUp => {
-                Some(Msg::Key(KeyEvent::new(KeyCode::Up, KeyModifiers::NONE)))
-            }
+            MouseEventKind::ScrollDown => Some(Msg::Action(Action::Down)),
+            MouseEventKind::ScrollUp => Some(Msg::Action(Action::Up)),
             _ => None,
         },
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossterm::event::{KeyModifiers, MouseEvent};
+
+    fn wheel(kind: MouseEventKind) -> Event {
+        Event::Mouse(MouseEvent {
+            kind,
+            column: 0,
+            row: 0,
+            modifiers: KeyModifiers::NONE,
+        })
+    }
+
+    #[test]
+    fn the_wheel_is_the_up_and_down_actions() {
+        assert!(matches!(
+            to_msg(wheel(MouseEventKind::ScrollDown)),
+            Some(Msg::Action(Action::Down))
+        ));
+        assert!(matches!(
+            to_msg(wheel(MouseEventKind::ScrollUp)),
+            Some(Msg::Action(Action::Up))
+        ));
+        assert!(to_msg(wheel(MouseEventKind::Moved)).is_none());
     }
 }

@@ -7,12 +7,12 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use base64::Engine;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use secrecy::ExposeSecret;
 use tokdash::app::form::{FieldValue, Remote};
-use tokdash::app::{AccountInfo, App, AppOptions, Modal, Msg};
+use tokdash::app::{AccountInfo, App, AppOptions, Keymap, Modal, Msg};
 use tokdash::audit::AuditLog;
 use tokdash::clipboard::{Clipboard, ClipboardMode};
 use tokdash::event_loop::{EventLoop, Stop};
@@ -83,6 +83,21 @@ impl Harness {
         .expect("the worker answers")
         .expect("drawn");
         assert_eq!(stop, Stop::Done);
+    }
+
+    /// Terminal events through the loop's input, as the terminal sends them, then settle.
+    async fn input(&mut self, events: Vec<Event>) {
+        let mut input = futures::stream::iter(events.into_iter().map(Ok));
+        let stop = tokio::time::timeout(
+            SETTLE,
+            self.event_loop
+                .run_until(&mut self.app, &mut input, |_| false),
+        )
+        .await
+        .expect("the input is read")
+        .expect("drawn");
+        assert_eq!(stop, Stop::InputClosed);
+        self.settle().await;
     }
 
     async fn press(&mut self, code: KeyCode, mods: KeyModifiers) {
@@ -632,4 +647,51 @@ async fn a_row_with_a_change_in_flight_refuses_more() {
     );
     h.settle().await;
     assert!(!h.names().contains(&name));
+}
+
+fn wheel(kind: MouseEventKind) -> Event {
+    Event::Mouse(MouseEvent {
+        kind,
+        column: 40,
+        row: 12,
+        modifiers: KeyModifiers::NONE,
+    })
+}
+
+#[tokio::test]
+async fn the_wheel_moves_like_up_and_down_whatever_their_keys_but_never_in_a_dialog() {
+    let mut h = Harness::start(false).await;
+    let account = h.account_named("sematext");
+    h.select_account(&account).await;
+    h.key('2').await;
+    h.app.keymap = Keymap::from_config(&[
+        ("down".into(), "ctrl-n".into()),
+        ("up".into(), "ctrl-p".into()),
+    ])
+    .expect("keymap");
+    assert_eq!(h.app.token_sel, 0);
+    h.input(vec![
+        wheel(MouseEventKind::ScrollDown),
+        wheel(MouseEventKind::ScrollDown),
+    ])
+    .await;
+    assert_eq!(
+        h.app.token_sel, 2,
+        "the wheel is the down action, not the ↓ key"
+    );
+    h.input(vec![wheel(MouseEventKind::ScrollUp)]).await;
+    assert_eq!(h.app.token_sel, 1);
+
+    h.key('d').await;
+    h.input(vec![
+        wheel(MouseEventKind::ScrollDown),
+        wheel(MouseEventKind::ScrollUp),
+    ])
+    .await;
+    assert!(
+        matches!(h.app.modal, Some(Modal::Confirm { yes: false, .. })),
+        "the dialog is untouched: {:?}",
+        h.app.modal
+    );
+    assert_eq!(h.app.token_sel, 1, "the cursor stays under the dialog");
 }

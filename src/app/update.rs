@@ -18,6 +18,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(key) if key.kind == KeyEventKind::Press => on_key(app, key),
         Msg::Key(_) => Vec::new(),
+        Msg::Action(action) if app.modal.is_none() && app.mode == Mode::Normal => {
+            on_action(app, action)
+        }
+        Msg::Action(_) => Vec::new(),
         Msg::Paste(text) if app.modal.is_some() => {
             op_flow::on_modal_paste(app, &text);
             Vec::new()
