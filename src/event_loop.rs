@@ -217,7 +217,95 @@ pub fn to_msg(event: Event) -> Option<Msg> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crossterm::event::{KeyModifiers, MouseEvent};
+    use crate::app::{AccountInfo, AppOptions, ToastKind};
+    use crate::clipboard::ClipboardMode;
+    use crate::config::Config;
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent};
+
+    /// Counts frames instead of drawing them.
+    struct Frames(usize);
+
+    impl Screen for Frames {
+        fn size(&self) -> io::Result<(u16, u16)> {
+            Ok((80, 24))
+        }
+
+        fn draw(&mut self, _: &App) -> io::Result<()> {
+            self.0 += 1;
+            Ok(())
+        }
+    }
+
+    fn key(c: char) -> Msg {
+        Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+    }
+
+    #[tokio::test]
+    async fn draws_only_what_changed_and_ticks_only_while_something_waits() {
+        let registry = Registry::from_config(&Config::default(), false).expect("no accounts");
+        let mut app = App::new(AccountInfo::from_registry(&registry), AppOptions::default());
+        let clipboard = Clipboard::new(ClipboardMode::Off);
+        let mut event_loop = EventLoop::new(registry, clipboard, None, Frames(0));
+        assert!(event_loop.start(&mut app).expect("start").is_continue());
+        assert_eq!(event_loop.screen().0, 1, "the first frame");
+
+        // A key bound to nothing changes nothing: no frame.
+        assert!(
+            event_loop
+                .dispatch(&mut app, key('x'))
+                .expect("turn")
+                .is_continue()
+        );
+        assert_eq!(event_loop.screen().0, 1);
+        assert!(
+            event_loop
+                .dispatch(&mut app, key('?'))
+                .expect("turn")
+                .is_continue()
+        );
+        assert_eq!(event_loop.screen().0, 2, "help opened");
+
+        // Idle: no tick wakes the loop (`done` is asked once per turn) and nothing is drawn.
+        let mut no_input = futures::stream::pending();
+        let turns = std::cell::Cell::new(0);
+        let waited = tokio::time::timeout(
+            TICK * 3,
+            event_loop.run_until(&mut app, &mut no_input, |_| {
+                turns.set(turns.get() + 1);
+                false
+            }),
+        )
+        .await;
+        assert!(waited.is_err(), "still waiting");
+        assert_eq!(turns.get(), 1, "no turn while idle");
+        assert_eq!(event_loop.screen().0, 2);
+
+        // A toast has to expire, so the tick runs: its first one starts the toast's clock.
+        app.toast(ToastKind::Info, "hello");
+        let stop = tokio::time::timeout(
+            TICK * 10,
+            event_loop.run_until(&mut app, &mut no_input, |app| {
+                app.toasts.iter().all(|t| t.expires.is_some())
+            }),
+        )
+        .await
+        .expect("the tick came")
+        .expect("drawn");
+        assert_eq!(stop, Stop::Done);
+        assert_eq!(event_loop.screen().0, 3, "the toast was drawn");
+
+        assert!(
+            event_loop
+                .dispatch(&mut app, key('q'))
+                .expect("turn")
+                .is_continue()
+        );
+        assert_eq!(
+            event_loop.dispatch(&mut app, key('q')).expect("turn"),
+            ControlFlow::Break(Stop::Quit),
+            "the first q closed help, the second quits"
+        );
+    }
 
     fn wheel(kind: MouseEventKind) -> Event {
         Event::Mouse(MouseEvent {
