@@ -12,7 +12,7 @@ pub mod tokens;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use time::OffsetDateTime;
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_width::UnicodeWidthStr;
 
 use crate::app::{App, Focus, Mode};
 
@@ -105,26 +105,9 @@ fn layout(app: &App, area: Rect) -> Panes {
     }
 }
 
-/// `s` cut to `width` terminal columns, ending in `…` when cut; wide characters count double.
-pub fn fit(s: &str, width: usize) -> String {
-    if s.len() <= width || UnicodeWidthStr::width(s) <= width {
-        return s.to_owned();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in s.chars() {
-        let w = UnicodeWidthChar::width(c).unwrap_or(0);
-        if used + w + 1 > width {
-            break;
-        }
-        out.push(c);
-        used += w;
-    }
-    if width > 0 {
-        out.push('…');
-    }
-    out
-}
+/// `s` cut to `width` terminal columns, ending in `…` when cut: the one truncation rule, under
+/// the name the drawing code uses.
+pub use crate::text::truncate as fit;
 
 /// Display width in terminal columns.
 pub fn width_of(s: &str) -> usize {
@@ -192,14 +175,6 @@ mod tests {
         assert_eq!(window(25, 100, 10), 16..26);
         assert_eq!(window(99, 100, 10), 90..100);
         assert_eq!(window(3, 5, 10), 0..5);
-    }
-
-    #[test]
-    fn fit_cuts_to_columns_with_an_ellipsis() {
-        assert_eq!(fit("grafana-readonly", 10), "grafana-r…");
-        assert_eq!(fit("short", 10), "short");
-        assert_eq!(fit("全角トークン", 5), "全角…");
-        assert_eq!(fit("abc", 0), "");
     }
 
     #[test]
