@@ -109,7 +109,9 @@ pub fn seed(opts: &SeedOptions) -> (QoveryState, Vec<SandboxAccount>) {
             .map(|token_name| {
                 let created_at = store::created_before(&mut rng, opts.anchor);
                 let role = &roles[rng.random_range(0..roles.len())];
-                let description = rng.random_bool(0.6).then(|| format!("used by {token_name}"));
+                let description = rng
+                    .random_bool(0.6)
+                    .then(|| format!("used by {token_name}"));
                 ApiToken {
                     id: store::uuid(&mut rng),
                     name: token_name,
