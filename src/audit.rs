@@ -253,7 +253,7 @@ mod tests {
             AuditLog::default_location(false),
             AuditLog::default_location(true),
         ) else {
-            return; // no HOME and no XDG_STATE_HOME: nowhere to write at all
+            return; // no home directory: nowhere to write at all
         };
         assert_eq!(demo.dir(), real.dir().join("demo"));
     }

@@ -216,7 +216,7 @@ fn load_config(explicit: &Option<PathBuf>) -> Result<Loaded, i32> {
 
 fn not_found_message(looked: &[PathBuf]) -> String {
     let places = if looked.is_empty() {
-        "nowhere: neither $XDG_CONFIG_HOME nor $HOME is set".to_owned()
+        "nowhere: no home directory was found".to_owned()
     } else {
         looked
             .iter()
