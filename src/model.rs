@@ -252,6 +252,42 @@ pub struct Caps {
     pub form: &'static [FieldSpec],
 }
 
+/// What stands for the hidden part of a secret-like id.
+const ID_MASK: &str = "••••";
+/// How many of a secret-like id's last characters [`masked_id`] shows.
+const ID_TAIL: usize = 6;
+/// The widest a masked id gets, in terminal columns.
+pub const MASKED_ID_WIDTH: usize = 4 + ID_TAIL;
+
+/// A token id as tokdash shows or stores it, everywhere: the tokens table, the detail pane,
+/// dialogs, the CLI's messages and the audit files.
+///
+/// Where the provider's ids double as secrets ([`Caps::id_is_secret`]: lagrello's `tokenKey`)
+/// only `••••` and the id's **last six characters** are shown, and never more than a quarter of
+/// the id. Other ids are shown whole. Why this rule:
+///
+/// - One rule everywhere, so `••••281706` in the table is `••••281706` in the delete dialog, on
+///   stderr and in `audit.jsonl`, and it matches the end of the full id where that is shown
+///   (`tokdash list`, the detail pane after a reveal).
+/// - The tail, not the head: keys often share a fixed prefix (`lgk_…`), which neither tells
+///   tokens apart nor is worth hiding.
+/// - Six characters: of a UUID key's 122 random bits, 24 show and 98 stay hidden. Two of an
+///   account's n tokens share a tail with odds of about n²/2²⁵: 1 in 3,000 for 100 tokens,
+///   where four characters would collide 7% of the time. The token's name is shown beside it.
+/// - At most a quarter, so a short secret-like id stays mostly hidden.
+///
+/// The result is sanitised: ids typed on the command line never went through [`Token::new`].
+pub fn masked_id(id: &TokenId, caps: &Caps) -> String {
+    let id = sanitize(id.as_str());
+    if !caps.id_is_secret {
+        return id;
+    }
+    let len = id.chars().count();
+    let shown = ID_TAIL.min(len / 4);
+    let tail: String = id.chars().skip(len - shown).collect();
+    format!("{ID_MASK}{tail}")
+}
+
 /// A change to an existing token (rename and enable/disable share one provider call).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TokenUpdate {
@@ -477,6 +513,33 @@ mod tests {
         let t = Token::new("x", "n").with_created(Some("created_at"));
         assert!(t.created_at.is_none());
         assert_eq!(t.extra[0].1, "created_at");
+    }
+
+    const SECRET_IDS: Caps = Caps {
+        id_is_secret: true,
+        ..NO_EXTRAS
+    };
+
+    #[test]
+    fn secret_like_ids_show_only_their_last_six_characters() {
+        let key = TokenId::new("13777603-bdf9-48f7-a493-3b4a94e8be02");
+        assert_eq!(masked_id(&key, &SECRET_IDS), "••••e8be02");
+        assert_eq!(masked_id(&key, &NO_EXTRAS), key.as_str());
+        assert!(masked_id(&key, &SECRET_IDS).chars().count() <= MASKED_ID_WIDTH);
+    }
+
+    #[test]
+    fn short_secret_like_ids_show_at_most_a_quarter() {
+        let masked = |id: &str| masked_id(&TokenId::new(id), &SECRET_IDS);
+        assert_eq!(masked("abcdefgh"), "••••gh");
+        assert_eq!(masked("abc"), "••••");
+        assert_eq!(masked(""), "••••");
+    }
+
+    #[test]
+    fn masked_ids_are_sanitised() {
+        let typed = TokenId::new("id\x1b[2J");
+        assert_eq!(masked_id(&typed, &NO_EXTRAS), "id\\x1b[2J");
     }
 
     #[test]

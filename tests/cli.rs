@@ -600,9 +600,10 @@ async fn a_fingerprint_is_the_sha256_of_the_printed_secret_and_no_file_holds_it(
             "{account}"
         );
     }
-    // lagrello's id is its secret: it is stored masked.
-    let lagrello = &fingerprints[1];
-    assert!(lagrello["token_id"].as_str().unwrap().ends_with('…'));
+    // lagrello's id is its secret: it is stored masked, as every screen shows it.
+    let lagrello = fingerprints[1]["token_id"].as_str().unwrap();
+    assert!(lagrello.starts_with("••••"), "{lagrello}");
+    assert_eq!(lagrello.chars().count(), 10, "{lagrello}");
 
     let audit = std::fs::read_to_string(env.state_file("audit.jsonl")).unwrap();
     let prints = std::fs::read_to_string(env.state_file("fingerprints.jsonl")).unwrap();
@@ -725,4 +726,35 @@ async fn a_provider_failure_says_what_to_do() {
         "{err}"
     );
     assert!(err.contains("check the account's credential"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_secret_like_id_is_masked_alike_on_stdout_on_stderr_and_in_the_audit_trail() {
+    let env = setup().await;
+    let key = env.tokens("lagrello-1")[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // The last six characters, as the dashboard's table and dialogs show it.
+    let tail: String = key.chars().skip(key.chars().count() - 6).collect();
+    let masked = format!("••••{tail}");
+
+    let out = env.run(&["delete", "--account", "lagrello-1", "--id", &key, "--yes"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        format!("Deleted token {masked} from account lagrello-1.\n")
+    );
+    let out = env.run(&["delete", "--account", "lagrello-1", "--id", &key, "--yes"]);
+    assert_eq!(code(&out), 1);
+    assert_stderr_has(&out, &format!("token {masked}"));
+    assert!(!stderr(&out).contains(&key), "{}", stderr(&out));
+
+    let records = audited(&env, "delete");
+    assert_eq!(records.len(), 2);
+    for r in &records {
+        assert_eq!(r["token_id"], masked.as_str());
+    }
+    let audit = std::fs::read_to_string(env.state_file("audit.jsonl")).unwrap();
+    assert!(!audit.contains(&key), "{audit}");
 }

@@ -11,11 +11,11 @@ use super::{
     Command, ConfirmedTarget, CreateArgs, EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, Format,
     ListArgs, RenameArgs, Target,
 };
-use crate::audit::{Outcome as AuditOutcome, TokenLabel, storable_id};
+use crate::audit::{Outcome as AuditOutcome, TokenLabel};
 use crate::model::{
     ApiError, Caps, Created, FIELD_DESCRIPTION, FIELD_NAME, FIELD_PERMISSIONS, FIELD_READABLE,
     FIELD_ROLE_ID, FIELD_WRITEABLE, FieldKind, NewToken, OpKind, Refusal, Token, TokenId,
-    TokenUpdate,
+    TokenUpdate, masked_id,
 };
 use crate::provider::{Account, Registry};
 use crate::text::sanitize;
@@ -389,7 +389,7 @@ async fn delete(
 ) -> Outcome {
     let id = TokenId::new(target.id.clone());
     // Echo the id as it may be shown: where ids are secrets, the user has it already.
-    let shown_id = storable_id(&id, account.kind.caps());
+    let shown_id = masked_id(&id, account.kind.caps());
     let name = if yes {
         None
     } else {
@@ -449,7 +449,7 @@ async fn regenerate(
     label: &mut TokenLabel,
 ) -> Outcome {
     let id = TokenId::new(target.id.clone());
-    let shown_id = storable_id(&id, account.kind.caps());
+    let shown_id = masked_id(&id, account.kind.caps());
     if !yes {
         let token = confirmable(account, &id, "regenerate").await?;
         label.name = Some(token.name.clone());
@@ -518,7 +518,7 @@ async fn update(
     label: &mut TokenLabel,
 ) -> Outcome {
     let id = TokenId::new(target.id.clone());
-    let shown_id = storable_id(&id, account.kind.caps());
+    let shown_id = masked_id(&id, account.kind.caps());
     let token = account
         .client
         .update(id, change)
@@ -614,7 +614,7 @@ async fn confirmable(account: &Account, id: &TokenId, verb: &str) -> Result<Toke
         Failure::Failed(format!(
             "account {} has no token with id {}; run `{}` to see its tokens and their ids",
             sanitize(&account.name),
-            storable_id(id, account.kind.caps()),
+            masked_id(id, account.kind.caps()),
             list_command(account)
         ))
     })

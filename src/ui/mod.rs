@@ -136,13 +136,6 @@ pub fn is_stale(created: Option<OffsetDateTime>, now: OffsetDateTime, days: u32)
     created.is_some_and(|c| (now - c).whole_days() > i64::from(days))
 }
 
-/// A secret-like id as shown: only its last four characters.
-pub fn mask(id: &str) -> String {
-    let n = id.chars().count();
-    let tail: String = id.chars().skip(n.saturating_sub(4)).collect();
-    format!("••••{tail}")
-}
-
 /// The first `n` rows starting at `offset` that keep `selected` visible: only visible rows are
 /// ever built, so 100,000 tokens cost no more to draw than 20.
 pub fn window(selected: usize, len: usize, height: usize) -> std::ops::Range<usize> {
@@ -175,10 +168,5 @@ mod tests {
         assert_eq!(window(25, 100, 10), 16..26);
         assert_eq!(window(99, 100, 10), 90..100);
         assert_eq!(window(3, 5, 10), 0..5);
-    }
-
-    #[test]
-    fn masked_ids_keep_only_the_tail() {
-        assert_eq!(mask("abcdef123456"), "••••3456");
     }
 }
