@@ -213,6 +213,25 @@ pub const FIELD_ROLE_ID: &str = "role_id";
 pub const FIELD_READABLE: &str = "readable";
 pub const FIELD_WRITEABLE: &str = "writeable";
 
+/// The one table of create-form fields: each `FIELD_*` key with the `tokdash create` flag that
+/// sets it. Providers' forms ([`Caps::form`]) say which of these they take, by key.
+const FIELD_FLAGS: [(&str, &str); 6] = [
+    (FIELD_NAME, "--name"),
+    (FIELD_DESCRIPTION, "--description"),
+    (FIELD_PERMISSIONS, "--permission"),
+    (FIELD_ROLE_ID, "--role-id"),
+    (FIELD_READABLE, "--readable"),
+    (FIELD_WRITEABLE, "--writeable"),
+];
+
+/// The `tokdash create` flag that sets the field `key`.
+pub fn field_flag(key: &str) -> &'static str {
+    FIELD_FLAGS
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map_or("(a field the command line cannot set)", |(_, flag)| flag)
+}
+
 /// What kind of input a create-form field takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FieldKind {
@@ -231,12 +250,19 @@ pub enum FieldKind {
 /// provider.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FieldSpec {
-    /// One of the `FIELD_*` keys; also the CLI flag's name.
+    /// One of the `FIELD_*` keys; [`FieldSpec::flag`] is the CLI flag that sets it.
     pub key: &'static str,
     pub label: &'static str,
     pub kind: FieldKind,
     pub required: bool,
     pub help: &'static str,
+}
+
+impl FieldSpec {
+    /// The `tokdash create` flag that sets this field.
+    pub fn flag(&self) -> &'static str {
+        field_flag(self.key)
+    }
 }
 
 /// What a provider can do beyond list, create and delete.
@@ -471,6 +497,49 @@ impl ApiError {
     }
 }
 
+/// How both front ends word a failed operation: the dashboard's toasts and bulk-delete report,
+/// the CLI's stderr and the audit record alike. Each front end names the operation its own way
+/// (`what`: the account, the operation and the token); the failure and the advice are worded
+/// here, once.
+impl ApiError {
+    /// `{what} failed: {error}; {advice}`, e.g. "ci-1: delete deploy failed: forbidden: …; the
+    /// account's credential lacks the permission for this". `list` is how this front end lists
+    /// an account's tokens (the CLI's command line), named where the advice sends the user there.
+    pub fn failure_text(&self, what: &str, list: Option<&str>) -> String {
+        let mut text = format!("{what} failed: {self}");
+        if let Some(advice) = self.advice() {
+            text.push_str("; ");
+            text.push_str(advice);
+            if let Some(list) = list.filter(|_| self.advice_lists()) {
+                text.push_str(&format!(" (`{list}`)"));
+            }
+        }
+        text
+    }
+
+    /// A create or regenerate that got no answer ([`ApiError::outcome_unknown`]): it may have
+    /// happened, so it must be checked, never retried blindly. The front end says what it does
+    /// next (the dashboard re-lists; the CLI names the command that does).
+    pub fn unknown_outcome_text(&self, what: &str, op: OpKind) -> String {
+        let maybe = match op {
+            OpKind::Regenerate => {
+                "the token may have been regenerated anyway, in which case its old secret no \
+                 longer works and the new one is lost"
+            }
+            _ => "the token may have been created anyway",
+        };
+        format!("{what}: outcome unknown ({self}): {maybe}")
+    }
+
+    /// Does [`ApiError::advice`] send the user to the account's token list?
+    fn advice_lists(&self) -> bool {
+        matches!(
+            self,
+            ApiError::NotFound(_) | ApiError::Conflict(_) | ApiError::Timeout(_)
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -540,6 +609,41 @@ mod tests {
     fn masked_ids_are_sanitised() {
         let typed = TokenId::new("id\x1b[2J");
         assert_eq!(masked_id(&typed, &NO_EXTRAS), "id\\x1b[2J");
+    }
+
+    #[test]
+    fn a_failure_is_worded_once_with_its_advice() {
+        let e = ApiError::Server {
+            status: 500,
+            message: "oops".into(),
+        };
+        assert_eq!(
+            e.failure_text("acme: delete ci", None),
+            "acme: delete ci failed: server error (HTTP 500): oops; the provider is in trouble; \
+             try again later"
+        );
+        let gone = ApiError::NotFound("no such token".into());
+        assert_eq!(
+            gone.failure_text("s-1: delete token 1", Some("tokdash list --account s-1")),
+            "s-1: delete token 1 failed: not found: no such token; it may be gone already; list \
+             the account's tokens to check (`tokdash list --account s-1`)"
+        );
+        let refused = ApiError::BadRequest {
+            status: 422,
+            message: "name taken".into(),
+        };
+        assert_eq!(
+            refused.failure_text("x", Some("tokdash list")),
+            "x failed: rejected (HTTP 422): name taken"
+        );
+    }
+
+    #[test]
+    fn every_create_flag_has_one_entry() {
+        for (key, flag) in FIELD_FLAGS {
+            assert_eq!(field_flag(key), flag);
+        }
+        assert_eq!(field_flag(FIELD_PERMISSIONS), "--permission");
     }
 
     #[test]
