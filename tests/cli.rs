@@ -691,15 +691,16 @@ async fn a_missing_token_names_the_account_and_id_and_says_how_to_look() {
     ] {
         let out = env.run(args);
         assert_eq!(code(&out), 1, "{args:?}");
-        let err = stderr(&out);
-        assert!(
-            err.contains("account sematext-1 (sematext): could not"),
-            "{err}"
+        // The failure and its advice in the dashboard's words, then the command to run.
+        let expected = format!(
+            "account sematext-1 (sematext): {} token 1 failed: not found: ",
+            args[0]
         );
-        assert!(err.contains(&format!("{} token 1:", args[0])), "{err}");
-        assert!(
-            err.contains("run `tokdash list --account sematext-1`"),
-            "{err}"
+        assert_stderr_has(&out, &expected);
+        assert_stderr_has(
+            &out,
+            "; it may be gone already; list the account's tokens to check \
+             (`tokdash list --account sematext-1`)",
         );
     }
 }
@@ -716,16 +717,16 @@ async fn a_provider_failure_says_what_to_do() {
     let out = env.run(&["delete", "--account", "qovery-1", "--id", id, "--yes"]);
     assert_eq!(code(&out), 1);
     let err = stderr(&out);
-    let expected = format!("account qovery-1 (qovery): could not delete token {id}");
+    let expected =
+        format!("account qovery-1 (qovery): delete token {id} failed: authentication failed: ");
     assert!(err.contains(&expected), "{err}");
-    assert!(err.contains("check the account's credential"), "{err}");
+    assert!(err.contains("; check the account's credential"), "{err}");
     let out = env.run(&["list", "--account", "qovery-1"]);
-    let err = stderr(&out);
-    assert!(
-        err.contains("account qovery-1 (qovery): authentication failed"),
-        "{err}"
+    assert_stderr_has(
+        &out,
+        "account qovery-1 (qovery): list tokens failed: authentication failed: ",
     );
-    assert!(err.contains("check the account's credential"), "{err}");
+    assert_stderr_has(&out, "; check the account's credential");
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -66,9 +66,9 @@ pub struct ListError {
     pub account: String,
     pub provider: ProviderKind,
     pub error: String,
-    /// What to do about it, for the human-readable output.
+    /// The failure with the account and what to do about it, for the human-readable output.
     #[serde(skip)]
-    pub advice: Option<&'static str>,
+    pub message: String,
 }
 
 const LIST_HEADERS: [&str; 8] = [
@@ -200,6 +200,23 @@ pub fn token_json(row: &Row<'_>, secret: Option<&SecretString>) -> String {
     to_json(&Out {
         token: TokenJson::new(row),
         secret: secret.map(|s| s.expose_secret()),
+    })
+}
+
+/// `{"account":…,"provider":…,"id":…,"deleted":true}` for a delete; `id` as it may be shown.
+pub fn deleted_json(account: &str, provider: ProviderKind, id: &str) -> String {
+    #[derive(Serialize)]
+    struct Deleted<'a> {
+        account: String,
+        provider: ProviderKind,
+        id: &'a str,
+        deleted: bool,
+    }
+    to_json(&Deleted {
+        account: sanitize(account),
+        provider,
+        id,
+        deleted: true,
     })
 }
 
