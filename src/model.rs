@@ -282,7 +282,7 @@ pub struct Caps {
 const ID_MASK: &str = "••••";
 /// How many of a secret-like id's last characters [`masked_id`] shows.
 const ID_TAIL: usize = 6;
-/// The widest a masked id gets, in terminal columns.
+/// The widest a masked id gets, in terminal columns: `••••` is four.
 pub const MASKED_ID_WIDTH: usize = 4 + ID_TAIL;
 
 /// A token id as tokdash shows or stores it, everywhere: the tokens table, the detail pane,
