@@ -3,7 +3,8 @@
 //!
 //! The secret itself is never written. A fingerprint is its SHA-256, so a secret pasted later can
 //! be matched to the account and token it came from. Ids that may themselves be secrets (see
-//! `Caps::id_is_secret`) are written masked.
+//! `Caps::id_is_secret`) are written masked, by the same rule as on screen
+//! ([`crate::model::masked_id`]).
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
@@ -13,7 +14,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use time::OffsetDateTime;
 
-use crate::model::{Caps, OpKind, TokenId, format_timestamp};
+use crate::model::{Caps, OpKind, TokenId, format_timestamp, masked_id};
 use crate::provider::ProviderKind;
 use crate::secret::{SecretString, fingerprint};
 
@@ -40,25 +41,18 @@ pub struct TokenLabel {
 }
 
 impl TokenLabel {
-    /// The id as it may be stored: masked where the provider's ids double as secrets.
+    /// The id as it may be stored: masked by [`masked_id`] where the provider's ids double as
+    /// secrets, exactly as the screen shows it.
     pub fn new(id: Option<&TokenId>, name: Option<&str>, caps: &Caps) -> Self {
         TokenLabel {
-            id: id.map(|id| storable_id(id, caps)),
+            id: id.map(|id| masked_id(id, caps)),
             name: name.map(str::to_owned),
         }
     }
 }
 
-/// A token id fit for a file or a screen: the first 8 characters only when the id may be the
-/// secret itself.
-pub fn storable_id(id: &TokenId, caps: &Caps) -> String {
-    if caps.id_is_secret {
-        let head: String = id.as_str().chars().take(8).collect();
-        format!("{head}…")
-    } else {
-        id.as_str().to_owned()
-    }
-}
+/// The one masking rule, [`masked_id`], under the name `src/app` still calls it by.
+pub use crate::model::masked_id as storable_id;
 
 #[derive(Serialize)]
 struct AuditLine<'a> {
@@ -244,7 +238,7 @@ mod tests {
         let text = std::fs::read_to_string(dir.path().join(FINGERPRINTS_FILE)).unwrap();
         assert!(!text.contains(secret.expose_secret()), "{text}");
         assert!(text.contains(&fingerprint(&secret)));
-        assert!(text.contains("13777603…"));
+        assert!(text.contains("\"token_id\":\"••••e8be02\""), "{text}");
     }
 
     #[test]
@@ -253,7 +247,7 @@ mod tests {
             AuditLog::default_location(false),
             AuditLog::default_location(true),
         ) else {
-            return; // no HOME and no XDG_STATE_HOME: nowhere to write at all
+            return; // no home directory: nowhere to write at all
         };
         assert_eq!(demo.dir(), real.dir().join("demo"));
     }

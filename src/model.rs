@@ -213,6 +213,25 @@ pub const FIELD_ROLE_ID: &str = "role_id";
 pub const FIELD_READABLE: &str = "readable";
 pub const FIELD_WRITEABLE: &str = "writeable";
 
+/// The one table of create-form fields: each `FIELD_*` key with the `tokdash create` flag that
+/// sets it. Providers' forms ([`Caps::form`]) say which of these they take, by key.
+const FIELD_FLAGS: [(&str, &str); 6] = [
+    (FIELD_NAME, "--name"),
+    (FIELD_DESCRIPTION, "--description"),
+    (FIELD_PERMISSIONS, "--permission"),
+    (FIELD_ROLE_ID, "--role-id"),
+    (FIELD_READABLE, "--readable"),
+    (FIELD_WRITEABLE, "--writeable"),
+];
+
+/// The `tokdash create` flag that sets the field `key`.
+pub fn field_flag(key: &str) -> &'static str {
+    FIELD_FLAGS
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map_or("(a field the command line cannot set)", |(_, flag)| flag)
+}
+
 /// What kind of input a create-form field takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FieldKind {
@@ -231,12 +250,19 @@ pub enum FieldKind {
 /// provider.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FieldSpec {
-    /// One of the `FIELD_*` keys; also the CLI flag's name.
+    /// One of the `FIELD_*` keys; [`FieldSpec::flag`] is the CLI flag that sets it.
     pub key: &'static str,
     pub label: &'static str,
     pub kind: FieldKind,
     pub required: bool,
     pub help: &'static str,
+}
+
+impl FieldSpec {
+    /// The `tokdash create` flag that sets this field.
+    pub fn flag(&self) -> &'static str {
+        field_flag(self.key)
+    }
 }
 
 /// What a provider can do beyond list, create and delete.
@@ -250,6 +276,42 @@ pub struct Caps {
     /// The token id is, or may be, the secret itself: mask it on screen.
     pub id_is_secret: bool,
     pub form: &'static [FieldSpec],
+}
+
+/// What stands for the hidden part of a secret-like id.
+const ID_MASK: &str = "••••";
+/// How many of a secret-like id's last characters [`masked_id`] shows.
+const ID_TAIL: usize = 6;
+/// The widest a masked id gets, in terminal columns: `••••` is four.
+pub const MASKED_ID_WIDTH: usize = 4 + ID_TAIL;
+
+/// A token id as tokdash shows or stores it, everywhere: the tokens table, the detail pane,
+/// dialogs, the CLI's messages and the audit files.
+///
+/// Where the provider's ids double as secrets ([`Caps::id_is_secret`]: lagrello's `tokenKey`)
+/// only `••••` and the id's **last six characters** are shown, and never more than a quarter of
+/// the id. Other ids are shown whole. Why this rule:
+///
+/// - One rule everywhere, so `••••281706` in the table is `••••281706` in the delete dialog, on
+///   stderr and in `audit.jsonl`, and it matches the end of the full id where that is shown
+///   (`tokdash list`, the detail pane after a reveal).
+/// - The tail, not the head: keys often share a fixed prefix (`lgk_…`), which neither tells
+///   tokens apart nor is worth hiding.
+/// - Six characters: of a UUID key's 122 random bits, 24 show and 98 stay hidden. Two of an
+///   account's n tokens share a tail with odds of about n²/2²⁵: 1 in 3,000 for 100 tokens,
+///   where four characters would collide 7% of the time. The token's name is shown beside it.
+/// - At most a quarter, so a short secret-like id stays mostly hidden.
+///
+/// The result is sanitised: ids typed on the command line never went through [`Token::new`].
+pub fn masked_id(id: &TokenId, caps: &Caps) -> String {
+    let id = sanitize(id.as_str());
+    if !caps.id_is_secret {
+        return id;
+    }
+    let len = id.chars().count();
+    let shown = ID_TAIL.min(len / 4);
+    let tail: String = id.chars().skip(len - shown).collect();
+    format!("{ID_MASK}{tail}")
 }
 
 /// A change to an existing token (rename and enable/disable share one provider call).
@@ -435,6 +497,49 @@ impl ApiError {
     }
 }
 
+/// How both front ends word a failed operation: the dashboard's toasts and bulk-delete report,
+/// the CLI's stderr and the audit record alike. Each front end names the operation its own way
+/// (`what`: the account, the operation and the token); the failure and the advice are worded
+/// here, once.
+impl ApiError {
+    /// `{what} failed: {error}; {advice}`, e.g. "ci-1: delete deploy failed: forbidden: …; the
+    /// account's credential lacks the permission for this". `list` is how this front end lists
+    /// an account's tokens (the CLI's command line), named where the advice sends the user there.
+    pub fn failure_text(&self, what: &str, list: Option<&str>) -> String {
+        let mut text = format!("{what} failed: {self}");
+        if let Some(advice) = self.advice() {
+            text.push_str("; ");
+            text.push_str(advice);
+            if let Some(list) = list.filter(|_| self.advice_lists()) {
+                text.push_str(&format!(" (`{list}`)"));
+            }
+        }
+        text
+    }
+
+    /// A create or regenerate that got no answer ([`ApiError::outcome_unknown`]): it may have
+    /// happened, so it must be checked, never retried blindly. The front end says what it does
+    /// next (the dashboard re-lists; the CLI names the command that does).
+    pub fn unknown_outcome_text(&self, what: &str, op: OpKind) -> String {
+        let maybe = match op {
+            OpKind::Regenerate => {
+                "the token may have been regenerated anyway, in which case its old secret no \
+                 longer works and the new one is lost"
+            }
+            _ => "the token may have been created anyway",
+        };
+        format!("{what}: outcome unknown ({self}): {maybe}")
+    }
+
+    /// Does [`ApiError::advice`] send the user to the account's token list?
+    fn advice_lists(&self) -> bool {
+        matches!(
+            self,
+            ApiError::NotFound(_) | ApiError::Conflict(_) | ApiError::Timeout(_)
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -477,6 +582,68 @@ mod tests {
         let t = Token::new("x", "n").with_created(Some("created_at"));
         assert!(t.created_at.is_none());
         assert_eq!(t.extra[0].1, "created_at");
+    }
+
+    const SECRET_IDS: Caps = Caps {
+        id_is_secret: true,
+        ..NO_EXTRAS
+    };
+
+    #[test]
+    fn secret_like_ids_show_only_their_last_six_characters() {
+        let key = TokenId::new("13777603-bdf9-48f7-a493-3b4a94e8be02");
+        assert_eq!(masked_id(&key, &SECRET_IDS), "••••e8be02");
+        assert_eq!(masked_id(&key, &NO_EXTRAS), key.as_str());
+        assert!(masked_id(&key, &SECRET_IDS).chars().count() <= MASKED_ID_WIDTH);
+    }
+
+    #[test]
+    fn short_secret_like_ids_show_at_most_a_quarter() {
+        let masked = |id: &str| masked_id(&TokenId::new(id), &SECRET_IDS);
+        assert_eq!(masked("abcdefgh"), "••••gh");
+        assert_eq!(masked("abc"), "••••");
+        assert_eq!(masked(""), "••••");
+    }
+
+    #[test]
+    fn masked_ids_are_sanitised() {
+        let typed = TokenId::new("id\x1b[2J");
+        assert_eq!(masked_id(&typed, &NO_EXTRAS), "id\\x1b[2J");
+    }
+
+    #[test]
+    fn a_failure_is_worded_once_with_its_advice() {
+        let e = ApiError::Server {
+            status: 500,
+            message: "oops".into(),
+        };
+        assert_eq!(
+            e.failure_text("acme: delete ci", None),
+            "acme: delete ci failed: server error (HTTP 500): oops; the provider is in trouble; \
+             try again later"
+        );
+        let gone = ApiError::NotFound("no such token".into());
+        assert_eq!(
+            gone.failure_text("s-1: delete token 1", Some("tokdash list --account s-1")),
+            "s-1: delete token 1 failed: not found: no such token; it may be gone already; list \
+             the account's tokens to check (`tokdash list --account s-1`)"
+        );
+        let refused = ApiError::BadRequest {
+            status: 422,
+            message: "name taken".into(),
+        };
+        assert_eq!(
+            refused.failure_text("x", Some("tokdash list")),
+            "x failed: rejected (HTTP 422): name taken"
+        );
+    }
+
+    #[test]
+    fn every_create_flag_has_one_entry() {
+        for (key, flag) in FIELD_FLAGS {
+            assert_eq!(field_flag(key), flag);
+        }
+        assert_eq!(field_flag(FIELD_PERMISSIONS), "--permission");
     }
 
     #[test]

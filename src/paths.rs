@@ -1,21 +1,16 @@
-//! Where tokdash keeps its state files (the config file's location is `config::resolve`'s). XDG locations on every Unix, macOS included, so that dotfile
-//! setups behave the same everywhere.
+//! Where tokdash keeps its state files (the config file's location is `config::resolve`'s).
+//! XDG locations on every Unix, macOS included, so that dotfile setups behave the same everywhere.
 
 use std::path::PathBuf;
 
-/// `$XDG_STATE_HOME/tokdash`, else `~/.local/state/tokdash`: logs, the audit log and secret
-/// fingerprints.
-pub fn state_dir() -> Option<PathBuf> {
-    xdg_dir("XDG_STATE_HOME", ".local/state").map(|d| d.join("tokdash"))
-}
+use etcetera::BaseStrategy;
 
-fn xdg_dir(var: &str, fallback: &str) -> Option<PathBuf> {
-    // The XDG spec says relative values are invalid and must be ignored.
-    match std::env::var_os(var).map(PathBuf::from) {
-        Some(p) if p.is_absolute() => Some(p),
-        _ => std::env::var_os("HOME")
-            .map(PathBuf::from)
-            .filter(|h| h.is_absolute())
-            .map(|h| h.join(fallback)),
-    }
+/// `$XDG_STATE_HOME/tokdash`, else `~/.local/state/tokdash`: logs, the audit log and secret
+/// fingerprints. `None` when there is no home directory to put it in.
+pub fn state_dir() -> Option<PathBuf> {
+    // The base strategy is XDG on macOS too; relative `$XDG_*` values are ignored, as the spec says.
+    etcetera::choose_base_strategy()
+        .ok()?
+        .state_dir()
+        .map(|d| d.join("tokdash"))
 }

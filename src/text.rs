@@ -5,6 +5,9 @@
 //! name read differently from what it is) or other control characters. `sanitize` replaces each
 //! with a visible, unambiguous marker, so what the user sees is what the string holds.
 
+use unicode_truncate::UnicodeTruncateStr;
+use unicode_width::UnicodeWidthStr;
+
 /// Replace control characters, escape sequences and bidi/invisible formatting characters with
 /// visible markers such as `\x1b` or `<U+202E>`.
 pub fn sanitize(input: &str) -> String {
@@ -34,14 +37,19 @@ fn needs_escape(c: char) -> bool {
         )
 }
 
-/// Shorten `s` to at most `max` characters, marking the cut with `…`.
+/// `s` cut to at most `max` terminal columns, ending in `…` when cut. Widths are display widths
+/// (CJK and most emoji take two columns), and a cut never splits a grapheme. The one truncation
+/// rule: table cells, titles, detail values, CLI tables and provider messages all use it.
 pub fn truncate(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
+    // No character is wider than its UTF-8 encoding is long, so short strings need no counting.
+    if s.len() <= max || s.width() <= max {
         return s.to_owned();
     }
-    let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
-    out.push('…');
-    out
+    if max == 0 {
+        return String::new();
+    }
+    let (head, _) = s.unicode_truncate(max - 1);
+    format!("{head}…")
 }
 
 #[cfg(test)]
@@ -68,8 +76,20 @@ mod tests {
     }
 
     #[test]
-    fn truncate_marks_the_cut() {
+    fn truncate_cuts_to_columns_with_an_ellipsis() {
         assert_eq!(truncate("abcdef", 4), "abc…");
         assert_eq!(truncate("abc", 4), "abc");
+        assert_eq!(truncate("grafana-readonly", 10), "grafana-r…");
+        // Wide characters count two columns; one that would straddle the cut is left out.
+        assert_eq!(truncate("全角トークン", 5), "全角…");
+        assert_eq!(truncate("全角トークン", 6), "全角…");
+        assert_eq!(truncate("abc", 0), "");
+    }
+
+    #[test]
+    fn truncate_never_splits_a_grapheme() {
+        // e + combining acute accent is one column and must stay whole.
+        assert_eq!(truncate("cafe\u{301}-latte", 6), "cafe\u{301}-…");
+        assert_eq!(truncate("cafe\u{301}", 4), "cafe\u{301}");
     }
 }

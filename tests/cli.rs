@@ -600,9 +600,10 @@ async fn a_fingerprint_is_the_sha256_of_the_printed_secret_and_no_file_holds_it(
             "{account}"
         );
     }
-    // lagrello's id is its secret: it is stored masked.
-    let lagrello = &fingerprints[1];
-    assert!(lagrello["token_id"].as_str().unwrap().ends_with('…'));
+    // lagrello's id is its secret: it is stored masked, as every screen shows it.
+    let lagrello = fingerprints[1]["token_id"].as_str().unwrap();
+    assert!(lagrello.starts_with("••••"), "{lagrello}");
+    assert_eq!(lagrello.chars().count(), 10, "{lagrello}");
 
     let audit = std::fs::read_to_string(env.state_file("audit.jsonl")).unwrap();
     let prints = std::fs::read_to_string(env.state_file("fingerprints.jsonl")).unwrap();
@@ -690,15 +691,16 @@ async fn a_missing_token_names_the_account_and_id_and_says_how_to_look() {
     ] {
         let out = env.run(args);
         assert_eq!(code(&out), 1, "{args:?}");
-        let err = stderr(&out);
-        assert!(
-            err.contains("account sematext-1 (sematext): could not"),
-            "{err}"
+        // The failure and its advice in the dashboard's words, then the command to run.
+        let expected = format!(
+            "account sematext-1 (sematext): {} token 1 failed: not found: ",
+            args[0]
         );
-        assert!(err.contains(&format!("{} token 1:", args[0])), "{err}");
-        assert!(
-            err.contains("run `tokdash list --account sematext-1`"),
-            "{err}"
+        assert_stderr_has(&out, &expected);
+        assert_stderr_has(
+            &out,
+            "; it may be gone already; list the account's tokens to check \
+             (`tokdash list --account sematext-1`)",
         );
     }
 }
@@ -715,14 +717,45 @@ async fn a_provider_failure_says_what_to_do() {
     let out = env.run(&["delete", "--account", "qovery-1", "--id", id, "--yes"]);
     assert_eq!(code(&out), 1);
     let err = stderr(&out);
-    let expected = format!("account qovery-1 (qovery): could not delete token {id}");
+    let expected =
+        format!("account qovery-1 (qovery): delete token {id} failed: authentication failed: ");
     assert!(err.contains(&expected), "{err}");
-    assert!(err.contains("check the account's credential"), "{err}");
+    assert!(err.contains("; check the account's credential"), "{err}");
     let out = env.run(&["list", "--account", "qovery-1"]);
-    let err = stderr(&out);
-    assert!(
-        err.contains("account qovery-1 (qovery): authentication failed"),
-        "{err}"
+    assert_stderr_has(
+        &out,
+        "account qovery-1 (qovery): list tokens failed: authentication failed: ",
     );
-    assert!(err.contains("check the account's credential"), "{err}");
+    assert_stderr_has(&out, "; check the account's credential");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_secret_like_id_is_masked_alike_on_stdout_on_stderr_and_in_the_audit_trail() {
+    let env = setup().await;
+    let key = env.tokens("lagrello-1")[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // The last six characters, as the dashboard's table and dialogs show it.
+    let tail: String = key.chars().skip(key.chars().count() - 6).collect();
+    let masked = format!("••••{tail}");
+
+    let out = env.run(&["delete", "--account", "lagrello-1", "--id", &key, "--yes"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        format!("Deleted token {masked} from account lagrello-1.\n")
+    );
+    let out = env.run(&["delete", "--account", "lagrello-1", "--id", &key, "--yes"]);
+    assert_eq!(code(&out), 1);
+    assert_stderr_has(&out, &format!("token {masked}"));
+    assert!(!stderr(&out).contains(&key), "{}", stderr(&out));
+
+    let records = audited(&env, "delete");
+    assert_eq!(records.len(), 2);
+    for r in &records {
+        assert_eq!(r["token_id"], masked.as_str());
+    }
+    let audit = std::fs::read_to_string(env.state_file("audit.jsonl")).unwrap();
+    assert!(!audit.contains(&key), "{audit}");
 }

@@ -328,3 +328,50 @@ fn what_an_account_cannot_do_reads_as_one_phrase_at_every_size() {
         }
     }
 }
+
+#[test]
+fn a_secret_like_id_is_masked_alike_in_the_table_the_detail_the_dialog_and_the_audit_trail() {
+    use tokdash::audit::TokenLabel;
+    use tokdash::model::TokenId;
+    use tokdash::provider::ProviderKind;
+    let mut app = loaded();
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('2'));
+    key(&mut app, KeyCode::Char('d'));
+    let screen = draw(&app, 160, 40);
+    let shown = "••••281706";
+    // The table row, the detail pane and the confirmation all show the same mask.
+    assert_eq!(screen.matches(shown).count(), 3, "{screen}");
+    assert!(
+        screen.contains(&format!("\"grafana-reader\" (id {shown})")),
+        "{screen}"
+    );
+    assert!(!screen.contains("9f8e7d6c"), "{screen}");
+    let id = TokenId::new("lgk_9f8e7d6c5b4a39281706");
+    let label = TokenLabel::new(Some(&id), None, ProviderKind::Lagrello.caps());
+    assert_eq!(label.id.as_deref(), Some(shown));
+}
+
+#[test]
+fn a_revealed_secret_is_sanitised_like_in_the_secret_dialog() {
+    let (mut app, _) = started(options());
+    for i in 0..app.accounts.len() {
+        let tokens = if i == 3 {
+            vec![Token::new("4711", "shipper").with_secret(Some("st-\x1b[2J\u{202E}x".into()))]
+        } else {
+            tokens_for(i)
+        };
+        let id = list_id(&app, i);
+        answer(&mut app, id, Ok(tokens));
+    }
+    key(&mut app, KeyCode::Char(':'));
+    chars(&mut app, "account logs-sematext");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('v'));
+    let screen = draw(&app, 160, 40);
+    assert!(screen.contains("st-\\x1b[2J<U+202E>x"), "{screen}");
+    assert!(!screen.chars().any(|c| c.is_control() && c != '\n'));
+    assert!(!screen.contains('\u{202E}'));
+}

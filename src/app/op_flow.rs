@@ -637,10 +637,7 @@ fn failed(app: &mut App, p: &PendingOp, what: String, e: &ApiError) {
 
 /// "qovery-1: delete ci failed: forbidden: …; the account's credential lacks …".
 fn failure_text(what: &str, e: &ApiError) -> String {
-    match e.advice() {
-        Some(advice) => format!("{what} failed: {e}; {advice}"),
-        None => format!("{what} failed: {e}"),
-    }
+    e.failure_text(what, None)
 }
 
 fn batch_step(app: &mut App, what: String, error: Option<&ApiError>) {

@@ -348,7 +348,7 @@ mod tests {
     use crate::provider::ProviderKind;
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
     use rand::rngs::StdRng;
-    use rand::{Rng, SeedableRng};
+    use rand::{RngExt, SeedableRng};
     use time::Duration;
     use time::macros::{datetime, offset};
 
@@ -418,19 +418,19 @@ mod tests {
         let offsets = [offset!(UTC), offset!(+2), offset!(-5:30)];
         (0..n)
             .map(|_| {
-                let mut name = NAMES[rng.gen_range(0..NAMES.len())].to_owned();
-                if rng.gen_bool(0.5) {
-                    name.push_str(&rng.gen_range(0..30).to_string());
+                let mut name = NAMES[rng.random_range(0..NAMES.len())].to_owned();
+                if rng.random_bool(0.5) {
+                    name.push_str(&rng.random_range(0..30).to_string());
                 }
                 // Ids repeat now and then: a buggy provider must not make the order wobble.
-                let id = format!("id-{}", rng.gen_range(0..n.max(1)));
+                let id = format!("id-{}", rng.random_range(0..n.max(1)));
                 let mut token = Token::new(&id, &name)
-                    .with_enabled([Some(true), Some(false), None][rng.gen_range(0..3)]);
+                    .with_enabled([Some(true), Some(false), None][rng.random_range(0..3)]);
                 // Few distinct instants, some a fraction of a second apart, in other offsets.
-                token.created_at = rng.gen_bool(0.8).then(|| {
-                    let nanos = rng.gen_range(0..6) * 250_000_000 + rng.gen_range(0..2);
+                token.created_at = rng.random_bool(0.8).then(|| {
+                    let nanos = rng.random_range(0..6) * 250_000_000 + rng.random_range(0..2);
                     (base + Duration::nanoseconds(nanos))
-                        .to_offset(offsets[rng.gen_range(0..offsets.len())])
+                        .to_offset(offsets[rng.random_range(0..offsets.len())])
                 });
                 token
             })
@@ -448,17 +448,17 @@ mod tests {
             );
         };
         for round in 0..300 {
-            match rng.gen_range(0..10) {
+            match rng.random_range(0..10) {
                 // Most steps are list answers, as at startup and on refresh.
                 0..=5 => {
-                    let account = rng.gen_range(0..app.accounts.len());
+                    let account = rng.random_range(0..app.accounts.len());
                     let Effect::Api { id, .. } = app.request_list(account) else {
                         unreachable!("a list request is an API effect")
                     };
-                    let result = if rng.gen_bool(0.1) {
+                    let result = if rng.random_bool(0.1) {
                         Err(ApiError::Network("down".into()))
                     } else {
-                        let n = rng.gen_range(0..60);
+                        let n = rng.random_range(0..60);
                         Ok(random_tokens(&mut rng, n))
                     };
                     update(
@@ -472,7 +472,7 @@ mod tests {
                 6 => press(&mut app, 's'),
                 7 | 8 => press(&mut app, 'S'),
                 _ => {
-                    app.account_sel = rng.gen_range(0..=app.accounts.len());
+                    app.account_sel = rng.random_range(0..=app.accounts.len());
                     invalidate_order(&mut app);
                     rebuild_rows(&mut app);
                 }

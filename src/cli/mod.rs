@@ -4,8 +4,11 @@
 //! Exit codes: 0 success, 1 an operation failed, 2 usage or configuration error, 3 partial
 //! (some accounts answered, some did not).
 
+mod change;
 mod commands;
+mod failure;
 mod output;
+mod prompt;
 mod sandbox;
 mod trail;
 
@@ -58,6 +61,15 @@ pub enum Format {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    #[command(flatten)]
+    Token(TokenCommand),
+    /// Run the fake providers on a local port, for trying tokdash out
+    Sandbox(sandbox::SandboxArgs),
+}
+
+/// The commands that work on the configured accounts' tokens.
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
     /// List the tokens of every account (or of the ones selected), fetched concurrently
     List(ListArgs),
     /// Create a token and print its secret (shown only this once)
@@ -72,8 +84,6 @@ pub enum Command {
     Rename(RenameArgs),
     /// Issue a new secret for a token; the old one stops working (asks first, like delete)
     Regenerate(ConfirmedTarget),
-    /// Run the fake providers on a local port, for trying tokdash out
-    Sandbox(sandbox::SandboxArgs),
 }
 
 #[derive(Debug, Args)]
@@ -150,13 +160,15 @@ where
             return e.exit_code();
         }
     };
-    if cli.format == Format::Csv && !matches!(cli.command, Some(Command::List(_))) {
+    if cli.format == Format::Csv
+        && !matches!(cli.command, Some(Command::Token(TokenCommand::List(_))))
+    {
         eprintln!("tokdash: --format csv is only available for `list`; use table or json");
         return EXIT_USAGE;
     }
     let command = match cli.command {
         Some(Command::Sandbox(args)) => return sandbox::run(args).await,
-        Some(command) => command,
+        Some(Command::Token(command)) => command,
         None => {
             let (config, notice) = if cli.demo {
                 (None, None)
@@ -216,7 +228,7 @@ fn load_config(explicit: &Option<PathBuf>) -> Result<Loaded, i32> {
 
 fn not_found_message(looked: &[PathBuf]) -> String {
     let places = if looked.is_empty() {
-        "nowhere: neither $XDG_CONFIG_HOME nor $HOME is set".to_owned()
+        "nowhere: no home directory was found".to_owned()
     } else {
         looked
             .iter()

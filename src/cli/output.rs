@@ -3,6 +3,7 @@
 //! Provider strings were sanitised when they entered (`Token::new`); account names come from the
 //! configuration and are sanitised here, so nothing printed can drive the terminal.
 
+use std::borrow::Cow;
 use std::io::Write;
 
 use secrecy::{ExposeSecret, SecretString};
@@ -65,9 +66,9 @@ pub struct ListError {
     pub account: String,
     pub provider: ProviderKind,
     pub error: String,
-    /// What to do about it, for the human-readable output.
+    /// The failure with the account and what to do about it, for the human-readable output.
     #[serde(skip)]
-    pub advice: Option<&'static str>,
+    pub message: String,
 }
 
 const LIST_HEADERS: [&str; 8] = [
@@ -135,11 +136,11 @@ pub fn list_json(rows: &[Row<'_>], errors: &[ListError]) -> String {
     to_json(&out)
 }
 
+/// The tokens as CSV (RFC 4180, CRLF line ends), every field defused by [`defuse_formula`] first.
 pub fn list_csv(rows: &[Row<'_>]) -> String {
-    let mut out = csv_line(CSV_HEADERS);
-    for r in rows {
+    let records = rows.iter().map(|r| {
         let t = r.token;
-        out.push_str(&csv_line([
+        [
             sanitize(r.account),
             r.provider.name().to_owned(),
             t.id.to_string(),
@@ -148,9 +149,9 @@ pub fn list_csv(rows: &[Row<'_>]) -> String {
             t.created_at.map(format_timestamp).unwrap_or_default(),
             t.scopes.join(";"),
             t.description.clone().unwrap_or_default(),
-        ]));
-    }
-    out
+        ]
+    });
+    csv(CSV_HEADERS.map(str::to_owned), records)
 }
 
 /// A token as `key  value` lines, for create, regenerate and the updates.
@@ -202,6 +203,23 @@ pub fn token_json(row: &Row<'_>, secret: Option<&SecretString>) -> String {
     })
 }
 
+/// `{"account":…,"provider":…,"id":…,"deleted":true}` for a delete; `id` as it may be shown.
+pub fn deleted_json(account: &str, provider: ProviderKind, id: &str) -> String {
+    #[derive(Serialize)]
+    struct Deleted<'a> {
+        account: String,
+        provider: ProviderKind,
+        id: &'a str,
+        deleted: bool,
+    }
+    to_json(&Deleted {
+        account: sanitize(account),
+        provider,
+        id,
+        deleted: true,
+    })
+}
+
 pub fn to_json<T: Serialize>(value: &T) -> String {
     // Serialising plain structs of strings cannot fail; an empty object is a safe fallback.
     let mut s = serde_json::to_string_pretty(value).unwrap_or_else(|_| "{}".into());
@@ -240,34 +258,30 @@ fn pad(s: &str, width: usize) -> String {
     format!("{s}{}", " ".repeat(fill))
 }
 
-/// One CSV record (RFC 4180): fields with a comma, quote or line break are quoted, and quotes
-/// doubled. A field that a spreadsheet would run as a formula (a token named `=HYPERLINK(…)`,
-/// say) gets a leading `'`, so an audit export opened in a spreadsheet shows text, not a live
-/// formula.
-pub fn csv_line<I, S>(fields: I) -> String
-where
-    I: IntoIterator<Item = S>,
-    S: AsRef<str>,
-{
-    let fields: Vec<String> = fields
-        .into_iter()
-        .map(|f| {
-            let raw = f.as_ref();
-            let defused;
-            let f = if raw.starts_with(['=', '+', '-', '@', '\t', '\r']) && !is_number(raw) {
-                defused = format!("'{raw}");
-                defused.as_str()
-            } else {
-                raw
-            };
-            if f.contains([',', '"', '\n', '\r']) || f.starts_with(' ') || f.ends_with(' ') {
-                format!("\"{}\"", f.replace('"', "\"\""))
-            } else {
-                f.to_owned()
-            }
-        })
-        .collect();
-    format!("{}\r\n", fields.join(","))
+/// A header and records as CSV: the `csv` crate quotes what needs it (commas, quotes, line
+/// breaks) and doubles quotes; lines end in CRLF as RFC 4180 has it.
+fn csv<const N: usize>(header: [String; N], records: impl Iterator<Item = [String; N]>) -> String {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    for record in std::iter::once(header).chain(records) {
+        // Writing to memory cannot fail; a record that somehow did is left out, not half-written.
+        let _ = w.write_record(record.iter().map(|f| defuse_formula(f).into_owned()));
+    }
+    let bytes = w.into_inner().unwrap_or_default();
+    // Every field went in as a `String`, so the output is UTF-8.
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// A field a spreadsheet would run as a formula (a token named `=HYPERLINK(…)`, say) gets a
+/// leading `'`, so an audit export opened in a spreadsheet shows text, not a live formula.
+/// Numbers such as `-5` are left alone.
+fn defuse_formula(field: &str) -> Cow<'_, str> {
+    if field.starts_with(['=', '+', '-', '@', '\t', '\r']) && !is_number(field) {
+        Cow::Owned(format!("'{field}"))
+    } else {
+        Cow::Borrowed(field)
+    }
 }
 
 fn is_number(s: &str) -> bool {
@@ -298,19 +312,30 @@ pub fn print(text: &str) {
 mod tests {
     use super::*;
 
+    fn csv_of(fields: [&str; 5]) -> String {
+        let header = ["a", "b", "c", "d", "e"].map(str::to_owned);
+        csv(header, std::iter::once(fields.map(str::to_owned)))
+    }
+
     #[test]
     fn csv_quotes_only_what_needs_it() {
         assert_eq!(
-            csv_line(["plain", "a,b", "say \"hi\"", "two\nlines", ""]),
-            "plain,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",\r\n"
+            csv_of(["plain", "a,b", "say \"hi\"", "two\nlines", ""]),
+            "a,b,c,d,e\r\nplain,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",\r\n"
         );
     }
 
     #[test]
     fn csv_defuses_spreadsheet_formulas_but_not_numbers() {
         assert_eq!(
-            csv_line(["=HYPERLINK(\"http://evil\")", "@SUM(A1)", "-5", "+x"]),
-            "\"'=HYPERLINK(\"\"http://evil\"\")\",'@SUM(A1),-5,'+x\r\n"
+            csv_of([
+                "=HYPERLINK(\"http://evil\")",
+                "@SUM(A1)",
+                "-5",
+                "+x",
+                "\t=1"
+            ]),
+            "a,b,c,d,e\r\n\"'=HYPERLINK(\"\"http://evil\"\")\",'@SUM(A1),-5,'+x,'\t=1\r\n"
         );
     }
 

@@ -55,7 +55,7 @@ impl Trail {
         let log = self
             .log
             .as_ref()
-            .ok_or("neither $XDG_STATE_HOME nor $HOME is set")?;
+            .ok_or("there is no state directory: no home directory was found")?;
         write(log).map_err(|e| format!("{}: {e}", log.dir().display()))
     }
 }

@@ -5,35 +5,35 @@
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
+use etcetera::BaseStrategy;
+
 use super::ConfigError;
 
-/// The environment variables resolution depends on, read once so tests can supply their own.
+/// What resolution depends on, read once so tests can supply their own.
 #[derive(Debug, Clone, Default)]
 pub struct ConfigEnv {
     pub tokdash_config: Option<OsString>,
-    pub xdg_config_home: Option<OsString>,
-    pub home: Option<PathBuf>,
+    /// The XDG configuration directory: `$XDG_CONFIG_HOME`, or `~/.config` when the variable is
+    /// unset, empty or relative. `None` when there is no home directory.
+    pub config_home: Option<PathBuf>,
 }
 
 impl ConfigEnv {
     pub fn from_process() -> Self {
         ConfigEnv {
             tokdash_config: std::env::var_os("TOKDASH_CONFIG"),
-            xdg_config_home: std::env::var_os("XDG_CONFIG_HOME"),
-            home: etcetera::home_dir().ok(),
+            // The base strategy is XDG on macOS too, so the file is where it is on Linux.
+            config_home: etcetera::choose_base_strategy()
+                .ok()
+                .map(|s| s.config_dir()),
         }
     }
 
-    /// `$XDG_CONFIG_HOME/tokdash/config.toml`, or `~/.config/tokdash/config.toml` when the
-    /// variable is unset, empty or relative (the XDG spec says to ignore relative values).
+    /// `$XDG_CONFIG_HOME/tokdash/config.toml`, or `~/.config/tokdash/config.toml`.
     pub fn default_path(&self) -> Option<PathBuf> {
-        let xdg = self
-            .xdg_config_home
+        self.config_home
             .as_ref()
-            .map(PathBuf::from)
-            .filter(|p| p.is_absolute());
-        let base = xdg.or_else(|| self.home.as_ref().map(|h| h.join(".config")))?;
-        Some(base.join("tokdash").join("config.toml"))
+            .map(|dir| dir.join("tokdash").join("config.toml"))
     }
 }
 
@@ -83,24 +83,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn xdg_config_home_wins_over_home_when_absolute() {
+    fn the_default_file_is_under_the_config_home() {
         let env = ConfigEnv {
             tokdash_config: None,
-            xdg_config_home: Some("/x/conf".into()),
-            home: Some("/home/u".into()),
+            config_home: Some("/x/conf".into()),
         };
         assert_eq!(
             env.default_path(),
             Some(PathBuf::from("/x/conf/tokdash/config.toml"))
         );
-        let relative = ConfigEnv {
-            xdg_config_home: Some("rel".into()),
-            ..env
-        };
-        assert_eq!(
-            relative.default_path(),
-            Some(PathBuf::from("/home/u/.config/tokdash/config.toml"))
-        );
+        assert_eq!(ConfigEnv::default().default_path(), None);
     }
 
     #[test]
@@ -108,8 +100,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let env = ConfigEnv {
             tokdash_config: None,
-            xdg_config_home: Some(dir.path().into()),
-            home: None,
+            config_home: Some(dir.path().into()),
         };
         assert_eq!(
             locate(None, &env).unwrap(),

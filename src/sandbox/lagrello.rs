@@ -14,7 +14,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get};
-use rand::Rng;
+use rand::RngExt;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
@@ -93,11 +93,11 @@ pub fn seed(opts: &SeedOptions) -> (LagrelloState, Vec<SandboxAccount>) {
         let mut tokens: Vec<StoredToken> = token_names(&mut rng, opts.tokens, opts.hostile)
             .into_iter()
             .map(|name| {
-                let granted = rng.gen_range(1..=PERMISSIONS.len());
+                let granted = rng.random_range(1..=PERMISSIONS.len());
                 StoredToken {
                     key: uuid(&mut rng),
                     name,
-                    created_by: creators[rng.gen_range(0..creators.len())].clone(),
+                    created_by: creators[rng.random_range(0..creators.len())].clone(),
                     created_at: created_before(&mut rng, opts.anchor),
                     permissions: PERMISSIONS[..granted]
                         .iter()

@@ -22,7 +22,7 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use rand::rngs::StdRng;
-use rand::{Rng, SeedableRng};
+use rand::{RngExt, SeedableRng};
 use time::OffsetDateTime;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -417,7 +417,7 @@ async fn intercept(State(state): State<Arc<SandboxState>>, req: Request, next: N
 
     if !state.latency.is_zero() {
         let ms = state.latency.as_millis() as u64;
-        let delay = state.with_rng(|r| r.gen_range(ms / 2..=ms + ms / 2));
+        let delay = state.with_rng(|r| r.random_range(ms / 2..=ms + ms / 2));
         tokio::time::sleep(Duration::from_millis(delay)).await;
     }
 
@@ -431,7 +431,7 @@ async fn intercept(State(state): State<Arc<SandboxState>>, req: Request, next: N
             .iter()
             .find(|r| r.matches(provider, account.as_deref(), op))
             .cloned()?;
-        let hit = rule.rate >= 1.0 || state.with_rng(|r| r.gen_bool(rule.rate));
+        let hit = rule.rate >= 1.0 || state.with_rng(|r| r.random_bool(rule.rate));
         hit.then_some((provider, rule.kind))
     });
 

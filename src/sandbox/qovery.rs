@@ -13,7 +13,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get};
-use rand::Rng;
+use rand::RngExt;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
@@ -108,15 +108,17 @@ pub fn seed(opts: &SeedOptions) -> (QoveryState, Vec<SandboxAccount>) {
             .into_iter()
             .map(|token_name| {
                 let created_at = store::created_before(&mut rng, opts.anchor);
-                let role = &roles[rng.gen_range(0..roles.len())];
-                let description = rng.gen_bool(0.6).then(|| format!("used by {token_name}"));
+                let role = &roles[rng.random_range(0..roles.len())];
+                let description = rng
+                    .random_bool(0.6)
+                    .then(|| format!("used by {token_name}"));
                 ApiToken {
                     id: store::uuid(&mut rng),
                     name: token_name,
                     description,
                     role_id: Some(role.id.clone()),
                     role_name: Some(role.name.clone()),
-                    creator_name: CREATORS[rng.gen_range(0..CREATORS.len())].to_owned(),
+                    creator_name: CREATORS[rng.random_range(0..CREATORS.len())].to_owned(),
                     created_at,
                     updated_at: created_at,
                 }

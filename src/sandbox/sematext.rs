@@ -12,7 +12,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
-use rand::Rng;
+use rand::RngExt;
 use rand::rngs::StdRng;
 use serde_json::{Map, Value, json};
 use time::OffsetDateTime;
@@ -84,7 +84,7 @@ fn timestamp(t: OffsetDateTime) -> String {
 
 /// Ids beyond 2^53, so a client that squeezes them through an f64 gets them wrong.
 fn new_id(rng: &mut StdRng) -> i64 {
-    rng.gen_range(9_007_199_254_740_993..9_100_000_000_000_000)
+    rng.random_range(9_007_199_254_740_993..9_100_000_000_000_000)
 }
 
 fn seed_tokens(
@@ -99,9 +99,9 @@ fn seed_tokens(
             id: new_id(rng),
             name,
             secret: store::uuid(rng),
-            readable: rng.gen_bool(0.8),
-            writeable: rng.gen_bool(0.5),
-            enabled: rng.gen_bool(0.75),
+            readable: rng.random_bool(0.8),
+            writeable: rng.random_bool(0.5),
+            enabled: rng.random_bool(0.75),
             created_at: store::created_before(rng, anchor),
         })
         .collect()
@@ -116,13 +116,13 @@ pub fn seed(opts: &SeedOptions) -> (SematextState, Vec<SandboxAccount>) {
         let api_key = store::uuid(&mut rng);
         let mut apps = vec![App {
             id: new_id(&mut rng),
-            name: APP_NAMES[rng.gen_range(0..APP_NAMES.len())].to_owned(),
+            name: APP_NAMES[rng.random_range(0..APP_NAMES.len())].to_owned(),
             tokens: seed_tokens(&mut rng, opts.tokens, opts.hostile, opts.anchor),
         }];
-        if rng.gen_bool(0.5) {
+        if rng.random_bool(0.5) {
             apps.push(App {
                 id: new_id(&mut rng),
-                name: format!("{}-2", APP_NAMES[rng.gen_range(0..APP_NAMES.len())]),
+                name: format!("{}-2", APP_NAMES[rng.random_range(0..APP_NAMES.len())]),
                 tokens: seed_tokens(&mut rng, SECOND_APP_TOKENS, false, opts.anchor),
             });
         }

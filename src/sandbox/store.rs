@@ -3,7 +3,7 @@
 //! only helps fill it.
 
 use rand::rngs::StdRng;
-use rand::{Rng, SeedableRng};
+use rand::{RngExt, SeedableRng};
 use time::{Duration, OffsetDateTime};
 
 use crate::provider::ProviderKind;
@@ -74,7 +74,7 @@ pub fn token_names(rng: &mut StdRng, count: usize, hostile: bool) -> Vec<String>
             names.push(hostile_pool.remove(0));
             continue;
         }
-        let base = NAMES[rng.gen_range(0..NAMES.len())];
+        let base = NAMES[rng.random_range(0..NAMES.len())];
         if names.iter().any(|n| n == base) {
             names.push(format!("{base}-{}", i + 1));
         } else {
@@ -90,7 +90,7 @@ pub fn token_names(rng: &mut StdRng, count: usize, hostile: bool) -> Vec<String>
 pub fn created_before(rng: &mut StdRng, anchor: OffsetDateTime) -> OffsetDateTime {
     const MIN: f64 = 3_600.0;
     const MAX: f64 = 730.0 * 86_400.0;
-    let u: f64 = rng.r#gen();
+    let u: f64 = rng.random();
     let secs = (MIN + u * u * (MAX - MIN)) as i64;
     (anchor - Duration::seconds(secs))
         .replace_nanosecond(0)
@@ -100,13 +100,13 @@ pub fn created_before(rng: &mut StdRng, anchor: OffsetDateTime) -> OffsetDateTim
 /// `n` random bytes as lowercase hex.
 pub fn hex(rng: &mut StdRng, n: usize) -> String {
     (0..n)
-        .map(|_| format!("{:02x}", rng.r#gen::<u8>()))
+        .map(|_| format!("{:02x}", rng.random::<u8>()))
         .collect()
 }
 
 /// A version-4 UUID drawn from `rng`.
 pub fn uuid(rng: &mut StdRng) -> String {
-    uuid::Builder::from_random_bytes(rng.r#gen())
+    uuid::Builder::from_random_bytes(rng.random())
         .into_uuid()
         .to_string()
 }

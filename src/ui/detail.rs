@@ -8,10 +8,10 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 use secrecy::ExposeSecret;
 use time::OffsetDateTime;
 
-use super::{age, is_stale, mask, theme};
+use super::{age, is_stale, theme};
 use crate::app::{Action, App, Focus};
-use crate::model::{OpKind, Refusal, format_timestamp, gate};
-use crate::text::truncate;
+use crate::model::{OpKind, Refusal, format_timestamp, gate, masked_id};
+use crate::text::{sanitize, truncate};
 
 /// Field values longer than this are cut; the pane wraps, and nobody reads 5,000 characters.
 const MAX_VALUE: usize = 500;
@@ -55,10 +55,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
         )
     };
     lines.extend(field("name", token.name.clone()));
-    let id = if caps.id_is_secret && !app.reveal {
-        mask(token.id.as_str())
-    } else {
+    let id = if app.reveal {
         token.id.to_string()
+    } else {
+        masked_id(&token.id, caps)
     };
     lines.extend(field("id", id));
     lines.extend(field(
@@ -102,7 +102,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
     }
     if let Some(secret) = &token.secret {
         let shown = if app.reveal {
-            secret.expose_secret().to_owned()
+            // A hostile provider could put escape sequences in a "secret" too.
+            sanitize(secret.expose_secret())
         } else {
             "••••••••".to_owned()
         };

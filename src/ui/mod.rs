@@ -12,7 +12,7 @@ pub mod tokens;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use time::OffsetDateTime;
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_width::UnicodeWidthStr;
 
 use crate::app::{App, Focus, Mode};
 
@@ -105,26 +105,9 @@ fn layout(app: &App, area: Rect) -> Panes {
     }
 }
 
-/// `s` cut to `width` terminal columns, ending in `…` when cut; wide characters count double.
-pub fn fit(s: &str, width: usize) -> String {
-    if s.len() <= width || UnicodeWidthStr::width(s) <= width {
-        return s.to_owned();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in s.chars() {
-        let w = UnicodeWidthChar::width(c).unwrap_or(0);
-        if used + w + 1 > width {
-            break;
-        }
-        out.push(c);
-        used += w;
-    }
-    if width > 0 {
-        out.push('…');
-    }
-    out
-}
+/// `s` cut to `width` terminal columns, ending in `…` when cut: the one truncation rule, under
+/// the name the drawing code uses.
+pub use crate::text::truncate as fit;
 
 /// Display width in terminal columns.
 pub fn width_of(s: &str) -> usize {
@@ -151,13 +134,6 @@ pub fn age(created: OffsetDateTime, now: OffsetDateTime) -> String {
 /// Is a token older than the configured limit?
 pub fn is_stale(created: Option<OffsetDateTime>, now: OffsetDateTime, days: u32) -> bool {
     created.is_some_and(|c| (now - c).whole_days() > i64::from(days))
-}
-
-/// A secret-like id as shown: only its last four characters.
-pub fn mask(id: &str) -> String {
-    let n = id.chars().count();
-    let tail: String = id.chars().skip(n.saturating_sub(4)).collect();
-    format!("••••{tail}")
 }
 
 /// The first `n` rows starting at `offset` that keep `selected` visible: only visible rows are
@@ -192,18 +168,5 @@ mod tests {
         assert_eq!(window(25, 100, 10), 16..26);
         assert_eq!(window(99, 100, 10), 90..100);
         assert_eq!(window(3, 5, 10), 0..5);
-    }
-
-    #[test]
-    fn fit_cuts_to_columns_with_an_ellipsis() {
-        assert_eq!(fit("grafana-readonly", 10), "grafana-r…");
-        assert_eq!(fit("short", 10), "short");
-        assert_eq!(fit("全角トークン", 5), "全角…");
-        assert_eq!(fit("abc", 0), "");
-    }
-
-    #[test]
-    fn masked_ids_keep_only_the_tail() {
-        assert_eq!(mask("abcdef123456"), "••••3456");
     }
 }

@@ -8,15 +8,15 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, Wrap};
 use time::OffsetDateTime;
 
-use super::{age, fit, is_stale, mask, theme, width_of, window};
+use super::{age, fit, is_stale, theme, width_of, window};
 use crate::app::{AccountState, App, Focus, Loadable, Mode, RowRef};
-use crate::model::Token;
+use crate::model::{MASKED_ID_WIDTH, Token, masked_id};
 use crate::text::truncate;
 
 /// Ids are cut to this many columns; the detail pane shows them whole.
 const ID: usize = 12;
-/// A masked id: `••••` and the last four characters.
-const MASKED_ID: usize = 8;
+/// A narrow pane cuts ids to this many columns before it drops the column.
+const SHORT_ID: usize = 8;
 const MAX_ACCOUNT: usize = 16;
 const MAX_SCOPES: usize = 24;
 /// Scopes may grow to this when the name leaves room.
@@ -79,11 +79,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
             } else {
                 " "
             };
-            let id = if acc.caps().id_is_secret {
-                mask(token.id.as_str())
-            } else {
-                token.id.as_str().to_owned()
-            };
+            let id = masked_id(&token.id, acc.caps());
             let state = match token.enabled {
                 Some(true) => Span::styled("enabled", theme::ok()),
                 Some(false) => Span::raw("disabled"),
@@ -191,15 +187,21 @@ fn widths(
     } else {
         0
     };
+    // A masked id is never cut: cut, it would no longer match the dialogs and the audit trail.
+    let short_id = if visible.iter().any(|(_, a, _)| a.caps().id_is_secret) {
+        MASKED_ID_WIDTH
+    } else {
+        SHORT_ID
+    };
     let id = if visible.iter().all(|(_, a, _)| a.caps().id_is_secret) {
-        MASKED_ID
+        MASKED_ID_WIDTH
     } else {
         visible
             .iter()
             .map(|(_, _, t)| width_of(t.id.as_str()))
             .max()
             .unwrap_or(0)
-            .clamp(MASKED_ID, ID)
+            .clamp(short_id, ID)
     };
     let scopes_wanted = visible
         .iter()
@@ -233,7 +235,7 @@ fn widths(
             break;
         }
         match step {
-            0 => w.id = w.id.min(MASKED_ID),
+            0 => w.id = w.id.min(short_id),
             1 => w.scopes = 0,
             2 => w.account = w.account.min(10),
             _ => w.id = 0,
