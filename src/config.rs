@@ -3,8 +3,9 @@
 
 use std::path::PathBuf;
 
+use crate::clipboard::ClipboardMode;
 use crate::credential::CredentialSource;
-use crate::provider::ProviderKind;
+use crate::model::ProviderKind;
 use crate::provider::http::HttpSettings;
 
 /// The whole configuration, validated.
@@ -38,8 +39,7 @@ impl Default for Config {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UiConfig {
     pub mouse: bool,
-    /// `auto`, `native`, `osc52` or `off`.
-    pub clipboard: String,
+    pub clipboard: ClipboardMode,
     pub clipboard_clear_secs: u64,
 }
 
@@ -47,7 +47,7 @@ impl Default for UiConfig {
     fn default() -> Self {
         UiConfig {
             mouse: false,
-            clipboard: "auto".into(),
+            clipboard: ClipboardMode::default(),
             clipboard_clear_secs: 30,
         }
     }

@@ -12,7 +12,7 @@ use tokio::sync::mpsc;
 
 use crate::app::{AccountInfo, App, AppOptions, Keymap, Msg, ToastKind, update};
 use crate::audit::AuditLog;
-use crate::clipboard::{Clipboard, ClipboardMode};
+use crate::clipboard::Clipboard;
 use crate::config::Config;
 use crate::effects::{EffectRunner, Next};
 use crate::provider::Registry;
@@ -94,13 +94,7 @@ pub async fn run_async(launch: Launch) -> i32 {
     if let Some(notice) = &launch.notice {
         app.toast(ToastKind::Info, notice.clone());
     }
-    let clipboard_mode = match launch.config.ui.clipboard.parse::<ClipboardMode>() {
-        Ok(m) => m,
-        Err(e) => {
-            eprintln!("tokdash: configuration error: [ui] clipboard: {e}");
-            return 2;
-        }
-    };
+    let clipboard_mode = launch.config.ui.clipboard;
     let (msg_tx, msg_rx) = mpsc::unbounded_channel();
     let audit = AuditLog::default_location(launch.demo);
     let requests = worker::spawn_with_audit(registry, msg_tx.clone(), audit.clone());

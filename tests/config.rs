@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use secrecy::ExposeSecret;
+use tokdash::clipboard::ClipboardMode;
 use tokdash::config::{ConfigError, load_file};
 use tokdash::credential::CredentialSource;
 use tokdash::provider::ProviderKind;
@@ -53,7 +54,7 @@ fn a_valid_file_loads_every_section() {
     assert_eq!(config.http.request_timeout.as_secs(), 9);
     assert_eq!(config.http.max_response_bytes, 2 * 1024 * 1024);
     assert!(config.ui.mouse);
-    assert_eq!(config.ui.clipboard, "osc52");
+    assert_eq!(config.ui.clipboard, ClipboardMode::Osc52);
     // In the order written, not sorted.
     assert_eq!(
         config.keys,

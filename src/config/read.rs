@@ -15,13 +15,12 @@ use toml::de::{DeString, DeTable, DeValue};
 
 use super::{AccountConfig, Config, ConfigError, LoginConfig, UiConfig};
 use crate::credential::CredentialSource;
-use crate::provider::ProviderKind;
+use crate::model::ProviderKind;
 use crate::provider::http::check_base_url;
 
 const TOP_KEYS: &[&str] = &["stale_after_days", "http", "ui", "keys", "accounts"];
 const HTTP_KEYS: &[&str] = &["connect_timeout_secs", "timeout_secs", "max_response_mb"];
 const UI_KEYS: &[&str] = &["mouse", "clipboard", "clipboard_clear_secs"];
-const CLIPBOARD_CHOICES: &[&str] = &["auto", "native", "osc52", "off"];
 const ACCOUNT_KEYS: &[&str] = &[
     "name",
     "provider",
@@ -124,17 +123,9 @@ fn read_ui(ui: &Table<'_, '_>) -> Result<UiConfig, ConfigError> {
         out.mouse = mouse;
     }
     if let Some((clipboard, span)) = ui.string("clipboard")? {
-        if !CLIPBOARD_CHOICES.contains(&clipboard.as_str()) {
-            return Err(ui.error_at(
-                span,
-                "clipboard",
-                format!(
-                    "`{clipboard}` is not a clipboard mode; expected one of {}",
-                    CLIPBOARD_CHOICES.join(", ")
-                ),
-            ));
-        }
-        out.clipboard = clipboard;
+        out.clipboard = clipboard
+            .parse()
+            .map_err(|problem| ui.error_at(span, "clipboard", problem))?;
     }
     if let Some(secs) = ui.integer_in("clipboard_clear_secs", 1..=86_400)? {
         out.clipboard_clear_secs = secs as u64;
@@ -184,7 +175,7 @@ fn read_account(
     let Some((provider, provider_span)) = entry.string("provider")? else {
         return Err(entry.missing(
             "provider",
-            "expected one of fluid, lagrello, qovery, sematext",
+            &format!("expected one of {}", ProviderKind::NAMES.join(", ")),
         ));
     };
     let kind = ProviderKind::from_str(&provider)

@@ -8,11 +8,9 @@ pub mod qovery;
 pub mod sematext;
 
 use std::fmt;
-use std::str::FromStr;
 use std::sync::Arc;
 
 use futures::future::BoxFuture;
-use serde::{Deserialize, Serialize};
 
 use crate::config::{AccountConfig, Config};
 use crate::model::{
@@ -20,33 +18,10 @@ use crate::model::{
 };
 use http::{Endpoint, HttpSettings, build_client, check_base_url};
 
-/// The providers tokdash speaks to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ProviderKind {
-    Fluid,
-    Lagrello,
-    Qovery,
-    Sematext,
-}
+pub use crate::model::ProviderKind;
 
+// The provider layer adds what each provider can do to the low-level `ProviderKind`.
 impl ProviderKind {
-    pub const ALL: [ProviderKind; 4] = [
-        ProviderKind::Fluid,
-        ProviderKind::Lagrello,
-        ProviderKind::Qovery,
-        ProviderKind::Sematext,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            ProviderKind::Fluid => "fluid",
-            ProviderKind::Lagrello => "lagrello",
-            ProviderKind::Qovery => "qovery",
-            ProviderKind::Sematext => "sematext",
-        }
-    }
-
     pub fn caps(self) -> &'static Caps {
         match self {
             ProviderKind::Fluid => &fluid::CAPS,
@@ -75,24 +50,6 @@ impl ProviderKind {
             ProviderKind::Qovery => qovery::default_base_url(account),
             ProviderKind::Sematext => sematext::default_base_url(account),
         }
-    }
-}
-
-impl fmt::Display for ProviderKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for ProviderKind {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        ProviderKind::ALL
-            .into_iter()
-            .find(|k| k.name() == s)
-            .ok_or_else(|| {
-                format!("unknown provider `{s}`; expected one of fluid, lagrello, qovery, sematext")
-            })
     }
 }
 
