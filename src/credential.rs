@@ -274,6 +274,29 @@ mod tests {
     }
 
     #[test]
+    fn any_serde_format_reads_exactly_one_source() {
+        let read = |json: &str| serde_json::from_str::<CredentialSource>(json);
+        assert!(matches!(read(r#"{"env": "X"}"#), Ok(CredentialSource::Env(v)) if v == "X"));
+        assert!(matches!(
+            read(r#"{"command": ["pass", "show"]}"#),
+            Ok(CredentialSource::Command(argv)) if argv == ["pass", "show"]
+        ));
+        assert!(matches!(
+            read(r#"{"value": "hunter2"}"#),
+            Ok(CredentialSource::Value(v)) if v.expose_secret() == "hunter2"
+        ));
+        let two = read(r#"{"env": "X", "value": "y"}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(two.starts_with("give exactly one source"), "{two}");
+        assert!(read(r#"{}"#).is_err());
+        assert!(read(r#"{"env": " "}"#).is_err());
+        assert!(read(r#"{"command": []}"#).is_err());
+        assert!(read(r#"{"command": [""]}"#).is_err());
+        assert!(read(r#"{"evn": "X"}"#).is_err());
+    }
+
+    #[test]
     fn debug_never_shows_a_value() {
         let src = CredentialSource::Value(SecretString::from("hunter2".to_owned()));
         assert!(!format!("{src:?}").contains("hunter2"));

@@ -194,6 +194,44 @@ fn provider_checks_point_at_the_key_or_the_entry() {
 }
 
 #[test]
+fn a_provider_reads_its_own_keys_with_the_same_errors() {
+    // A typo of a provider's key is caught, with the key suggested from its settings type.
+    let rest = error_of(&SEMATEXT.replace("app_id = 7", "app_di = 7"), 6);
+    assert!(
+        rest.starts_with("key `app_di`: unknown key (did you mean `app_id`?)"),
+        "{rest}"
+    );
+    assert!(
+        rest.contains("read_only") && rest.contains("region"),
+        "{rest}"
+    );
+
+    // Another provider's key is not this provider's.
+    let rest = error_of(&format!("{SEMATEXT}org_slug = \"acme\"\n"), 8);
+    assert!(rest.starts_with("key `org_slug`: unknown key"), "{rest}");
+
+    // Nested keys are dotted, and a missing one points at its table.
+    let fluid = "[[accounts]]\nname = \"f\"\nprovider = \"fluid\"\nbase_url = \"https://f.example\"\norg_slug = \"acme\"\nlogin = { email = \"a@b.c\" }\n";
+    let rest = error_of(fluid, 6);
+    assert!(rest.starts_with("key `login.password`: missing"), "{rest}");
+    let typo = fluid.replace("email", "emial");
+    let rest = error_of(&typo, 6);
+    assert!(
+        rest.starts_with("key `login.emial`: unknown key (did you mean `email`?)"),
+        "{rest}"
+    );
+    let bad = fluid.replace(
+        "{ email = \"a@b.c\" }",
+        "{ email = \"a@b.c\", password = { env = 3 } }",
+    );
+    let rest = error_of(&bad, 6);
+    assert_eq!(
+        rest,
+        "key `login.password.env`: expected a string, found integer"
+    );
+}
+
+#[test]
 fn a_plain_http_base_url_needs_an_opt_in() {
     let insecure = SEMATEXT.replace("127.0.0.1:9", "apps.internal:8080");
     let rest = error_of(&insecure, 5);
