@@ -7,15 +7,30 @@
 
 use std::fmt;
 use std::io::{self, Write};
-use std::str::FromStr;
 
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
 use crate::secret::{ExposeSecret, SecretString};
 
-/// `[ui] clipboard`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// `[ui] clipboard`. Parsed once, by the configuration reader; the names are the variants',
+/// lowercased.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    strum::EnumString,
+    strum::Display,
+    strum::VariantNames,
+)]
+#[strum(
+    serialize_all = "lowercase",
+    parse_err_ty = String,
+    parse_err_fn = unknown_mode
+)]
 pub enum ClipboardMode {
     /// Native when it works, OSC 52 otherwise (and straight away over SSH).
     #[default]
@@ -25,19 +40,12 @@ pub enum ClipboardMode {
     Off,
 }
 
-impl FromStr for ClipboardMode {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        match s {
-            "auto" => Ok(ClipboardMode::Auto),
-            "native" => Ok(ClipboardMode::Native),
-            "osc52" => Ok(ClipboardMode::Osc52),
-            "off" => Ok(ClipboardMode::Off),
-            other => Err(format!(
-                "unknown clipboard mode `{other}`; expected auto, native, osc52 or off"
-            )),
-        }
-    }
+fn unknown_mode(name: &str) -> String {
+    use strum::VariantNames;
+    format!(
+        "`{name}` is not a clipboard mode; expected one of {}",
+        ClipboardMode::VARIANTS.join(", ")
+    )
 }
 
 /// The way a copy went.
@@ -265,7 +273,7 @@ mod tests {
             "x11"
                 .parse::<ClipboardMode>()
                 .unwrap_err()
-                .contains("auto, native, osc52 or off")
+                .contains("expected one of auto, native, osc52, off")
         );
     }
 }

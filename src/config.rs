@@ -1,13 +1,22 @@
 //! The configuration file: where it is, what it holds, and errors that name the file, line and
 //! key before any terminal mode is entered.
+//!
+//! Of each `[[accounts]]` entry, this module reads only what every account shares (name,
+//! provider, base_url, credential, read_only, allow_insecure_http). The other keys belong to the
+//! entry's provider: they are kept as written ([`ProviderKeys`], with [`Origin`] recording where
+//! each was), and the provider layer reads them into its own serde settings type with
+//! [`AccountConfig::read_settings`] when it builds the account's client, so its errors name the
+//! file, line and key too. This module knows no provider beyond [`ProviderKind`]'s names.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
+use crate::clipboard::ClipboardMode;
 use crate::credential::CredentialSource;
-use crate::provider::ProviderKind;
-use crate::provider::http::HttpSettings;
+use crate::model::ProviderKind;
 
-/// The whole configuration, validated.
+/// The whole configuration, validated, but for each provider's own keys (checked by the
+/// provider layer when it builds the clients, before any terminal mode is entered).
 #[derive(Debug, Clone)]
 pub struct Config {
     /// The file it came from, if any.
@@ -34,12 +43,29 @@ impl Default for Config {
     }
 }
 
+/// `[http]`: limits applied to every request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HttpSettings {
+    pub connect_timeout: Duration,
+    pub request_timeout: Duration,
+    pub max_response_bytes: usize,
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        HttpSettings {
+            connect_timeout: Duration::from_secs(5),
+            request_timeout: Duration::from_secs(20),
+            max_response_bytes: 8 * 1024 * 1024,
+        }
+    }
+}
+
 /// `[ui]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UiConfig {
     pub mouse: bool,
-    /// `auto`, `native`, `osc52` or `off`.
-    pub clipboard: String,
+    pub clipboard: ClipboardMode,
     pub clipboard_clear_secs: u64,
 }
 
@@ -47,65 +73,70 @@ impl Default for UiConfig {
     fn default() -> Self {
         UiConfig {
             mouse: false,
-            clipboard: "auto".into(),
+            clipboard: ClipboardMode::default(),
             clipboard_clear_secs: 30,
         }
     }
 }
 
-/// One `[[accounts]]` entry.
+/// One `[[accounts]]` entry: the keys every account has, read by the configuration, and the
+/// provider's own keys, kept as written for the provider to read (see
+/// [`AccountConfig::read_settings`]).
 #[derive(Debug, Clone)]
 pub struct AccountConfig {
     pub name: String,
     pub provider: ProviderKind,
     pub base_url: Option<String>,
-    /// sematext: `us` or `eu`.
-    pub region: Option<String>,
     pub read_only: bool,
     pub allow_insecure_http: bool,
-    /// fluid: the organisation slug.
-    pub org_slug: Option<String>,
-    /// fluid: the session cookie's name (`fluid_session` by default).
-    pub cookie_name: Option<String>,
-    /// qovery: the organisation UUID.
-    pub organization_id: Option<String>,
-    /// sematext: the app's int64 id.
-    pub app_id: Option<i64>,
     pub credential: Option<CredentialSource>,
-    /// fluid: log in with email and password instead of a session `credential`.
-    pub login: Option<LoginConfig>,
+    /// Every other key of the entry (`org_slug`, `app_id`, …): the provider's.
+    pub provider_keys: ProviderKeys,
+    /// Where the entry was written, for problems found after loading.
+    pub origin: Origin,
 }
 
 impl AccountConfig {
     /// An entry with only the required keys set; for tests and the sandbox.
     pub fn new(name: impl Into<String>, provider: ProviderKind) -> Self {
+        let name = name.into();
         AccountConfig {
-            name: name.into(),
+            origin: Origin::built(&name),
+            name,
             provider,
             base_url: None,
-            region: None,
             read_only: false,
             allow_insecure_http: false,
-            org_slug: None,
-            cookie_name: None,
-            organization_id: None,
-            app_id: None,
             credential: None,
-            login: None,
+            provider_keys: ProviderKeys::default(),
         }
+    }
+
+    /// Read the provider's keys into its settings type `T` (serde). Unknown keys (with the
+    /// likely intended one suggested, from `T`'s fields and the shared keys), wrong types and
+    /// literal secrets in a file others can read are refused with the file, line and key.
+    pub fn read_settings<T: serde::de::DeserializeOwned>(&self) -> Result<T, ConfigError> {
+        let node = keys::Node::Table(self.provider_keys.entries.clone());
+        let ctx = de::Ctx {
+            path: &self.origin.path,
+            shared_mode: self.origin.shared_mode,
+            shared_keys: SHARED_ACCOUNT_KEYS,
+        };
+        de::from_node(&node, "", &ctx).map_err(|e| self.origin.error(e.key.as_deref(), e.problem))
+    }
+
+    /// A problem with one of the entry's keys (dotted: `login.email`), located in its file.
+    pub fn error(&self, key: &str, problem: impl Into<String>) -> ConfigError {
+        self.origin.error(Some(key), problem)
     }
 }
 
-/// fluid's `login = { email = "…", password = <credential> }`.
-#[derive(Debug, Clone)]
-pub struct LoginConfig {
-    pub email: String,
-    pub password: CredentialSource,
-}
-
+mod de;
+mod keys;
 mod read;
 mod resolve;
 
+pub use keys::{Origin, ProviderKeys, SHARED_ACCOUNT_KEYS};
 pub use resolve::{ConfigEnv, Located, locate};
 
 /// A configuration problem, located in its file where possible.
@@ -168,6 +199,12 @@ pub fn load_file(path: &std::path::Path) -> Result<Config, ConfigError> {
     let mut config = read::parse(path, &text, shared_mode)?;
     config.path = Some(path.to_owned());
     Ok(config)
+}
+
+/// Parse a configuration held in memory (the sandbox's); `name` stands for its file in errors.
+/// Literal secrets are allowed, as in a file only its owner can read.
+pub fn parse(name: &std::path::Path, text: &str) -> Result<Config, ConfigError> {
+    read::parse(name, text, None)
 }
 
 /// The file's permission bits when group or others may read it, else `None`.

@@ -8,7 +8,7 @@ use crossterm::event::EventStream;
 
 use crate::app::{AccountInfo, App, AppOptions, Keymap, ToastKind};
 use crate::audit::AuditLog;
-use crate::clipboard::{Clipboard, ClipboardMode};
+use crate::clipboard::Clipboard;
 use crate::config::Config;
 use crate::event_loop::EventLoop;
 use crate::logging;
@@ -75,13 +75,7 @@ pub async fn run_async(launch: Launch) -> i32 {
     if let Some(notice) = &launch.notice {
         app.toast(ToastKind::Info, notice.clone());
     }
-    let clipboard_mode = match launch.config.ui.clipboard.parse::<ClipboardMode>() {
-        Ok(m) => m,
-        Err(e) => {
-            eprintln!("tokdash: configuration error: [ui] clipboard: {e}");
-            return 2;
-        }
-    };
+    let clipboard_mode = launch.config.ui.clipboard;
     let audit = AuditLog::default_location(launch.demo);
     // One clipboard handle for the life of the app: on X11 the owner serves the pasted text.
     let clipboard = Clipboard::new(clipboard_mode);

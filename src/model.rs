@@ -8,8 +8,10 @@ use std::time::Duration;
 use secrecy::SecretString;
 use time::OffsetDateTime;
 
-use crate::provider::ProviderKind;
 use crate::text::sanitize;
+
+mod kind;
+pub use kind::ProviderKind;
 
 /// A token's identifier, as the provider spells it (sematext's int64 ids are kept as strings).
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -543,7 +545,6 @@ impl ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::provider::ProviderKind;
 
     const NO_EXTRAS: Caps = Caps {
         rename: false,

@@ -374,7 +374,7 @@ async fn env_credentials_are_read_when_the_command_runs() {
     let text = format!(
         "[[accounts]]\nname = \"st\"\nprovider = \"sematext\"\nbase_url = \"{}\"\napp_id = {}\ncredential = {{ env = \"TOKDASH_TEST_ST_KEY\" }}\n",
         env.sandbox.base_url(),
-        account.app_id.unwrap()
+        account.setting("app_id").unwrap()
     );
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("env.toml");

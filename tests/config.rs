@@ -1,14 +1,18 @@
 //! The configuration file: every kind of mistake is reported with the file, line and key, literal
 //! secrets are refused in files others can read, and the file is found where documented.
+//!
+//! A provider's own keys are read and checked when the registry is built, as tokdash does before
+//! it starts; [`load`] does both.
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use secrecy::ExposeSecret;
-use tokdash::config::{ConfigError, load_file};
+use tokdash::clipboard::ClipboardMode;
+use tokdash::config::{Config, ConfigError, load_file};
 use tokdash::credential::CredentialSource;
-use tokdash::provider::ProviderKind;
+use tokdash::provider::{ProviderKind, Registry, sematext};
 
 fn write(dir: &Path, name: &str, text: &str, mode: u32) -> PathBuf {
     let path = dir.join(name);
@@ -17,11 +21,18 @@ fn write(dir: &Path, name: &str, text: &str, mode: u32) -> PathBuf {
     path
 }
 
+/// Load a file and check every account's settings, as tokdash does before it starts.
+fn load(path: &Path) -> Result<Config, ConfigError> {
+    let config = load_file(path)?;
+    Registry::from_config(&config, false)?;
+    Ok(config)
+}
+
 /// Load `text` from a private file and return the error, checking its file:line prefix.
 fn error_of(text: &str, line: usize) -> String {
     let dir = tempfile::tempdir().unwrap();
     let path = write(dir.path(), "config.toml", text, 0o600);
-    let err: ConfigError = load_file(&path).expect_err("the config should be refused");
+    let err: ConfigError = load(&path).expect_err("the config should be refused");
     let shown = err.to_string();
     let prefix = format!("{}:{line}: ", path.display());
     assert!(
@@ -47,13 +58,13 @@ fn a_valid_file_loads_every_section() {
         "stale_after_days = 30\n[http]\ntimeout_secs = 9\nmax_response_mb = 2\n[ui]\nmouse = true\nclipboard = \"osc52\"\n[keys]\nquit = \"ctrl-q\"\nrefresh = \"F5\"\n{SEMATEXT}"
     );
     let path = write(dir.path(), "c.toml", &text, 0o644);
-    let config = load_file(&path).unwrap();
+    let config = load(&path).unwrap();
     assert_eq!(config.path.as_deref(), Some(path.as_path()));
     assert_eq!(config.stale_after_days, 30);
     assert_eq!(config.http.request_timeout.as_secs(), 9);
     assert_eq!(config.http.max_response_bytes, 2 * 1024 * 1024);
     assert!(config.ui.mouse);
-    assert_eq!(config.ui.clipboard, "osc52");
+    assert_eq!(config.ui.clipboard, ClipboardMode::Osc52);
     // In the order written, not sorted.
     assert_eq!(
         config.keys,
@@ -65,7 +76,8 @@ fn a_valid_file_loads_every_section() {
     let account = &config.accounts[0];
     assert_eq!(account.name, "st");
     assert_eq!(account.provider, ProviderKind::Sematext);
-    assert_eq!(account.app_id, Some(7));
+    let settings: sematext::Settings = account.read_settings().unwrap();
+    assert_eq!(settings.app_id, Some(7));
     assert!(matches!(&account.credential, Some(CredentialSource::Env(v)) if v == "ST_KEY"));
 }
 
@@ -182,6 +194,44 @@ fn provider_checks_point_at_the_key_or_the_entry() {
 }
 
 #[test]
+fn a_provider_reads_its_own_keys_with_the_same_errors() {
+    // A typo of a provider's key is caught, with the key suggested from its settings type.
+    let rest = error_of(&SEMATEXT.replace("app_id = 7", "app_di = 7"), 6);
+    assert!(
+        rest.starts_with("key `app_di`: unknown key (did you mean `app_id`?)"),
+        "{rest}"
+    );
+    assert!(
+        rest.contains("read_only") && rest.contains("region"),
+        "{rest}"
+    );
+
+    // Another provider's key is not this provider's.
+    let rest = error_of(&format!("{SEMATEXT}org_slug = \"acme\"\n"), 8);
+    assert!(rest.starts_with("key `org_slug`: unknown key"), "{rest}");
+
+    // Nested keys are dotted, and a missing one points at its table.
+    let fluid = "[[accounts]]\nname = \"f\"\nprovider = \"fluid\"\nbase_url = \"https://f.example\"\norg_slug = \"acme\"\nlogin = { email = \"a@b.c\" }\n";
+    let rest = error_of(fluid, 6);
+    assert!(rest.starts_with("key `login.password`: missing"), "{rest}");
+    let typo = fluid.replace("email", "emial");
+    let rest = error_of(&typo, 6);
+    assert!(
+        rest.starts_with("key `login.emial`: unknown key (did you mean `email`?)"),
+        "{rest}"
+    );
+    let bad = fluid.replace(
+        "{ email = \"a@b.c\" }",
+        "{ email = \"a@b.c\", password = { env = 3 } }",
+    );
+    let rest = error_of(&bad, 6);
+    assert_eq!(
+        rest,
+        "key `login.password.env`: expected a string, found integer"
+    );
+}
+
+#[test]
 fn a_plain_http_base_url_needs_an_opt_in() {
     let insecure = SEMATEXT.replace("127.0.0.1:9", "apps.internal:8080");
     let rest = error_of(&insecure, 5);
@@ -195,7 +245,7 @@ fn a_plain_http_base_url_needs_an_opt_in() {
         &format!("{insecure}allow_insecure_http = true\n"),
         0o600,
     );
-    assert!(load_file(&path).is_ok());
+    assert!(load(&path).is_ok());
 
     let rest = error_of(&SEMATEXT.replace("http://127.0.0.1:9", "not a url"), 5);
     assert!(
@@ -245,7 +295,7 @@ fn a_literal_secret_in_a_readable_file_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let text = SEMATEXT.replace("{ env = \"ST_KEY\" }", "{ value = \"hunter2\" }");
     let path = write(dir.path(), "c.toml", &text, 0o644);
-    let shown = load_file(&path).unwrap_err().to_string();
+    let shown = load(&path).unwrap_err().to_string();
     assert!(
         shown.starts_with(&format!("{}:7: key `credential.value`: ", path.display())),
         "{shown}"
@@ -262,10 +312,10 @@ fn a_literal_secret_in_a_readable_file_is_refused() {
 
     // Group-readable is as bad as world-readable.
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
-    assert!(load_file(&path).is_err());
+    assert!(load(&path).is_err());
 
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
-    let config = load_file(&path).unwrap();
+    let config = load(&path).unwrap();
     assert!(matches!(
         &config.accounts[0].credential,
         Some(CredentialSource::Value(v)) if v.expose_secret() == "hunter2"
@@ -277,7 +327,7 @@ fn a_literal_login_password_is_refused_too() {
     let dir = tempfile::tempdir().unwrap();
     let text = "[[accounts]]\nname = \"f\"\nprovider = \"fluid\"\nbase_url = \"https://f.example\"\norg_slug = \"acme\"\nlogin = { email = \"a@b.c\", password = { value = \"pw\" } }\n";
     let path = write(dir.path(), "c.toml", text, 0o644);
-    let shown = load_file(&path).unwrap_err().to_string();
+    let shown = load(&path).unwrap_err().to_string();
     assert!(
         shown.starts_with(&format!(
             "{}:6: key `login.password.value`: ",
@@ -296,7 +346,7 @@ async fn env_and_command_credentials_are_fetched_when_used() {
     );
     // A command (or env) credential is fine in a file anyone can read.
     let path = write(dir.path(), "c.toml", &text, 0o644);
-    let config = load_file(&path).unwrap();
+    let config = load(&path).unwrap();
     let source = config.accounts[0].credential.clone().unwrap();
     assert!(matches!(&source, CredentialSource::Command(argv) if argv[0] == "printf"));
     assert_eq!(
@@ -308,7 +358,7 @@ async fn env_and_command_credentials_are_fetched_when_used() {
 #[test]
 fn the_example_config_is_valid_and_covers_every_provider() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("config.example.toml");
-    let config = load_file(&path).unwrap_or_else(|e| panic!("{e}"));
+    let config = load(&path).unwrap_or_else(|e| panic!("{e}"));
     let mut kinds: Vec<ProviderKind> = config.accounts.iter().map(|a| a.provider).collect();
     kinds.sort();
     assert_eq!(kinds, ProviderKind::ALL.to_vec());

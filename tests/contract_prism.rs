@@ -243,7 +243,7 @@ async fn fluid_list_create_delete_match_the_spec() {
         return;
     }
     let mut account = AccountConfig::new("fluid-contract", ProviderKind::Fluid);
-    account.org_slug = Some("acme-1".into());
+    account.provider_keys.set("org_slug", "acme-1");
     account.credential = value(&"ab".repeat(32));
     let h = Harness::start("fluid.yaml", account).await;
     let client = &h.account.client;
@@ -294,7 +294,7 @@ async fn qovery_list_roles_create_delete_match_the_spec() {
         return;
     }
     let mut account = AccountConfig::new("qovery-contract", ProviderKind::Qovery);
-    account.organization_id = Some(QOVERY_ORG.into());
+    account.provider_keys.set("organization_id", QOVERY_ORG);
     account.credential = value("qov_contract_token");
     let h = Harness::start("qovery.yaml", account).await;
     let client = &h.account.client;
@@ -324,7 +324,7 @@ async fn sematext_every_operation_matches_the_spec() {
         return;
     }
     let mut account = AccountConfig::new("sematext-contract", ProviderKind::Sematext);
-    account.app_id = Some(4242);
+    account.provider_keys.set("app_id", 4242);
     account.credential = value("e5f18450-205a-48eb-8589-7d49edaea813");
     let h = Harness::start("sematext.yaml", account).await;
     let client = &h.account.client;

@@ -23,8 +23,7 @@ fn options() -> SandboxOptions {
 fn credentials(sandbox: &Sandbox) -> Vec<String> {
     let mut out = Vec::new();
     for a in sandbox.accounts() {
-        out.extend(a.credential.clone());
-        out.extend(a.login.as_ref().map(|(_, password)| password.clone()));
+        out.extend(a.secrets());
     }
     assert!(out.len() >= 8, "every account has a credential: {out:?}");
     out

@@ -6,8 +6,6 @@ use std::time::Duration;
 use axum::http::Method;
 use secrecy::ExposeSecret;
 use serde_json::json;
-use tokdash::config::LoginConfig;
-use tokdash::credential::CredentialSource;
 use tokdash::model::{ApiError, NewToken, Token};
 use tokdash::provider::Provider;
 use tokdash::sandbox::faults::{FaultKind, FaultOp, FaultRule};
@@ -41,10 +39,10 @@ fn member_client(sandbox: &Sandbox) -> Arc<dyn Provider> {
         .iter_mut()
         .find(|a| a.name == "fluid-1")
         .unwrap();
-    account.login = Some(LoginConfig {
-        email,
-        password: CredentialSource::Value(password.into()),
-    });
+    account.provider_keys.set(
+        "login",
+        json!({"email": email, "password": {"value": password}}),
+    );
     client_from(&config, "fluid-1")
 }
 
@@ -93,7 +91,13 @@ async fn create_list_delete_round_trip_with_login() {
     let requests = fluid_requests(&sandbox);
     assert_eq!(requests[0].uri, "/v1/auth/login");
     assert_eq!(logins(&sandbox), 1);
-    let (email, password) = sandbox.account("fluid-1").unwrap().login.clone().unwrap();
+    let login = sandbox.account("fluid-1").unwrap();
+    let email = login.setting("login.email").unwrap().as_str().unwrap();
+    let password = login
+        .setting("login.password.value")
+        .unwrap()
+        .as_str()
+        .unwrap();
     assert_eq!(
         requests[0].json(),
         Some(json!({"email": email, "password": password}))
@@ -187,7 +191,7 @@ async fn a_wrong_password_says_the_login_failed() {
         .iter_mut()
         .find(|a| a.name == "fluid-1")
         .unwrap();
-    account.login.as_mut().unwrap().password = CredentialSource::Value("wrong".to_owned().into());
+    account.provider_keys.set("login.password.value", "wrong");
     let err = client_from(&config, "fluid-1").list().await.unwrap_err();
     assert!(matches!(err, ApiError::Unauthorized(_)), "{err:?}");
     assert!(err.to_string().contains("login"), "{err}");

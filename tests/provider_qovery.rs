@@ -67,7 +67,7 @@ async fn create_list_delete_round_trip() {
     assert_eq!(after.len(), 12);
 
     let reqs = qovery_requests(&sb);
-    let org = acct.organization_id.as_deref().unwrap();
+    let org = acct.setting("organization_id").unwrap().as_str().unwrap();
     let post = reqs
         .iter()
         .find(|r| r.method == "POST")
@@ -325,7 +325,12 @@ async fn a_create_that_times_out_has_an_unknown_outcome() {
 async fn the_fake_is_as_strict_as_the_spec() {
     let sb = sandbox().await;
     let acct = account(&sb);
-    let org = acct.organization_id.clone().unwrap();
+    let org = acct
+        .setting("organization_id")
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .to_owned();
     let auth = format!("Token {}", acct.credential.clone().unwrap());
     let http = reqwest::Client::new();
     let url = format!("{}/organization/{org}/apiToken", sb.base_url());

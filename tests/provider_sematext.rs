@@ -34,6 +34,10 @@ fn account(sandbox: &Sandbox) -> SandboxAccount {
     sandbox.account(ACCOUNT).expect("sematext-1 exists").clone()
 }
 
+fn app_id(account: &SandboxAccount) -> i64 {
+    account.setting("app_id").unwrap().as_integer().unwrap()
+}
+
 fn sematext_requests(sandbox: &Sandbox) -> Vec<RecordedRequest> {
     requests_under(sandbox, &["/users-web/"])
 }
@@ -62,7 +66,7 @@ async fn full_lifecycle_over_http() {
     let sb = sandbox().await;
     let s = client(&sb);
     let acct = account(&sb);
-    let tokens_path = format!("/users-web/api/v3/apps/{}/tokens", acct.app_id.unwrap());
+    let tokens_path = format!("/users-web/api/v3/apps/{}/tokens", app_id(&acct));
 
     let seeded = s.list().await.expect("list");
     assert_eq!(seeded.len(), 12);
@@ -233,10 +237,10 @@ async fn an_app_of_another_account_is_not_found() {
     })
     .await;
     let mut config = sb.config();
-    let other_app = sb.account("sematext-2").unwrap().app_id;
+    let other_app = app_id(sb.account("sematext-2").unwrap());
     for a in &mut config.accounts {
         if a.name == ACCOUNT {
-            a.app_id = other_app;
+            a.provider_keys.set("app_id", other_app);
         }
     }
     let err = client_from(&config).list().await.unwrap_err();
@@ -342,7 +346,7 @@ async fn a_regenerate_that_times_out_has_an_unknown_outcome() {
 async fn the_fake_is_as_strict_as_the_spec() {
     let sb = sandbox().await;
     let acct = account(&sb);
-    let app_id = acct.app_id.unwrap();
+    let app_id = app_id(&acct);
     let auth = format!("apiKey {}", acct.credential.clone().unwrap());
     let http = reqwest::Client::new();
     let base = format!("{}/users-web/api/v3", sb.base_url());

@@ -1,43 +1,31 @@
 //! Reading a configuration file into [`Config`], key by key, so that every error can name the
 //! file, the line and the key, and say what was expected.
 //!
-//! The document is parsed into toml's spanned tables rather than deserialised with serde: serde's
-//! errors know the span but not the key, and a key-by-key walk also lets one error point at the
-//! `[[accounts]]` header when a required key is missing.
+//! The document is parsed into toml's spanned tables rather than deserialised with toml's serde
+//! deserializer: its errors know the span but not the key, and a key-by-key walk also lets one
+//! error point at the `[[accounts]]` header when a required key is missing.
+//!
+//! Of an `[[accounts]]` entry only the keys every account has are read here. The rest are the
+//! provider's: they are kept as written, with the line of every key ([`ProviderKeys`],
+//! [`Origin`]), and the provider layer reads them into its own settings type with our own serde
+//! deserializer (`de.rs`), which knows the key and reports in the same terms. Every `credential` goes through that reader
+//! too, so the shared one and a provider's (fluid's `login.password`) are read by one piece of code.
 
 use std::ops::Range;
 use std::path::Path;
 use std::str::FromStr;
 
-use secrecy::SecretString;
 use toml::Spanned;
 use toml::de::{DeString, DeTable, DeValue};
 
-use super::{AccountConfig, Config, ConfigError, LoginConfig, UiConfig};
-use crate::credential::CredentialSource;
-use crate::provider::ProviderKind;
-use crate::provider::http::check_base_url;
+use super::de::{self, closest};
+use super::keys::{Node, Origin, ProviderKeys, SHARED_ACCOUNT_KEYS};
+use super::{AccountConfig, Config, ConfigError, UiConfig};
+use crate::model::ProviderKind;
 
 const TOP_KEYS: &[&str] = &["stale_after_days", "http", "ui", "keys", "accounts"];
 const HTTP_KEYS: &[&str] = &["connect_timeout_secs", "timeout_secs", "max_response_mb"];
 const UI_KEYS: &[&str] = &["mouse", "clipboard", "clipboard_clear_secs"];
-const CLIPBOARD_CHOICES: &[&str] = &["auto", "native", "osc52", "off"];
-const ACCOUNT_KEYS: &[&str] = &[
-    "name",
-    "provider",
-    "base_url",
-    "region",
-    "read_only",
-    "allow_insecure_http",
-    "org_slug",
-    "cookie_name",
-    "organization_id",
-    "app_id",
-    "credential",
-    "login",
-];
-const CREDENTIAL_KEYS: &[&str] = &["env", "command", "value"];
-const LOGIN_KEYS: &[&str] = &["email", "password"];
 
 /// Parse and validate `text`, read from `path`. `shared_mode` holds the file's permission bits
 /// when group or others can read it: literal secrets are then refused.
@@ -124,17 +112,9 @@ fn read_ui(ui: &Table<'_, '_>) -> Result<UiConfig, ConfigError> {
         out.mouse = mouse;
     }
     if let Some((clipboard, span)) = ui.string("clipboard")? {
-        if !CLIPBOARD_CHOICES.contains(&clipboard.as_str()) {
-            return Err(ui.error_at(
-                span,
-                "clipboard",
-                format!(
-                    "`{clipboard}` is not a clipboard mode; expected one of {}",
-                    CLIPBOARD_CHOICES.join(", ")
-                ),
-            ));
-        }
-        out.clipboard = clipboard;
+        out.clipboard = clipboard
+            .parse()
+            .map_err(|problem| ui.error_at(span, "clipboard", problem))?;
     }
     if let Some(secs) = ui.integer_in("clipboard_clear_secs", 1..=86_400)? {
         out.clipboard_clear_secs = secs as u64;
@@ -163,8 +143,6 @@ fn read_account(
         span: item.span(),
         prefix: String::new(),
     };
-    entry.check_keys(ACCOUNT_KEYS)?;
-
     let Some((name, name_span)) = entry.string("name")? else {
         return Err(entry.missing("name", "every [[accounts]] entry needs a unique name"));
     };
@@ -184,149 +162,95 @@ fn read_account(
     let Some((provider, provider_span)) = entry.string("provider")? else {
         return Err(entry.missing(
             "provider",
-            "expected one of fluid, lagrello, qovery, sematext",
+            &format!("expected one of {}", ProviderKind::NAMES.join(", ")),
         ));
     };
     let kind = ProviderKind::from_str(&provider)
         .map_err(|problem| entry.error_at(provider_span, "provider", problem))?;
 
     let mut account = AccountConfig::new(name, kind);
+    account.origin = Origin {
+        path: doc.path.to_owned(),
+        line: Some(doc.line(&item.span())),
+        key_lines: Vec::new(),
+        shared_mode: doc.shared_mode,
+    };
+    record_lines(doc, table, "", &mut account.origin.key_lines);
     account.base_url = entry.string("base_url")?.map(|(s, _)| s);
-    account.region = entry.string("region")?.map(|(s, _)| s);
     account.read_only = entry.boolean("read_only")?.unwrap_or(false);
     account.allow_insecure_http = entry.boolean("allow_insecure_http")?.unwrap_or(false);
-    account.org_slug = entry.string("org_slug")?.map(|(s, _)| s);
-    account.cookie_name = entry.string("cookie_name")?.map(|(s, _)| s);
-    account.organization_id = entry.string("organization_id")?.map(|(s, _)| s);
-    account.app_id = entry.integer("app_id")?.map(|(n, _)| n);
-    account.credential = read_credential(&entry, "credential")?;
-    if let Some(login) = entry.table("login")? {
-        login.check_keys(LOGIN_KEYS)?;
-        let Some((email, _)) = login.string("email")? else {
-            return Err(login.missing("email", "login needs the account's email address"));
+    if let Some(raw) = entry.get("credential") {
+        let node = to_node(doc, "credential", raw)?;
+        let ctx = de::Ctx {
+            path: doc.path,
+            shared_mode: doc.shared_mode,
+            shared_keys: &[],
         };
-        let Some(password) = read_credential(&login, "password")? else {
-            return Err(login.missing(
-                "password",
-                "login needs a password: { env = \"VAR\" }, { command = [\"prog\", \"arg\"] } or { value = \"…\" }",
-            ));
-        };
-        account.login = Some(LoginConfig { email, password });
+        let credential = de::from_node(&node, "credential", &ctx)
+            .map_err(|e| account.origin.error(e.key.as_deref(), e.problem))?;
+        account.credential = Some(credential);
     }
-
-    kind.check_account(&account)
-        .map_err(|p| entry.problem_at(p.key, p.message))?;
-    check_url(&entry, &account)?;
+    let mut provider_keys = ProviderKeys::default();
+    for (key, value) in entry.entries() {
+        if !SHARED_ACCOUNT_KEYS.contains(&key.get_ref().as_ref()) {
+            provider_keys.push(
+                key.get_ref().to_string(),
+                to_node(doc, key.get_ref(), value)?,
+            );
+        }
+    }
+    account.provider_keys = provider_keys;
     Ok(account)
 }
 
-/// The base URL, given or the provider's default, must be one tokdash will talk to.
-fn check_url(entry: &Table<'_, '_>, account: &AccountConfig) -> Result<(), ConfigError> {
-    let raw = match &account.base_url {
-        Some(url) => url.clone(),
-        None => account
-            .provider
-            .default_base_url(account)
-            .map_err(|p| entry.problem_at(p.key, p.message))?,
-    };
-    check_base_url(&raw, account.allow_insecure_http)
-        .map(|_| ())
-        .map_err(|e| entry.problem_at("base_url", e.to_string()))
-}
-
-/// `{ env = "VAR" }`, `{ command = ["prog", "arg"] }` or `{ value = "…" }`.
-fn read_credential(
-    parent: &Table<'_, '_>,
-    key: &str,
-) -> Result<Option<CredentialSource>, ConfigError> {
-    const EXPECTED: &str =
-        "expected { env = \"VAR\" }, { command = [\"prog\", \"arg\"] } or { value = \"…\" }";
-    let Some(raw) = parent.get(key) else {
-        return Ok(None);
-    };
-    let Some(table) = raw.get_ref().as_table() else {
-        return Err(parent.error_at(
-            raw.span(),
-            key,
-            format!("{EXPECTED}, found {}", raw.get_ref().type_str()),
-        ));
-    };
-    let cred = Table {
-        doc: parent.doc,
-        table,
-        span: raw.span(),
-        prefix: parent.qualify(key) + ".",
-    };
-    cred.check_keys(CREDENTIAL_KEYS)?;
-    let given: Vec<_> = cred.entries();
-    let [(which, value)] = given.as_slice() else {
-        return Err(parent.error_at(
-            raw.span(),
-            key,
-            format!("give exactly one source; {EXPECTED}"),
-        ));
-    };
-    let which: &str = which.get_ref();
-    let source = match which {
-        "env" => {
-            let (var, span) = cred.string("env")?.unwrap_or_default();
-            if var.trim().is_empty() {
-                return Err(cred.error_at(
-                    span,
-                    "env",
-                    "expected the name of an environment variable".into(),
-                ));
-            }
-            CredentialSource::Env(var)
+/// Note the line of every key of `table`, dotted from the entry, nested tables included.
+fn record_lines(doc: &Doc<'_>, table: &DeTable<'_>, prefix: &str, out: &mut Vec<(String, usize)>) {
+    for (key, value) in table.iter() {
+        let dotted = format!("{prefix}{}", key.get_ref());
+        out.push((dotted.clone(), doc.line(&key.span())));
+        if let Some(inner) = value.get_ref().as_table() {
+            record_lines(doc, inner, &(dotted + "."), out);
         }
-        "command" => CredentialSource::Command(read_command(&cred, value)?),
-        _ => {
-            let (secret, span) = cred.string("value")?.unwrap_or_default();
-            if let Some(mode) = parent.doc.shared_mode {
-                return Err(cred.error_at(
-                    span,
-                    "value",
-                    format!(
-                        "a literal secret in a file that group or others can read (mode {mode:o}); run `chmod 600 {}`, or use {{ env = \"VAR\" }} or {{ command = [\"prog\", \"arg\"] }} instead",
-                        parent.doc.path.display()
-                    ),
-                ));
-            }
-            CredentialSource::Value(SecretString::from(secret))
-        }
-    };
-    Ok(Some(source))
-}
-
-fn read_command(
-    cred: &Table<'_, '_>,
-    value: &Spanned<DeValue<'_>>,
-) -> Result<Vec<String>, ConfigError> {
-    let expected =
-        "expected a non-empty array of strings: the program and its arguments, run without a shell";
-    let Some(items) = value.get_ref().as_array() else {
-        return Err(cred.error_at(value.span(), "command", expected.into()));
-    };
-    let argv: Option<Vec<String>> = items
-        .iter()
-        .map(|v| v.get_ref().as_str().map(str::to_owned))
-        .collect();
-    match argv {
-        Some(argv) if argv.first().is_some_and(|p| !p.is_empty()) => Ok(argv),
-        _ => Err(cred.error_at(value.span(), "command", expected.into())),
     }
 }
 
-/// The valid key a typo most likely meant: a letter or two off (a swap counts once), or a
-/// shortened form such as `timeout` for `timeout_secs`.
-fn closest<'k>(typo: &str, allowed: &[&'k str]) -> Option<&'k str> {
-    let limit = (typo.chars().count() / 3).max(1);
-    allowed
-        .iter()
-        .map(|a| (strsim::osa_distance(a, typo), *a))
-        .filter(|(d, a)| *d <= limit || a.starts_with(typo) || typo.starts_with(a))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, a)| a)
+/// An owned copy of a value, for the provider layer. `key` (dotted) names it in an error.
+fn to_node(doc: &Doc<'_>, key: &str, value: &Spanned<DeValue<'_>>) -> Result<Node, ConfigError> {
+    Ok(match value.get_ref() {
+        DeValue::String(s) => Node::String(s.to_string().into()),
+        DeValue::Integer(i) => match i64::from_str_radix(i.as_str(), i.radix()) {
+            Ok(n) => Node::Integer(n),
+            Err(_) => {
+                return Err(doc.error(
+                    value.span(),
+                    Some(key.to_owned()),
+                    format!("{i} is out of range; expected a 64-bit integer"),
+                ));
+            }
+        },
+        DeValue::Float(f) => Node::Float(f.as_str().parse().unwrap_or(f64::NAN)),
+        DeValue::Boolean(b) => Node::Boolean(*b),
+        DeValue::Datetime(d) => Node::Datetime(d.to_string()),
+        DeValue::Array(items) => Node::Array(
+            items
+                .iter()
+                .map(|item| to_node(doc, key, item))
+                .collect::<Result<_, _>>()?,
+        ),
+        DeValue::Table(table) => {
+            let mut entries: Vec<_> = table.iter().collect();
+            entries.sort_by_key(|(k, _)| k.span().start);
+            Node::Table(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| {
+                        let dotted = format!("{key}.{}", k.get_ref());
+                        Ok((k.get_ref().to_string(), to_node(doc, &dotted, v)?))
+                    })
+                    .collect::<Result<_, ConfigError>>()?,
+            )
+        }
+    })
 }
 
 /// The file being read.
@@ -395,22 +319,6 @@ impl<'a, 'i> Table<'a, 'i> {
     /// A required key is absent: point at the table itself.
     fn missing(&self, key: &str, problem: &str) -> ConfigError {
         self.error_at(self.span.clone(), key, format!("missing; {problem}"))
-    }
-
-    /// A problem with `key` (possibly dotted, `login.email`): point at the key if it is there,
-    /// else at the deepest table that is.
-    fn problem_at(&self, key: &str, problem: String) -> ConfigError {
-        let mut span = self.span.clone();
-        let mut table = Some(self.table);
-        for part in key.split('.') {
-            let Some((k, v)) = table.and_then(|t| t.iter().find(|(k, _)| k.get_ref() == part))
-            else {
-                break;
-            };
-            span = k.span();
-            table = v.get_ref().as_table();
-        }
-        self.error_at(span, key, problem)
     }
 
     /// Refuse keys not in `allowed`, naming the valid ones (and the likely intended one).

@@ -13,10 +13,13 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::Mutex;
 use url::Url;
 
+mod settings;
+
+pub use settings::{Checked, Login, Settings};
+
 use super::http::{Endpoint, Response, secret_header, status_error};
-use super::{AccountProblem, Provider, ProviderKind};
-use crate::config::AccountConfig;
-use crate::credential::LazyCredential;
+use super::{AccountProblem, Client, Provider, ProviderKind};
+use crate::credential::{CredentialSource, LazyCredential};
 use crate::model::{
     ApiError, Caps, Created, FIELD_NAME, FieldKind, FieldSpec, NewToken, OpKind, Token, TokenId,
 };
@@ -35,74 +38,6 @@ pub const CAPS: Caps = Caps {
         help: "A label for the host token; names need not be unique",
     }],
 };
-
-const DEFAULT_COOKIE_NAME: &str = "fluid_session";
-
-pub fn check_account(account: &AccountConfig) -> Result<(), AccountProblem> {
-    match account.org_slug.as_deref() {
-        None => {
-            return Err(AccountProblem::new(
-                "org_slug",
-                "fluid accounts need org_slug, the organisation's slug (e.g. acme)",
-            ));
-        }
-        Some(slug) if !valid_slug(slug) => {
-            return Err(AccountProblem::new(
-                "org_slug",
-                format!("`{slug}` is not an org slug: use 3 to 50 characters of a-z, 0-9 and -"),
-            ));
-        }
-        Some(_) => {}
-    }
-    match (&account.credential, &account.login) {
-        (Some(_), Some(_)) => {
-            return Err(AccountProblem::new(
-                "login",
-                "set either credential (a session cookie value) or login (email and password), not both",
-            ));
-        }
-        (None, None) => {
-            return Err(AccountProblem::new(
-                "credential",
-                "fluid accounts need credential (the session cookie value) or login = { email = \"…\", password = … }",
-            ));
-        }
-        (None, Some(login)) if login.email.trim().is_empty() => {
-            return Err(AccountProblem::new("login", "login.email is empty"));
-        }
-        _ => {}
-    }
-    if let Some(name) = &account.cookie_name
-        && !valid_cookie_name(name)
-    {
-        return Err(AccountProblem::new(
-            "cookie_name",
-            format!("`{name}` is not a cookie name (e.g. fluid_session or deer_session)"),
-        ));
-    }
-    Ok(())
-}
-
-fn valid_slug(slug: &str) -> bool {
-    (3..=50).contains(&slug.len())
-        && slug
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-}
-
-fn valid_cookie_name(name: &str) -> bool {
-    !name.is_empty()
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
-}
-
-pub fn default_base_url(_account: &AccountConfig) -> Result<String, AccountProblem> {
-    Err(AccountProblem::new(
-        "base_url",
-        "fluid is self-hosted: set base_url to your server, e.g. https://fluid.example.com",
-    ))
-}
 
 /// How requests are authenticated.
 enum Auth {
@@ -123,30 +58,35 @@ pub struct Fluid {
     auth: Auth,
 }
 
-impl Fluid {
-    pub fn new(endpoint: Endpoint, account: &AccountConfig) -> Result<Self, AccountProblem> {
-        check_account(account)?;
-        let auth = match (&account.credential, &account.login) {
-            (Some(credential), _) => Auth::Session(LazyCredential::new(credential.clone())),
-            (None, Some(login)) => Auth::Login {
-                email: login.email.trim().to_owned(),
-                password: LazyCredential::new(login.password.clone()),
-                session: Mutex::new(None),
-            },
-            // check_account has ruled this out; answer the same way rather than panic.
-            (None, None) => return Err(AccountProblem::new("credential", "missing")),
-        };
-        Ok(Fluid {
-            endpoint,
-            org_slug: account.org_slug.clone().unwrap_or_default(),
-            cookie_name: account
-                .cookie_name
-                .clone()
-                .unwrap_or_else(|| DEFAULT_COOKIE_NAME.to_owned()),
-            auth,
-        })
+impl Client for Fluid {
+    type Settings = Settings;
+    type Checked = Checked;
+
+    fn check(
+        settings: Settings,
+        credential: Option<CredentialSource>,
+    ) -> Result<Checked, AccountProblem> {
+        settings::check(settings, credential)
     }
 
+    fn default_base_url(_checked: &Checked) -> Result<&'static str, AccountProblem> {
+        Err(AccountProblem::new(
+            "base_url",
+            "fluid is self-hosted: set base_url to your server, e.g. https://fluid.example.com",
+        ))
+    }
+
+    fn new(endpoint: Endpoint, checked: Checked) -> Self {
+        Fluid {
+            endpoint,
+            org_slug: checked.org_slug,
+            cookie_name: checked.cookie_name,
+            auth: checked.auth,
+        }
+    }
+}
+
+impl Fluid {
     fn tokens_url(&self) -> Url {
         self.endpoint
             .url(&format!("/v1/orgs/{}/hosts/tokens", self.org_slug))
@@ -382,46 +322,17 @@ impl Provider for Fluid {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::LoginConfig;
-    use crate::credential::CredentialSource;
     use reqwest::header::HeaderValue;
-
-    fn account() -> AccountConfig {
-        let mut a = AccountConfig::new("f", ProviderKind::Fluid);
-        a.org_slug = Some("acme-1".into());
-        a.credential = Some(CredentialSource::Value("abc".to_owned().into()));
-        a
-    }
-
-    #[test]
-    fn org_slug_is_checked() {
-        let mut a = account();
-        assert!(check_account(&a).is_ok());
-        for bad in ["ab", "Acme", "acme_1", &"a".repeat(51)] {
-            a.org_slug = Some(bad.into());
-            assert_eq!(check_account(&a).unwrap_err().key, "org_slug", "{bad}");
-        }
-        a.org_slug = None;
-        assert_eq!(check_account(&a).unwrap_err().key, "org_slug");
-    }
-
-    #[test]
-    fn exactly_one_of_credential_and_login() {
-        let mut a = account();
-        a.login = Some(LoginConfig {
-            email: "a@b.c".into(),
-            password: CredentialSource::Env("X".into()),
-        });
-        assert!(check_account(&a).is_err());
-        a.credential = None;
-        assert!(check_account(&a).is_ok());
-        a.login = None;
-        assert_eq!(check_account(&a).unwrap_err().key, "credential");
-    }
 
     #[test]
     fn no_default_base_url() {
-        let p = default_base_url(&account()).unwrap_err();
+        let settings = Settings {
+            org_slug: Some("acme-1".into()),
+            ..Settings::default()
+        };
+        let credential = CredentialSource::Value("abc".to_owned().into());
+        let checked = Fluid::check(settings, Some(credential)).ok().unwrap();
+        let p = Fluid::default_base_url(&checked).unwrap_err();
         assert_eq!(p.key, "base_url");
         assert!(p.message.contains("https://fluid.example.com"));
     }

@@ -11,26 +11,9 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
 use url::Url;
 
+pub use crate::config::HttpSettings;
 use crate::model::ApiError;
 use crate::text::{sanitize, truncate};
-
-/// Limits applied to every request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct HttpSettings {
-    pub connect_timeout: Duration,
-    pub request_timeout: Duration,
-    pub max_response_bytes: usize,
-}
-
-impl Default for HttpSettings {
-    fn default() -> Self {
-        HttpSettings {
-            connect_timeout: Duration::from_secs(5),
-            request_timeout: Duration::from_secs(20),
-            max_response_bytes: 8 * 1024 * 1024,
-        }
-    }
-}
 
 /// Build the client every account shares. Redirects are never followed: an authenticated request
 /// that is redirected could carry its credential elsewhere, and a redirect usually means a wrong

@@ -11,9 +11,8 @@ use serde::{Deserialize, Serialize};
 use url::Url;
 
 use super::http::{Endpoint, Response, secret_header, status_error};
-use super::{AccountProblem, Provider, ProviderKind};
-use crate::config::AccountConfig;
-use crate::credential::LazyCredential;
+use super::{AccountProblem, Client, Provider, ProviderKind};
+use crate::credential::{CredentialSource, LazyCredential};
 use crate::model::{
     ApiError, Caps, Created, FIELD_NAME, FIELD_PERMISSIONS, FieldKind, FieldSpec, NewToken, Token,
     TokenId,
@@ -49,31 +48,45 @@ const PAGE_SIZE: usize = 20;
 /// A runaway paging loop stops here (2000 tokens).
 const MAX_PAGES: usize = 100;
 
-pub fn check_account(account: &AccountConfig) -> Result<(), AccountProblem> {
-    super::require_credential(account, "an access token with ADMIN permission")
-}
-
-pub fn default_base_url(_account: &AccountConfig) -> Result<String, AccountProblem> {
-    Ok(DEFAULT_BASE_URL.to_owned())
-}
+/// The keys of a lagrello `[[accounts]]` entry besides the shared ones: none.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {}
 
 pub struct Lagrello {
     endpoint: Endpoint,
     credential: LazyCredential,
 }
 
-impl Lagrello {
-    pub fn new(endpoint: Endpoint, account: &AccountConfig) -> Result<Self, AccountProblem> {
-        check_account(account)?;
-        let Some(credential) = account.credential.clone() else {
-            return Err(AccountProblem::new("credential", "missing"));
-        };
-        Ok(Lagrello {
-            endpoint,
-            credential: LazyCredential::new(credential),
-        })
+impl Client for Lagrello {
+    type Settings = Settings;
+    /// The access token's source.
+    type Checked = CredentialSource;
+
+    fn check(
+        _settings: Settings,
+        credential: Option<CredentialSource>,
+    ) -> Result<CredentialSource, AccountProblem> {
+        super::require_credential(
+            ProviderKind::Lagrello,
+            credential,
+            "an access token with ADMIN permission",
+        )
     }
 
+    fn default_base_url(_checked: &CredentialSource) -> Result<&'static str, AccountProblem> {
+        Ok(DEFAULT_BASE_URL)
+    }
+
+    fn new(endpoint: Endpoint, credential: CredentialSource) -> Self {
+        Lagrello {
+            endpoint,
+            credential: LazyCredential::new(credential),
+        }
+    }
+}
+
+impl Lagrello {
     async fn get(&self, url: Url) -> Result<Response, ApiError> {
         let auth = self.auth().await?;
         let request = self.endpoint.client().get(url).header(AUTHORIZATION, auth);
@@ -272,11 +285,10 @@ mod tests {
             check_base_url(base, false).unwrap(),
             &settings,
         );
-        let mut account = AccountConfig::new("l", ProviderKind::Lagrello);
-        account.credential = Some(crate::credential::CredentialSource::Value(
-            "k".to_owned().into(),
-        ));
-        Lagrello::new(endpoint, &account).unwrap()
+        Lagrello::new(
+            endpoint,
+            crate::credential::CredentialSource::Env("K".into()),
+        )
     }
 
     #[test]

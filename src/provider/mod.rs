@@ -1,5 +1,7 @@
-//! Provider clients. Each provider lives in its own file with all of its wire types; this module
-//! holds the trait they implement and the registry, the one place that names all four.
+//! Provider clients. Each provider lives in its own file with all of its wire types and its
+//! settings: the keys of an `[[accounts]]` entry only it has, read with serde, and checked once,
+//! when the registry builds its client. This module holds the traits they implement and the
+//! registry, the one place that names all four.
 
 pub mod fluid;
 pub mod http;
@@ -8,45 +10,22 @@ pub mod qovery;
 pub mod sematext;
 
 use std::fmt;
-use std::str::FromStr;
 use std::sync::Arc;
 
 use futures::future::BoxFuture;
-use serde::{Deserialize, Serialize};
+use serde::de::DeserializeOwned;
 
-use crate::config::{AccountConfig, Config};
+use crate::config::{AccountConfig, Config, ConfigError};
+use crate::credential::CredentialSource;
 use crate::model::{
     ApiError, Caps, Created, NewToken, OpKind, Refusal, Token, TokenId, TokenUpdate, gate,
 };
 use http::{Endpoint, HttpSettings, build_client, check_base_url};
 
-/// The providers tokdash speaks to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ProviderKind {
-    Fluid,
-    Lagrello,
-    Qovery,
-    Sematext,
-}
+pub use crate::model::ProviderKind;
 
+// The provider layer adds what each provider can do to the low-level `ProviderKind`.
 impl ProviderKind {
-    pub const ALL: [ProviderKind; 4] = [
-        ProviderKind::Fluid,
-        ProviderKind::Lagrello,
-        ProviderKind::Qovery,
-        ProviderKind::Sematext,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            ProviderKind::Fluid => "fluid",
-            ProviderKind::Lagrello => "lagrello",
-            ProviderKind::Qovery => "qovery",
-            ProviderKind::Sematext => "sematext",
-        }
-    }
-
     pub fn caps(self) -> &'static Caps {
         match self {
             ProviderKind::Fluid => &fluid::CAPS,
@@ -54,45 +33,6 @@ impl ProviderKind {
             ProviderKind::Qovery => &qovery::CAPS,
             ProviderKind::Sematext => &sematext::CAPS,
         }
-    }
-
-    /// Check the provider-specific keys of an account entry. The error names the offending key so
-    /// the config loader can point at its line.
-    pub fn check_account(self, account: &AccountConfig) -> Result<(), AccountProblem> {
-        match self {
-            ProviderKind::Fluid => fluid::check_account(account),
-            ProviderKind::Lagrello => lagrello::check_account(account),
-            ProviderKind::Qovery => qovery::check_account(account),
-            ProviderKind::Sematext => sematext::check_account(account),
-        }
-    }
-
-    /// The base URL used when an account does not set one.
-    pub fn default_base_url(self, account: &AccountConfig) -> Result<String, AccountProblem> {
-        match self {
-            ProviderKind::Fluid => fluid::default_base_url(account),
-            ProviderKind::Lagrello => lagrello::default_base_url(account),
-            ProviderKind::Qovery => qovery::default_base_url(account),
-            ProviderKind::Sematext => sematext::default_base_url(account),
-        }
-    }
-}
-
-impl fmt::Display for ProviderKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for ProviderKind {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        ProviderKind::ALL
-            .into_iter()
-            .find(|k| k.name() == s)
-            .ok_or_else(|| {
-                format!("unknown provider `{s}`; expected one of fluid, lagrello, qovery, sematext")
-            })
     }
 }
 
@@ -114,15 +54,39 @@ impl AccountProblem {
     }
 }
 
-/// The account must name a `credential`; `what` says what it is for this provider.
-pub fn require_credential(account: &AccountConfig, what: &str) -> Result<(), AccountProblem> {
-    match account.credential {
-        Some(_) => Ok(()),
-        None => Err(AccountProblem::new(
+/// The account's `credential`, which `kind` requires; `what` says what it is for this provider.
+pub fn require_credential(
+    kind: ProviderKind,
+    credential: Option<CredentialSource>,
+    what: &str,
+) -> Result<CredentialSource, AccountProblem> {
+    credential.ok_or_else(|| {
+        AccountProblem::new(
             "credential",
-            format!("{} accounts need a credential: {what}", account.provider),
-        )),
-    }
+            format!("{kind} accounts need a credential: {what}"),
+        )
+    })
+}
+
+/// A provider client as the registry builds it from an `[[accounts]]` entry. Each provider file
+/// implements it for its client.
+pub trait Client: Provider + Sized + 'static {
+    /// The entry's keys only this provider has (the shared ones are [`AccountConfig`]'s), read
+    /// with serde by [`AccountConfig::read_settings`]: unknown keys and wrong types are refused
+    /// there, with the file, line and key.
+    type Settings: DeserializeOwned;
+    /// The settings once checked, together with the shared credential: everything the client
+    /// needs but its endpoint.
+    type Checked;
+    /// Check the settings: the one place this provider's keys are validated. A problem names
+    /// the key at fault, so the error can point at its line.
+    fn check(
+        settings: Self::Settings,
+        credential: Option<CredentialSource>,
+    ) -> Result<Self::Checked, AccountProblem>;
+    /// The base URL of an entry that sets none.
+    fn default_base_url(checked: &Self::Checked) -> Result<&'static str, AccountProblem>;
+    fn new(endpoint: Endpoint, checked: Self::Checked) -> Self;
 }
 
 /// A choice for a [`crate::model::FieldKind::RemoteChoice`] field, such as a qovery role.
@@ -199,15 +163,27 @@ pub struct Registry {
 }
 
 impl Registry {
-    /// Build a client for every account. `read_only` forces every account read-only (the
-    /// `--read-only` flag). The config has been validated, so this fails only on a base URL that
-    /// cannot be used.
-    pub fn from_config(config: &Config, read_only: bool) -> Result<Registry, String> {
+    /// Build a client for every account, reading and checking each provider's settings on the
+    /// way: a problem is a [`ConfigError`] naming the file, line and key. `read_only` forces every
+    /// account read-only (the `--read-only` flag).
+    pub fn from_config(config: &Config, read_only: bool) -> Result<Registry, ConfigError> {
         let settings = config.http;
         let client = build_client(&settings);
         let mut accounts = Vec::with_capacity(config.accounts.len());
         for account in &config.accounts {
-            accounts.push(connect(account, client.clone(), &settings, read_only)?);
+            // The registry: one line per provider.
+            let connect = match account.provider {
+                ProviderKind::Fluid => connect::<fluid::Fluid>,
+                ProviderKind::Lagrello => connect::<lagrello::Lagrello>,
+                ProviderKind::Qovery => connect::<qovery::Qovery>,
+                ProviderKind::Sematext => connect::<sematext::Sematext>,
+            };
+            accounts.push(Account {
+                name: account.name.clone(),
+                kind: account.provider,
+                read_only: read_only || account.read_only,
+                client: connect(account, client.clone(), &settings)?,
+            });
         }
         Ok(Registry { accounts })
     }
@@ -217,37 +193,23 @@ impl Registry {
     }
 }
 
-fn connect(
+/// Read and check one entry's settings, settle its base URL and build its client.
+fn connect<C: Client>(
     account: &AccountConfig,
     client: reqwest::Client,
     settings: &HttpSettings,
-    read_only: bool,
-) -> Result<Account, String> {
-    let kind = account.provider;
+) -> Result<Arc<dyn Provider>, ConfigError> {
+    let problem = |p: AccountProblem| account.error(p.key, p.message);
+    let checked =
+        C::check(account.read_settings()?, account.credential.clone()).map_err(problem)?;
     let raw = match &account.base_url {
         Some(url) => url.clone(),
-        None => kind
-            .default_base_url(account)
-            .map_err(|p| format!("account {}: {}: {}", account.name, p.key, p.message))?,
+        None => C::default_base_url(&checked).map_err(problem)?.to_owned(),
     };
     let base = check_base_url(&raw, account.allow_insecure_http)
-        .map_err(|e| format!("account {}: base_url: {e}", account.name))?;
-    let endpoint = Endpoint::new(client, base, settings);
-    let problem = |p: AccountProblem| format!("account {}: {}: {}", account.name, p.key, p.message);
-    let provider: Arc<dyn Provider> = match kind {
-        ProviderKind::Fluid => Arc::new(fluid::Fluid::new(endpoint, account).map_err(problem)?),
-        ProviderKind::Lagrello => {
-            Arc::new(lagrello::Lagrello::new(endpoint, account).map_err(problem)?)
-        }
-        ProviderKind::Qovery => Arc::new(qovery::Qovery::new(endpoint, account).map_err(problem)?),
-        ProviderKind::Sematext => {
-            Arc::new(sematext::Sematext::new(endpoint, account).map_err(problem)?)
-        }
-    };
-    Ok(Account {
-        name: account.name.clone(),
-        kind,
-        read_only: read_only || account.read_only,
-        client: provider,
-    })
+        .map_err(|e| account.error("base_url", e.to_string()))?;
+    Ok(Arc::new(C::new(
+        Endpoint::new(client, base, settings),
+        checked,
+    )))
 }

@@ -11,9 +11,8 @@ use reqwest::{Method, StatusCode};
 use serde::{Deserialize, Serialize};
 
 use super::http::{Endpoint, Response, secret_header, status_error};
-use super::{AccountProblem, Choice, Provider, ProviderKind};
-use crate::config::AccountConfig;
-use crate::credential::LazyCredential;
+use super::{AccountProblem, Choice, Client, Provider, ProviderKind};
+use crate::credential::{CredentialSource, LazyCredential};
 use crate::model::{
     ApiError, Caps, Created, FIELD_DESCRIPTION, FIELD_NAME, FIELD_ROLE_ID, FieldKind, FieldSpec,
     NewToken, Token, TokenId,
@@ -55,19 +54,63 @@ pub const CAPS: Caps = Caps {
     form: FORM,
 };
 
-/// qovery needs the organization's UUID and an API token.
-pub fn check_account(account: &AccountConfig) -> Result<(), AccountProblem> {
-    organization_id(account)?;
-    super::require_credential(account, "an organization API token")?;
-    Ok(())
+/// The keys of a qovery `[[accounts]]` entry besides the shared ones.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// The organization's UUID.
+    pub organization_id: Option<String>,
 }
 
-pub fn default_base_url(_account: &AccountConfig) -> Result<String, AccountProblem> {
-    Ok(DEFAULT_BASE_URL.to_owned())
+/// A qovery account, checked.
+pub struct Checked {
+    /// A UUID, so also safe to put in a URL path.
+    organization_id: String,
+    credential: CredentialSource,
 }
 
-fn organization_id(account: &AccountConfig) -> Result<String, AccountProblem> {
-    let raw = account.organization_id.as_deref().ok_or_else(|| {
+pub struct Qovery {
+    endpoint: Endpoint,
+    organization_id: String,
+    credential: LazyCredential,
+}
+
+impl Client for Qovery {
+    type Settings = Settings;
+    type Checked = Checked;
+
+    /// qovery needs the organization's UUID and an API token.
+    fn check(
+        settings: Settings,
+        credential: Option<CredentialSource>,
+    ) -> Result<Checked, AccountProblem> {
+        let organization_id = organization_id(settings.organization_id.as_deref())?;
+        let credential = super::require_credential(
+            ProviderKind::Qovery,
+            credential,
+            "an organization API token",
+        )?;
+        Ok(Checked {
+            organization_id,
+            credential,
+        })
+    }
+
+    fn default_base_url(_checked: &Checked) -> Result<&'static str, AccountProblem> {
+        Ok(DEFAULT_BASE_URL)
+    }
+
+    fn new(endpoint: Endpoint, checked: Checked) -> Self {
+        Qovery {
+            endpoint,
+            organization_id: checked.organization_id,
+            credential: LazyCredential::new(checked.credential),
+        }
+    }
+}
+
+fn organization_id(raw: Option<&str>) -> Result<String, AccountProblem> {
+    let raw = raw.ok_or_else(|| {
         AccountProblem::new(
             "organization_id",
             "qovery accounts need organization_id, the organization's UUID",
@@ -87,26 +130,7 @@ fn organization_id(account: &AccountConfig) -> Result<String, AccountProblem> {
         })
 }
 
-pub struct Qovery {
-    endpoint: Endpoint,
-    organization_id: String,
-    credential: LazyCredential,
-}
-
 impl Qovery {
-    pub fn new(endpoint: Endpoint, account: &AccountConfig) -> Result<Self, AccountProblem> {
-        check_account(account)?;
-        let credential = account
-            .credential
-            .clone()
-            .ok_or_else(|| AccountProblem::new("credential", "missing"))?;
-        Ok(Qovery {
-            endpoint,
-            organization_id: organization_id(account)?,
-            credential: LazyCredential::new(credential),
-        })
-    }
-
     fn tokens_path(&self) -> String {
         format!("/organization/{}/apiToken", self.organization_id)
     }
@@ -340,32 +364,32 @@ struct CreateBody<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::credential::CredentialSource;
 
-    fn account(org: Option<&str>) -> AccountConfig {
-        let mut a = AccountConfig::new("q", ProviderKind::Qovery);
-        a.organization_id = org.map(str::to_owned);
-        a.credential = Some(CredentialSource::Env("X".into()));
-        a
+    fn check(org: Option<&str>, credential: bool) -> Result<Checked, AccountProblem> {
+        let settings = Settings {
+            organization_id: org.map(str::to_owned),
+        };
+        let credential = credential.then(|| CredentialSource::Env("X".into()));
+        Qovery::check(settings, credential)
     }
 
     #[test]
     fn organization_id_must_be_a_uuid() {
-        assert_eq!(
-            check_account(&account(None)).unwrap_err().key,
-            "organization_id"
-        );
-        let p = check_account(&account(Some("../admin"))).unwrap_err();
+        let uuid = "5d2a3c1e-8f4b-4a7e-9c3d-2b1f0e6a7d90";
+        assert_eq!(check(None, true).err().unwrap().key, "organization_id");
+        let p = check(Some("../admin"), true).err().unwrap();
         assert_eq!(p.key, "organization_id");
         assert!(p.message.contains("not a UUID"), "{}", p.message);
-        assert!(check_account(&account(Some("5d2a3c1e-8f4b-4a7e-9c3d-2b1f0e6a7d90"))).is_ok());
+        let checked = check(Some(&uuid.to_uppercase()), true).ok().unwrap();
+        assert_eq!(checked.organization_id, uuid);
     }
 
     #[test]
     fn credential_is_required() {
-        let mut a = account(Some("5d2a3c1e-8f4b-4a7e-9c3d-2b1f0e6a7d90"));
-        a.credential = None;
-        assert_eq!(check_account(&a).unwrap_err().key, "credential");
+        let p = check(Some("5d2a3c1e-8f4b-4a7e-9c3d-2b1f0e6a7d90"), false)
+            .err()
+            .unwrap();
+        assert_eq!(p.key, "credential");
     }
 
     #[test]

@@ -12,9 +12,8 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::http::{Endpoint, Response, secret_header, status_error};
-use super::{AccountProblem, Provider, ProviderKind};
-use crate::config::AccountConfig;
-use crate::credential::LazyCredential;
+use super::{AccountProblem, Client, Provider, ProviderKind};
+use crate::credential::{CredentialSource, LazyCredential};
 use crate::model::{
     ApiError, Caps, Created, FIELD_NAME, FIELD_READABLE, FIELD_WRITEABLE, FieldKind, FieldSpec,
     NewToken, Token, TokenId, TokenUpdate,
@@ -64,25 +63,70 @@ pub const CAPS: Caps = Caps {
     form: FORM,
 };
 
-/// sematext needs the app's id, the account API key, and a known region (if one is given).
-pub fn check_account(account: &AccountConfig) -> Result<(), AccountProblem> {
-    region_base_url(account)?;
-    if account.app_id.is_none() {
-        return Err(AccountProblem::new(
-            "app_id",
-            "sematext accounts need app_id, the app's numeric id",
-        ));
+/// The keys of a sematext `[[accounts]]` entry besides the shared ones.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// `us` (the default) or `eu`: which host is the default base URL.
+    pub region: Option<String>,
+    /// The app's int64 id.
+    pub app_id: Option<i64>,
+}
+
+/// A sematext account, checked.
+pub struct Checked {
+    app_id: i64,
+    /// The region's host.
+    region_url: &'static str,
+    credential: CredentialSource,
+}
+
+pub struct Sematext {
+    endpoint: Endpoint,
+    app_id: i64,
+    credential: LazyCredential,
+}
+
+impl Client for Sematext {
+    type Settings = Settings;
+    type Checked = Checked;
+
+    /// sematext needs the app's id, the account API key, and a known region (if one is given).
+    fn check(
+        settings: Settings,
+        credential: Option<CredentialSource>,
+    ) -> Result<Checked, AccountProblem> {
+        let region_url = region_base_url(settings.region.as_deref())?;
+        let Some(app_id) = settings.app_id else {
+            return Err(AccountProblem::new(
+                "app_id",
+                "sematext accounts need app_id, the app's numeric id",
+            ));
+        };
+        let credential =
+            super::require_credential(ProviderKind::Sematext, credential, "the account API key")?;
+        Ok(Checked {
+            app_id,
+            region_url,
+            credential,
+        })
     }
-    super::require_credential(account, "the account API key")?;
-    Ok(())
+
+    fn default_base_url(checked: &Checked) -> Result<&'static str, AccountProblem> {
+        Ok(checked.region_url)
+    }
+
+    fn new(endpoint: Endpoint, checked: Checked) -> Self {
+        Sematext {
+            endpoint,
+            app_id: checked.app_id,
+            credential: LazyCredential::new(checked.credential),
+        }
+    }
 }
 
-pub fn default_base_url(account: &AccountConfig) -> Result<String, AccountProblem> {
-    region_base_url(account).map(str::to_owned)
-}
-
-fn region_base_url(account: &AccountConfig) -> Result<&'static str, AccountProblem> {
-    match account.region.as_deref().map(str::trim) {
+fn region_base_url(region: Option<&str>) -> Result<&'static str, AccountProblem> {
+    match region.map(str::trim) {
         None => Ok(US_BASE_URL),
         Some(r) if r.eq_ignore_ascii_case("us") => Ok(US_BASE_URL),
         Some(r) if r.eq_ignore_ascii_case("eu") => Ok(EU_BASE_URL),
@@ -96,25 +140,7 @@ fn region_base_url(account: &AccountConfig) -> Result<&'static str, AccountProbl
     }
 }
 
-pub struct Sematext {
-    endpoint: Endpoint,
-    app_id: i64,
-    credential: LazyCredential,
-}
-
 impl Sematext {
-    pub fn new(endpoint: Endpoint, account: &AccountConfig) -> Result<Self, AccountProblem> {
-        check_account(account)?;
-        let (Some(app_id), Some(credential)) = (account.app_id, account.credential.clone()) else {
-            return Err(AccountProblem::new("app_id", "missing"));
-        };
-        Ok(Sematext {
-            endpoint,
-            app_id,
-            credential: LazyCredential::new(credential),
-        })
-    }
-
     fn tokens_path(&self) -> String {
         format!("/users-web/api/v3/apps/{}/tokens", self.app_id)
     }
@@ -360,34 +386,36 @@ struct UpdateBody<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::credential::CredentialSource;
 
-    fn account(region: Option<&str>) -> AccountConfig {
-        let mut a = AccountConfig::new("s", ProviderKind::Sematext);
-        a.region = region.map(str::to_owned);
-        a.app_id = Some(42);
-        a.credential = Some(CredentialSource::Env("X".into()));
-        a
+    fn settings(region: Option<&str>) -> Settings {
+        Settings {
+            region: region.map(str::to_owned),
+            app_id: Some(42),
+        }
+    }
+
+    fn check(settings: Settings) -> Result<Checked, AccountProblem> {
+        Sematext::check(settings, Some(CredentialSource::Env("X".into())))
     }
 
     #[test]
     fn region_picks_the_host() {
-        assert_eq!(default_base_url(&account(None)).unwrap(), US_BASE_URL);
-        assert_eq!(default_base_url(&account(Some("us"))).unwrap(), US_BASE_URL);
-        assert_eq!(default_base_url(&account(Some("EU"))).unwrap(), EU_BASE_URL);
-        let p = check_account(&account(Some("ap"))).unwrap_err();
+        let url = |region| Sematext::default_base_url(&check(settings(region)).ok().unwrap());
+        assert_eq!(url(None).unwrap(), US_BASE_URL);
+        assert_eq!(url(Some("us")).unwrap(), US_BASE_URL);
+        assert_eq!(url(Some("EU")).unwrap(), EU_BASE_URL);
+        let p = check(settings(Some("ap"))).err().unwrap();
         assert_eq!(p.key, "region");
         assert!(p.message.contains("`ap`"), "{}", p.message);
     }
 
     #[test]
     fn app_id_and_credential_are_required() {
-        let mut a = account(None);
-        a.app_id = None;
-        assert_eq!(check_account(&a).unwrap_err().key, "app_id");
-        let mut a = account(None);
-        a.credential = None;
-        assert_eq!(check_account(&a).unwrap_err().key, "credential");
+        let mut s = settings(None);
+        s.app_id = None;
+        assert_eq!(check(s).err().unwrap().key, "app_id");
+        let p = Sematext::check(settings(None), None).err().unwrap();
+        assert_eq!(p.key, "credential");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::provider::ProviderKind;
+use crate::model::ProviderKind;
 
 /// Which requests a rule matches, by what they do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

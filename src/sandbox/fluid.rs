@@ -19,8 +19,8 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use super::store::{created_before, hex, rfc3339, rng_for, token_names};
-use super::{SandboxAccount, SandboxState, SeedOptions};
-use crate::provider::ProviderKind;
+use super::{Literal, SandboxAccount, SandboxState, SeedOptions, account_keys};
+use crate::model::ProviderKind;
 
 const COOKIE_NAME: &str = "fluid_session";
 /// The real server refuses request bodies above 1 MiB.
@@ -109,6 +109,21 @@ fn session_cookie(headers: &HeaderMap) -> Option<&str> {
         .map(|(_, value)| value)
 }
 
+/// The fluid keys of a sandbox account's `[[accounts]]` entry.
+#[derive(Serialize)]
+struct AccountKeys {
+    org_slug: String,
+    /// Odd-numbered accounts log in; even ones carry a session cookie as their credential.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    login: Option<LoginKeys>,
+}
+
+#[derive(Serialize)]
+struct LoginKeys {
+    email: String,
+    password: Literal,
+}
+
 pub fn seed(opts: &SeedOptions) -> (FluidState, Vec<SandboxAccount>) {
     let mut rng = rng_for(opts.seed, ProviderKind::Fluid);
     let mut state = FluidState::default();
@@ -144,7 +159,16 @@ pub fn seed(opts: &SeedOptions) -> (FluidState, Vec<SandboxAccount>) {
         });
         let (credential, login) = if n % 2 == 1 {
             let u = &state.users[owner];
-            (None, Some((u.email.clone(), u.password.clone())))
+            let password = Literal {
+                value: u.password.clone(),
+            };
+            (
+                None,
+                Some(LoginKeys {
+                    email: u.email.clone(),
+                    password,
+                }),
+            )
         } else {
             let session = hex(&mut rng, 32);
             state.sessions.insert(session.clone(), owner);
@@ -154,10 +178,10 @@ pub fn seed(opts: &SeedOptions) -> (FluidState, Vec<SandboxAccount>) {
             name: account,
             provider: ProviderKind::Fluid,
             credential,
-            login,
-            org_slug: Some(slug),
-            organization_id: None,
-            app_id: None,
+            settings: account_keys(&AccountKeys {
+                org_slug: slug,
+                login,
+            }),
         });
     }
     (state, accounts)
@@ -405,11 +429,16 @@ mod tests {
     fn odd_accounts_log_in_even_ones_carry_a_session() {
         let (state, accounts) = seed(&opts(2));
         assert_eq!(accounts[0].name, "fluid-1");
-        assert!(accounts[0].login.is_some() && accounts[0].credential.is_none());
+        assert!(accounts[0].setting("login.password.value").is_some());
+        assert!(accounts[0].credential.is_none());
         let session = accounts[1].credential.as_deref().unwrap();
         assert_eq!(session.len(), 64);
         assert!(state.sessions.contains_key(session));
-        assert_eq!(accounts[1].org_slug.as_deref(), Some("acme-2"));
+        assert_eq!(
+            accounts[1].setting("org_slug").and_then(|v| v.as_str()),
+            Some("acme-2")
+        );
+        assert!(accounts[1].setting("login").is_none());
         assert!(state.member_login("fluid-2").is_some());
     }
 

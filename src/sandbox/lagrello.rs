@@ -20,7 +20,7 @@ use time::OffsetDateTime;
 
 use super::store::{created_before, rng_for, token_names, uuid};
 use super::{SandboxAccount, SandboxState, SeedOptions};
-use crate::provider::ProviderKind;
+use crate::model::ProviderKind;
 
 const PERMISSIONS: [&str; 3] = ["READ", "WRITE", "ADMIN"];
 const MAX_SIZE: usize = 20;
@@ -126,10 +126,8 @@ pub fn seed(opts: &SeedOptions) -> (LagrelloState, Vec<SandboxAccount>) {
             name: account,
             provider: ProviderKind::Lagrello,
             credential: Some(admin_key),
-            login: None,
-            org_slug: None,
-            organization_id: None,
-            app_id: None,
+            // lagrello has no keys of its own.
+            settings: toml::Table::new(),
         });
     }
     (state, accounts)

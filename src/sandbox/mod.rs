@@ -6,6 +6,7 @@
 
 pub mod faults;
 pub mod fluid;
+mod intercept;
 pub mod lagrello;
 pub mod qovery;
 pub mod sematext;
@@ -16,21 +17,19 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use axum::Router;
-use axum::body::{Body, Bytes};
-use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
-use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
+use axum::body::Bytes;
+use axum::http::{HeaderMap, Method, StatusCode};
+use axum::middleware;
+use rand::SeedableRng;
 use rand::rngs::StdRng;
-use rand::{RngExt, SeedableRng};
+use serde::Serialize;
 use time::OffsetDateTime;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::config::{AccountConfig, Config, LoginConfig};
-use crate::credential::CredentialSource;
-use crate::provider::ProviderKind;
-use faults::{FaultKind, FaultOp, FaultRule};
+use crate::config::Config;
+use crate::model::ProviderKind;
+use faults::FaultRule;
 
 /// How the sandbox is seeded and how it misbehaves.
 #[derive(Debug, Clone)]
@@ -73,7 +72,7 @@ pub struct SeedOptions {
 }
 
 /// One account the sandbox serves, with everything a tokdash config needs to reach it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SandboxAccount {
     /// `fluid-1`, `lagrello-1`, …
     pub name: String,
@@ -81,11 +80,51 @@ pub struct SandboxAccount {
     /// The session cookie, bearer token, API token or API key. `None` for fluid accounts that log
     /// in with `login` instead.
     pub credential: Option<String>,
-    /// fluid: email and password for `POST /v1/auth/login`.
-    pub login: Option<(String, String)>,
-    pub org_slug: Option<String>,
-    pub organization_id: Option<String>,
-    pub app_id: Option<i64>,
+    /// The provider's own keys of the account's `[[accounts]]` entry (`org_slug`, `app_id`, fluid's
+    /// `login`, …), as the provider's fake describes them.
+    pub settings: toml::Table,
+}
+
+impl SandboxAccount {
+    /// One of the provider's keys, dotted for a nested one (`login.email`).
+    pub fn setting(&self, key: &str) -> Option<&toml::Value> {
+        let (first, rest) = key
+            .split_once('.')
+            .map_or((key, None), |(f, r)| (f, Some(r)));
+        let value = self.settings.get(first)?;
+        match rest {
+            None => Some(value),
+            Some(rest) => rest.split('.').try_fold(value, |v, part| v.get(part)),
+        }
+    }
+
+    /// Every secret handed out for the account: the credential and each literal
+    /// `{ value = "…" }` among the provider's keys (fluid's login password).
+    pub fn secrets(&self) -> Vec<String> {
+        fn literals(table: &toml::Table, out: &mut Vec<String>) {
+            for (key, value) in table {
+                match value {
+                    toml::Value::String(s) if key == "value" => out.push(s.clone()),
+                    toml::Value::Table(inner) => literals(inner, out),
+                    _ => {}
+                }
+            }
+        }
+        let mut out: Vec<String> = self.credential.iter().cloned().collect();
+        literals(&self.settings, &mut out);
+        out
+    }
+}
+
+/// The provider-specific keys of a fake's account, from the fake's own `Serialize` description.
+fn account_keys(keys: &impl Serialize) -> toml::Table {
+    toml::Table::try_from(keys).expect("a fake's account keys form a TOML table")
+}
+
+/// `{ value = "…" }`: a literal credential, as the sandbox writes its fakes' secrets.
+#[derive(Debug, Clone, Serialize)]
+struct Literal {
+    value: String,
 }
 
 /// One request as the sandbox received it, for tests that check exactly what a client sent.
@@ -183,7 +222,10 @@ impl Sandbox {
                     "no such endpoint in the tokdash sandbox\n",
                 )
             })
-            .layer(middleware::from_fn_with_state(state.clone(), intercept))
+            .layer(middleware::from_fn_with_state(
+                state.clone(),
+                intercept::intercept,
+            ))
             .with_state(state.clone());
 
         let (tx, rx) = oneshot::channel::<()>();
@@ -238,68 +280,48 @@ impl Sandbox {
         *self.state.faults.write().expect("faults lock") = faults;
     }
 
-    /// A tokdash configuration for every sandbox account, with literal credentials.
+    /// A tokdash configuration for every sandbox account, with literal credentials: the
+    /// configuration of [`Sandbox::config_toml`], read the way tokdash reads a file.
     pub fn config(&self) -> Config {
-        Config {
+        crate::config::parse(std::path::Path::new("sandbox config"), &self.config_toml())
+            .unwrap_or_else(|e| panic!("the sandbox writes a valid configuration: {e}"))
+    }
+
+    /// The configuration as TOML, ready to be written to a file.
+    pub fn config_toml(&self) -> String {
+        #[derive(Serialize)]
+        struct File<'a> {
+            accounts: Vec<Entry<'a>>,
+        }
+        #[derive(Serialize)]
+        struct Entry<'a> {
+            name: &'a str,
+            provider: ProviderKind,
+            base_url: &'a str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            credential: Option<Literal>,
+            #[serde(flatten)]
+            settings: &'a toml::Table,
+        }
+        let base_url = self.base_url();
+        let file = File {
             accounts: self
                 .accounts
                 .iter()
-                .map(|a| self.account_config(a))
+                .map(|a| Entry {
+                    name: &a.name,
+                    provider: a.provider,
+                    base_url: &base_url,
+                    credential: a.credential.clone().map(|value| Literal { value }),
+                    settings: &a.settings,
+                })
                 .collect(),
-            ..Config::default()
-        }
-    }
-
-    /// The `[[accounts]]` entry for one sandbox account.
-    pub fn account_config(&self, a: &SandboxAccount) -> AccountConfig {
-        let mut c = AccountConfig::new(a.name.clone(), a.provider);
-        c.base_url = Some(self.base_url());
-        c.org_slug = a.org_slug.clone();
-        c.organization_id = a.organization_id.clone();
-        c.app_id = a.app_id;
-        c.credential = a
-            .credential
-            .clone()
-            .map(|v| CredentialSource::Value(v.into()));
-        c.login = a.login.clone().map(|(email, password)| LoginConfig {
-            email,
-            password: CredentialSource::Value(password.into()),
-        });
-        c
-    }
-
-    /// The same configuration as TOML, ready to be written to a file.
-    pub fn config_toml(&self) -> String {
-        let mut out = String::from(
+        };
+        let body = toml::to_string(&file).expect("the sandbox's configuration serialises");
+        format!(
             "# Written by `tokdash sandbox`: every account of the running sandbox.\n\
-             # The credentials are the sandbox's own fakes; they work nowhere else.\n",
-        );
-        for a in &self.accounts {
-            out.push_str("\n[[accounts]]\n");
-            out.push_str(&format!("name = {}\n", toml_str(&a.name)));
-            out.push_str(&format!("provider = {}\n", toml_str(a.provider.name())));
-            out.push_str(&format!("base_url = {}\n", toml_str(&self.base_url())));
-            if let Some(v) = &a.org_slug {
-                out.push_str(&format!("org_slug = {}\n", toml_str(v)));
-            }
-            if let Some(v) = &a.organization_id {
-                out.push_str(&format!("organization_id = {}\n", toml_str(v)));
-            }
-            if let Some(v) = a.app_id {
-                out.push_str(&format!("app_id = {v}\n"));
-            }
-            if let Some(v) = &a.credential {
-                out.push_str(&format!("credential = {{ value = {} }}\n", toml_str(v)));
-            }
-            if let Some((email, password)) = &a.login {
-                out.push_str(&format!(
-                    "login = {{ email = {}, password = {{ value = {} }} }}\n",
-                    toml_str(email),
-                    toml_str(password)
-                ));
-            }
-        }
-        out
+             # The credentials are the sandbox's own fakes; they work nowhere else.\n\n{body}"
+        )
     }
 
     /// Stop serving and wait for the server task to end.
@@ -321,238 +343,5 @@ impl Drop for Sandbox {
         if let Some(task) = self.task.take() {
             task.abort();
         }
-    }
-}
-
-fn toml_str(s: &str) -> String {
-    toml::Value::String(s.to_owned()).to_string()
-}
-
-/// Which provider a path belongs to. The four APIs' paths do not collide.
-fn provider_of(path: &str) -> Option<ProviderKind> {
-    if path.starts_with("/v1/orgs/") || path.starts_with("/v1/auth/") {
-        Some(ProviderKind::Fluid)
-    } else if path.starts_with("/v1/tokens") {
-        Some(ProviderKind::Lagrello)
-    } else if path.starts_with("/organization/") {
-        Some(ProviderKind::Qovery)
-    } else if path.starts_with("/users-web/") {
-        Some(ProviderKind::Sematext)
-    } else {
-        None
-    }
-}
-
-fn op_of(method: &Method, path: &str) -> FaultOp {
-    match *method {
-        Method::GET => FaultOp::List,
-        Method::POST if path.ends_with("/login") => FaultOp::Login,
-        Method::POST if path.ends_with("/regenerate") => FaultOp::Regenerate,
-        Method::POST => FaultOp::Create,
-        Method::PUT | Method::PATCH => FaultOp::Update,
-        Method::DELETE => FaultOp::Delete,
-        _ => FaultOp::Any,
-    }
-}
-
-/// The account a request is made as, from its credential, for account-targeted faults.
-fn account_of(
-    state: &SandboxState,
-    provider: ProviderKind,
-    headers: &HeaderMap,
-    path: &str,
-) -> Option<String> {
-    match provider {
-        ProviderKind::Fluid => fluid::account_for(&*state.fluid.lock().ok()?, headers, path),
-        ProviderKind::Lagrello => {
-            lagrello::account_for(&*state.lagrello.lock().ok()?, headers, path)
-        }
-        ProviderKind::Qovery => qovery::account_for(&*state.qovery.lock().ok()?, headers, path),
-        ProviderKind::Sematext => {
-            sematext::account_for(&*state.sematext.lock().ok()?, headers, path)
-        }
-    }
-}
-
-/// An error response in the provider's own format.
-fn error_response(provider: ProviderKind, status: StatusCode) -> Response {
-    let message = status.canonical_reason().unwrap_or("error");
-    match provider {
-        ProviderKind::Fluid => fluid::error_response(status, message),
-        ProviderKind::Lagrello => lagrello::error_response(status, message),
-        ProviderKind::Qovery => qovery::error_response(status, message),
-        ProviderKind::Sematext => sematext::error_response(status, message),
-    }
-}
-
-/// How long `slow` waits before answering, and how long `timeout` waits before giving up on the
-/// client (far beyond any client timeout).
-const SLOW_DELAY: Duration = Duration::from_secs(3);
-const HANG: Duration = Duration::from_secs(600);
-const HUGE_BYTES: usize = 64 * 1024 * 1024;
-
-/// Record the request, add latency, and apply the first matching fault rule.
-async fn intercept(State(state): State<Arc<SandboxState>>, req: Request, next: Next) -> Response {
-    let (parts, body) = req.into_parts();
-    let body = match axum::body::to_bytes(body, 2 * 1024 * 1024).await {
-        Ok(b) => b,
-        Err(_) => {
-            return (StatusCode::PAYLOAD_TOO_LARGE, "request body too large\n").into_response();
-        }
-    };
-    let path = parts.uri.path().to_owned();
-    state
-        .requests
-        .lock()
-        .expect("requests lock")
-        .push(RecordedRequest {
-            method: parts.method.clone(),
-            uri: parts
-                .uri
-                .path_and_query()
-                .map_or(path.clone(), |p| p.to_string()),
-            headers: parts.headers.clone(),
-            body: body.clone(),
-        });
-
-    if !state.latency.is_zero() {
-        let ms = state.latency.as_millis() as u64;
-        let delay = state.with_rng(|r| r.random_range(ms / 2..=ms + ms / 2));
-        tokio::time::sleep(Duration::from_millis(delay)).await;
-    }
-
-    let fault = provider_of(&path).and_then(|provider| {
-        let op = op_of(&parts.method, &path);
-        let account = account_of(&state, provider, &parts.headers, &path);
-        let rule = state
-            .faults
-            .read()
-            .expect("faults lock")
-            .iter()
-            .find(|r| r.matches(provider, account.as_deref(), op))
-            .cloned()?;
-        let hit = rule.rate >= 1.0 || state.with_rng(|r| r.random_bool(rule.rate));
-        hit.then_some((provider, rule.kind))
-    });
-
-    let req = Request::from_parts(parts, Body::from(body));
-    let Some((provider, kind)) = fault else {
-        return next.run(req).await;
-    };
-    match kind {
-        FaultKind::Status(code) => {
-            let status = StatusCode::from_u16(code).expect("fault statuses are valid");
-            let mut resp = if code == 502 {
-                (
-                    status,
-                    [(header::CONTENT_TYPE, "text/html")],
-                    "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>\n",
-                )
-                    .into_response()
-            } else {
-                error_response(provider, status)
-            };
-            if code == 429 {
-                resp.headers_mut()
-                    .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
-            }
-            resp
-        }
-        FaultKind::Slow => {
-            tokio::time::sleep(SLOW_DELAY).await;
-            next.run(req).await
-        }
-        FaultKind::Timeout => {
-            // The work is done, but the answer never comes: the case where a create's outcome is
-            // unknown to the client.
-            let _ = next.run(req).await;
-            tokio::time::sleep(HANG).await;
-            StatusCode::GATEWAY_TIMEOUT.into_response()
-        }
-        FaultKind::Malformed => {
-            let _ = next.run(req).await;
-            (
-                StatusCode::OK,
-                [(header::CONTENT_TYPE, "application/json")],
-                "{\"tokens\": [{\"id\": \"oops\", \"name\": ",
-            )
-                .into_response()
-        }
-        FaultKind::Truncated => {
-            let real = next.run(req).await;
-            let (mut parts, body) = real.into_parts();
-            let bytes = axum::body::to_bytes(body, usize::MAX)
-                .await
-                .unwrap_or_default();
-            let half = bytes.slice(..bytes.len() / 2);
-            parts.headers.remove(header::CONTENT_LENGTH);
-            let stream = futures::stream::iter(vec![
-                Ok::<Bytes, std::io::Error>(half),
-                Err(std::io::Error::new(
-                    std::io::ErrorKind::ConnectionReset,
-                    "sandbox fault: truncated",
-                )),
-            ]);
-            Response::from_parts(parts, Body::from_stream(stream))
-        }
-        FaultKind::Huge => {
-            let chunk = Bytes::from(vec![b' '; 64 * 1024]);
-            let chunks = HUGE_BYTES / chunk.len();
-            let stream = futures::stream::iter(
-                std::iter::once(Ok::<Bytes, std::io::Error>(Bytes::from_static(
-                    b"{\"padding\": \"",
-                )))
-                .chain(std::iter::repeat_n(chunk, chunks).map(Ok)),
-            );
-            (
-                StatusCode::OK,
-                [(header::CONTENT_TYPE, "application/json")],
-                Body::from_stream(stream),
-            )
-                .into_response()
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn paths_route_to_one_provider_each() {
-        assert_eq!(
-            provider_of("/v1/orgs/acme/hosts/tokens"),
-            Some(ProviderKind::Fluid)
-        );
-        assert_eq!(provider_of("/v1/auth/login"), Some(ProviderKind::Fluid));
-        assert_eq!(provider_of("/v1/tokens/abc"), Some(ProviderKind::Lagrello));
-        assert_eq!(
-            provider_of("/organization/x/apiToken"),
-            Some(ProviderKind::Qovery)
-        );
-        assert_eq!(
-            provider_of("/users-web/api/v3/apps/1/tokens"),
-            Some(ProviderKind::Sematext)
-        );
-        assert_eq!(provider_of("/"), None);
-    }
-
-    #[test]
-    fn methods_map_to_fault_ops() {
-        assert_eq!(op_of(&Method::POST, "/v1/auth/login"), FaultOp::Login);
-        assert_eq!(
-            op_of(
-                &Method::POST,
-                "/users-web/api/v3/apps/1/tokens/2/regenerate"
-            ),
-            FaultOp::Regenerate
-        );
-        assert_eq!(op_of(&Method::POST, "/v1/tokens"), FaultOp::Create);
-        assert_eq!(
-            op_of(&Method::PUT, "/users-web/api/v3/apps/1/tokens/2"),
-            FaultOp::Update
-        );
-        assert_eq!(op_of(&Method::DELETE, "/v1/tokens/x"), FaultOp::Delete);
-        assert_eq!(op_of(&Method::GET, "/v1/tokens"), FaultOp::List);
     }
 }

@@ -14,13 +14,13 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get};
 use rand::RngExt;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 use time::macros::format_description;
 
-use super::{SandboxAccount, SandboxState, SeedOptions, store};
-use crate::provider::ProviderKind;
+use super::{SandboxAccount, SandboxState, SeedOptions, account_keys, store};
+use crate::model::ProviderKind;
 
 const ROLE_NAMES: &[&str] = &["Admin", "Viewer", "DevOps", "Billing Manager", "Deployer"];
 const CREATORS: &[&str] = &["alice@example.com", "bob@example.com", "ci-bot@example.com"];
@@ -88,6 +88,12 @@ fn timestamp(t: OffsetDateTime) -> String {
         .unwrap_or_default()
 }
 
+/// The qovery keys of a sandbox account's `[[accounts]]` entry.
+#[derive(Serialize)]
+struct AccountKeys {
+    organization_id: String,
+}
+
 pub fn seed(opts: &SeedOptions) -> (QoveryState, Vec<SandboxAccount>) {
     let mut rng = store::rng_for(opts.seed, ProviderKind::Qovery);
     let mut state = QoveryState::default();
@@ -128,10 +134,9 @@ pub fn seed(opts: &SeedOptions) -> (QoveryState, Vec<SandboxAccount>) {
             name: name.clone(),
             provider: ProviderKind::Qovery,
             credential: Some(api_token.clone()),
-            login: None,
-            org_slug: None,
-            organization_id: Some(org_id.clone()),
-            app_id: None,
+            settings: account_keys(&AccountKeys {
+                organization_id: org_id.clone(),
+            }),
         });
         state.orgs.push(Org {
             id: org_id,
@@ -441,7 +446,8 @@ mod tests {
         assert_eq!(a.orgs[0].tokens.len(), 12);
         assert_eq!(a.orgs[0].tokens[3].name, b.orgs[0].tokens[3].name);
         assert!(a.orgs[0].tokens.iter().any(|t| t.name.contains('\x1b')));
-        assert!(uuid::Uuid::parse_str(accounts[0].organization_id.as_deref().unwrap()).is_ok());
+        let org = accounts[0].setting("organization_id").unwrap();
+        assert!(uuid::Uuid::parse_str(org.as_str().unwrap()).is_ok());
     }
 
     #[test]

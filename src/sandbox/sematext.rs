@@ -18,8 +18,8 @@ use serde_json::{Map, Value, json};
 use time::OffsetDateTime;
 use time::macros::format_description;
 
-use super::{SandboxAccount, SandboxState, SeedOptions, store};
-use crate::provider::ProviderKind;
+use super::{SandboxAccount, SandboxState, SeedOptions, account_keys, store};
+use crate::model::ProviderKind;
 
 const APP_NAMES: &[&str] = &["prod-logs", "staging-logs", "infra-monitoring", "web-rum"];
 /// Tokens seeded into an account's second app, when it has one.
@@ -107,6 +107,13 @@ fn seed_tokens(
         .collect()
 }
 
+/// The sematext keys of a sandbox account's `[[accounts]]` entry. No `region`: the base URL is
+/// the sandbox's.
+#[derive(serde::Serialize)]
+struct AccountKeys {
+    app_id: i64,
+}
+
 pub fn seed(opts: &SeedOptions) -> (SematextState, Vec<SandboxAccount>) {
     let mut rng = store::rng_for(opts.seed, ProviderKind::Sematext);
     let mut state = SematextState::default();
@@ -130,10 +137,7 @@ pub fn seed(opts: &SeedOptions) -> (SematextState, Vec<SandboxAccount>) {
             name: name.clone(),
             provider: ProviderKind::Sematext,
             credential: Some(api_key.clone()),
-            login: None,
-            org_slug: None,
-            organization_id: None,
-            app_id: Some(apps[0].id),
+            settings: account_keys(&AccountKeys { app_id: apps[0].id }),
         });
         state.accounts.push(Account {
             name,
@@ -467,7 +471,10 @@ mod tests {
         assert_eq!(accounts, again);
         assert_eq!(accounts[2].name, "sematext-3");
         let app = &state.accounts[0].apps[0];
-        assert_eq!(Some(app.id), accounts[0].app_id);
+        assert_eq!(
+            Some(app.id),
+            accounts[0].setting("app_id").and_then(|v| v.as_integer())
+        );
         assert_eq!(app.tokens.len(), 12);
         let tokens = state
             .accounts

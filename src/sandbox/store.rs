@@ -6,7 +6,7 @@ use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use time::{Duration, OffsetDateTime};
 
-use crate::provider::ProviderKind;
+use crate::model::ProviderKind;
 
 /// Names people really give tokens.
 pub const NAMES: &[&str] = &[
