@@ -124,7 +124,8 @@ impl Harness {
 
     fn names(&self) -> Vec<String> {
         self.app
-            .rows
+            .table
+            .rows()
             .iter()
             .filter_map(|r| self.app.token_at(*r).map(|(_, t)| t.name.clone()))
             .collect()
@@ -136,7 +137,7 @@ impl Harness {
             .iter()
             .position(|n| n == name)
             .unwrap_or_else(|| panic!("no token {name} in {:?}", self.names()));
-        self.app.token_sel = i;
+        self.app.table.set_cursor(i);
     }
 
     fn first_token(&self) -> String {
@@ -329,7 +330,8 @@ async fn sematext_disable_rename_regenerate() {
     h.select_token(&name);
     let enabled = |h: &Harness, name: &str| {
         h.app
-            .rows
+            .table
+            .rows()
             .iter()
             .filter_map(|r| h.app.token_at(*r))
             .find(|(_, t)| t.name == name)
@@ -440,7 +442,8 @@ async fn rotate_creates_a_twin_then_offers_to_delete_the_old_one() {
         assert!(h.names().contains(&twin), "{provider}");
         let ids: Vec<_> = h
             .app
-            .rows
+            .table
+            .rows()
             .iter()
             .filter_map(|r| h.app.token_at(*r))
             .map(|(_, t)| t.id.clone())
@@ -531,7 +534,7 @@ async fn bulk_delete_confirms_once_and_reports_failures_token_by_token() {
         }
         other => panic!("{other:?}"),
     }
-    assert!(h.app.marked.is_empty());
+    assert_eq!(h.app.table.mark_count(), 0);
 }
 
 #[tokio::test]

@@ -7,14 +7,33 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::form::{Form, FormPurpose};
 use super::modal::{Modal, SecretView};
-use super::op::{AuditEntry, Op, TokenRef};
-use super::{
-    Action, ApiRequest, ApiResult, App, Batch, CopySecret, Effect, Loadable, PendingOp, ReqId,
-    ToastKind,
-};
+use super::op::{AuditEntry, Op, TokenRef, progressive};
+use super::{Action, ApiRequest, ApiResult, App, CopySecret, Effect, ReqId, ToastKind};
 use crate::audit::{Outcome, TokenLabel};
 use crate::clipboard::{Backend, ClearOutcome, ClipboardError};
 use crate::model::{ApiError, Created, OpKind, Refusal, TokenUpdate, gate};
+
+/// A change in flight: what to do with its answer.
+#[derive(Debug, Clone)]
+pub struct PendingOp {
+    pub account: usize,
+    pub op: OpKind,
+    pub token: Option<TokenRef>,
+    /// For a rotation's create: the token it replaces.
+    pub replaces: Option<TokenRef>,
+    /// For choices: the form field they fill.
+    pub field: Option<&'static str>,
+    /// Part of a bulk delete.
+    pub batch: bool,
+}
+
+/// A bulk delete in progress: reported once every answer is in.
+#[derive(Debug, Clone, Default)]
+pub struct Batch {
+    pub remaining: usize,
+    pub done: Vec<String>,
+    pub failed: Vec<String>,
+}
 
 impl App {
     /// The one gate, for an account of this app.
@@ -70,20 +89,6 @@ impl App {
 /// A token-operation key in normal mode.
 pub fn on_op_action(app: &mut App, action: Action) -> Vec<Effect> {
     match action {
-        Action::Mark => {
-            match app.selected_ref() {
-                Some(r) => {
-                    let key = (r.account, r.id);
-                    if !app.marked.remove(&key) {
-                        app.marked.insert(key);
-                    }
-                    let next = (app.token_sel + 1).min(app.rows.len().saturating_sub(1));
-                    app.token_sel = next;
-                }
-                None => app.toast(ToastKind::Info, "no token to mark"),
-            }
-            Vec::new()
-        }
         Action::Create => {
             let Some(account) = app.target_account() else {
                 app.toast(ToastKind::Info, "select an account to create a token in");
@@ -115,24 +120,10 @@ pub fn on_op_action(app: &mut App, action: Action) -> Vec<Effect> {
             let form = Form::rotate(r.account, acc.caps().form, token, r);
             open_form(app, form)
         }
-        Action::Delete if !app.marked.is_empty() => {
-            let mut refs: Vec<TokenRef> = Vec::new();
-            for (a, acc) in app.accounts.iter().enumerate() {
-                if let Loadable::Loaded(tokens) = &acc.tokens {
-                    refs.extend(
-                        tokens
-                            .iter()
-                            .filter(|t| app.marked.contains(&(a, t.id.clone())))
-                            .map(|t| TokenRef {
-                                account: a,
-                                id: t.id.clone(),
-                                name: t.name.clone(),
-                            }),
-                    );
-                }
-            }
+        Action::Delete if app.table.mark_count() > 0 => {
+            let refs: Vec<TokenRef> = app.table.marked_refs(&app.accounts);
             if refs.is_empty() {
-                app.marked.clear();
+                app.table.clear_marks();
                 app.toast(ToastKind::Info, "the marked tokens are gone");
                 return Vec::new();
             }
@@ -233,19 +224,6 @@ fn busy_row(app: &mut App, r: &TokenRef) -> Option<Vec<Effect>> {
     Some(Vec::new())
 }
 
-/// "deleting", "renaming", … for rows and toasts.
-pub fn progressive(op: OpKind) -> &'static str {
-    match op {
-        OpKind::List => "listing",
-        OpKind::Create => "creating",
-        OpKind::Delete => "deleting",
-        OpKind::Rename => "renaming",
-        OpKind::Enable => "enabling",
-        OpKind::Disable => "disabling",
-        OpKind::Regenerate => "regenerating",
-    }
-}
-
 /// Say no, naming the reason, and leave a record of it.
 fn refuse(
     app: &mut App,
@@ -326,7 +304,7 @@ pub fn execute(app: &mut App, op: Op) -> Vec<Effect> {
                 });
             }
             for t in tokens {
-                app.marked.remove(&(t.account, t.id.clone()));
+                app.table.unmark(t.account, &t.id);
                 let req = ApiRequest::Delete {
                     account: t.account,
                     token: t.id.clone(),
@@ -571,7 +549,8 @@ pub fn on_op_result(app: &mut App, id: ReqId, p: PendingOp, result: ApiResult) -
             if waiting_form(app, id).is_some() {
                 app.close_modal();
             }
-            app.select_next = Some((p.account, created.token.id.clone()));
+            app.table
+                .select_when_listed(p.account, created.token.id.clone());
             show_secret(app, &p, created);
             vec![app.request_list(p.account)]
         }
