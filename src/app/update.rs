@@ -7,7 +7,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::command::{self, Command};
 use super::line_edit::{MAX_FIELD_CHARS, edit_text, insert_pasted};
-use super::modal::Modal;
+use super::modal::{self, Modal};
 use super::op_flow;
 use super::token_table::clamp_move;
 use super::{Action, ApiResult, App, Effect, Focus, Mode, Msg, TOAST_SECS, ToastKind};
@@ -17,7 +17,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Key(key) if key.kind == KeyEventKind::Press => on_key(app, key),
         Msg::Key(_) => Vec::new(),
         Msg::Paste(text) if app.modal.is_some() => {
-            op_flow::on_modal_paste(app, &text);
+            modal::on_paste(app, &text);
             Vec::new()
         }
         Msg::Paste(text) => {
@@ -35,10 +35,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             on_tick(app, now);
             Vec::new()
         }
-        Msg::Copied(result) => op_flow::on_copied(app, result),
+        Msg::Copied(result) => modal::secret::on_copied(app, result),
         Msg::ClearClipboardDue => vec![Effect::ClearClipboard],
         Msg::ClipboardCleared(outcome) => {
-            op_flow::on_cleared(app, outcome);
+            modal::secret::on_cleared(app, outcome);
             Vec::new()
         }
     }
@@ -108,7 +108,7 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         return quit(app);
     }
     if app.modal.is_some() {
-        return op_flow::on_modal_key(app, key);
+        return modal::on_key(app, key);
     }
     match app.mode {
         Mode::Help => {
