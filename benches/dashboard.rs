@@ -122,7 +122,7 @@ fn time_keystroke(app: &mut App, iters: u64, query: &str, last: impl Fn(&mut App
         let start = Instant::now();
         last(app);
         total += start.elapsed();
-        black_box(app.rows.len());
+        black_box(app.table.rows().len());
     }
     total
 }
@@ -155,13 +155,13 @@ fn sort(c: &mut Criterion) {
     c.bench_function("sort_100k/next_key", |b| {
         b.iter(|| {
             key(&mut app, KeyCode::Char('s'));
-            black_box(app.rows.len())
+            black_box(app.table.rows().len())
         })
     });
     c.bench_function("sort_100k/reverse_key", |b| {
         b.iter(|| {
             key(&mut app, KeyCode::Char('S'));
-            black_box(app.rows.len())
+            black_box(app.table.rows().len())
         })
     });
 }

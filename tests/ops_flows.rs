@@ -152,7 +152,8 @@ impl Harness {
 
     fn names(&self) -> Vec<String> {
         self.app
-            .rows
+            .table
+            .rows()
             .iter()
             .filter_map(|r| self.app.token_at(*r).map(|(_, t)| t.name.clone()))
             .collect()
@@ -164,7 +165,7 @@ impl Harness {
             .iter()
             .position(|n| n == name)
             .unwrap_or_else(|| panic!("no token {name} in {:?}", self.names()));
-        self.app.token_sel = i;
+        self.app.table.set_cursor(i);
     }
 
     fn first_token(&self) -> String {
@@ -362,7 +363,8 @@ async fn sematext_disable_rename_regenerate() {
     h.select_token(&name);
     let enabled = |h: &Harness, name: &str| {
         h.app
-            .rows
+            .table
+            .rows()
             .iter()
             .filter_map(|r| h.app.token_at(*r))
             .find(|(_, t)| t.name == name)
@@ -473,7 +475,8 @@ async fn rotate_creates_a_twin_then_offers_to_delete_the_old_one() {
         assert!(h.names().contains(&twin), "{provider}");
         let ids: Vec<_> = h
             .app
-            .rows
+            .table
+            .rows()
             .iter()
             .filter_map(|r| h.app.token_at(*r))
             .map(|(_, t)| t.id.clone())
@@ -564,7 +567,7 @@ async fn bulk_delete_confirms_once_and_reports_failures_token_by_token() {
         }
         other => panic!("{other:?}"),
     }
-    assert!(h.app.marked.is_empty());
+    assert_eq!(h.app.table.mark_count(), 0);
 }
 
 #[tokio::test]
@@ -669,18 +672,19 @@ async fn the_wheel_moves_like_up_and_down_whatever_their_keys_but_never_in_a_dia
         ("up".into(), "ctrl-p".into()),
     ])
     .expect("keymap");
-    assert_eq!(h.app.token_sel, 0);
+    assert_eq!(h.app.table.cursor(), 0);
     h.input(vec![
         wheel(MouseEventKind::ScrollDown),
         wheel(MouseEventKind::ScrollDown),
     ])
     .await;
     assert_eq!(
-        h.app.token_sel, 2,
+        h.app.table.cursor(),
+        2,
         "the wheel is the down action, not the ↓ key"
     );
     h.input(vec![wheel(MouseEventKind::ScrollUp)]).await;
-    assert_eq!(h.app.token_sel, 1);
+    assert_eq!(h.app.table.cursor(), 1);
 
     h.key('d').await;
     h.input(vec![
@@ -693,5 +697,5 @@ async fn the_wheel_moves_like_up_and_down_whatever_their_keys_but_never_in_a_dia
         "the dialog is untouched: {:?}",
         h.app.modal
     );
-    assert_eq!(h.app.token_sel, 1, "the cursor stays under the dialog");
+    assert_eq!(h.app.table.cursor(), 1, "the cursor stays under the dialog");
 }

@@ -45,7 +45,7 @@ fn one_account_loading_does_not_hold_up_the_others() {
 #[test]
 fn all_accounts_lists_every_token_sorted_by_name() {
     let app = loaded();
-    assert_eq!(app.account_sel, 0);
+    assert_eq!(app.account_sel(), 0);
     assert_eq!(
         row_names(&app),
         vec![
@@ -79,7 +79,7 @@ fn moving_in_accounts_selects_an_account() {
     key(&mut app, KeyCode::Char('g'));
     assert_eq!(app.selected_account(), None);
     key(&mut app, KeyCode::Up);
-    assert_eq!(app.account_sel, 0, "the cursor stops at the top");
+    assert_eq!(app.account_sel(), 0, "the cursor stops at the top");
 }
 
 #[test]
@@ -98,14 +98,14 @@ fn moving_in_tokens_and_paging() {
         "zapier",
         "stops at the bottom"
     );
-    app.page = 3;
+    app.table.set_page(3);
     key(&mut app, KeyCode::PageUp);
     assert_eq!(app.selected_token().unwrap().1.name, "grafana-reader");
     key(&mut app, KeyCode::PageUp);
     key(&mut app, KeyCode::PageUp);
-    assert_eq!(app.token_sel, 0);
+    assert_eq!(app.table.cursor(), 0);
     key(&mut app, KeyCode::PageDown);
-    assert_eq!(app.token_sel, 3);
+    assert_eq!(app.table.cursor(), 3);
 }
 
 #[test]
@@ -137,8 +137,8 @@ fn filter_narrows_as_you_type_and_esc_clears() {
     assert_eq!(row_names(&app), vec!["ci-deploy"]);
     key(&mut app, KeyCode::Esc);
     assert_eq!(app.mode, Mode::Normal);
-    assert_eq!(app.filter.value(), "");
-    assert_eq!(app.rows.len(), 7);
+    assert_eq!(app.table.query(), "");
+    assert_eq!(app.table.rows().len(), 7);
 }
 
 #[test]
@@ -156,7 +156,7 @@ fn filter_matches_account_and_scopes_and_enter_keeps_it() {
     assert_eq!(row_names(&app), vec!["zapier"]);
     // Esc in normal mode clears a kept filter before it moves focus.
     key(&mut app, KeyCode::Esc);
-    assert_eq!(app.rows.len(), 7);
+    assert_eq!(app.table.rows().len(), 7);
     assert_eq!(app.focus, Focus::Tokens);
 }
 
@@ -167,7 +167,7 @@ fn typing_q_in_the_filter_does_not_quit() {
     let effects = chars(&mut app, "q");
     assert!(effects.is_empty());
     assert!(!app.quit);
-    assert_eq!(app.filter.value(), "q");
+    assert_eq!(app.table.query(), "q");
 }
 
 #[test]
@@ -175,7 +175,7 @@ fn pasted_text_loses_control_characters() {
     let mut app = loaded();
     key(&mut app, KeyCode::Char('/'));
     update(&mut app, Msg::Paste("zap\x1b[2J\nier".into()));
-    assert_eq!(app.filter.value(), "zap[2Jier");
+    assert_eq!(app.table.query(), "zap[2Jier");
 }
 
 #[test]
@@ -184,7 +184,7 @@ fn a_huge_paste_into_the_filter_is_cut_and_says_so() {
     key(&mut app, KeyCode::Char('/'));
     update(&mut app, Msg::Paste("x".repeat(100_000)));
     assert_eq!(
-        app.filter.value().chars().count(),
+        app.table.query().chars().count(),
         tokdash::app::line_edit::MAX_FIELD_CHARS
     );
     assert!(app.toasts.iter().any(|t| t.text.contains("cut to")));
@@ -195,12 +195,15 @@ fn a_page_is_the_rows_the_table_really_shows() {
     let mut app = loaded();
     // 120×35: the detail pane sits under the tokens, so a page is far less than the height.
     update(&mut app, Msg::Resize(120, 35));
-    let with_detail = app.page;
+    let with_detail = app.table.page();
     assert!((10..25).contains(&with_detail), "{with_detail}");
     // 80×24 stacks accounts above the tokens and shows no detail beside them.
     update(&mut app, Msg::Resize(80, 24));
-    assert!(app.page < with_detail, "{}", app.page);
-    assert_eq!(app.page, tokdash::ui::token_rows_visible(&app, 80, 24));
+    assert!(app.table.page() < with_detail, "{}", app.table.page());
+    assert_eq!(
+        app.table.page(),
+        tokdash::ui::token_rows_visible(&app, 80, 24)
+    );
 }
 
 #[test]
@@ -212,7 +215,7 @@ fn sort_cycles_and_reverses() {
         vec!["alice-laptop", "backup-job", "ci-deploy"]
     );
     key(&mut app, KeyCode::Char('s'));
-    assert_eq!(app.sort, SortKey::Created);
+    assert_eq!(app.table.sort(), SortKey::Created);
     assert_eq!(
         row_names(&app),
         vec!["backup-job", "ci-deploy", "alice-laptop"]
@@ -225,7 +228,7 @@ fn sort_cycles_and_reverses() {
     for _ in 0..3 {
         key(&mut app, KeyCode::Char('s'));
     }
-    assert_eq!(app.sort, SortKey::Name);
+    assert_eq!(app.table.sort(), SortKey::Name);
 }
 
 #[test]
@@ -235,7 +238,7 @@ fn the_cursor_follows_its_token_across_a_resort() {
     key(&mut app, KeyCode::Char('G'));
     assert_eq!(app.selected_token().unwrap().1.name, "zapier");
     key(&mut app, KeyCode::Char('S'));
-    assert_eq!(app.token_sel, 0);
+    assert_eq!(app.table.cursor(), 0);
     assert_eq!(app.selected_token().unwrap().1.name, "zapier");
 }
 
@@ -262,7 +265,11 @@ fn stale_list_results_are_dropped() {
     };
     // The second request answers after the third was sent: it is stale.
     answer(&mut app, second, Ok(vec![]));
-    assert_eq!(app.rows.len(), 3, "the stale empty list was dropped");
+    assert_eq!(
+        app.table.rows().len(),
+        3,
+        "the stale empty list was dropped"
+    );
     assert_eq!(app.in_flight.len(), 1);
     let mut fresh = fluid_tokens();
     fresh.truncate(1);
@@ -295,7 +302,7 @@ fn a_failed_account_shows_why_and_the_rest_load() {
         Loadable::Failed(e) => assert_eq!(e.short(), "auth failed"),
         other => panic!("{other:?}"),
     }
-    assert_eq!(app.rows.len(), 6);
+    assert_eq!(app.table.rows().len(), 6);
     assert_eq!(app.toasts.len(), 1);
     assert_eq!(app.toasts[0].kind, ToastKind::Error);
     assert!(app.toasts[0].text.contains("prod-qovery"));
@@ -385,7 +392,7 @@ fn unknown_commands_and_accounts_toast() {
     chars(&mut app, "launch");
     key(&mut app, KeyCode::Enter);
     assert!(app.toasts.last().unwrap().text.contains("unknown command"));
-    assert_eq!(app.account_sel, 0);
+    assert_eq!(app.account_sel(), 0);
 }
 
 #[test]
@@ -411,9 +418,9 @@ fn remapped_keys_take_effect() {
     });
     assert!(key(&mut app, KeyCode::Char('q')).is_empty());
     key(&mut app, KeyCode::Char('j'));
-    assert_eq!(app.account_sel, 0, "j no longer moves");
+    assert_eq!(app.account_sel(), 0, "j no longer moves");
     key(&mut app, KeyCode::Char('n'));
-    assert_eq!(app.account_sel, 1);
+    assert_eq!(app.account_sel(), 1);
     assert_eq!(key(&mut app, KeyCode::Char('x')), vec![Effect::Quit]);
 }
 

@@ -1,224 +1,39 @@
-//! The dashboard's state and the messages that change it. `update` (in update.rs) is the only
-//! place that mutates an [`App`]; rendering (src/ui) only reads it.
+//! The dashboard's state. `update` (in update.rs) is the only place that mutates an [`App`];
+//! rendering (src/ui) only reads it.
+//!
+//! Where things live: msg.rs has what goes in and out of `update`; accounts.rs the accounts and
+//! their tokens; token_table/ the tokens table (scope, sort, filter, cursor, marks); modal/ the
+//! overlays, one file per overlay with the keys it takes; op_flow/ the token operations from
+//! key to answer. Drawing is in src/ui: ui/tokens.rs draws the table, ui/modal/ the overlays.
 
+pub mod accounts;
 pub mod command;
-pub mod filter;
-pub mod form;
 pub mod keys;
 pub mod line_edit;
 pub mod modal;
+pub mod msg;
 pub mod op;
 pub mod op_flow;
-pub mod sort;
+pub mod token_table;
 pub mod update;
 
-use std::collections::{HashMap, HashSet, VecDeque};
-use std::fmt;
-use std::time::{Duration, Instant};
+use std::collections::{HashMap, VecDeque};
+use std::time::Instant;
 
-use crossterm::event::KeyEvent;
 use tui_input::Input;
 
-use secrecy::{ExposeSecret, SecretString};
-
-use crate::clipboard::{Backend, ClearOutcome, ClipboardError};
-use crate::model::{ApiError, Caps, Created, NewToken, OpKind, Token, TokenId, TokenUpdate};
-use crate::provider::{Choice, ProviderKind, Registry};
+use crate::model::{ApiError, Token, TokenId};
+pub use accounts::{AccountInfo, AccountState, Loadable};
 pub use keys::{Action, Keymap};
+// `app::form` is where the forms were before they joined the other overlays; kept for callers.
+pub use modal::form;
 pub use modal::{Modal, SecretView};
+pub use msg::{ApiRequest, ApiResult, CopySecret, Effect, Msg, ReqId};
 pub use op::{AuditEntry, Op, TokenRef};
-pub use sort::SortKey;
+pub use op_flow::{Batch, PendingOp};
+pub use token_table::sort::SortKey;
+pub use token_table::{RowRef, TokenTable};
 pub use update::update;
-
-/// Identifies one request to the worker; answers carry it back so stale ones can be dropped.
-pub type ReqId = u64;
-
-/// Work for the background worker. Token names ride along for the audit trail.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ApiRequest {
-    List {
-        account: usize,
-    },
-    Create {
-        account: usize,
-        new: NewToken,
-    },
-    Delete {
-        account: usize,
-        token: TokenId,
-        name: String,
-    },
-    /// Rename or enable/disable.
-    Update {
-        account: usize,
-        token: TokenId,
-        name: String,
-        change: TokenUpdate,
-    },
-    Regenerate {
-        account: usize,
-        token: TokenId,
-        name: String,
-    },
-    /// Choices for a `RemoteChoice` form field.
-    Choices {
-        account: usize,
-        field: &'static str,
-    },
-}
-
-impl ApiRequest {
-    pub fn account(&self) -> usize {
-        match self {
-            ApiRequest::List { account }
-            | ApiRequest::Create { account, .. }
-            | ApiRequest::Delete { account, .. }
-            | ApiRequest::Update { account, .. }
-            | ApiRequest::Regenerate { account, .. }
-            | ApiRequest::Choices { account, .. } => *account,
-        }
-    }
-
-    /// The change this request makes, `None` for reads.
-    pub fn op(&self) -> Option<OpKind> {
-        match self {
-            ApiRequest::List { .. } | ApiRequest::Choices { .. } => None,
-            ApiRequest::Create { .. } => Some(OpKind::Create),
-            ApiRequest::Delete { .. } => Some(OpKind::Delete),
-            ApiRequest::Update { change, .. } => Some(match change.enabled {
-                Some(true) => OpKind::Enable,
-                Some(false) => OpKind::Disable,
-                None => OpKind::Rename,
-            }),
-            ApiRequest::Regenerate { .. } => Some(OpKind::Regenerate),
-        }
-    }
-}
-
-/// The worker's answer to an [`ApiRequest`].
-#[derive(Debug)]
-pub enum ApiResult {
-    List(Result<Vec<Token>, ApiError>),
-    /// Create and regenerate: a new secret, shown once.
-    Created(Result<Created, ApiError>),
-    /// Delete, rename, enable and disable.
-    Changed(Result<(), ApiError>),
-    Choices(Result<Vec<Choice>, ApiError>),
-}
-
-/// A secret on its way to the clipboard. Compares by value so effects stay testable; never
-/// printed.
-#[derive(Clone)]
-pub struct CopySecret(pub SecretString);
-
-impl PartialEq for CopySecret {
-    fn eq(&self, other: &Self) -> bool {
-        self.0.expose_secret() == other.0.expose_secret()
-    }
-}
-impl Eq for CopySecret {}
-
-impl fmt::Debug for CopySecret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("CopySecret([redacted])")
-    }
-}
-
-/// Everything that can happen to the dashboard.
-#[derive(Debug)]
-pub enum Msg {
-    Key(KeyEvent),
-    /// An action that comes without a key (the mouse wheel). It acts where the keymap does:
-    /// on the panes, never in a dialog or a text field.
-    Action(Action),
-    Paste(String),
-    Resize(u16, u16),
-    Api {
-        id: ReqId,
-        result: ApiResult,
-    },
-    /// Sent only while something animates or expires (see [`App::needs_tick`]).
-    Tick(Instant),
-    /// How an [`Effect::Copy`] went.
-    Copied(Result<Backend, ClipboardError>),
-    /// The clipboard-clear timer fired.
-    ClearClipboardDue,
-    /// How the clear went.
-    ClipboardCleared(ClearOutcome),
-}
-
-/// What the outside world must do for `update`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Effect {
-    Api {
-        id: ReqId,
-        req: ApiRequest,
-    },
-    Copy(CopySecret),
-    /// Send [`Msg::ClearClipboardDue`] after this long: the one timer an idle app may have.
-    ScheduleClear(Duration),
-    ClearClipboard,
-    /// Append to the audit trail (refusals; the worker records what it runs).
-    Audit(AuditEntry),
-    Quit,
-}
-
-/// A value that arrives from the network.
-#[derive(Debug, Clone, Default)]
-pub enum Loadable<T> {
-    #[default]
-    NotLoaded,
-    Loading,
-    Loaded(T),
-    Failed(ApiError),
-}
-
-/// What the dashboard needs to know about a configured account (the worker owns the client).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AccountInfo {
-    pub name: String,
-    pub kind: ProviderKind,
-    pub read_only: bool,
-}
-
-impl AccountInfo {
-    pub fn from_registry(registry: &Registry) -> Vec<AccountInfo> {
-        registry
-            .accounts
-            .iter()
-            .map(|a| AccountInfo {
-                name: a.name.clone(),
-                kind: a.kind,
-                read_only: a.read_only,
-            })
-            .collect()
-    }
-}
-
-/// One account row: its identity, its tokens and the id of its latest list request.
-#[derive(Debug)]
-pub struct AccountState {
-    pub info: AccountInfo,
-    pub tokens: Loadable<Vec<Token>>,
-    /// Lower-cased text the filter matches against, one entry per token, built once per list.
-    pub haystacks: filter::Haystacks,
-    /// Only the answer to this request may replace `tokens`.
-    pub latest_list: Option<ReqId>,
-    /// Tokens with a change in flight, and which; they refuse further changes.
-    pub pending: HashMap<TokenId, OpKind>,
-}
-
-impl AccountState {
-    pub fn caps(&self) -> &'static Caps {
-        self.info.kind.caps()
-    }
-    pub fn token_count(&self) -> Option<usize> {
-        match &self.tokens {
-            Loadable::Loaded(t) => Some(t.len()),
-            _ => None,
-        }
-    }
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Focus {
@@ -245,13 +60,6 @@ pub enum Mode {
     Filter,
     Command,
     Help,
-}
-
-/// A token in the tokens table: indexes into `App::accounts[account].tokens`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RowRef {
-    pub account: usize,
-    pub token: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -295,52 +103,15 @@ impl Default for AppOptions {
     }
 }
 
-/// A change in flight: what to do with its answer.
-#[derive(Debug, Clone)]
-pub struct PendingOp {
-    pub account: usize,
-    pub op: OpKind,
-    pub token: Option<TokenRef>,
-    /// For a rotation's create: the token it replaces.
-    pub replaces: Option<TokenRef>,
-    /// For choices: the form field they fill.
-    pub field: Option<&'static str>,
-    /// Part of a bulk delete.
-    pub batch: bool,
-}
-
-/// A bulk delete in progress: reported once every answer is in.
-#[derive(Debug, Clone, Default)]
-pub struct Batch {
-    pub remaining: usize,
-    pub done: Vec<String>,
-    pub failed: Vec<String>,
-}
-
-/// The one state of the dashboard.
+/// The one state of the dashboard: the panes, the overlays and what is in flight.
 #[derive(Debug)]
 pub struct App {
     pub accounts: Vec<AccountState>,
-    /// 0 is `All accounts`; `i + 1` is `accounts[i]`.
-    pub account_sel: usize,
-    /// The tokens table after filter and sort.
-    pub rows: Vec<RowRef>,
-    /// Every token of the selected account(s) in sort order, before filtering; rebuilt only
-    /// when `order_stale`, so typing in the filter never re-sorts.
-    pub order: Vec<RowRef>,
-    pub order_stale: bool,
-    /// Sort keys for `order` and the accounts' tokens, so sorting and merging a list answer
-    /// do not reach into every token.
-    pub sort_cache: sort::SortCache,
-    /// The last filter pass's matches, so a longer query re-checks only those.
-    pub filter_state: filter::FilterState,
-    pub token_sel: usize,
+    /// The tokens pane. The accounts pane is its scope picker (see [`App::account_sel`]).
+    pub table: TokenTable,
     pub focus: Focus,
     pub mode: Mode,
-    pub filter: Input,
     pub command: Input,
-    pub sort: SortKey,
-    pub sort_desc: bool,
     /// Requests sent and not yet answered, with the account each is for.
     pub in_flight: HashMap<ReqId, usize>,
     pub next_id: ReqId,
@@ -352,19 +123,12 @@ pub struct App {
     pub keymap: Keymap,
     pub stale_after_days: u32,
     pub demo: bool,
-    /// Rows the tokens table shows at once, for PgUp/PgDn; follows the terminal size.
-    pub page: usize,
-    /// A token to put the cursor on as soon as it is listed: the one just created, so the user
-    /// sees it among the others.
-    pub select_next: Option<(usize, TokenId)>,
     /// The overlay that has the keys, and the ones waiting behind it (a secret that arrives
     /// while a confirmation is open waits, it is never dropped).
     pub modal: Option<Modal>,
     pub modal_queue: VecDeque<Modal>,
     /// Changes and form lookups in flight, by request.
     pub ops: HashMap<ReqId, PendingOp>,
-    /// Tokens marked with space for a bulk delete.
-    pub marked: HashSet<(usize, TokenId)>,
     pub batch: Option<Batch>,
     pub clipboard_clear_secs: u64,
     /// Something visible changed since the last draw.
@@ -380,24 +144,15 @@ impl App {
                 .map(|info| AccountState {
                     info,
                     tokens: Loadable::NotLoaded,
-                    haystacks: filter::Haystacks::default(),
+                    haystacks: token_table::filter::Haystacks::default(),
                     latest_list: None,
                     pending: HashMap::new(),
                 })
                 .collect(),
-            account_sel: 0,
-            rows: Vec::new(),
-            order: Vec::new(),
-            order_stale: true,
-            sort_cache: sort::SortCache::default(),
-            filter_state: filter::FilterState::default(),
-            token_sel: 0,
+            table: TokenTable::default(),
             focus: Focus::Accounts,
             mode: Mode::Normal,
-            filter: Input::default(),
             command: Input::default(),
-            sort: SortKey::Name,
-            sort_desc: false,
             in_flight: HashMap::new(),
             next_id: 1,
             toasts: Vec::new(),
@@ -406,12 +161,9 @@ impl App {
             keymap: options.keymap,
             stale_after_days: options.stale_after_days,
             demo: options.demo,
-            page: 10,
-            select_next: None,
             modal: None,
             modal_queue: VecDeque::new(),
             ops: HashMap::new(),
-            marked: HashSet::new(),
             batch: None,
             clipboard_clear_secs: options.clipboard_clear_secs,
             dirty: true,
@@ -451,11 +203,45 @@ impl App {
         }
     }
 
-    /// The account selected in the accounts pane, `None` for `All accounts`.
+    /// Take an account's list answer: the one place the dashboard changes tokens, so the
+    /// filter's haystacks and the tokens table follow them here.
+    pub fn set_tokens(&mut self, account: usize, result: Result<Vec<Token>, ApiError>) {
+        let Some(acc) = self.accounts.get_mut(account) else {
+            return;
+        };
+        match result {
+            Ok(tokens) => {
+                let secret_ids = acc.caps().id_is_secret;
+                acc.haystacks =
+                    token_table::filter::Haystacks::build(&acc.info.name, &tokens, secret_ids);
+                acc.tokens = Loadable::Loaded(tokens);
+            }
+            Err(e) => {
+                let text = format!("{}: {e}", acc.info.name);
+                acc.haystacks.clear();
+                acc.tokens = Loadable::Failed(e);
+                self.toast(ToastKind::Error, text);
+            }
+        }
+        self.table.listed(&self.accounts, account);
+        self.dirty = true;
+    }
+
+    /// The account whose tokens the table lists, `None` for `All accounts`.
     pub fn selected_account(&self) -> Option<usize> {
-        self.account_sel
-            .checked_sub(1)
-            .filter(|i| *i < self.accounts.len())
+        self.table.scope()
+    }
+
+    /// The accounts pane's cursor: 0 is `All accounts`, `i + 1` is `accounts[i]`.
+    pub fn account_sel(&self) -> usize {
+        self.table.scope().map_or(0, |i| i + 1)
+    }
+
+    /// Select the accounts pane's row `sel` (see [`App::account_sel`]): the table lists that
+    /// account's tokens.
+    pub fn select_account_row(&mut self, sel: usize) {
+        self.table.show(&self.accounts, sel.checked_sub(1));
+        self.dirty = true;
     }
 
     /// Is a list request for this account in flight?
@@ -473,7 +259,7 @@ impl App {
     }
 
     pub fn selected_row(&self) -> Option<RowRef> {
-        self.rows.get(self.token_sel).copied()
+        self.table.selected()
     }
 
     /// The token under the cursor, with its account.
@@ -483,11 +269,7 @@ impl App {
     }
 
     pub fn token_at(&self, row: RowRef) -> Option<(&AccountState, &Token)> {
-        let acc = self.accounts.get(row.account)?;
-        match &acc.tokens {
-            Loadable::Loaded(tokens) => tokens.get(row.token).map(|t| (acc, t)),
-            _ => None,
-        }
+        token_table::token_at(&self.accounts, row)
     }
 
     pub fn selected_token_id(&self) -> Option<(usize, TokenId)> {

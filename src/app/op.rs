@@ -92,3 +92,16 @@ impl PartialEq for AuditEntry {
     }
 }
 impl Eq for AuditEntry {}
+
+/// "deleting", "renaming", … for rows and toasts.
+pub fn progressive(op: OpKind) -> &'static str {
+    match op {
+        OpKind::List => "listing",
+        OpKind::Create => "creating",
+        OpKind::Delete => "deleting",
+        OpKind::Rename => "renaming",
+        OpKind::Enable => "enabling",
+        OpKind::Disable => "disabling",
+        OpKind::Regenerate => "regenerating",
+    }
+}

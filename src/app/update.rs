@@ -6,13 +6,11 @@ use std::time::{Duration, Instant};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::command::{self, Command};
-use super::filter::{self, Haystacks};
 use super::line_edit::{MAX_FIELD_CHARS, edit_text, insert_pasted};
-use super::modal::Modal;
+use super::modal::{self, Modal};
 use super::op_flow;
-use super::{
-    Action, ApiResult, App, Effect, Focus, Loadable, Mode, Msg, RowRef, TOAST_SECS, ToastKind,
-};
+use super::token_table::clamp_move;
+use super::{Action, ApiResult, App, Effect, Focus, Mode, Msg, TOAST_SECS, ToastKind};
 
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
     match msg {
@@ -23,7 +21,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Action(_) => Vec::new(),
         Msg::Paste(text) if app.modal.is_some() => {
-            op_flow::on_modal_paste(app, &text);
+            modal::on_paste(app, &text);
             Vec::new()
         }
         Msg::Paste(text) => {
@@ -31,7 +29,8 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Resize(w, h) => {
-            app.page = crate::ui::token_rows_visible(app, w, h);
+            let page = crate::ui::token_rows_visible(app, w, h);
+            app.table.set_page(page);
             app.dirty = true;
             Vec::new()
         }
@@ -40,10 +39,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             on_tick(app, now);
             Vec::new()
         }
-        Msg::Copied(result) => op_flow::on_copied(app, result),
+        Msg::Copied(result) => modal::secret::on_copied(app, result),
         Msg::ClearClipboardDue => vec![Effect::ClearClipboard],
         Msg::ClipboardCleared(outcome) => {
-            op_flow::on_cleared(app, outcome);
+            modal::secret::on_cleared(app, outcome);
             Vec::new()
         }
     }
@@ -76,28 +75,11 @@ fn on_api(app: &mut App, id: super::ReqId, result: ApiResult) -> Vec<Effect> {
     };
     match result {
         ApiResult::List(result) => {
-            let Some(acc) = app.accounts.get_mut(account) else {
-                return Vec::new();
-            };
             // A newer list request superseded this one: its answer is stale.
-            if acc.latest_list != Some(id) {
-                return Vec::new();
+            let latest = app.accounts.get(account).and_then(|a| a.latest_list);
+            if latest == Some(id) {
+                app.set_tokens(account, result);
             }
-            match result {
-                Ok(tokens) => {
-                    let secret_ids = acc.caps().id_is_secret;
-                    acc.haystacks = Haystacks::build(&acc.info.name, &tokens, secret_ids);
-                    acc.tokens = Loadable::Loaded(tokens);
-                }
-                Err(e) => {
-                    let text = format!("{}: {e}", acc.info.name);
-                    acc.haystacks.clear();
-                    acc.tokens = Loadable::Failed(e);
-                    app.toast(ToastKind::Error, text);
-                }
-            }
-            super::sort::merge_account(app, account);
-            rebuild_rows(app);
         }
         // Answers to changes are routed by `app.ops` above; one without an entry is stale.
         ApiResult::Created(_) | ApiResult::Changed(_) | ApiResult::Choices(_) => {}
@@ -106,12 +88,11 @@ fn on_api(app: &mut App, id: super::ReqId, result: ApiResult) -> Vec<Effect> {
 }
 
 fn on_paste(app: &mut App, text: &str) {
-    let input = match app.mode {
-        Mode::Filter => &mut app.filter,
-        Mode::Command => &mut app.command,
+    let cut = match app.mode {
+        Mode::Filter => app.table.paste_filter(&app.accounts, text),
+        Mode::Command => insert_pasted(&mut app.command, text, MAX_FIELD_CHARS),
         _ => return,
     };
-    let cut = insert_pasted(input, text, MAX_FIELD_CHARS);
     if cut {
         app.toast(
             ToastKind::Info,
@@ -119,9 +100,6 @@ fn on_paste(app: &mut App, text: &str) {
         );
     }
     app.dirty = true;
-    if app.mode == Mode::Filter {
-        rebuild_rows(app);
-    }
 }
 
 fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
@@ -134,7 +112,7 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         return quit(app);
     }
     if app.modal.is_some() {
-        return op_flow::on_modal_key(app, key);
+        return modal::on_key(app, key);
     }
     match app.mode {
         Mode::Help => {
@@ -146,27 +124,16 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         Mode::Filter => {
             match key.code {
                 KeyCode::Esc => {
-                    app.filter.reset();
+                    app.table.clear_filter(&app.accounts);
                     app.mode = Mode::Normal;
                 }
-                KeyCode::Enter => app.mode = Mode::Normal,
-                _ => {
-                    let before = app.filter.value().to_owned();
-                    edit_text(&mut app.filter, &key);
-                    let after = app.filter.value();
-                    if after != before && after.starts_with(&before) {
-                        app.dirty = true;
-                        narrow_rows(app);
-                        return Vec::new();
-                    }
-                    if after != before && before.starts_with(after) && widen_rows(app) {
-                        app.dirty = true;
-                        return Vec::new();
-                    }
+                KeyCode::Enter => {
+                    app.table.filter_done(&app.accounts);
+                    app.mode = Mode::Normal;
                 }
+                _ => app.table.filter_key(&app.accounts, &key),
             }
             app.dirty = true;
-            rebuild_rows(app);
             Vec::new()
         }
         Mode::Command => match key.code {
@@ -202,8 +169,8 @@ fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
     match action {
         Action::Up => move_by(app, -1),
         Action::Down => move_by(app, 1),
-        Action::PageUp => move_by(app, -(app.page as isize)),
-        Action::PageDown => move_by(app, app.page as isize),
+        Action::PageUp => move_by(app, -(app.table.page() as isize)),
+        Action::PageDown => move_by(app, app.table.page() as isize),
         Action::Top => move_by(app, isize::MIN / 2),
         Action::Bottom => move_by(app, isize::MAX / 2),
         Action::NextPane => app.focus = cycle_focus(app.focus, 1),
@@ -216,9 +183,8 @@ fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
             Focus::Tokens | Focus::Detail => app.focus = Focus::Detail,
         },
         Action::Back => {
-            if !app.filter.value().is_empty() {
-                app.filter.reset();
-                rebuild_rows(app);
+            if !app.table.query().is_empty() {
+                app.table.clear_filter(&app.accounts);
             } else {
                 app.focus = match app.focus {
                     Focus::Detail => Focus::Tokens,
@@ -232,16 +198,8 @@ fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
                 app.focus = Focus::Tokens;
             }
         }
-        Action::SortNext => {
-            app.sort = app.sort.next();
-            invalidate_order(app);
-            rebuild_rows(app);
-        }
-        Action::SortReverse => {
-            app.sort_desc = !app.sort_desc;
-            super::sort::reverse(app);
-            rebuild_rows(app);
-        }
+        Action::SortNext => app.table.next_sort(&app.accounts),
+        Action::SortReverse => app.table.reverse_sort(&app.accounts),
         Action::Refresh => return refresh(app),
         Action::Command => app.mode = Mode::Command,
         Action::Reveal => {
@@ -256,13 +214,17 @@ fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::Help => app.mode = Mode::Help,
         Action::Quit => return quit(app),
+        Action::Mark => {
+            if !app.table.toggle_mark(&app.accounts) {
+                app.toast(ToastKind::Info, "no token to mark");
+            }
+        }
         Action::Create
         | Action::Delete
         | Action::Rename
         | Action::Toggle
         | Action::Regenerate
-        | Action::Rotate
-        | Action::Mark => return op_flow::on_op_action(app, action),
+        | Action::Rotate => return op_flow::on_op_action(app, action),
     }
     Vec::new()
 }
@@ -281,31 +243,19 @@ fn cycle_focus(focus: Focus, step: isize) -> Focus {
 fn move_by(app: &mut App, delta: isize) {
     match app.focus {
         Focus::Accounts => {
-            let len = app.accounts.len() + 1;
-            let next = clamp_move(app.account_sel, delta, len);
-            if next != app.account_sel {
-                app.account_sel = next;
-                app.token_sel = 0;
-                invalidate_order(app);
-                rebuild_rows(app);
+            // Row 0 is `All accounts`.
+            let next = clamp_move(app.account_sel(), delta, app.accounts.len() + 1);
+            if next != app.account_sel() {
+                app.select_account_row(next);
             }
         }
         Focus::Tokens | Focus::Detail => {
-            let next = clamp_move(app.token_sel, delta, app.rows.len());
-            if next != app.token_sel {
-                app.token_sel = next;
+            if app.table.move_cursor(delta) {
+                // A revealed secret stays with its token, never with the next one.
                 app.reveal = false;
             }
         }
     }
-}
-
-fn clamp_move(current: usize, delta: isize, len: usize) -> usize {
-    if len == 0 {
-        return 0;
-    }
-    let target = (current as isize).saturating_add(delta);
-    target.clamp(0, len as isize - 1) as usize
 }
 
 fn refresh(app: &mut App) -> Vec<Effect> {
@@ -346,11 +296,8 @@ fn run_command(app: &mut App, line: &str) -> Vec<Effect> {
             };
             match found {
                 Some(sel) => {
-                    app.account_sel = sel;
-                    app.token_sel = 0;
+                    app.select_account_row(sel);
                     app.focus = Focus::Tokens;
-                    invalidate_order(app);
-                    rebuild_rows(app);
                 }
                 None => app.toast(
                     ToastKind::Error,
@@ -364,69 +311,4 @@ fn run_command(app: &mut App, line: &str) -> Vec<Effect> {
             Vec::new()
         }
     }
-}
-
-/// Recompute the tokens table from the selected account(s), the filter and the sort, keeping
-/// the cursor on the same token when it is still there. The sorted, unfiltered order is cached
-/// (see [`invalidate_order`]), so typing in the filter never re-sorts.
-pub fn rebuild_rows(app: &mut App) {
-    if app.order_stale {
-        super::sort::resort(app);
-        app.order_stale = false;
-    }
-    let rows = filter::refilter(app, false);
-    set_rows(app, rows);
-}
-
-/// The filter only grew (a character typed at the end): every match is among the previous
-/// matches, so only those are checked again.
-fn narrow_rows(app: &mut App) {
-    if app.order_stale {
-        return rebuild_rows(app);
-    }
-    let rows = filter::refilter(app, true);
-    set_rows(app, rows);
-    // Matches are ranked: while typing, the cursor sits on the best one.
-    app.token_sel = 0;
-}
-
-/// The filter lost characters at its end: back to the matches of a query typed on the way, if
-/// it was one. False when a full rebuild is needed.
-fn widen_rows(app: &mut App) -> bool {
-    if app.order_stale {
-        return false;
-    }
-    match filter::widen(app) {
-        Some(rows) => {
-            set_rows(app, rows);
-            app.token_sel = 0;
-            true
-        }
-        None => false,
-    }
-}
-
-/// Forget the cached sort order: the tokens, the selected account or the sort changed.
-pub fn invalidate_order(app: &mut App) {
-    app.order_stale = true;
-}
-
-fn set_rows(app: &mut App, rows: Vec<RowRef>) {
-    let keep = app.selected_token_id();
-    app.rows = rows;
-    let find = |app: &App, (a, id): &(usize, crate::model::TokenId)| {
-        app.rows
-            .iter()
-            .position(|r| r.account == *a && app.token_at(*r).is_some_and(|(_, t)| t.id == *id))
-    };
-    // A token just created wins once it is listed; until then the cursor stays where it was.
-    if let Some(i) = app.select_next.as_ref().and_then(|want| find(app, want)) {
-        app.select_next = None;
-        app.token_sel = i;
-    } else {
-        app.token_sel = keep
-            .and_then(|k| find(app, &k))
-            .unwrap_or_else(|| app.token_sel.min(app.rows.len().saturating_sub(1)));
-    }
-    app.dirty = true;
 }

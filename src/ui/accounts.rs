@@ -69,9 +69,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let name_width = usize::from(area.width)
         .saturating_sub(2 + 1 + 1 + kind + status_width + gaps)
         .max(1);
-    let range = window(app.account_sel, total, inner_height);
+    let range = window(app.account_sel(), total, inner_height);
     let rows = range.clone().map(|i| {
-        let selected = i == app.account_sel;
+        let selected = i == app.account_sel();
         let marker = if selected {
             theme::marker(focused)
         } else {

@@ -19,7 +19,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     match app.mode {
         Mode::Filter | Mode::Command => {
             let (prefix, input) = if app.mode == Mode::Filter {
-                ("/", &app.filter)
+                ("/", app.table.filter())
             } else {
                 (":", &app.command)
             };
@@ -58,9 +58,9 @@ fn right_side(app: &App) -> Line<'static> {
         spans.push(Span::styled("[RO]", theme::warn()));
         spans.push(Span::raw(" "));
     }
-    if !app.marked.is_empty() {
+    if app.table.mark_count() > 0 {
         spans.push(Span::styled(
-            format!("{} marked", app.marked.len()),
+            format!("{} marked", app.table.mark_count()),
             theme::warn(),
         ));
         spans.push(Span::raw(" "));

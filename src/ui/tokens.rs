@@ -45,7 +45,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
         .border_style(theme::border(focused));
     let inner = block.inner(area);
 
-    if app.rows.is_empty() {
+    let table = &app.table;
+    if table.rows().is_empty() {
         frame.render_widget(block, area);
         frame.render_widget(
             Paragraph::new(empty_message(app))
@@ -57,8 +58,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
     }
 
     let height = usize::from(inner.height.saturating_sub(1));
-    let range = window(app.token_sel, app.rows.len(), height);
-    let visible: Vec<(usize, &AccountState, &Token)> = app.rows[range.clone()]
+    let range = window(table.cursor(), table.rows().len(), height);
+    let visible: Vec<(usize, &AccountState, &Token)> = table.rows()[range.clone()]
         .iter()
         .enumerate()
         .filter_map(|(offset, row): (usize, &RowRef)| {
@@ -73,7 +74,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
     let rows: Vec<Row> = visible
         .iter()
         .map(|&(index, acc, token)| {
-            let selected = index == app.token_sel;
+            let selected = index == table.cursor();
             let marker = if selected {
                 theme::marker(focused)
             } else {
@@ -98,7 +99,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
             };
             let mut cells = vec![
                 Cell::from(marker),
-                Cell::from(name_cell(app, app.rows[index].account, token, w.name)),
+                Cell::from(name_cell(app, table.rows()[index].account, token, w.name)),
             ];
             if w.account > 0 {
                 cells.push(Cell::from(fit(&acc.info.name, w.account)));
@@ -154,11 +155,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
 /// The name, after a mark for bulk delete and the change in flight, if any.
 fn name_cell(app: &App, account: usize, token: &Token, width: usize) -> Line<'static> {
     let mut spans = Vec::new();
-    if app.marked.contains(&(account, token.id.clone())) {
+    if app.table.is_marked(account, &token.id) {
         spans.push(Span::styled("* ", theme::warn()));
     }
     if let Some(op) = app.accounts[account].pending.get(&token.id) {
-        let doing = crate::app::op_flow::progressive(*op);
+        let doing = crate::app::op::progressive(*op);
         spans.push(Span::styled(format!("{doing}… "), theme::warn()));
     }
     let used: usize = spans.iter().map(|s| s.width()).sum();
@@ -269,17 +270,17 @@ fn title(app: &App, focused: bool) -> Line<'static> {
         Some(i) => app.accounts[i].token_count().unwrap_or(0),
         None => app.accounts.iter().filter_map(|a| a.token_count()).sum(),
     };
-    let filter = app.filter.value();
+    let filter = app.table.query();
     let filtering = !filter.trim().is_empty();
     let sort = if filtering {
         "sorted by match".to_owned()
     } else {
-        let arrow = if app.sort_desc { "↓" } else { "↑" };
-        format!("sort {}{arrow}", app.sort.label())
+        let arrow = if app.table.descending() { "↓" } else { "↑" };
+        format!("sort {}{arrow}", app.table.sort().label())
     };
     let mut spans = vec![
         Span::styled(format!(" 2 Tokens: {scope} "), theme::title(focused)),
-        Span::raw(format!("({}/{total}) ", app.rows.len())),
+        Span::raw(format!("({}/{total}) ", app.table.rows().len())),
         Span::styled(format!("{sort} "), theme::dim()),
     ];
     if !filter.is_empty() || app.mode == Mode::Filter {
@@ -307,7 +308,7 @@ fn empty_message(app: &App) -> String {
     {
         return "Loading…".into();
     }
-    if app.filter.value().is_empty() {
+    if app.table.query().is_empty() {
         "No tokens.".into()
     } else {
         "No tokens match the filter (Esc clears it).".into()

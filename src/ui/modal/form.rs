@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 
 use super::{account_label, draw_box};
 use crate::app::App;
-use crate::app::form::{FieldValue, Form, Remote};
+use crate::app::modal::form::{FieldValue, Form, Remote};
 use crate::model::FieldKind;
 use crate::ui::theme;
 

@@ -1,11 +1,16 @@
-//! The create and rename forms, built from a provider's `Caps::form` field specs, so nothing
-//! here knows which provider it is talking to.
+//! The create, rotate and rename forms, built from a provider's `Caps::form` field specs, so
+//! nothing here knows which provider it is talking to; and the keys an open form takes.
+//!
+//! Submitting validates the fields, then sends the request and keeps the form open until the
+//! answer: a provider's refusal (a taken name, say) lands in the form, not in a toast.
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tui_input::Input;
 
-use super::line_edit::{MAX_FIELD_CHARS, edit_text, insert_pasted};
-use super::op::TokenRef;
+use crate::app::line_edit::{MAX_FIELD_CHARS, edit_text, insert_pasted};
+use crate::app::op::{Op, TokenRef};
+use crate::app::op_flow::execute;
+use crate::app::{App, Effect, Modal, ReqId, ToastKind};
 use crate::model::{
     FIELD_DESCRIPTION, FIELD_NAME, FIELD_PERMISSIONS, FIELD_READABLE, FIELD_ROLE_ID,
     FIELD_WRITEABLE, FieldKind, FieldSpec, NewToken, Token,
@@ -66,7 +71,7 @@ pub struct Form {
     /// A validation message or the provider's rejection; the form stays open with it.
     pub error: Option<String>,
     /// The request sent for this form, while it runs.
-    pub pending: Option<super::ReqId>,
+    pub pending: Option<ReqId>,
     /// A RemoteChoice value to select once the choices arrive (a rotation's old role).
     pub want_remote: Option<String>,
 }
@@ -319,5 +324,78 @@ impl FormField {
             },
         };
         FormField { spec, value }
+    }
+}
+
+/// A key while a form is open. Once submitted it only waits for the answer; Esc still closes
+/// it, and the answer then comes as a toast.
+pub fn on_key(app: &mut App, mut form: Form, key: KeyEvent) -> Vec<Effect> {
+    if form.pending.is_some() && key.code != KeyCode::Esc {
+        app.modal = Some(Modal::Form(form));
+        return Vec::new();
+    }
+    let submit = match key.code {
+        KeyCode::Esc => {
+            app.close_modal();
+            return Vec::new();
+        }
+        KeyCode::Char('s') if key.modifiers.contains(KeyModifiers::CONTROL) => true,
+        KeyCode::Enter => {
+            form.on_last_field() || {
+                form.move_focus(1);
+                false
+            }
+        }
+        KeyCode::Tab | KeyCode::Down => {
+            form.move_focus(1);
+            false
+        }
+        KeyCode::BackTab | KeyCode::Up => {
+            form.move_focus(-1);
+            false
+        }
+        _ => {
+            form.edit(&key);
+            false
+        }
+    };
+    if !submit {
+        app.modal = Some(Modal::Form(form));
+        return Vec::new();
+    }
+    submit_form(app, form)
+}
+
+/// Validate and send. The form goes back in place before the request is sent, so that
+/// `execute` records the request in it and the answer finds it.
+fn submit_form(app: &mut App, mut form: Form) -> Vec<Effect> {
+    match form.validate() {
+        Err(e) => {
+            form.error = Some(e);
+            app.modal = Some(Modal::Form(form));
+            Vec::new()
+        }
+        Ok(new) => {
+            let op = match &form.purpose {
+                FormPurpose::Create => Op::Create {
+                    account: form.account,
+                    new,
+                    replaces: None,
+                },
+                FormPurpose::Rotate(old) => Op::Create {
+                    account: form.account,
+                    new,
+                    replaces: Some(old.clone()),
+                },
+                FormPurpose::Rename(r) if new.name == r.name => {
+                    app.close_modal();
+                    app.toast(ToastKind::Info, "the name is unchanged");
+                    return Vec::new();
+                }
+                FormPurpose::Rename(r) => Op::Rename(r.clone(), new.name),
+            };
+            app.modal = Some(Modal::Form(form));
+            execute(app, op)
+        }
     }
 }

@@ -10,7 +10,8 @@
 
 use std::cmp::Ordering;
 
-use super::{App, Loadable, RowRef};
+use super::{RowRef, TokenTable, token_at};
+use crate::app::{AccountState, Loadable};
 use crate::model::Token;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,7 +99,7 @@ fn cmp_names(a: &str, b: &str) -> Ordering {
 }
 
 /// What sorting keeps between list answers: each account's lower-cased names, and the keys of
-/// `App::order`, row for row, for the column they were built for.
+/// `TokenTable::order`, row for row, for the column they were built for.
 #[derive(Debug, Default)]
 pub struct SortCache {
     names: Vec<Names>,
@@ -162,14 +163,13 @@ struct Keyed {
 
 /// The order of [`SortKey::compare`] (ascending), then the token's index, so that even
 /// duplicate tokens have one order and a descending sort is exactly the ascending one reversed.
-fn cmp_keys(app: &App, x: &Keyed, y: &Keyed) -> Ordering {
+fn cmp_keys(names: &[Names], accounts: &[AccountState], x: &Keyed, y: &Keyed) -> Ordering {
     let name = |k: &Keyed| {
-        app.sort_cache
-            .names
+        names
             .get(k.row.account)
             .map_or(&[][..], |n| n.get(k.row.token))
     };
-    let id = |k: &Keyed| app.token_at(k.row).map(|(_, t)| &t.id);
+    let id = |k: &Keyed| token_at(accounts, k.row).map(|(_, t)| &t.id);
     x.primary
         .cmp(&y.primary)
         .then(x.prefix.cmp(&y.prefix))
@@ -179,162 +179,167 @@ fn cmp_keys(app: &App, x: &Keyed, y: &Keyed) -> Ordering {
         .then(x.row.token.cmp(&y.row.token))
 }
 
-fn tokens_of(app: &App, account: usize) -> &[Token] {
-    match app.accounts.get(account).map(|a| &a.tokens) {
+fn tokens_of(accounts: &[AccountState], account: usize) -> &[Token] {
+    match accounts.get(account).map(|a| &a.tokens) {
         Some(Loadable::Loaded(tokens)) => tokens,
         _ => &[],
     }
 }
 
-/// Rebuild an account's names. Tokens change only with a list answer, which calls
-/// [`merge_account`], so the names are current whenever the order is.
-fn rebuild_names(app: &mut App, account: usize) {
-    let names = Names::build(tokens_of(app, account));
-    let cache = &mut app.sort_cache.names;
-    if cache.len() < app.accounts.len() {
-        cache.resize_with(app.accounts.len(), Names::default);
+impl SortCache {
+    /// Rebuild an account's names. Tokens change only with a list answer, which calls
+    /// [`TokenTable::merge_account`], so the names are current whenever the order is.
+    fn rebuild_names(&mut self, accounts: &[AccountState], account: usize) {
+        let names = Names::build(tokens_of(accounts, account));
+        if self.names.len() < accounts.len() {
+            self.names.resize_with(accounts.len(), Names::default);
+        }
+        if let Some(slot) = self.names.get_mut(account) {
+            *slot = names;
+        }
     }
-    if let Some(slot) = cache.get_mut(account) {
-        *slot = names;
-    }
-}
 
-/// Names for any account that has none yet (an `App` whose tokens were set directly).
-fn fill_names(app: &mut App) {
-    for a in 0..app.accounts.len() {
-        let have = app.sort_cache.names.get(a).map(|n| n.ends.len());
-        if have != Some(tokens_of(app, a).len()) {
-            rebuild_names(app, a);
+    /// Names for any account that has none yet (accounts whose tokens were set directly).
+    fn fill_names(&mut self, accounts: &[AccountState]) {
+        for a in 0..accounts.len() {
+            let have = self.names.get(a).map(|n| n.ends.len());
+            if have != Some(tokens_of(accounts, a).len()) {
+                self.rebuild_names(accounts, a);
+            }
         }
     }
 }
 
-fn keyed(app: &App, row: RowRef) -> Option<Keyed> {
-    let (_, token) = app.token_at(row)?;
+fn keyed(sort: SortKey, names: &[Names], accounts: &[AccountState], row: RowRef) -> Option<Keyed> {
+    let (_, token) = token_at(accounts, row)?;
     Some(Keyed {
-        primary: app.sort.packed(row.account, token),
-        prefix: app.sort_cache.names.get(row.account)?.prefix(row.token),
+        primary: sort.packed(row.account, token),
+        prefix: names.get(row.account)?.prefix(row.token),
         row,
     })
 }
 
-fn account_keys(app: &App, account: usize) -> Vec<Keyed> {
-    (0..tokens_of(app, account).len())
-        .filter_map(|token| keyed(app, RowRef { account, token }))
-        .collect()
-}
+impl TokenTable {
+    fn account_keys(&self, accounts: &[AccountState], account: usize) -> Vec<Keyed> {
+        let names = &self.sort_cache.names;
+        (0..tokens_of(accounts, account).len())
+            .filter_map(|token| keyed(self.sort, names, accounts, RowRef { account, token }))
+            .collect()
+    }
 
-/// Sort in the current column and direction.
-fn sort_keys(app: &App, keys: &mut [Keyed]) {
-    // The order is total (see `cmp_keys`), so an unstable sort is deterministic.
-    keys.sort_unstable_by(|x, y| cmp_keys(app, x, y));
-    if app.sort_desc {
-        keys.reverse();
+    /// Sort in the current column and direction.
+    fn sort_keys(&self, accounts: &[AccountState], keys: &mut [Keyed]) {
+        let names = &self.sort_cache.names;
+        // The order is total (see `cmp_keys`), so an unstable sort is deterministic.
+        keys.sort_unstable_by(|x, y| cmp_keys(names, accounts, x, y));
+        if self.descending {
+            keys.reverse();
+        }
+    }
+
+    fn store(&mut self, keys: Vec<Keyed>) {
+        self.order = keys.iter().map(|k| k.row).collect();
+        self.sort_cache.keys = keys;
+        self.sort_cache.column = Some(self.sort);
+    }
+
+    /// Sort every token in scope into `order`: the tokens table before filtering.
+    pub(super) fn resort(&mut self, accounts: &[AccountState]) {
+        self.sort_cache.fill_names(accounts);
+        let mut keys: Vec<Keyed> = self
+            .in_scope(accounts)
+            .flat_map(|a| self.account_keys(accounts, a))
+            .collect();
+        self.sort_keys(accounts, &mut keys);
+        self.store(keys);
+    }
+
+    /// `S`: the order is total, so the other direction is the same rows backwards, no re-sort.
+    pub(super) fn reverse_order(&mut self) {
+        if !self.order_stale {
+            self.order.reverse();
+            self.sort_cache.keys.reverse();
+        }
+    }
+
+    /// One account's list arrived (or failed): put its tokens into the cached order without
+    /// re-sorting the others. Its own rows are sorted, then merged with the rest in one pass, so
+    /// 40 answers of 2,500 tokens cost 40 small sorts and 40 linear merges, not 40 sorts of
+    /// everything.
+    pub(super) fn merge_account(&mut self, accounts: &[AccountState], account: usize) {
+        self.sort_cache.rebuild_names(accounts, account);
+        if self.order_stale || self.scope.is_some_and(|s| s != account) {
+            return;
+        }
+        let old = self.order_keys(accounts);
+        let mut fresh = self.account_keys(accounts, account);
+        self.sort_keys(accounts, &mut fresh);
+        let names = &self.sort_cache.names;
+        let mut merged = Vec::with_capacity(old.len() + fresh.len());
+        let mut rest = old
+            .into_iter()
+            .filter(|k| k.row.account != account)
+            .peekable();
+        let mut fresh = fresh.into_iter().peekable();
+        loop {
+            let take_fresh = match (rest.peek(), fresh.peek()) {
+                (Some(r), Some(f)) => {
+                    let o = cmp_keys(names, accounts, f, r);
+                    (if self.descending { o.reverse() } else { o }) == Ordering::Less
+                }
+                (None, Some(_)) => true,
+                (Some(_), None) => false,
+                (None, None) => break,
+            };
+            let next = if take_fresh {
+                fresh.next()
+            } else {
+                rest.next()
+            };
+            merged.extend(next);
+        }
+        self.store(merged);
+    }
+
+    /// The keys of `order`, row for row: the cached ones, or built again when the order was set
+    /// without them.
+    fn order_keys(&mut self, accounts: &[AccountState]) -> Vec<Keyed> {
+        let keys = std::mem::take(&mut self.sort_cache.keys);
+        let current = self.sort_cache.column == Some(self.sort)
+            && keys.len() == self.order.len()
+            && keys.iter().zip(&self.order).all(|(k, r)| k.row == *r);
+        if current {
+            return keys;
+        }
+        self.sort_cache.fill_names(accounts);
+        let names = &self.sort_cache.names;
+        self.order
+            .iter()
+            .filter_map(|r| keyed(self.sort, names, accounts, *r))
+            .collect()
     }
 }
 
-fn store(app: &mut App, keys: Vec<Keyed>) {
-    app.order = keys.iter().map(|k| k.row).collect();
-    app.sort_cache.keys = keys;
-    app.sort_cache.column = Some(app.sort);
-}
-
-/// Sort every token of the selected account(s) into `App::order`: the tokens table before
-/// filtering.
-pub fn resort(app: &mut App) {
-    fill_names(app);
-    let mut keys: Vec<Keyed> = match app.selected_account() {
-        Some(a) => account_keys(app, a),
-        None => (0..app.accounts.len())
-            .flat_map(|a| account_keys(app, a))
-            .collect(),
-    };
-    sort_keys(app, &mut keys);
-    store(app, keys);
-}
-
-/// `S`: the order is total, so the other direction is the same rows backwards, no re-sort.
-pub fn reverse(app: &mut App) {
-    if !app.order_stale {
-        app.order.reverse();
-        app.sort_cache.keys.reverse();
-    }
-}
-
-/// One account's list arrived (or failed): put its tokens into the cached order without
-/// re-sorting the others. Its own rows are sorted, then merged with the rest in one pass, so 40
-/// answers of 2,500 tokens cost 40 small sorts and 40 linear merges, not 40 sorts of everything.
-pub fn merge_account(app: &mut App, account: usize) {
-    rebuild_names(app, account);
-    if app.order_stale || app.selected_account().is_some_and(|s| s != account) {
-        return;
-    }
-    let old = order_keys(app);
-    let mut fresh = account_keys(app, account);
-    sort_keys(app, &mut fresh);
-    let mut merged = Vec::with_capacity(old.len() + fresh.len());
-    let mut rest = old
-        .into_iter()
-        .filter(|k| k.row.account != account)
-        .peekable();
-    let mut fresh = fresh.into_iter().peekable();
-    loop {
-        let take_fresh = match (rest.peek(), fresh.peek()) {
-            (Some(r), Some(f)) => {
-                let o = cmp_keys(app, f, r);
-                (if app.sort_desc { o.reverse() } else { o }) == Ordering::Less
-            }
-            (None, Some(_)) => true,
-            (Some(_), None) => false,
-            (None, None) => break,
-        };
-        let next = if take_fresh {
-            fresh.next()
-        } else {
-            rest.next()
-        };
-        merged.extend(next);
-    }
-    store(app, merged);
-}
-
-/// The keys of `App::order`, row for row: the cached ones, or built again when the order was
-/// set without them.
-fn order_keys(app: &mut App) -> Vec<Keyed> {
-    let keys = std::mem::take(&mut app.sort_cache.keys);
-    let current = app.sort_cache.column == Some(app.sort)
-        && keys.len() == app.order.len()
-        && keys.iter().zip(&app.order).all(|(k, r)| k.row == *r);
-    if current {
-        return keys;
-    }
-    fill_names(app);
-    app.order.iter().filter_map(|r| keyed(app, *r)).collect()
-}
-
-/// The order by definition, straightforwardly: what [`resort`] and [`merge_account`] must give.
+/// The order by definition, straightforwardly: what [`TokenTable::resort`] and
+/// [`TokenTable::merge_account`] must give.
 #[cfg(test)]
-fn sorted_order(app: &App) -> Vec<RowRef> {
-    let accounts: Vec<usize> = match app.selected_account() {
-        Some(i) => vec![i],
-        None => (0..app.accounts.len()).collect(),
-    };
-    let mut rows: Vec<RowRef> = accounts
-        .into_iter()
+fn sorted_order(table: &TokenTable, accounts: &[AccountState]) -> Vec<RowRef> {
+    let mut rows: Vec<RowRef> = table
+        .in_scope(accounts)
         .flat_map(|account| {
-            (0..tokens_of(app, account).len()).map(move |token| RowRef { account, token })
+            (0..tokens_of(accounts, account).len()).map(move |token| RowRef { account, token })
         })
         .collect();
     rows.sort_by(|x, y| {
         let (tx, ty) = (
-            &tokens_of(app, x.account)[x.token],
-            &tokens_of(app, y.account)[y.token],
+            &tokens_of(accounts, x.account)[x.token],
+            &tokens_of(accounts, y.account)[y.token],
         );
-        let o = app
+        let o = table
             .sort
             .compare((x.account, tx), (y.account, ty))
             .then(x.token.cmp(&y.token));
-        if app.sort_desc { o.reverse() } else { o }
+        if table.descending { o.reverse() } else { o }
     });
     rows
 }
@@ -342,8 +347,7 @@ fn sorted_order(app: &App) -> Vec<RowRef> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::update::{invalidate_order, rebuild_rows};
-    use crate::app::{AccountInfo, ApiResult, AppOptions, Effect, Msg, update};
+    use crate::app::{AccountInfo, ApiResult, App, AppOptions, Effect, Msg, update};
     use crate::model::ApiError;
     use crate::provider::ProviderKind;
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -375,17 +379,18 @@ mod tests {
     #[test]
     fn merging_one_answer_gives_the_same_order_as_a_full_sort() {
         let mut app = app_with(&[&["delta", "alpha"], &["charlie", "alpha", "echo"]]);
-        app.order = sorted_order(&app);
-        app.order_stale = false;
+        app.table.order = sorted_order(&app.table, &app.accounts);
+        app.table.order_stale = false;
         // Account 0 is listed again and now holds different tokens.
         app.accounts[0].tokens = Loadable::Loaded(vec![
             Token::new("x", "bravo"),
             Token::new("y", "foxtrot"),
             Token::new("z", "alpha"),
         ]);
-        merge_account(&mut app, 0);
-        assert_eq!(app.order, sorted_order(&app));
+        app.table.merge_account(&app.accounts, 0);
+        assert_eq!(app.table.order, sorted_order(&app.table, &app.accounts));
         let names: Vec<&str> = app
+            .table
             .order
             .iter()
             .filter_map(|r| app.token_at(*r).map(|(_, t)| t.name.as_str()))
@@ -472,17 +477,17 @@ mod tests {
                 6 => press(&mut app, 's'),
                 7 | 8 => press(&mut app, 'S'),
                 _ => {
-                    app.account_sel = rng.random_range(0..=app.accounts.len());
-                    invalidate_order(&mut app);
-                    rebuild_rows(&mut app);
+                    // 0 is `All accounts`, as in the accounts pane.
+                    let scope = rng.random_range(0..=app.accounts.len()).checked_sub(1);
+                    app.table.show(&app.accounts, scope);
                 }
             }
             assert_eq!(
-                app.order,
-                sorted_order(&app),
+                app.table.order,
+                sorted_order(&app.table, &app.accounts),
                 "round {round}: {:?} {}",
-                app.sort,
-                if app.sort_desc {
+                app.table.sort,
+                if app.table.descending {
                     "descending"
                 } else {
                     "ascending"

@@ -12,14 +12,17 @@
 //! previous matches ([`refilter`] with `narrow`). Ranking is a counting sort over a small score
 //! range that keeps the current sort order as the tie-break, so no keystroke re-sorts.
 //!
-//! Why not a fuzzy-matching crate: nucleo scores one string at a time and has no notion of
-//! fields, so it ranked scattered letters across name and account above plain substrings and
-//! could not narrow incrementally; this ranking is what users of the table asked for, and the
-//! benchmarks in BENCHMARKS.md hold it to the 5 ms budget at 100,000 tokens.
+//! Why not nucleo: it has per-column patterns and narrows incrementally too, but it matches on
+//! a background thread pool and hands results back later, while `update` must filter
+//! synchronously and deterministically, within the keystroke; and its ranking scores a term
+//! against whichever field matches it best as a fuzzy match, while ours ranks within one field
+//! so that a substring always beats scattered letters. The benchmarks in BENCHMARKS.md hold
+//! this to the 5 ms budget at 100,000 tokens.
 
 use memchr::{memchr, memmem};
 
-use super::{App, RowRef};
+use super::{RowRef, TokenTable};
+use crate::app::AccountState;
 use crate::model::Token;
 
 /// Separates the fields of a haystack; sanitized text never holds a newline.
@@ -223,87 +226,86 @@ impl FilterState {
     }
 }
 
-/// The tokens table for the current filter: `App::order` itself without a query, else the
-/// matches best first with `order` as the tie-break. With `narrow`, and a query that extends the
-/// previous one, only the previous matches are checked again.
-pub fn refilter(app: &mut App, narrow: bool) -> Vec<RowRef> {
-    let value = app.filter.value();
-    let Some(query) = Query::parse(value) else {
-        app.filter_state.clear();
-        return app.order.clone();
-    };
-    let mut state = std::mem::take(&mut app.filter_state);
-    let reuse = narrow
-        && !state.query.is_empty()
-        && value.starts_with(state.query.as_str())
-        && state.scores.len() == app.accounts.len();
-    if reuse {
-        if state.earlier.len() == EARLIER_KEPT {
-            state.earlier.remove(0);
-        }
-        state
-            .earlier
-            .push((state.query.clone(), state.scores.clone()));
-    } else {
-        state.earlier.clear();
-    }
-    state.scores.resize_with(app.accounts.len(), Vec::new);
-    let shown: Vec<usize> = match app.selected_account() {
-        Some(i) => vec![i],
-        None => (0..app.accounts.len()).collect(),
-    };
-    for a in shown {
-        let hay = &app.accounts[a].haystacks;
-        let scores = &mut state.scores[a];
-        if reuse && scores.len() == hay.len() {
-            for (t, s) in scores.iter_mut().enumerate() {
-                if *s != 0 {
-                    *s = hay.get(t).and_then(|h| query.score(h)).map_or(0, |x| x + 1);
-                }
+impl TokenTable {
+    /// The rows for the current filter: `order` itself without a query, else the matches best
+    /// first with `order` as the tie-break. With `narrow`, and a query that extends the previous
+    /// one, only the previous matches are checked again.
+    pub(super) fn refilter(&mut self, accounts: &[AccountState], narrow: bool) -> Vec<RowRef> {
+        let value = self.filter.value();
+        let Some(query) = Query::parse(value) else {
+            self.filter_state.clear();
+            return self.order.clone();
+        };
+        let shown = self.in_scope(accounts);
+        let state = &mut self.filter_state;
+        let reuse = narrow
+            && !state.query.is_empty()
+            && value.starts_with(state.query.as_str())
+            && state.scores.len() == accounts.len();
+        if reuse {
+            if state.earlier.len() == EARLIER_KEPT {
+                state.earlier.remove(0);
             }
+            state
+                .earlier
+                .push((state.query.clone(), state.scores.clone()));
         } else {
-            scores.clear();
-            scores.extend(
-                (0..hay.len())
-                    .map(|t| hay.get(t).and_then(|h| query.score(h)).map_or(0, |x| x + 1)),
-            );
+            state.earlier.clear();
         }
-    }
-    state.query = value.to_owned();
-    app.filter_state = state;
-    ranked(app)
-}
-
-/// The query lost characters at its end (Backspace): if it is one typed on the way here, take
-/// its scores back instead of rescanning. `None` when it is not; the caller then rebuilds.
-pub fn widen(app: &mut App) -> Option<Vec<RowRef>> {
-    let value = app.filter.value().to_owned();
-    Query::parse(&value)?;
-    let state = &mut app.filter_state;
-    while let Some((query, _)) = state.earlier.last() {
-        if query.len() <= value.len() {
-            break;
+        state.scores.resize_with(accounts.len(), Vec::new);
+        for a in shown {
+            let hay = &accounts[a].haystacks;
+            let scores = &mut state.scores[a];
+            if reuse && scores.len() == hay.len() {
+                for (t, s) in scores.iter_mut().enumerate() {
+                    if *s != 0 {
+                        *s = hay.get(t).and_then(|h| query.score(h)).map_or(0, |x| x + 1);
+                    }
+                }
+            } else {
+                scores.clear();
+                scores.extend(
+                    (0..hay.len())
+                        .map(|t| hay.get(t).and_then(|h| query.score(h)).map_or(0, |x| x + 1)),
+                );
+            }
         }
-        state.earlier.pop();
+        state.query = value.to_owned();
+        self.ranked()
     }
-    let (query, scores) = state.earlier.pop().filter(|(q, _)| *q == value)?;
-    state.query = query;
-    state.scores = scores;
-    Some(ranked(app))
-}
 
-/// The matches of the current scores, in `order` and then ranked best first.
-fn ranked(app: &App) -> Vec<RowRef> {
-    let scores = &app.filter_state.scores;
-    let hits: Vec<(RowRef, u16)> = app
-        .order
-        .iter()
-        .filter_map(|r| {
-            let s = *scores.get(r.account)?.get(r.token)?;
-            (s != 0).then(|| (*r, s - 1))
-        })
-        .collect();
-    rank(&hits)
+    /// The query lost characters at its end (Backspace): if it is one typed on the way here,
+    /// take its scores back instead of rescanning. `None` when it is not; the caller then
+    /// rebuilds.
+    pub(super) fn widened(&mut self) -> Option<Vec<RowRef>> {
+        let value = self.filter.value();
+        Query::parse(value)?;
+        let state = &mut self.filter_state;
+        while let Some((query, _)) = state.earlier.last() {
+            if query.len() <= value.len() {
+                break;
+            }
+            state.earlier.pop();
+        }
+        let (query, scores) = state.earlier.pop().filter(|(q, _)| q == value)?;
+        state.query = query;
+        state.scores = scores;
+        Some(self.ranked())
+    }
+
+    /// The matches of the current scores, in `order` and then ranked best first.
+    fn ranked(&self) -> Vec<RowRef> {
+        let scores = &self.filter_state.scores;
+        let hits: Vec<(RowRef, u16)> = self
+            .order
+            .iter()
+            .filter_map(|r| {
+                let s = *scores.get(r.account)?.get(r.token)?;
+                (s != 0).then(|| (*r, s - 1))
+            })
+            .collect();
+        rank(&hits)
+    }
 }
 
 /// Best score first; equal scores keep their order (hits are in `order` order). A counting sort:
@@ -394,7 +396,7 @@ mod tests {
 
     #[test]
     fn the_table_lists_the_best_matches_first_and_narrows_incrementally() {
-        use crate::app::{AccountInfo, AppOptions, Loadable};
+        use crate::app::{AccountInfo, App, AppOptions, Loadable};
         use crate::provider::ProviderKind;
         let info = AccountInfo {
             name: "fluid-1".into(),
@@ -411,42 +413,37 @@ mod tests {
         let tokens: Vec<Token> = names.iter().map(|n| Token::new(n, n)).collect();
         app.accounts[0].haystacks = Haystacks::build("fluid-1", &tokens, false);
         app.accounts[0].tokens = Loadable::Loaded(tokens);
-        app.order = (0..names.len())
+        let (accounts, table) = (&app.accounts, &mut app.table);
+        table.order = (0..names.len())
             .map(|t| RowRef {
                 account: 0,
                 token: t,
             })
             .collect();
-        let shown = |app: &App, rows: &[RowRef]| -> Vec<String> {
+        let shown = |rows: &[RowRef]| -> Vec<String> {
             rows.iter()
-                .filter_map(|r| app.token_at(*r).map(|(_, t)| t.name.clone()))
+                .filter_map(|r| super::super::token_at(accounts, *r).map(|(_, t)| t.name.clone()))
                 .collect()
         };
-        app.filter = "gra".into();
-        let rows = refilter(&mut app, false);
-        assert_eq!(
-            shown(&app, &rows),
-            ["grafana-readonly", "ops-grafana", "g-r-a-f"]
-        );
-        app.filter = "graf".into();
-        let rows = refilter(&mut app, true);
-        assert_eq!(
-            shown(&app, &rows),
-            ["grafana-readonly", "ops-grafana", "g-r-a-f"]
-        );
-        app.filter = "grafana-r".into();
-        let rows = refilter(&mut app, true);
-        assert_eq!(shown(&app, &rows), ["grafana-readonly"]);
+        table.filter = "gra".into();
+        let rows = table.refilter(accounts, false);
+        assert_eq!(shown(&rows), ["grafana-readonly", "ops-grafana", "g-r-a-f"]);
+        table.filter = "graf".into();
+        let rows = table.refilter(accounts, true);
+        assert_eq!(shown(&rows), ["grafana-readonly", "ops-grafana", "g-r-a-f"]);
+        table.filter = "grafana-r".into();
+        let rows = table.refilter(accounts, true);
+        assert_eq!(shown(&rows), ["grafana-readonly"]);
         // Backspace back to a query typed on the way: its matches come back without a rescan,
         // and they are the ones a fresh pass finds.
-        app.filter = "graf".into();
-        let widened = widen(&mut app).expect("graf was typed on the way");
-        assert_eq!(widened, refilter(&mut app, false));
+        table.filter = "graf".into();
+        let widened = table.widened().expect("graf was typed on the way");
+        assert_eq!(widened, table.refilter(accounts, false));
         // After a full pass the history starts over: a shorter query means a rescan.
-        app.filter = "gr".into();
-        assert!(widen(&mut app).is_none());
-        app.filter = "".into();
-        assert_eq!(refilter(&mut app, false).len(), 4);
+        table.filter = "gr".into();
+        assert!(table.widened().is_none());
+        table.filter = "".into();
+        assert_eq!(table.refilter(accounts, false).len(), 4);
     }
 
     #[test]

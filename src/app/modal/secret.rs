@@ -1,0 +1,104 @@
+//! The secret of a token just created or regenerated, shown only this once. Closing takes two
+//! keys (Esc, then `y`) so that it is never lost to a stray key; `v` reveals it and `y` or `c`
+//! copies it. What the clipboard says back is shown here too.
+
+use std::time::Duration;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use secrecy::SecretString;
+
+use crate::app::{App, CopySecret, Effect, Modal, Op, ToastKind, TokenRef};
+use crate::clipboard::{Backend, ClearOutcome, ClipboardError};
+use crate::model::OpKind;
+
+#[derive(Debug)]
+pub struct SecretView {
+    pub account: usize,
+    pub token: TokenRef,
+    pub secret: SecretString,
+    pub revealed: bool,
+    /// `Esc` was pressed once: the next `y` closes, anything else keeps the modal.
+    pub closing: bool,
+    /// How the last copy went (the backend, or why it failed).
+    pub copied: Option<Result<String, String>>,
+    /// A rotation: the old token, still valid, to offer for deletion after this closes.
+    pub replaces: Option<TokenRef>,
+}
+
+pub fn on_key(app: &mut App, mut view: SecretView, key: KeyEvent) -> Vec<Effect> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let mut effects = Vec::new();
+    if view.closing {
+        if key.code == KeyCode::Char('y') {
+            let replaces = view.replaces.take();
+            app.close_modal();
+            if let Some(old) = replaces {
+                offer_delete_old(app, old);
+            }
+            return effects;
+        }
+        // Anything else keeps the secret on screen.
+        view.closing = false;
+    } else {
+        match key.code {
+            KeyCode::Esc | KeyCode::Char('q') => view.closing = true,
+            KeyCode::Char('c') if ctrl => view.closing = true,
+            KeyCode::Char('v') => view.revealed = !view.revealed,
+            KeyCode::Char('y') | KeyCode::Char('c') => {
+                effects.push(Effect::Copy(CopySecret(view.secret.clone())));
+            }
+            _ => {}
+        }
+    }
+    app.modal = Some(Modal::Secret(view));
+    effects
+}
+
+/// A rotation's new secret has been seen: the old token can go.
+fn offer_delete_old(app: &mut App, old: TokenRef) {
+    if app.allows(old.account, OpKind::Delete).is_ok() {
+        app.open_modal(Modal::Confirm {
+            op: Op::Delete(vec![old]),
+            yes: false,
+        });
+    }
+}
+
+/// How a copy went: said in the secret modal, which stays open either way.
+pub fn on_copied(app: &mut App, result: Result<Backend, ClipboardError>) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    let note = match result {
+        Ok(Backend::Native) if app.clipboard_clear_secs > 0 => {
+            effects.push(Effect::ScheduleClear(Duration::from_secs(
+                app.clipboard_clear_secs,
+            )));
+            Ok(format!(
+                "copied to {}; cleared in {}s if unchanged",
+                Backend::Native,
+                app.clipboard_clear_secs
+            ))
+        }
+        Ok(b) => Ok(format!("copied via {b}")),
+        Err(e) => Err(e.to_string()),
+    };
+    match &mut app.modal {
+        Some(Modal::Secret(view)) => view.copied = Some(note),
+        _ => match note {
+            Ok(t) => app.toast(ToastKind::Info, t),
+            Err(t) => app.toast(ToastKind::Error, t),
+        },
+    }
+    app.dirty = true;
+    effects
+}
+
+pub fn on_cleared(app: &mut App, outcome: ClearOutcome) {
+    match outcome {
+        ClearOutcome::Cleared => app.toast(ToastKind::Info, "clipboard cleared"),
+        ClearOutcome::ChangedSince => app.toast(
+            ToastKind::Info,
+            "the clipboard changed since the copy; left alone",
+        ),
+        ClearOutcome::NothingToClear | ClearOutcome::NotPossible => {}
+    }
+}

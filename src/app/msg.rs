@@ -1,0 +1,147 @@
+//! What goes into and comes out of `update`: messages, effects, and the requests the worker
+//! runs with their answers.
+
+use std::fmt;
+use std::time::{Duration, Instant};
+
+use crossterm::event::KeyEvent;
+use secrecy::{ExposeSecret, SecretString};
+
+use super::Action;
+use super::op::AuditEntry;
+use crate::clipboard::{Backend, ClearOutcome, ClipboardError};
+use crate::model::{ApiError, Created, NewToken, OpKind, Token, TokenId, TokenUpdate};
+use crate::provider::Choice;
+
+/// Identifies one request to the worker; answers carry it back so stale ones can be dropped.
+pub type ReqId = u64;
+
+/// Work for the background worker. Token names ride along for the audit trail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApiRequest {
+    List {
+        account: usize,
+    },
+    Create {
+        account: usize,
+        new: NewToken,
+    },
+    Delete {
+        account: usize,
+        token: TokenId,
+        name: String,
+    },
+    /// Rename or enable/disable.
+    Update {
+        account: usize,
+        token: TokenId,
+        name: String,
+        change: TokenUpdate,
+    },
+    Regenerate {
+        account: usize,
+        token: TokenId,
+        name: String,
+    },
+    /// Choices for a `RemoteChoice` form field.
+    Choices {
+        account: usize,
+        field: &'static str,
+    },
+}
+
+impl ApiRequest {
+    pub fn account(&self) -> usize {
+        match self {
+            ApiRequest::List { account }
+            | ApiRequest::Create { account, .. }
+            | ApiRequest::Delete { account, .. }
+            | ApiRequest::Update { account, .. }
+            | ApiRequest::Regenerate { account, .. }
+            | ApiRequest::Choices { account, .. } => *account,
+        }
+    }
+
+    /// The change this request makes, `None` for reads.
+    pub fn op(&self) -> Option<OpKind> {
+        match self {
+            ApiRequest::List { .. } | ApiRequest::Choices { .. } => None,
+            ApiRequest::Create { .. } => Some(OpKind::Create),
+            ApiRequest::Delete { .. } => Some(OpKind::Delete),
+            ApiRequest::Update { change, .. } => Some(match change.enabled {
+                Some(true) => OpKind::Enable,
+                Some(false) => OpKind::Disable,
+                None => OpKind::Rename,
+            }),
+            ApiRequest::Regenerate { .. } => Some(OpKind::Regenerate),
+        }
+    }
+}
+
+/// The worker's answer to an [`ApiRequest`].
+#[derive(Debug)]
+pub enum ApiResult {
+    List(Result<Vec<Token>, ApiError>),
+    /// Create and regenerate: a new secret, shown once.
+    Created(Result<Created, ApiError>),
+    /// Delete, rename, enable and disable.
+    Changed(Result<(), ApiError>),
+    Choices(Result<Vec<Choice>, ApiError>),
+}
+
+/// A secret on its way to the clipboard. Compares by value so effects stay testable; never
+/// printed.
+#[derive(Clone)]
+pub struct CopySecret(pub SecretString);
+
+impl PartialEq for CopySecret {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.expose_secret() == other.0.expose_secret()
+    }
+}
+impl Eq for CopySecret {}
+
+impl fmt::Debug for CopySecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("CopySecret([redacted])")
+    }
+}
+
+/// Everything that can happen to the dashboard.
+#[derive(Debug)]
+pub enum Msg {
+    Key(KeyEvent),
+    /// An action that comes without a key (the mouse wheel). It acts where the keymap does:
+    /// on the panes, never in a dialog or a text field.
+    Action(Action),
+    Paste(String),
+    Resize(u16, u16),
+    Api {
+        id: ReqId,
+        result: ApiResult,
+    },
+    /// Sent only while something animates or expires (see [`super::App::needs_tick`]).
+    Tick(Instant),
+    /// How an [`Effect::Copy`] went.
+    Copied(Result<Backend, ClipboardError>),
+    /// The clipboard-clear timer fired.
+    ClearClipboardDue,
+    /// How the clear went.
+    ClipboardCleared(ClearOutcome),
+}
+
+/// What the outside world must do for `update`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    Api {
+        id: ReqId,
+        req: ApiRequest,
+    },
+    Copy(CopySecret),
+    /// Send [`Msg::ClearClipboardDue`] after this long: the one timer an idle app may have.
+    ScheduleClear(Duration),
+    ClearClipboard,
+    /// Append to the audit trail (refusals; the worker records what it runs).
+    Audit(AuditEntry),
+    Quit,
+}

@@ -1,0 +1,167 @@
+//! The worker's answers to changes and form lookups: the one-time secret, re-listing the
+//! account, the provider's refusal (in the form that asked, or a toast), and a bulk delete's
+//! report once its last answer is in. List answers are taken in update.rs.
+
+use super::PendingOp;
+use crate::app::form::Form;
+use crate::app::{ApiResult, App, Effect, Modal, ReqId, SecretView, ToastKind, TokenRef};
+use crate::model::{ApiError, Created, OpKind};
+
+/// The form waiting for this request, if it is still open.
+fn waiting_form(app: &mut App, id: ReqId) -> Option<&mut Form> {
+    match &mut app.modal {
+        Some(Modal::Form(f)) if f.pending == Some(id) => Some(f),
+        _ => None,
+    }
+}
+
+/// The answer to a change (or a form lookup); list answers are handled in update.rs.
+pub fn on_op_result(app: &mut App, id: ReqId, p: PendingOp, result: ApiResult) -> Vec<Effect> {
+    app.dirty = true;
+    if let Some(t) = &p.token
+        && let Some(acc) = app.accounts.get_mut(t.account)
+    {
+        acc.pending.remove(&t.id);
+    }
+    let account_name = app
+        .accounts
+        .get(p.account)
+        .map(|a| a.info.name.clone())
+        .unwrap_or_default();
+    // Toasts and reports name the account: with several open, "delete ci" alone is ambiguous.
+    let what = |p: &PendingOp| match &p.token {
+        Some(t) => format!("{account_name}: {} {}", p.op.verb(), t.name),
+        None => format!("{} in {account_name}", p.op.verb()),
+    };
+    match result {
+        ApiResult::Choices(result) => {
+            if let (Some(Modal::Form(f)), Some(field)) = (&mut app.modal, p.field)
+                && f.account == p.account
+            {
+                f.set_choices(field, result.map_err(|e| e.to_string()));
+            }
+            Vec::new()
+        }
+        ApiResult::Created(Ok(created)) => {
+            if waiting_form(app, id).is_some() {
+                app.close_modal();
+            }
+            app.table
+                .select_when_listed(p.account, created.token.id.clone());
+            show_secret(app, &p, created);
+            vec![app.request_list(p.account)]
+        }
+        ApiResult::Created(Err(e)) if e.outcome_unknown() => {
+            if waiting_form(app, id).is_some() {
+                app.close_modal();
+            }
+            let past = if p.op == OpKind::Create {
+                "created"
+            } else {
+                "regenerated"
+            };
+            app.toast(
+                ToastKind::Error,
+                format!(
+                    "{}: outcome unknown ({}): the token may have been {past}; re-listing, not retrying",
+                    what(&p),
+                    e.short()
+                ),
+            );
+            vec![app.request_list(p.account)]
+        }
+        ApiResult::Created(Err(e)) | ApiResult::Changed(Err(e)) => {
+            if let Some(form) = waiting_form(app, id) {
+                // The provider said no (a taken name, say): the form stays open with its words.
+                form.error = Some(e.to_string());
+                form.pending = None;
+                return Vec::new();
+            }
+            failed(app, &p, what(&p), &e);
+            Vec::new()
+        }
+        ApiResult::Changed(Ok(())) => {
+            if waiting_form(app, id).is_some() {
+                app.close_modal();
+            }
+            if p.batch {
+                batch_step(app, what(&p), None);
+            } else {
+                let past = match p.op {
+                    OpKind::Delete => "deleted",
+                    OpKind::Rename => "renamed",
+                    OpKind::Enable => "enabled",
+                    OpKind::Disable => "disabled",
+                    _ => "done",
+                };
+                let name = p.token.as_ref().map(|t| t.name.as_str()).unwrap_or("");
+                app.toast(ToastKind::Info, format!("{past} {name}"));
+            }
+            vec![app.request_list(p.account)]
+        }
+        ApiResult::List(_) => Vec::new(),
+    }
+}
+
+fn failed(app: &mut App, p: &PendingOp, what: String, e: &ApiError) {
+    if p.batch {
+        batch_step(app, what, Some(e));
+    } else {
+        app.toast(ToastKind::Error, failure_text(&what, e));
+    }
+}
+
+/// "qovery-1: delete ci failed: forbidden: …; the account's credential lacks …".
+fn failure_text(what: &str, e: &ApiError) -> String {
+    e.failure_text(what, None)
+}
+
+/// One answer of a bulk delete. Nothing is said until the last one is in: then a toast if all
+/// went well, else a report that must be read, so that no failure scrolls away among toasts.
+fn batch_step(app: &mut App, what: String, error: Option<&ApiError>) {
+    let Some(batch) = app.batch.as_mut() else {
+        return;
+    };
+    batch.remaining = batch.remaining.saturating_sub(1);
+    match error {
+        None => batch.done.push(what),
+        Some(e) => batch.failed.push(failure_text(&format!("{what}:"), e)),
+    }
+    if batch.remaining > 0 {
+        return;
+    }
+    let Some(batch) = app.batch.take() else {
+        return;
+    };
+    if batch.failed.is_empty() {
+        app.toast(
+            ToastKind::Info,
+            format!("deleted {} tokens", batch.done.len()),
+        );
+    } else {
+        let mut lines = batch.failed;
+        lines.extend(batch.done.into_iter().map(|d| format!("{d}: ok")));
+        app.open_modal(Modal::Report {
+            title: "Bulk delete: some tokens were not deleted".into(),
+            lines,
+        });
+    }
+}
+
+/// A new secret goes into a modal of its own, queued behind any open one: it is shown once only.
+fn show_secret(app: &mut App, p: &PendingOp, created: Created) {
+    let token = TokenRef {
+        account: p.account,
+        id: created.token.id.clone(),
+        name: created.token.name.clone(),
+    };
+    app.open_modal(Modal::Secret(SecretView {
+        account: p.account,
+        token,
+        secret: created.secret,
+        revealed: false,
+        closing: false,
+        copied: None,
+        replaces: p.replaces.clone(),
+    }));
+}

@@ -1,0 +1,141 @@
+//! A token-operation key in normal mode: which operation it means for the token under the
+//! cursor (or the marked ones), checked against the gate, then a form, a confirmation, or, for
+//! what harms nothing, the request itself.
+
+use super::gate::{busy_row, refuse};
+use super::{PendingOp, execute};
+use crate::app::form::Form;
+use crate::app::{Action, ApiRequest, App, Effect, Modal, Op, ToastKind, TokenRef};
+use crate::model::OpKind;
+
+pub fn on_op_action(app: &mut App, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Create => {
+            let Some(account) = app.target_account() else {
+                app.toast(ToastKind::Info, "select an account to create a token in");
+                return Vec::new();
+            };
+            if let Err(r) = app.allows(account, OpKind::Create) {
+                return refuse(app, account, OpKind::Create, None, r);
+            }
+            let form = Form::create(account, app.accounts[account].caps().form);
+            open_form(app, form)
+        }
+        Action::Rotate => {
+            let Some(r) = app.selected_ref() else {
+                app.toast(ToastKind::Info, "select the token to rotate");
+                return Vec::new();
+            };
+            if let Err(refusal) = app.allows(r.account, OpKind::Create) {
+                return refuse(app, r.account, OpKind::Create, Some(&r), refusal);
+            }
+            if let Some(effects) = busy_row(app, &r) {
+                return effects;
+            }
+            let Some(row) = app.selected_row() else {
+                return Vec::new();
+            };
+            let Some((acc, token)) = app.token_at(row) else {
+                return Vec::new();
+            };
+            let form = Form::rotate(r.account, acc.caps().form, token, r);
+            open_form(app, form)
+        }
+        Action::Delete if app.table.mark_count() > 0 => delete_marked(app),
+        Action::Delete | Action::Rename | Action::Toggle | Action::Regenerate => {
+            let Some(r) = app.selected_ref() else {
+                app.toast(ToastKind::Info, "select a token first");
+                return Vec::new();
+            };
+            let op = match action {
+                Action::Delete => Op::Delete(vec![r.clone()]),
+                Action::Rename => Op::Rename(r.clone(), r.name.clone()),
+                Action::Regenerate => Op::Regenerate(r.clone()),
+                _ => {
+                    let enabled = app
+                        .selected_token()
+                        .and_then(|(_, t)| t.enabled)
+                        .unwrap_or(true);
+                    Op::SetEnabled(r.clone(), !enabled)
+                }
+            };
+            if let Err(refusal) = app.allows(r.account, op.kind()) {
+                return refuse(app, r.account, op.kind(), Some(&r), refusal);
+            }
+            if let Some(effects) = busy_row(app, &r) {
+                return effects;
+            }
+            match op {
+                Op::Rename(r, _) => open_form(app, Form::rename(r.account, r)),
+                // Enabling harms nothing: no confirmation.
+                Op::SetEnabled(_, true) => execute(app, op),
+                op => {
+                    app.open_modal(Modal::Confirm { op, yes: false });
+                    Vec::new()
+                }
+            }
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Delete with tokens marked: all of them, after one confirmation. Nothing is sent if the gate
+/// refuses any of them or one is busy, so a bulk delete never half-starts.
+fn delete_marked(app: &mut App) -> Vec<Effect> {
+    let refs: Vec<TokenRef> = app.table.marked_refs(&app.accounts);
+    if refs.is_empty() {
+        app.table.clear_marks();
+        app.toast(ToastKind::Info, "the marked tokens are gone");
+        return Vec::new();
+    }
+    let mut effects = Vec::new();
+    for r in &refs {
+        if let Err(refusal) = app.allows(r.account, OpKind::Delete) {
+            effects.extend(refuse(app, r.account, OpKind::Delete, Some(r), refusal));
+        }
+    }
+    if !effects.is_empty() {
+        return effects;
+    }
+    if let Some(r) = refs
+        .iter()
+        .find(|r| app.accounts[r.account].pending.contains_key(&r.id))
+        .cloned()
+    {
+        return busy_row(app, &r).unwrap_or_default();
+    }
+    app.open_modal(Modal::Confirm {
+        op: Op::Delete(refs),
+        yes: false,
+    });
+    Vec::new()
+}
+
+/// Open a form and ask the provider for the choices its remote fields offer.
+fn open_form(app: &mut App, form: Form) -> Vec<Effect> {
+    let account = form.account;
+    let fields: Vec<&'static str> = form.remote_fields().collect();
+    app.open_modal(Modal::Form(form));
+    fields
+        .into_iter()
+        .map(|field| {
+            let id = app.next_req();
+            app.in_flight.insert(id, account);
+            app.ops.insert(
+                id,
+                PendingOp {
+                    account,
+                    op: OpKind::List,
+                    token: None,
+                    replaces: None,
+                    field: Some(field),
+                    batch: false,
+                },
+            );
+            Effect::Api {
+                id,
+                req: ApiRequest::Choices { account, field },
+            }
+        })
+        .collect()
+}
