@@ -71,6 +71,7 @@ pub async fn run(command: Command, registry: &Registry, format: Format, demo: bo
         Command::List(args) => return finish(list(&args, registry, format).await),
         // Dispatched before the configuration is loaded; kept here so the match is complete.
         Command::Sandbox(args) => return super::sandbox::run(args).await,
+        Command::Incident(c) => return super::incident::run(c, registry, format, demo).await,
         Command::Create(args) => Change::Create(args),
         Command::Delete(args) => Change::Delete(args),
         Command::Regenerate(args) => Change::Regenerate(args),

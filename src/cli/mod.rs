@@ -5,6 +5,7 @@
 //! (some accounts answered, some did not).
 
 mod commands;
+mod incident;
 mod output;
 mod sandbox;
 mod trail;
@@ -74,6 +75,9 @@ pub enum Command {
     Regenerate(ConfirmedTarget),
     /// Run the fake providers on a local port, for trying tokdash out
     Sandbox(sandbox::SandboxArgs),
+    /// `find` and `revoke --from-stdin`: incident response for a leaked secret
+    #[command(flatten)]
+    Incident(incident::IncidentCommand),
 }
 
 #[derive(Debug, Args)]

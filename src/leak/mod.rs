@@ -31,6 +31,7 @@ use subtle::ConstantTimeEq;
 use crate::model::{Token, TokenId};
 use crate::provider::ProviderKind;
 use crate::secret::{ExposeSecret, SecretString};
+use crate::text::sanitize;
 
 pub use fingerprints::{FileProblem, FingerprintRecord, Fingerprints};
 pub use input::{InputError, secret_from_input};
@@ -390,8 +391,8 @@ fn hints(value: &str, accounts: &[Searched<'_>]) -> Vec<FormatHint> {
                 provider: kind,
                 format: *kind.secret_format(),
                 fit,
-                accounts: could.iter().map(|a| a.account.to_owned()).collect(),
-                ruled_out: ruled_out.iter().map(|a| a.account.to_owned()).collect(),
+                accounts: could.iter().map(|a| sanitize(a.account)).collect(),
+                ruled_out: ruled_out.iter().map(|a| sanitize(a.account)).collect(),
             }
         })
         .collect()

@@ -118,9 +118,9 @@ pub struct FormatHint {
     pub provider: ProviderKind,
     pub format: SecretFormat,
     pub fit: Fit,
-    /// Configured accounts of this provider that could hold the token: those whose lists do not
-    /// carry secrets (so only a fingerprint could have matched), and those that could not be
-    /// searched.
+    /// Configured accounts of this provider (names sanitised for display) that could hold the
+    /// token: those whose lists do not carry secrets (so only a fingerprint could have matched),
+    /// and those that could not be searched.
     pub accounts: Vec<String>,
     /// Accounts of this provider whose lists carry secrets and were searched without a match:
     /// the token is not there (unless it was created after the search).
@@ -147,18 +147,28 @@ impl FormatHint {
                 f.shape.describe()
             ),
         };
-        if self.accounts.is_empty() {
-            s.push_str(&format!(
-                "; no configured {} account could hold it",
-                self.provider
-            ));
-        } else {
+        if !self.accounts.is_empty() {
             s.push_str(&format!("; could be in {}", self.accounts.join(", ")));
         }
         if !self.ruled_out.is_empty() {
             s.push_str(&format!(
-                " (not listed by {}, which list their secrets)",
+                "; not in {}, whose listed secrets were searched",
                 self.ruled_out.join(", ")
+            ));
+        }
+        if self.accounts.is_empty() {
+            s.push_str(&format!(
+                "; perhaps a {} account tokdash is not configured for",
+                self.provider
+            ));
+        }
+        let caps = self.provider.caps();
+        let lists_secrets = caps.secret_on_list || caps.id_is_secret;
+        if !self.accounts.is_empty() && !lists_secrets {
+            s.push_str(&format!(
+                " ({} lists no secrets: only secrets tokdash created can be matched, by \
+                 fingerprint)",
+                self.provider
             ));
         }
         s
@@ -245,7 +255,8 @@ mod tests {
         assert_eq!(
             hint.sentence(),
             "fits the shape of a fluid host token (64 lowercase hex characters; per the \
-             provider's notes); could be in fluid-1"
+             provider's notes); could be in fluid-1 (fluid lists no secrets: only secrets \
+             tokdash created can be matched, by fingerprint)"
         );
     }
 }
