@@ -98,11 +98,8 @@ pub async fn run(
             continue;
         };
         if let Err(refusal) = account.allows(action.op()) {
-            let message = refusal_message(&refusal, account.kind, action);
-            eprintln!(
-                "tokdash: account {}: {message}",
-                account_label(&m.account, m.provider)
-            );
+            let message = refusal_message(&refusal, account, action);
+            eprintln!("tokdash: {message}");
             record(
                 trail,
                 m,
@@ -207,13 +204,14 @@ pub async fn run(
 }
 
 /// Why the gate said no, said for this command.
-fn refusal_message(refusal: &Refusal, provider: ProviderKind, action: Action) -> String {
+fn refusal_message(refusal: &Refusal, account: &Account, action: Action) -> String {
     match refusal {
-        Refusal::Unsupported { .. } if action == Action::Disable => format!(
-            "--disable is for providers whose tokens can be disabled (sematext); {provider} \
-             cannot disable tokens: revoke without --disable to delete it"
+        Refusal::Unsupported { provider, .. } if action == Action::Disable => format!(
+            "account {}: --disable is for providers whose tokens can be disabled (sematext); \
+             {provider} cannot disable tokens: revoke without --disable to delete it",
+            account_label(&account.name, account.kind)
         ),
-        r => r.to_string(),
+        r => sanitize(&r.to_string()),
     }
 }
 
