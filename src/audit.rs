@@ -52,7 +52,6 @@ impl TokenLabel {
 }
 
 /// The one masking rule, [`masked_id`], under the name `src/app` still calls it by.
-pub use crate::model::masked_id as storable_id;
 
 #[derive(Serialize)]
 struct AuditLine<'a> {
@@ -170,6 +169,73 @@ fn now() -> String {
     format_timestamp(OffsetDateTime::now_utc())
 }
 
+/// One action taken on a leaked secret's token (`tokdash revoke --from-stdin`): an audit line of
+/// its own kind, saying how the token was matched and whether a re-list confirmed the action.
+/// Of the secret it holds only a short fingerprint prefix.
+#[derive(Debug, Clone)]
+pub struct Incident<'a> {
+    pub account: &'a str,
+    pub provider: ProviderKind,
+    /// The token, with its id as it may be stored.
+    pub token: &'a TokenLabel,
+    /// `listed_secret` or `fingerprint`.
+    pub matched_by: &'a str,
+    /// Delete, or disable.
+    pub op: OpKind,
+    pub outcome: Outcome,
+    pub error: Option<&'a str>,
+    /// What the re-list showed: `gone`, `disabled`, `still_listed`, `not_verified`, or
+    /// `not_run` when the action did not happen.
+    pub verification: &'a str,
+    /// The first hex digits of the secret's SHA-256; longer values are cut to
+    /// [`INCIDENT_FINGERPRINT_CHARS`].
+    pub fingerprint_prefix: &'a str,
+}
+
+/// The most of a secret's fingerprint an incident record keeps.
+pub const INCIDENT_FINGERPRINT_CHARS: usize = 12;
+
+#[derive(Serialize)]
+struct IncidentLine<'a> {
+    time: String,
+    kind: &'static str,
+    account: &'a str,
+    provider: ProviderKind,
+    token_id: Option<&'a str>,
+    token_name: Option<&'a str>,
+    operation: &'a str,
+    outcome: Outcome,
+    error: Option<&'a str>,
+    matched_by: &'a str,
+    verification: &'a str,
+    fingerprint_prefix: String,
+}
+
+impl AuditLog {
+    /// Record an action taken on a leaked secret's token, in the audit file.
+    pub fn incident(&self, incident: &Incident<'_>) -> io::Result<()> {
+        let line = IncidentLine {
+            time: now(),
+            kind: "incident",
+            account: incident.account,
+            provider: incident.provider,
+            token_id: incident.token.id.as_deref(),
+            token_name: incident.token.name.as_deref(),
+            operation: incident.op.verb(),
+            outcome: incident.outcome,
+            error: incident.error,
+            matched_by: incident.matched_by,
+            verification: incident.verification,
+            fingerprint_prefix: incident
+                .fingerprint_prefix
+                .chars()
+                .take(INCIDENT_FINGERPRINT_CHARS)
+                .collect(),
+        };
+        self.append(AUDIT_FILE, &line)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -270,5 +336,35 @@ mod tests {
             .unwrap();
         let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);
+    }
+
+    #[test]
+    fn incident_records_keep_only_a_fingerprint_prefix() {
+        let dir = tempfile::tempdir().unwrap();
+        let label = TokenLabel {
+            id: Some("1202".into()),
+            name: Some("shipper".into()),
+        };
+        let full = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+        AuditLog::new(dir.path())
+            .incident(&Incident {
+                account: "s-1",
+                provider: ProviderKind::Sematext,
+                token: &label,
+                matched_by: "listed_secret",
+                op: OpKind::Delete,
+                outcome: Outcome::Ok,
+                error: None,
+                verification: "gone",
+                fingerprint_prefix: full,
+            })
+            .unwrap();
+        let text = std::fs::read_to_string(dir.path().join(AUDIT_FILE)).unwrap();
+        let v: serde_json::Value = serde_json::from_str(text.trim()).unwrap();
+        assert_eq!(v["kind"], "incident");
+        assert_eq!(v["operation"], "delete");
+        assert_eq!(v["verification"], "gone");
+        assert_eq!(v["fingerprint_prefix"], "0123456789ab");
+        assert!(!text.contains(full));
     }
 }

@@ -1,7 +1,8 @@
 //! Token operations as data: what a confirmation holds, what a row shows while it runs, and
 //! what the audit trail records.
 
-use crate::audit::{Outcome, TokenLabel, storable_id};
+use crate::audit::{Outcome, TokenLabel};
+use crate::model::masked_id;
 use crate::model::{Caps, NewToken, OpKind, TokenId};
 use crate::provider::ProviderKind;
 
@@ -16,7 +17,7 @@ pub struct TokenRef {
 impl TokenRef {
     /// The id as it may be shown or stored: masked where the provider's ids are secrets.
     pub fn shown_id(&self, caps: &Caps) -> String {
-        storable_id(&self.id, caps)
+        masked_id(&self.id, caps)
     }
 }
 

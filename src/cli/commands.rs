@@ -15,6 +15,7 @@ use crate::text::sanitize;
 pub async fn run(command: TokenCommand, registry: &Registry, format: Format, demo: bool) -> i32 {
     let change = match command {
         TokenCommand::List(args) => return finish(list(&args, registry, format).await),
+        TokenCommand::Incident(c) => return super::incident::run(c, registry, format, demo).await,
         TokenCommand::Create(args) => Change::Create(args),
         TokenCommand::Delete(args) => Change::Delete(args),
         TokenCommand::Regenerate(args) => Change::Regenerate(args),

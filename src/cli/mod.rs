@@ -7,6 +7,7 @@
 mod change;
 mod commands;
 mod failure;
+mod incident;
 mod output;
 mod prompt;
 mod sandbox;
@@ -84,6 +85,9 @@ pub enum TokenCommand {
     Rename(RenameArgs),
     /// Issue a new secret for a token; the old one stops working (asks first, like delete)
     Regenerate(ConfirmedTarget),
+    /// `find` and `revoke --from-stdin`: incident response for a leaked secret
+    #[command(flatten)]
+    Incident(incident::IncidentCommand),
 }
 
 #[derive(Debug, Args)]

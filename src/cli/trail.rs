@@ -1,7 +1,7 @@
 //! The CLI's side of the audit trail: one record per attempted change, a fingerprint per secret
 //! shown, and a warning (never a failed command) when the files cannot be written.
 
-use crate::audit::{AuditLog, Outcome, TokenLabel};
+use crate::audit::{AuditLog, Incident, Outcome, TokenLabel};
 use crate::model::OpKind;
 use crate::provider::Account;
 use crate::secret::SecretString;
@@ -48,6 +48,21 @@ impl Trail {
             self.with_log(|log| log.fingerprint(&account.name, account.kind, token, secret));
         if let Err(e) = written {
             warn(&format!("could not write the secret's fingerprint: {e}"));
+        }
+    }
+
+    /// Record an action taken on a leaked secret's token (`revoke --from-stdin`).
+    pub fn incident(&self, incident: &Incident<'_>) {
+        tracing::info!(
+            account = %incident.account,
+            provider = %incident.provider,
+            op = incident.op.verb(),
+            outcome = ?incident.outcome,
+            verification = incident.verification,
+            "incident action"
+        );
+        if let Err(e) = self.with_log(|log| log.incident(incident)) {
+            warn(&format!("could not write the audit log: {e}"));
         }
     }
 

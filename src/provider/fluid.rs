@@ -319,6 +319,17 @@ impl Provider for Fluid {
     }
 }
 
+/// What a fluid host token looks like: the hex of 32 random bytes (see fluid.md, "Create").
+pub const SECRET_FORMAT: crate::leak::SecretFormat = crate::leak::SecretFormat {
+    what: "host token",
+    shape: crate::leak::Shape::Chars {
+        prefix: "",
+        len: 64,
+        alphabet: crate::leak::Alphabet::LowerHex,
+    },
+    source: "the hex of 32 random bytes, per fluid's create handler",
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;

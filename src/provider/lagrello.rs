@@ -273,6 +273,14 @@ impl Provider for Lagrello {
     }
 }
 
+/// What a lagrello `tokenKey` looks like: a UUID (`format: uuid` in the spec). Whether it is the
+/// bearer secret is unclear, so it is matched as one.
+pub const SECRET_FORMAT: crate::leak::SecretFormat = crate::leak::SecretFormat {
+    what: "tokenKey",
+    shape: crate::leak::Shape::Uuid,
+    source: "`format: uuid` in lagrello's spec",
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -213,3 +213,15 @@ fn connect<C: Client>(
         checked,
     )))
 }
+
+impl ProviderKind {
+    /// What this provider's token secrets look like, for the hints of a leak search.
+    pub fn secret_format(self) -> &'static crate::leak::SecretFormat {
+        match self {
+            ProviderKind::Fluid => &fluid::SECRET_FORMAT,
+            ProviderKind::Lagrello => &lagrello::SECRET_FORMAT,
+            ProviderKind::Qovery => &qovery::SECRET_FORMAT,
+            ProviderKind::Sematext => &sematext::SECRET_FORMAT,
+        }
+    }
+}

@@ -361,6 +361,14 @@ struct CreateBody<'a> {
     role_id: Option<&'a str>,
 }
 
+/// What a qovery API token looks like: undocumented ("treat it as opaque"), so any value could
+/// be one.
+pub const SECRET_FORMAT: crate::leak::SecretFormat = crate::leak::SecretFormat {
+    what: "organization API token",
+    shape: crate::leak::Shape::Opaque,
+    source: "qovery does not document it",
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -383,6 +383,14 @@ struct UpdateBody<'a> {
     enabled: Option<bool>,
 }
 
+/// What a sematext app token value looks like: UUID-like in every example, though the format is
+/// not documented.
+pub const SECRET_FORMAT: crate::leak::SecretFormat = crate::leak::SecretFormat {
+    what: "app token",
+    shape: crate::leak::Shape::Uuid,
+    source: "as in sematext's examples; the format is not documented",
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;
