@@ -11,7 +11,9 @@ use time::OffsetDateTime;
 use crate::text::sanitize;
 
 mod kind;
+mod secret_format;
 pub use kind::ProviderKind;
+pub use secret_format::{Alphabet, SecretFormat, Shape};
 
 /// A token's identifier, as the provider spells it (sematext's int64 ids are kept as strings).
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

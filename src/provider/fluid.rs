@@ -320,12 +320,12 @@ impl Provider for Fluid {
 }
 
 /// What a fluid host token looks like: the hex of 32 random bytes (see fluid.md, "Create").
-pub const SECRET_FORMAT: crate::leak::SecretFormat = crate::leak::SecretFormat {
+pub const SECRET_FORMAT: crate::model::SecretFormat = crate::model::SecretFormat {
     what: "host token",
-    shape: crate::leak::Shape::Chars {
+    shape: crate::model::Shape::Chars {
         prefix: "",
         len: 64,
-        alphabet: crate::leak::Alphabet::LowerHex,
+        alphabet: crate::model::Alphabet::LowerHex,
     },
     source: "the hex of 32 random bytes, per fluid's create handler",
 };

@@ -275,9 +275,9 @@ impl Provider for Lagrello {
 
 /// What a lagrello `tokenKey` looks like: a UUID (`format: uuid` in the spec). Whether it is the
 /// bearer secret is unclear, so it is matched as one.
-pub const SECRET_FORMAT: crate::leak::SecretFormat = crate::leak::SecretFormat {
+pub const SECRET_FORMAT: crate::model::SecretFormat = crate::model::SecretFormat {
     what: "tokenKey",
-    shape: crate::leak::Shape::Uuid,
+    shape: crate::model::Shape::Uuid,
     source: "`format: uuid` in lagrello's spec",
 };
 

@@ -216,7 +216,7 @@ fn connect<C: Client>(
 
 impl ProviderKind {
     /// What this provider's token secrets look like, for the hints of a leak search.
-    pub fn secret_format(self) -> &'static crate::leak::SecretFormat {
+    pub fn secret_format(self) -> &'static crate::model::SecretFormat {
         match self {
             ProviderKind::Fluid => &fluid::SECRET_FORMAT,
             ProviderKind::Lagrello => &lagrello::SECRET_FORMAT,

@@ -363,9 +363,9 @@ struct CreateBody<'a> {
 
 /// What a qovery API token looks like: undocumented ("treat it as opaque"), so any value could
 /// be one.
-pub const SECRET_FORMAT: crate::leak::SecretFormat = crate::leak::SecretFormat {
+pub const SECRET_FORMAT: crate::model::SecretFormat = crate::model::SecretFormat {
     what: "organization API token",
-    shape: crate::leak::Shape::Opaque,
+    shape: crate::model::Shape::Opaque,
     source: "qovery does not document it",
 };
 

@@ -385,9 +385,9 @@ struct UpdateBody<'a> {
 
 /// What a sematext app token value looks like: UUID-like in every example, though the format is
 /// not documented.
-pub const SECRET_FORMAT: crate::leak::SecretFormat = crate::leak::SecretFormat {
+pub const SECRET_FORMAT: crate::model::SecretFormat = crate::model::SecretFormat {
     what: "app token",
-    shape: crate::leak::Shape::Uuid,
+    shape: crate::model::Shape::Uuid,
     source: "as in sematext's examples; the format is not documented",
 };
 
