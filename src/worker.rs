@@ -207,11 +207,7 @@ mod tests {
     #[tokio::test(flavor = "multi_thread")]
     async fn a_change_is_pending_on_record_while_in_flight_and_ends_under_one_attempt() {
         let sandbox = Sandbox::start(SandboxOptions {
-            faults: vec![FaultRule::new(
-                "sematext",
-                FaultOp::Delete,
-                FaultKind::Slow,
-            )],
+            faults: vec![FaultRule::new("sematext", FaultOp::Delete, FaultKind::Slow)],
             ..SandboxOptions::default()
         })
         .await
