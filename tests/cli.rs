@@ -1114,3 +1114,37 @@ async fn a_second_signal_quits_at_once_and_leaves_the_change_pending() {
     assert_eq!(records[0]["outcome"], "pending");
     assert_eq!(records[0]["operation"], "delete");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_delete_without_an_answer_is_recorded_unknown_and_never_retried() {
+    let env = setup().await;
+    let text = format!("{}\n[http]\ntimeout_secs = 1\n", env.sandbox.config_toml());
+    std::fs::write(&env.config, text).unwrap();
+    let id = env.tokens("sematext-1")[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // The sandbox deletes the token but never answers.
+    env.sandbox.set_faults(vec![FaultRule::new(
+        "sematext",
+        FaultOp::Delete,
+        FaultKind::Timeout,
+    )]);
+    env.sandbox.clear_requests();
+    let out = env.run(&["delete", "--account", "sematext-1", "--id", &id, "--yes"]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert_stderr_has(&out, "timed out");
+    assert_stderr_has(&out, "tokdash list --account sematext-1");
+    assert_eq!(deletes(&env).len(), 1, "sent once, never retried");
+    env.sandbox.set_faults(Vec::new());
+
+    let records = env.records("audit.jsonl");
+    assert_paired(&records);
+    let outcomes: Vec<&str> = records
+        .iter()
+        .map(|r| r["outcome"].as_str().unwrap())
+        .collect();
+    assert_eq!(outcomes, ["pending", "unknown"]);
+    // It did happen, which is why the outcome is unknown rather than failed.
+    assert!(env.token("sematext-1", &id).is_none());
+}

@@ -30,7 +30,9 @@ impl Trail {
             "change in flight"
         );
         if let Err(e) = self.with_log(|log| log.pending(attempt, token)) {
-            warn(&format!("could not write the audit log: {e}"));
+            warn(&format!(
+                "could not write the audit log (the change is sent unrecorded): {e}"
+            ));
         }
     }
 
