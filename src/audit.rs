@@ -1,6 +1,12 @@
 //! The audit trail: every change attempted through tokdash, and a fingerprint of every secret it
 //! created, appended as JSON lines under the state directory with mode 0600.
 //!
+//! A change that is sent to a provider leaves two records with the same `attempt` id: `pending`
+//! before the request goes out, and its outcome when the answer (or the lack of one) is known. So
+//! a process killed mid-request still leaves the attempt on record: a `pending` record with no
+//! later record of its attempt is a change whose outcome nobody saw. A change refused before any
+//! request leaves one record.
+//!
 //! The secret itself is never written. A fingerprint is its SHA-256, so a secret pasted later can
 //! be matched to the account and token it came from. Ids that may themselves be secrets (see
 //! `Caps::id_is_secret`) are written masked, by the same rule as on screen
@@ -10,6 +16,7 @@ use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::Serialize;
 use time::OffsetDateTime;
@@ -21,10 +28,12 @@ use crate::secret::{SecretString, fingerprint};
 pub const AUDIT_FILE: &str = "audit.jsonl";
 pub const FINGERPRINTS_FILE: &str = "fingerprints.jsonl";
 
-/// How an attempted change ended.
+/// How an attempted change ended, or that it has not ended yet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
+    /// The request is about to be sent; a later record of the same attempt says how it ended.
+    Pending,
     Ok,
     Failed,
     /// Refused before any request: read-only, or the provider lacks the operation.
@@ -53,9 +62,52 @@ impl TokenLabel {
 
 /// The one masking rule, [`masked_id`], under the name `src/app` still calls it by.
 
+/// One attempted change: what both of its records (`pending`, then the outcome) share.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attempt {
+    id: String,
+    account: String,
+    provider: ProviderKind,
+    op: OpKind,
+}
+
+impl Attempt {
+    /// A new attempt with an id no other attempt has: the time, the process id and a counter,
+    /// so two tokdash processes writing to one trail never share one.
+    pub fn new(account: &str, provider: ProviderKind, op: OpKind) -> Self {
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        let now = OffsetDateTime::now_utc().unix_timestamp_nanos();
+        let seq = NEXT.fetch_add(1, Ordering::Relaxed);
+        Attempt {
+            id: format!("{now:x}-{:x}-{seq}", std::process::id()),
+            account: account.to_owned(),
+            provider,
+            op,
+        }
+    }
+
+    /// The `attempt` field of its records.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    pub fn account(&self) -> &str {
+        &self.account
+    }
+
+    pub fn provider(&self) -> ProviderKind {
+        self.provider
+    }
+
+    pub fn op(&self) -> OpKind {
+        self.op
+    }
+}
+
 #[derive(Serialize)]
 struct AuditLine<'a> {
     time: String,
+    attempt: &'a str,
     account: &'a str,
     provider: ProviderKind,
     token_id: Option<&'a str>,
@@ -98,7 +150,7 @@ impl AuditLog {
         &self.dir
     }
 
-    /// Record one attempted change.
+    /// Record an attempt that ended before any request was sent (a refusal): its one record.
     pub fn record(
         &self,
         account: &str,
@@ -108,13 +160,43 @@ impl AuditLog {
         outcome: Outcome,
         error: Option<&str>,
     ) -> io::Result<()> {
+        let attempt = Attempt::new(account, provider, op);
+        self.finish(&attempt, token, outcome, error)
+    }
+
+    /// Record that `attempt`'s request is about to be sent: write this before sending it, and
+    /// [`AuditLog::finish`] the attempt when its outcome is known.
+    pub fn pending(&self, attempt: &Attempt, token: &TokenLabel) -> io::Result<()> {
+        self.write(attempt, token, Outcome::Pending, None)
+    }
+
+    /// Record how `attempt` ended. `outcome` is never [`Outcome::Pending`].
+    pub fn finish(
+        &self,
+        attempt: &Attempt,
+        token: &TokenLabel,
+        outcome: Outcome,
+        error: Option<&str>,
+    ) -> io::Result<()> {
+        debug_assert_ne!(outcome, Outcome::Pending, "an outcome ends an attempt");
+        self.write(attempt, token, outcome, error)
+    }
+
+    fn write(
+        &self,
+        attempt: &Attempt,
+        token: &TokenLabel,
+        outcome: Outcome,
+        error: Option<&str>,
+    ) -> io::Result<()> {
         let line = AuditLine {
             time: now(),
-            account,
-            provider,
+            attempt: &attempt.id,
+            account: &attempt.account,
+            provider: attempt.provider,
             token_id: token.id.as_deref(),
             token_name: token.name.as_deref(),
-            operation: op.verb(),
+            operation: attempt.op.verb(),
             outcome,
             error,
         };
@@ -290,6 +372,56 @@ mod tests {
         assert_eq!(lines[1]["error"], "not found");
         let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);
+    }
+
+    #[test]
+    fn an_attempt_is_pending_then_ends_under_one_id() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = AuditLog::new(dir.path());
+        let label = TokenLabel::new(Some(&TokenId::new("1201")), Some("ci"), &PLAIN);
+        let first = Attempt::new("s-1", ProviderKind::Sematext, OpKind::Delete);
+        let second = Attempt::new("s-1", ProviderKind::Sematext, OpKind::Delete);
+        assert_ne!(first.id(), second.id());
+        log.pending(&first, &label).unwrap();
+        log.pending(&second, &label).unwrap();
+        log.finish(&first, &label, Outcome::Ok, None).unwrap();
+        log.record(
+            "s-1",
+            ProviderKind::Sematext,
+            OpKind::Rename,
+            &label,
+            Outcome::Refused,
+            Some("read-only"),
+        )
+        .unwrap();
+        let text = std::fs::read_to_string(dir.path().join(AUDIT_FILE)).unwrap();
+        let lines: Vec<serde_json::Value> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        let outcomes: Vec<(&str, &str)> = lines
+            .iter()
+            .map(|l| {
+                (
+                    l["attempt"].as_str().unwrap(),
+                    l["outcome"].as_str().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            outcomes[..3],
+            [
+                (first.id(), "pending"),
+                (second.id(), "pending"),
+                (first.id(), "ok"),
+            ]
+        );
+        // A refusal is an attempt of its own, with one record.
+        assert_eq!(outcomes[3].1, "refused");
+        assert!(![first.id(), second.id()].contains(&outcomes[3].0));
+        assert_eq!(lines[0]["operation"], "delete");
+        assert_eq!(lines[0]["token_id"], "1201");
+        assert!(lines[0]["error"].is_null());
     }
 
     #[test]

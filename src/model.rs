@@ -318,6 +318,12 @@ pub fn masked_id(id: &TokenId, caps: &Caps) -> String {
     format!("{ID_MASK}{tail}")
 }
 
+/// Is `given` an id masked by [`masked_id`] (as `tokdash list` prints a secret-like id), rather
+/// than an id? A command that takes an id finds the one token whose masked id it is.
+pub fn is_masked_id(given: &str) -> bool {
+    given.starts_with(ID_MASK)
+}
+
 /// A change to an existing token (rename and enable/disable share one provider call).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TokenUpdate {
@@ -606,6 +612,13 @@ mod tests {
         assert_eq!(masked("abcdefgh"), "••••gh");
         assert_eq!(masked("abc"), "••••");
         assert_eq!(masked(""), "••••");
+    }
+
+    #[test]
+    fn a_masked_id_is_told_from_an_id() {
+        let key = TokenId::new("13777603-bdf9-48f7-a493-3b4a94e8be02");
+        assert!(is_masked_id(&masked_id(&key, &SECRET_IDS)));
+        assert!(!is_masked_id(&masked_id(&key, &NO_EXTRAS)));
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! The background worker: owns the provider registry, runs each request in its own task (a few
 //! at a time) and always answers with `Msg::Api`, errors included. The UI never waits on it.
-//! Every change it runs leaves an audit record, and every new secret a fingerprint; neither
-//! ever holds the secret.
+//! Every change it runs leaves two audit records under one attempt id, `pending` before the
+//! request is sent and the outcome before the answer goes to the UI, and every new secret a
+//! fingerprint; none ever holds the secret. So when a change's `Msg::Api` arrives its outcome is
+//! on record, and a change still in flight when the dashboard quits is on record as `pending`.
 
 use std::sync::Arc;
 
@@ -9,8 +11,8 @@ use tokio::sync::{Semaphore, mpsc};
 use tracing::Instrument;
 
 use crate::app::{ApiRequest, ApiResult, Msg, ReqId};
-use crate::audit::{AuditLog, Outcome, TokenLabel};
-use crate::model::ApiError;
+use crate::audit::{Attempt, AuditLog, Outcome, TokenLabel};
+use crate::model::{ApiError, Caps};
 use crate::provider::{Account, Registry};
 
 /// How many requests run at once; enough for every account of a typical config to load together.
@@ -56,6 +58,16 @@ async fn run(
         return failed(&req, ApiError::Credential("no such account".into()));
     };
     let span = tracing::info_span!("request", id, provider = %account.kind, account = %account.name, op = op_name(&req));
+    // A change is on record before its request can go out.
+    let attempt = req
+        .op()
+        .map(|op| Attempt::new(&account.name, account.kind, op));
+    if let (Some(audit), Some(attempt)) = (audit, &attempt) {
+        let label = label_before(&req, account.kind.caps());
+        if let Err(e) = audit.pending(attempt, &label) {
+            tracing::warn!(parent: &span, error = %e, "could not write the audit log");
+        }
+    }
     let job_req = req.clone();
     let client = account.client.clone();
     // Run the call in its own task so a bug that panics in a client becomes an error row
@@ -104,28 +116,37 @@ async fn run(
             tracing::warn!(parent: &span, error = e.short(), "request failed")
         }
     }
-    if let Some(audit) = audit {
-        record(audit, &account, &req, &result);
+    if let (Some(audit), Some(attempt)) = (audit, &attempt) {
+        record(audit, attempt, &account, &req, &result);
     }
     result
 }
 
-/// Append the audit record (and the fingerprint of a new secret) for a change.
-fn record(audit: &AuditLog, account: &Account, req: &ApiRequest, result: &ApiResult) {
-    let Some(op) = req.op() else { return };
-    let caps = account.kind.caps();
-    let label = match (req, result) {
-        (ApiRequest::Create { .. } | ApiRequest::Regenerate { .. }, ApiResult::Created(Ok(c))) => {
-            TokenLabel::new(Some(&c.token.id), Some(&c.token.name), caps)
+/// The token a change is about, as its `pending` record names it.
+fn label_before(req: &ApiRequest, caps: &Caps) -> TokenLabel {
+    match req {
+        ApiRequest::Create { new, .. } => TokenLabel::new(None, Some(&new.name), caps),
+        ApiRequest::Delete { token, name, .. }
+        | ApiRequest::Update { token, name, .. }
+        | ApiRequest::Regenerate { token, name, .. } => {
+            TokenLabel::new(Some(token), Some(name), caps)
         }
-        (ApiRequest::Create { new, .. }, _) => TokenLabel::new(None, Some(&new.name), caps),
-        (
-            ApiRequest::Delete { token, name, .. }
-            | ApiRequest::Update { token, name, .. }
-            | ApiRequest::Regenerate { token, name, .. },
-            _,
-        ) => TokenLabel::new(Some(token), Some(name), caps),
-        _ => TokenLabel::default(),
+        ApiRequest::List { .. } | ApiRequest::Choices { .. } => TokenLabel::default(),
+    }
+}
+
+/// Append the outcome record of a change's attempt (and the fingerprint of a new secret).
+fn record(
+    audit: &AuditLog,
+    attempt: &Attempt,
+    account: &Account,
+    req: &ApiRequest,
+    result: &ApiResult,
+) {
+    let caps = account.kind.caps();
+    let label = match result {
+        ApiResult::Created(Ok(c)) => TokenLabel::new(Some(&c.token.id), Some(&c.token.name), caps),
+        _ => label_before(req, caps),
     };
     let error = match result {
         ApiResult::Created(Err(e)) | ApiResult::Changed(Err(e)) => Some(e),
@@ -138,14 +159,7 @@ fn record(audit: &AuditLog, account: &Account, req: &ApiRequest, result: &ApiRes
         Some(_) => Outcome::Failed,
     };
     let message = error.map(|e| e.to_string());
-    if let Err(e) = audit.record(
-        &account.name,
-        account.kind,
-        op,
-        &label,
-        outcome,
-        message.as_deref(),
-    ) {
+    if let Err(e) = audit.finish(attempt, &label, outcome, message.as_deref()) {
         tracing::warn!(error = %e, "could not write the audit log");
     }
     if let ApiResult::Created(Ok(created)) = result
@@ -169,5 +183,72 @@ fn failed(req: &ApiRequest, e: ApiError) -> ApiResult {
         ApiRequest::Create { .. } | ApiRequest::Regenerate { .. } => ApiResult::Created(Err(e)),
         ApiRequest::Delete { .. } | ApiRequest::Update { .. } => ApiResult::Changed(Err(e)),
         ApiRequest::Choices { .. } => ApiResult::Choices(Err(e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::sandbox::faults::{FaultKind, FaultOp, FaultRule};
+    use crate::sandbox::{Sandbox, SandboxOptions};
+
+    fn audit_lines(dir: &std::path::Path) -> Vec<serde_json::Value> {
+        std::fs::read_to_string(dir.join(crate::audit::AUDIT_FILE))
+            .unwrap_or_default()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    }
+
+    /// While a slow delete is in flight, its pending record is already written; when the answer
+    /// reaches the UI, the outcome record of the same attempt is too.
+    #[tokio::test(flavor = "multi_thread")]
+    async fn a_change_is_pending_on_record_while_in_flight_and_ends_under_one_attempt() {
+        let sandbox = Sandbox::start(SandboxOptions {
+            faults: vec![FaultRule::new("sematext", FaultOp::Delete, FaultKind::Slow)],
+            ..SandboxOptions::default()
+        })
+        .await
+        .unwrap();
+        let registry = Registry::from_config(&sandbox.config(), false).unwrap();
+        let account = registry
+            .accounts
+            .iter()
+            .position(|a| a.name == "sematext-1")
+            .unwrap();
+        let victim = registry.accounts[account].client.list().await.unwrap()[0].clone();
+        let dir = tempfile::tempdir().unwrap();
+        let (replies_tx, mut replies) = mpsc::unbounded_channel();
+        let requests = spawn(registry, replies_tx, Some(AuditLog::new(dir.path())));
+        let delete = ApiRequest::Delete {
+            account,
+            token: victim.id.clone(),
+            name: victim.name.clone(),
+        };
+        requests.send((7, delete)).unwrap();
+
+        let mut waited = Duration::ZERO;
+        while audit_lines(dir.path()).is_empty() {
+            assert!(waited < Duration::from_secs(2), "no pending record");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            waited += Duration::from_millis(20);
+        }
+        assert!(replies.try_recv().is_err(), "the delete is still in flight");
+        let pending = audit_lines(dir.path());
+        assert_eq!(pending.len(), 1);
+        assert_eq!(pending[0]["outcome"], "pending");
+        assert_eq!(pending[0]["operation"], "delete");
+        assert_eq!(pending[0]["token_name"], victim.name.as_str());
+
+        let Some(Msg::Api { id: 7, result }) = replies.recv().await else {
+            panic!("the delete's answer")
+        };
+        assert!(matches!(result, ApiResult::Changed(Ok(()))));
+        let lines = audit_lines(dir.path());
+        assert_eq!(lines.len(), 2);
+        assert_eq!(lines[1]["outcome"], "ok");
+        assert_eq!(lines[1]["attempt"], lines[0]["attempt"]);
     }
 }

@@ -456,12 +456,35 @@ fn the_sandbox_command_writes_a_private_config_that_list_can_use() {
     assert_eq!(status.code(), Some(0));
 }
 
-/// The audit records of one operation, in the order they were written.
+/// The outcome records of one operation, in the order they were written (not the `pending`
+/// records of attempts that were sent).
 fn audited(env: &common::cli::Env, operation: &str) -> Vec<Value> {
     env.records("audit.jsonl")
         .into_iter()
-        .filter(|r| r["operation"] == operation)
+        .filter(|r| r["operation"] == operation && r["outcome"] != "pending")
         .collect()
+}
+
+/// Every `pending` record of `records` is followed by exactly one outcome record of its attempt,
+/// naming the same operation and account. Returns the pending records.
+fn assert_paired(records: &[Value]) -> Vec<&Value> {
+    let pending: Vec<(usize, &Value)> = records
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r["outcome"] == "pending")
+        .collect();
+    for (i, p) in &pending {
+        assert!(p["attempt"].as_str().is_some_and(|a| !a.is_empty()), "{p}");
+        let ends: Vec<&Value> = records[i + 1..]
+            .iter()
+            .filter(|r| r["attempt"] == p["attempt"])
+            .collect();
+        assert_eq!(ends.len(), 1, "{p}: {records:#?}");
+        assert_ne!(ends[0]["outcome"], "pending");
+        assert_eq!(ends[0]["operation"], p["operation"]);
+        assert_eq!(ends[0]["account"], p["account"]);
+    }
+    pending.into_iter().map(|(_, p)| p).collect()
 }
 
 fn mode(path: &std::path::Path) -> u32 {
@@ -469,7 +492,7 @@ fn mode(path: &std::path::Path) -> u32 {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn every_change_attempt_leaves_one_audit_record() {
+async fn every_change_attempt_is_on_record_and_a_sent_one_is_pending_first() {
     let env = setup().await;
     let created = env.run(&["create", "--account", "sematext-1", "--name", "audited"]);
     assert_eq!(code(&created), 0, "{}", stderr(&created));
@@ -527,10 +550,19 @@ async fn every_change_attempt_leaves_one_audit_record() {
     assert_eq!(code(&env.run(&["list"])), 0);
 
     let records = env.records("audit.jsonl");
-    assert_eq!(records.len(), 6, "{records:#?}");
     for r in &records {
         assert!(r["time"].as_str().is_some_and(|t| t.ends_with('Z')), "{r}");
     }
+    // The three changes that were sent were on record as pending before their request, each
+    // under the attempt id of its outcome; the three refused before any request have one
+    // record each.
+    let pending = assert_paired(&records);
+    let sent: Vec<&str> = pending
+        .iter()
+        .map(|p| p["operation"].as_str().unwrap())
+        .collect();
+    assert_eq!(sent, ["create", "rename", "disable"]);
+    assert_eq!(records.len(), 6 + 3, "{records:#?}");
 
     let create = &audited(&env, "create")[0];
     assert_eq!(create["outcome"], "ok");
@@ -732,14 +764,10 @@ async fn a_provider_failure_says_what_to_do() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_secret_like_id_is_masked_alike_on_stdout_on_stderr_and_in_the_audit_trail() {
     let env = setup().await;
-    let key = env.tokens("lagrello-1")[0]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    // The last six characters, as the dashboard's table and dialogs show it.
-    let tail: String = key.chars().skip(key.chars().count() - 6).collect();
-    let masked = format!("••••{tail}");
+    let key = env.lagrello_keys("lagrello-1")[0].clone();
+    let masked = masked(&key);
 
+    // The whole id is still taken; it is printed masked all the same.
     let out = env.run(&["delete", "--account", "lagrello-1", "--id", &key, "--yes"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert_eq!(
@@ -758,4 +786,365 @@ async fn a_secret_like_id_is_masked_alike_on_stdout_on_stderr_and_in_the_audit_t
     }
     let audit = std::fs::read_to_string(env.state_file("audit.jsonl")).unwrap();
     assert!(!audit.contains(&key), "{audit}");
+}
+
+/// A lagrello key as every output masks it: `••••` and its last six characters.
+fn masked(key: &str) -> String {
+    let tail: String = key.chars().skip(key.chars().count() - 6).collect();
+    format!("••••{tail}")
+}
+
+/// The DELETE requests the sandbox has seen.
+fn deletes(env: &common::cli::Env) -> Vec<String> {
+    env.sandbox
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "DELETE")
+        .map(|r| r.uri)
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn list_prints_secret_like_ids_masked_in_every_format_unless_asked() {
+    let env = setup().await;
+    let keys = env.lagrello_keys("lagrello-1");
+    for format in ["table", "json", "csv"] {
+        let out = env.run(&["list", "--format", format]);
+        assert_eq!(code(&out), 0, "{format}: {}", stderr(&out));
+        let text = stdout(&out);
+        for key in &keys {
+            assert!(
+                !text.contains(key.as_str()),
+                "{format} shows {key}:\n{text}"
+            );
+            assert!(
+                text.contains(&masked(key)),
+                "{format} lacks {}",
+                masked(key)
+            );
+        }
+        // Ids that are not secrets are printed whole.
+        let sematext = env.tokens("sematext-1");
+        assert!(text.contains(sematext[0]["id"].as_str().unwrap()), "{text}");
+
+        let out = env.run(&["list", "--format", format, "--show-secrets"]);
+        assert_eq!(code(&out), 0, "{format}: {}", stderr(&out));
+        let text = stdout(&out);
+        for key in &keys {
+            assert!(
+                text.contains(key.as_str()),
+                "{format} --show-secrets lacks {key}"
+            );
+        }
+    }
+    let help = stdout(&env.run(&["list", "--help"]));
+    assert!(help.contains("--show-secrets"), "{help}");
+    assert!(help.contains("tokenKey"), "{help}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_masked_id_deletes_the_one_token_it_names() {
+    let env = setup().await;
+    let keys = env.lagrello_keys("lagrello-1");
+    let victim = keys[1].clone();
+    env.sandbox.clear_requests();
+
+    let out = env.run(&[
+        "delete",
+        "--account",
+        "lagrello-1",
+        "--id",
+        &masked(&victim),
+        "--yes",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    // Found by listing the account: the output names the token.
+    assert!(
+        stdout(&out).starts_with("Deleted token "),
+        "{}",
+        stdout(&out)
+    );
+    assert!(stdout(&out).contains(&masked(&victim)), "{}", stdout(&out));
+    assert_eq!(deletes(&env), [format!("/v1/tokens/{victim}")]);
+    let left = env.lagrello_keys("lagrello-1");
+    let expected: Vec<String> = keys.into_iter().filter(|k| *k != victim).collect();
+    assert_eq!(left, expected, "exactly that token is gone");
+
+    let records = env.records("audit.jsonl");
+    assert_paired(&records);
+    let last = records.last().unwrap();
+    assert_eq!(last["outcome"], "ok");
+    assert_eq!(last["token_id"], masked(&victim).as_str());
+    assert!(last["token_name"].is_string(), "{last}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_ambiguous_or_unknown_masked_id_is_refused_and_nothing_is_deleted() {
+    let env = setup().await;
+    let keys = env.lagrello_keys("lagrello-1");
+    // Two keys that end alike, so their masked forms are the same.
+    let (a, b) = (&keys[0], &keys[2]);
+    let twin = format!("{}{}", &b[..b.len() - 6], &a[a.len() - 6..]);
+    assert!(
+        env.sandbox
+            .state()
+            .lagrello
+            .lock()
+            .unwrap()
+            .set_token_key("lagrello-1", 2, &twin)
+    );
+    env.sandbox.clear_requests();
+
+    let out = env.run(&[
+        "delete",
+        "--account",
+        "lagrello-1",
+        "--id",
+        &masked(a),
+        "--yes",
+    ]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert_stderr_has(&out, &format!("{} names 2 tokens", masked(a)));
+    assert_stderr_has(&out, "--id-from-stdin");
+    assert!(!stderr(&out).contains(a.as_str()) && !stderr(&out).contains(&twin));
+
+    let out = env.run(&[
+        "delete",
+        "--account",
+        "lagrello-1",
+        "--id",
+        "••••zzzzzz",
+        "--yes",
+    ]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert_stderr_has(
+        &out,
+        "delete token ••••zzzzzz failed: not found: no token of the account has this masked id",
+    );
+
+    assert!(deletes(&env).is_empty(), "{:?}", deletes(&env));
+    assert_eq!(env.lagrello_keys("lagrello-1").len(), keys.len());
+    // Refused and failed before any change was sent: no pending record.
+    let records = env.records("audit.jsonl");
+    let outcomes: Vec<&str> = records
+        .iter()
+        .map(|r| r["outcome"].as_str().unwrap())
+        .collect();
+    assert_eq!(outcomes, ["refused", "failed"]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_id_can_come_from_stdin_instead_of_the_command_line() {
+    let env = setup().await;
+    let keys = env.lagrello_keys("lagrello-1");
+    let victim = keys[0].clone();
+    env.sandbox.clear_requests();
+
+    let args = [
+        "delete",
+        "--account",
+        "lagrello-1",
+        "--id-from-stdin",
+        "--yes",
+    ];
+    let out = env.run_with_stdin(&args, &format!("{victim}\n"));
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(deletes(&env), [format!("/v1/tokens/{victim}")]);
+    assert!(!env.lagrello_keys("lagrello-1").contains(&victim));
+    assert!(!stdout(&out).contains(&victim) && !stderr(&out).contains(&victim));
+
+    // An update takes its id from stdin too.
+    let sematext = env.tokens("sematext-1")[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let out = env.run_with_stdin(
+        &["disable", "--account", "sematext-1", "--id-from-stdin"],
+        &sematext,
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(
+        env.token("sematext-1", &sematext).unwrap()["enabled"],
+        false
+    );
+
+    // Nothing, or more than one id, is a usage error; so is asking to confirm on a pipe.
+    env.sandbox.clear_requests();
+    for stdin in ["", "\n", "one two\n"] {
+        let out = env.run_with_stdin(&args, stdin);
+        assert_eq!(code(&out), 2, "{stdin:?}: {}", stderr(&out));
+        assert_stderr_has(&out, "exactly one token id");
+    }
+    let out = env.run_with_stdin(&args[..4], &keys[1]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert_stderr_has(&out, "--yes");
+    let out = env.run(&[
+        "delete",
+        "--account",
+        "lagrello-1",
+        "--id",
+        "x",
+        "--id-from-stdin",
+    ]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(deletes(&env).is_empty());
+}
+
+/// `tokdash --config FILE ARGS…` running on as a child, stdin closed, stdout and stderr piped.
+fn spawn(env: &common::cli::Env, args: &[&str]) -> std::process::Child {
+    std::process::Command::new(assert_cmd::cargo::cargo_bin("tokdash"))
+        .env("XDG_STATE_HOME", &env.state_home)
+        .env_remove("TOKDASH_LOG")
+        .arg("--config")
+        .arg(&env.config)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// Wait (up to ten seconds) until `done` holds.
+async fn wait_until(what: &str, done: impl Fn() -> bool) {
+    let start = std::time::Instant::now();
+    while !done() {
+        assert!(start.elapsed().as_secs() < 10, "timed out waiting: {what}");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+fn send_signal(child: &std::process::Child, signal: libc::c_int) {
+    // SAFETY: kill(2) on our own child's pid, which we have not waited for yet.
+    let sent = unsafe { libc::kill(child.id() as libc::pid_t, signal) };
+    assert_eq!(sent, 0, "kill failed");
+}
+
+/// The sandbox answers every sematext delete three seconds late (the `slow` fault), and the
+/// delete of one token has started: its request has reached the sandbox and its pending record
+/// is written. Returns the token's id and the running command.
+async fn a_slow_delete_in_flight() -> (common::cli::Env, String, std::process::Child) {
+    let env = common::cli::setup_with(tokdash::sandbox::SandboxOptions {
+        faults: vec![FaultRule::new("sematext", FaultOp::Delete, FaultKind::Slow)],
+        ..Default::default()
+    })
+    .await;
+    let id = env.tokens("sematext-1")[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    env.sandbox.clear_requests();
+    let child = spawn(
+        &env,
+        &["delete", "--account", "sematext-1", "--id", &id, "--yes"],
+    );
+    wait_until("the delete is in flight", || {
+        !deletes(&env).is_empty()
+            && env
+                .records("audit.jsonl")
+                .iter()
+                .any(|r| r["outcome"] == "pending")
+    })
+    .await;
+    (env, id, child)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_signal_mid_change_waits_for_its_outcome_and_records_it() {
+    let (env, id, child) = a_slow_delete_in_flight().await;
+    send_signal(&child, libc::SIGINT);
+    let out = tokio::task::spawn_blocking(move || child.wait_with_output())
+        .await
+        .unwrap()
+        .unwrap();
+
+    // The usual exit of a delete that worked, after saying it waited.
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_stderr_has(&out, "SIGINT received while a change is in flight");
+    assert_stderr_has(&out, "waiting for its outcome");
+    assert!(
+        stdout(&out).starts_with("Deleted token"),
+        "{}",
+        stdout(&out)
+    );
+    let records = env.records("audit.jsonl");
+    let outcomes: Vec<&str> = records
+        .iter()
+        .map(|r| r["outcome"].as_str().unwrap())
+        .collect();
+    assert_eq!(outcomes, ["pending", "ok"], "{records:#?}");
+    assert_paired(&records);
+    assert_eq!(records[0]["token_id"], id.as_str());
+    assert!(env.token("sematext-1", &id).is_none(), "really deleted");
+    assert_eq!(deletes(&env).len(), 1, "sent once");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_second_signal_quits_at_once_and_leaves_the_change_pending() {
+    let (env, _id, mut child) = a_slow_delete_in_flight().await;
+    let mut err = BufReader::new(child.stderr.take().unwrap());
+    send_signal(&child, libc::SIGTERM);
+    // Once it says it waits, the second signal.
+    let (first, err) = tokio::task::spawn_blocking(move || {
+        let mut line = String::new();
+        err.read_line(&mut line).unwrap();
+        (line, err)
+    })
+    .await
+    .unwrap();
+    assert!(
+        first.contains("SIGTERM received while a change is in flight"),
+        "{first}"
+    );
+    send_signal(&child, libc::SIGTERM);
+    let (status, rest) = tokio::task::spawn_blocking(move || {
+        let mut rest = String::new();
+        let mut err = err;
+        std::io::Read::read_to_string(&mut err, &mut rest).unwrap();
+        (child.wait().unwrap(), rest)
+    })
+    .await
+    .unwrap();
+
+    assert_eq!(status.code(), Some(128 + libc::SIGTERM), "{rest}");
+    assert!(rest.contains("quitting without the outcome"), "{rest}");
+    assert!(rest.contains("tokdash list --account sematext-1"), "{rest}");
+    let records = env.records("audit.jsonl");
+    assert_eq!(records.len(), 1, "{records:#?}");
+    assert_eq!(records[0]["outcome"], "pending");
+    assert_eq!(records[0]["operation"], "delete");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_delete_without_an_answer_is_recorded_unknown_and_never_retried() {
+    let env = setup().await;
+    let text = format!("{}\n[http]\ntimeout_secs = 1\n", env.sandbox.config_toml());
+    std::fs::write(&env.config, text).unwrap();
+    let id = env.tokens("sematext-1")[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // The sandbox deletes the token but never answers.
+    env.sandbox.set_faults(vec![FaultRule::new(
+        "sematext",
+        FaultOp::Delete,
+        FaultKind::Timeout,
+    )]);
+    env.sandbox.clear_requests();
+    let out = env.run(&["delete", "--account", "sematext-1", "--id", &id, "--yes"]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert_stderr_has(&out, "timed out");
+    assert_stderr_has(&out, "tokdash list --account sematext-1");
+    assert_eq!(deletes(&env).len(), 1, "sent once, never retried");
+    env.sandbox.set_faults(Vec::new());
+
+    let records = env.records("audit.jsonl");
+    assert_paired(&records);
+    let outcomes: Vec<&str> = records
+        .iter()
+        .map(|r| r["outcome"].as_str().unwrap())
+        .collect();
+    assert_eq!(outcomes, ["pending", "unknown"]);
+    // It did happen, which is why the outcome is unknown rather than failed.
+    assert!(env.token("sematext-1", &id).is_none());
 }

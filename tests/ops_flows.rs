@@ -417,20 +417,31 @@ async fn sematext_disable_rename_regenerate() {
     let new_secret = h.shown_secret();
     assert_ne!(Some(new_secret.clone()), old_secret, "a new secret");
     h.close_secret().await;
-    let ops: Vec<String> = h
-        .audit_lines()
+    let lines = h.audit_lines();
+    let ops: Vec<String> = lines
         .iter()
         .map(|l| format!("{}:{}", l["operation"], l["outcome"]))
         .collect();
+    // Each change is on record as pending before its request, then with its outcome.
     assert_eq!(
         ops,
         [
+            "\"disable\":\"pending\"",
             "\"disable\":\"ok\"",
+            "\"enable\":\"pending\"",
             "\"enable\":\"ok\"",
+            "\"rename\":\"pending\"",
             "\"rename\":\"ok\"",
+            "\"regenerate\":\"pending\"",
             "\"regenerate\":\"ok\""
         ]
     );
+    for pair in lines.chunks(2) {
+        assert!(pair[0]["attempt"].is_string(), "{}", pair[0]);
+        assert_eq!(pair[0]["attempt"], pair[1]["attempt"], "{pair:?}");
+        assert_eq!(pair[0]["token_id"], pair[1]["token_id"], "{pair:?}");
+    }
+    assert_ne!(lines[0]["attempt"], lines[2]["attempt"]);
     assert_eq!(h.fingerprints().len(), 1);
 }
 

@@ -1,20 +1,27 @@
 //! The commands that change something at a provider. Each is checked by the gate and against the
-//! provider's form, asks first where it cannot be undone, sends one request, prints the answer,
-//! and leaves exactly one audit record of the attempt, however it ends.
+//! provider's form, finds the token it names (a masked id names the one token it masks), asks
+//! first where it cannot be undone, sends one request, prints the answer, and leaves its attempt
+//! in the audit trail however it ends: `pending` before the request goes out, then the outcome.
+
+use std::io::{IsTerminal, Read};
 
 use super::commands::account;
-use super::failure::{Failure, Outcome, api_failure, outcome_unknown};
-use super::output::{self, Row};
+use super::failure::{Failure, Outcome, api_failure, outcome_unknown, subject};
+use super::in_flight::{self, Signals};
+use super::output::{self, Ids, Row};
 use super::prompt;
 use super::trail::Trail;
 use super::{ConfirmedTarget, CreateArgs, EXIT_OK, Format, RenameArgs, Target};
-use crate::audit::{Outcome as AuditOutcome, TokenLabel};
+use crate::audit::{Attempt, Outcome as AuditOutcome, TokenLabel};
 use crate::model::{
-    Caps, Created, FIELD_NAME, FIELD_PERMISSIONS, FieldKind, FieldSpec, NewToken, OpKind, Token,
-    TokenId, TokenUpdate, field_flag, masked_id,
+    ApiError, Caps, Created, FIELD_NAME, FIELD_PERMISSIONS, FieldKind, FieldSpec, NewToken, OpKind,
+    Token, TokenId, TokenUpdate, field_flag, is_masked_id, masked_id,
 };
 use crate::provider::{Account, Registry};
 use crate::text::sanitize;
+
+/// The longest id `--id-from-stdin` takes; anything longer is not an id.
+const MAX_STDIN_ID: u64 = 4096;
 
 /// A change the user asked for on the command line.
 pub enum Change {
@@ -40,7 +47,8 @@ enum Answer {
     Secret(Created),
     /// A rename, enable or disable: the token as it is now.
     Updated(Token),
-    Deleted,
+    /// A delete: the id it had.
+    Deleted(TokenId),
 }
 
 impl Change {
@@ -64,86 +72,148 @@ impl Change {
         }
     }
 
-    /// The token the change is about, when it names one by id (all but create).
-    fn target_id(&self) -> Option<TokenId> {
-        let target = match self {
-            Change::Create(_) => return None,
+    /// Delete and regenerate ask first, unless `--yes` was given.
+    fn asks_first(&self) -> bool {
+        matches!(self, Change::Delete(a) | Change::Regenerate(a) if !a.yes)
+    }
+
+    /// The request for the token `id` (none for a create), checked against what the provider's
+    /// form takes.
+    fn request(&self, account: &Account, id: Option<TokenId>) -> Result<Request, Failure> {
+        let update = |name: Option<&str>, enabled: Option<bool>| TokenUpdate {
+            name: name.map(str::to_owned),
+            enabled,
+        };
+        let (id, change) = match (self, id) {
+            (Change::Create(args), _) => return Ok(Request::Create(new_token(args, account)?)),
+            (_, None) => return Err(Failure::Usage("no token id was given".into())),
+            (Change::Delete(_), Some(id)) => return Ok(Request::Delete(id)),
+            (Change::Regenerate(_), Some(id)) => return Ok(Request::Regenerate(id)),
+            (Change::Enable(_), Some(id)) => (id, update(None, Some(true))),
+            (Change::Disable(_), Some(id)) => (id, update(None, Some(false))),
+            (Change::Rename(a), _) if a.name.trim().is_empty() => {
+                return Err(Failure::Usage("--name must not be empty".into()));
+            }
+            (Change::Rename(a), Some(id)) => (id, update(Some(&a.name), None)),
+        };
+        Ok(Request::Update(id, change))
+    }
+}
+
+impl Request {
+    /// The same request for the token `id`, once a masked id has been found.
+    fn to(self, id: TokenId) -> Request {
+        match self {
+            Request::Create(new) => Request::Create(new),
+            Request::Delete(_) => Request::Delete(id),
+            Request::Regenerate(_) => Request::Regenerate(id),
+            Request::Update(_, change) => Request::Update(id, change),
+        }
+    }
+}
+
+/// The token a change names, as far as it is known before anything is sent.
+struct Named {
+    /// The id as given (`--id` or standard input): whole, or masked as `list` prints it.
+    given: Option<TokenId>,
+    /// The token as messages and the audit trail name it: the new name for a create, the id
+    /// masked where ids are secrets otherwise.
+    shown: String,
+    label: TokenLabel,
+}
+
+impl Named {
+    async fn new(change: &Change, caps: &Caps) -> Result<Named, Failure> {
+        let target = match change {
+            Change::Create(args) => {
+                return Ok(Named {
+                    given: None,
+                    shown: sanitize(&args.name),
+                    label: TokenLabel::new(None, Some(&args.name), caps),
+                });
+            }
             Change::Delete(a) | Change::Regenerate(a) => &a.target,
             Change::Enable(t) | Change::Disable(t) => t,
             Change::Rename(a) => &a.target,
         };
-        Some(TokenId::new(target.id.clone()))
-    }
-
-    /// The token as messages name it before anything is sent: the new name for a create, the id
-    /// (masked where ids are secrets) otherwise.
-    fn shown(&self, caps: &Caps) -> String {
-        match (self, self.target_id()) {
-            (Change::Create(a), _) => sanitize(&a.name),
-            (_, id) => id.map(|id| masked_id(&id, caps)).unwrap_or_default(),
-        }
-    }
-
-    /// The token as the audit record knows it before anything is sent.
-    fn label(&self, caps: &Caps) -> TokenLabel {
-        match self {
-            Change::Create(a) => TokenLabel::new(None, Some(&a.name), caps),
-            _ => TokenLabel::new(self.target_id().as_ref(), None, caps),
-        }
-    }
-
-    /// The token to ask about before anything is sent: delete and regenerate ask, unless
-    /// `--yes` was given.
-    fn to_confirm(&self) -> Option<TokenId> {
-        match self {
-            Change::Delete(a) | Change::Regenerate(a) if !a.yes => self.target_id(),
-            _ => None,
-        }
-    }
-
-    /// The request, checked against what the provider's form takes.
-    fn request(&self, account: &Account) -> Result<Request, Failure> {
-        let id = |t: &Target| TokenId::new(t.id.clone());
-        let update = |t: &Target, name: Option<&str>, enabled: Option<bool>| {
-            let change = TokenUpdate {
-                name: name.map(str::to_owned),
-                enabled,
-            };
-            Request::Update(id(t), change)
+        let given = match &target.token.id {
+            Some(id) => id.clone(),
+            None => id_from_stdin().await?,
         };
-        Ok(match self {
-            Change::Create(args) => Request::Create(new_token(args, account)?),
-            Change::Delete(a) => Request::Delete(id(&a.target)),
-            Change::Regenerate(a) => Request::Regenerate(id(&a.target)),
-            Change::Enable(t) => update(t, None, Some(true)),
-            Change::Disable(t) => update(t, None, Some(false)),
-            Change::Rename(a) if a.name.trim().is_empty() => {
-                return Err(Failure::Usage("--name must not be empty".into()));
-            }
-            Change::Rename(a) => update(&a.target, Some(&a.name), None),
+        // A masked id is shown as given; masking it again would hide what was typed.
+        let shown = if is_masked_id(given.as_str()) {
+            sanitize(given.as_str())
+        } else {
+            masked_id(&given, caps)
+        };
+        Ok(Named {
+            label: TokenLabel {
+                id: Some(shown.clone()),
+                name: None,
+            },
+            given: Some(given),
+            shown,
         })
     }
 }
 
-/// Run one change and leave exactly one audit record of the attempt. An unknown account is a
-/// usage error with no record: there is no provider to record it against.
-pub async fn run(change: Change, registry: &Registry, format: Format, trail: &Trail) -> Outcome {
+/// Run one change and leave its attempt in the audit trail: one record when it ends before a
+/// request is sent, a `pending` record and then the outcome when one is. An unknown account is
+/// a usage error with no record: there is no provider to record it against.
+pub async fn run(
+    change: Change,
+    registry: &Registry,
+    format: Format,
+    ids: Ids,
+    trail: &Trail,
+) -> Outcome {
     let account = account(registry, change.account())?;
     let op = change.op();
     let caps = account.kind.caps();
-    let shown = change.shown(caps);
-    // The record names the token as far as it is known: a confirmation learns its name, the
+    let attempt = Attempt::new(&account.name, account.kind, op);
+    // The record names the token as far as it is known: finding it learns its name, the
     // provider's answer the rest.
-    let mut label = change.label(caps);
+    let mut label = TokenLabel::default();
     let sent = async {
+        let named = Named::new(&change, caps).await?;
+        label = named.label;
+        let shown = named.shown;
         account.allows(op)?;
-        let request = change.request(account)?;
-        if let Some(id) = change.to_confirm() {
-            let token = prompt::confirmable(account, &id, op, &shown).await?;
+        if change.asks_first() {
+            prompt::require_terminal(op)?;
+        }
+        // Checked before the provider is asked anything.
+        let mut request = change.request(account, named.given.clone())?;
+        let mut token = None;
+        if let Some(given) = named.given {
+            let (id, found) = find(account, given, op, &shown, change.asks_first()).await?;
+            request = request.to(id);
+            token = found;
+        }
+        if let Some(token) = &token {
             label.name = Some(token.name.clone());
+        }
+        if let Some(token) = token.filter(|_| change.asks_first()) {
             prompt::ask(account, op, &token, &shown).await?;
         }
-        send(request, account, op, &shown).await
+        // From the pending record on, a signal waits for the outcome instead of ending the
+        // process with the change unrecorded.
+        let signals = Signals::catch();
+        trail.pending(&attempt, &label);
+        let what = subject(account, op, Some(&shown));
+        in_flight::land(signals, send(request, account, op, &shown), &what)
+            .await
+            .map_err(|abandoned| {
+                Failure::Abandoned(
+                    format!(
+                        "{} received again: quitting without the outcome of {what}; the audit \
+                         trail keeps it as pending. Run `{}` to see whether it happened.",
+                        abandoned.signal,
+                        super::failure::list_command(account)
+                    ),
+                    abandoned.exit_code,
+                )
+            })?
     }
     .await;
     let result = sent.map(|answer| {
@@ -154,16 +224,110 @@ pub async fn run(change: Change, registry: &Registry, format: Format, trail: &Tr
                 trail.fingerprint(account, &label, &created.secret);
             }
             Answer::Updated(token) => label.name = Some(token.name.clone()),
-            Answer::Deleted => {}
+            Answer::Deleted(_) => {}
         }
-        show(account, op, &answer, &label, &shown, format);
+        show(account, op, &answer, &label, format, ids);
         EXIT_OK
     });
     match &result {
-        Ok(_) => trail.record(account, op, &label, AuditOutcome::Ok, None),
-        Err(f) => trail.record(account, op, &label, f.audit_outcome(), Some(f.message())),
+        Ok(_) => trail.finish(&attempt, &label, AuditOutcome::Ok, None),
+        // Abandoned in flight: the pending record stays the last word.
+        Err(f) if f.audit_outcome() == AuditOutcome::Pending => {}
+        Err(f) => trail.finish(&attempt, &label, f.audit_outcome(), Some(f.message())),
     }
     result
+}
+
+/// The id from standard input: one line, trimmed. Kept off the command line, where shell
+/// history and `ps` would see it.
+async fn id_from_stdin() -> Result<TokenId, Failure> {
+    let read = tokio::task::spawn_blocking(|| {
+        let stdin = std::io::stdin();
+        let mut text = String::new();
+        if stdin.is_terminal() {
+            stdin.read_line(&mut text)?;
+        } else {
+            stdin
+                .lock()
+                .take(MAX_STDIN_ID + 1)
+                .read_to_string(&mut text)?;
+        }
+        Ok::<_, std::io::Error>(text)
+    })
+    .await
+    .map_err(|e| Failure::Usage(format!("could not read the id from stdin: {e}")))?;
+    let text =
+        read.map_err(|e| Failure::Usage(format!("could not read the id from stdin: {e}")))?;
+    let id = text.trim();
+    if id.is_empty() || id.len() as u64 > MAX_STDIN_ID || id.contains(char::is_whitespace) {
+        return Err(Failure::Usage(
+            "--id-from-stdin takes exactly one token id on standard input".into(),
+        ));
+    }
+    Ok(TokenId::new(id))
+}
+
+/// The token a change is about. A masked id (`••••e8be02`, as `list` prints a secret-like id)
+/// names the one token of the account it masks: none is a failure (exit 1), several a usage
+/// error (exit 2); either way nothing is changed. An id given whole is taken as it is, and
+/// looked up only when the confirmation question needs the token's name.
+async fn find(
+    account: &Account,
+    given: TokenId,
+    op: OpKind,
+    shown: &str,
+    need_token: bool,
+) -> Result<(TokenId, Option<Token>), Failure> {
+    let masked = is_masked_id(given.as_str());
+    if !masked && !need_token {
+        return Ok((given, None));
+    }
+    let tokens = account
+        .client
+        .list()
+        .await
+        .map_err(|e| api_failure(e, account, OpKind::List, None))?;
+    let caps = account.kind.caps();
+    let mut matching: Vec<Token> = tokens
+        .into_iter()
+        .filter(|t| {
+            if masked {
+                masked_id(&t.id, caps) == shown
+            } else {
+                t.id == given
+            }
+        })
+        .collect();
+    match matching.len() {
+        0 => {
+            let why = if masked {
+                "no token of the account has this masked id"
+            } else {
+                "the account has no token with this id"
+            };
+            Err(api_failure(
+                ApiError::NotFound(why.into()),
+                account,
+                op,
+                Some(shown),
+            ))
+        }
+        1 => {
+            let token = matching.remove(0);
+            Ok((token.id.clone(), Some(token)))
+        }
+        n => {
+            let names: Vec<&str> = matching.iter().map(|t| t.name.as_str()).collect();
+            Err(Failure::Usage(format!(
+                "{shown} names {n} tokens of account {} ({}); give the whole id: `{} \
+                 --show-secrets` prints it, and --id-from-stdin takes it without putting it on \
+                 the command line",
+                sanitize(&account.name),
+                names.join(", "),
+                super::failure::list_command(account)
+            )))
+        }
+    }
 }
 
 async fn send(
@@ -173,9 +337,8 @@ async fn send(
     shown: &str,
 ) -> Result<Answer, Failure> {
     let client = &account.client;
-    // A create or regenerate that got no answer may have happened; the others just failed.
+    // A change that got no answer may have happened: its outcome is unknown, never retried.
     let unknown = |e| outcome_unknown(e, account, op, shown);
-    let failed = |e| api_failure(e, account, op, Some(shown));
     match request {
         Request::Create(new) => client
             .create(new)
@@ -188,15 +351,15 @@ async fn send(
             .map(Answer::Secret)
             .map_err(unknown),
         Request::Delete(id) => client
-            .delete(id)
+            .delete(id.clone())
             .await
-            .map(|()| Answer::Deleted)
-            .map_err(failed),
+            .map(|()| Answer::Deleted(id))
+            .map_err(unknown),
         Request::Update(id, change) => client
             .update(id, change)
             .await
             .map(Answer::Updated)
-            .map_err(failed),
+            .map_err(unknown),
     }
 }
 
@@ -206,13 +369,14 @@ fn show(
     op: OpKind,
     answer: &Answer,
     label: &TokenLabel,
-    shown: &str,
     format: Format,
+    ids: Ids,
 ) {
     let row = |token| Row {
         account: &account.name,
         provider: account.kind,
         token,
+        ids,
     };
     let done = match op {
         OpKind::List => "Listed",
@@ -242,13 +406,15 @@ fn show(
             "{done} token:\n{}",
             output::token_block(&row(token), None)
         )),
-        (Answer::Deleted, Format::Json) => {
-            output::print(&output::deleted_json(&account.name, account.kind, shown));
+        (Answer::Deleted(id), Format::Json) => {
+            let id = ids.show(id, account.kind);
+            output::print(&output::deleted_json(&account.name, account.kind, &id));
         }
-        (Answer::Deleted, _) => {
+        (Answer::Deleted(id), _) => {
+            let id = ids.show(id, account.kind);
             let what = match &label.name {
-                Some(name) => format!("{name} ({shown})"),
-                None => shown.to_owned(),
+                Some(name) => format!("{name} ({id})"),
+                None => id,
             };
             output::print(&format!(
                 "{done} token {what} from account {}.\n",

@@ -5,16 +5,23 @@ use futures::future::join_all;
 
 use super::change::{self, Change};
 use super::failure::{Failure, Outcome, list_command, subject};
-use super::output::{self, ListError, Row};
+use super::output::{self, Ids, ListError, Row};
 use super::trail::Trail;
 use super::{EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, Format, ListArgs, TokenCommand};
 use crate::model::{OpKind, Token};
 use crate::provider::{Account, Registry};
 use crate::text::sanitize;
 
-pub async fn run(command: TokenCommand, registry: &Registry, format: Format, demo: bool) -> i32 {
+/// Run one token command; `ids` says how secret-like ids are printed (`--show-secrets`).
+pub async fn run(
+    command: TokenCommand,
+    registry: &Registry,
+    format: Format,
+    ids: Ids,
+    demo: bool,
+) -> i32 {
     let change = match command {
-        TokenCommand::List(args) => return finish(list(&args, registry, format).await),
+        TokenCommand::List(args) => return finish(list(&args, registry, format, ids).await),
         TokenCommand::Incident(c) => return super::incident::run(c, registry, format, demo).await,
         TokenCommand::Create(args) => Change::Create(args),
         TokenCommand::Delete(args) => Change::Delete(args),
@@ -23,7 +30,7 @@ pub async fn run(command: TokenCommand, registry: &Registry, format: Format, dem
         TokenCommand::Disable(t) => Change::Disable(t),
         TokenCommand::Rename(args) => Change::Rename(args),
     };
-    finish(change::run(change, registry, format, &Trail::from_env(demo)).await)
+    finish(change::run(change, registry, format, ids, &Trail::from_env(demo)).await)
 }
 
 /// Print why a command stopped and pick the exit code.
@@ -54,7 +61,7 @@ pub fn account<'a>(registry: &'a Registry, name: &str) -> Result<&'a Account, Fa
     })
 }
 
-async fn list(args: &ListArgs, registry: &Registry, format: Format) -> Outcome {
+async fn list(args: &ListArgs, registry: &Registry, format: Format, ids: Ids) -> Outcome {
     for name in &args.account {
         account(registry, name)?;
     }
@@ -103,6 +110,7 @@ async fn list(args: &ListArgs, registry: &Registry, format: Format) -> Outcome {
             account: &a.name,
             provider: a.kind,
             token: t,
+            ids,
         })
         .collect();
 

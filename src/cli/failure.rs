@@ -16,15 +16,22 @@ pub enum Failure {
     Refused(String),
     /// The provider refused or could not be reached: exit 1.
     Failed(String),
-    /// A create or regenerate got no answer, so it may have happened: exit 1.
+    /// A change got no answer (a timeout), so it may have happened: exit 1.
     Unknown(String),
+    /// A second signal came while the change was in flight: tokdash quits without its outcome,
+    /// which stays `pending` in the audit trail. Exits with the code given (128 + the signal).
+    Abandoned(String, i32),
 }
 
 impl Failure {
     /// What the user is told, and what the audit record keeps.
     pub fn message(&self) -> &str {
         match self {
-            Failure::Usage(m) | Failure::Refused(m) | Failure::Failed(m) | Failure::Unknown(m) => m,
+            Failure::Usage(m)
+            | Failure::Refused(m)
+            | Failure::Failed(m)
+            | Failure::Unknown(m)
+            | Failure::Abandoned(m, _) => m,
         }
     }
 
@@ -32,15 +39,18 @@ impl Failure {
         match self {
             Failure::Usage(_) => EXIT_USAGE,
             Failure::Refused(_) | Failure::Failed(_) | Failure::Unknown(_) => EXIT_FAILED,
+            Failure::Abandoned(_, code) => *code,
         }
     }
 
-    /// How the attempt ends up in the audit log.
+    /// How the attempt ends up in the audit log: [`AuditOutcome::Pending`] (no outcome record)
+    /// when it was abandoned in flight.
     pub fn audit_outcome(&self) -> AuditOutcome {
         match self {
             Failure::Usage(_) | Failure::Refused(_) => AuditOutcome::Refused,
             Failure::Failed(_) => AuditOutcome::Failed,
             Failure::Unknown(_) => AuditOutcome::Unknown,
+            Failure::Abandoned(..) => AuditOutcome::Pending,
         }
     }
 }
@@ -86,15 +96,20 @@ pub fn api_failure(e: ApiError, account: &Account, op: OpKind, token: Option<&st
     Failure::Failed(e.failure_text(&what, Some(&list_command(account))))
 }
 
-/// A create or regenerate that got no answer may still have happened at the provider. Say so
-/// plainly and point at the check; never retry, which could make a second token.
+/// A change that got no answer may still have happened at the provider. Say so plainly and point
+/// at the check; never retry, which could make a second token. A delete or update keeps the
+/// failure's own wording, whose advice is to re-list; its outcome is unknown all the same.
 pub fn outcome_unknown(e: ApiError, account: &Account, op: OpKind, token: &str) -> Failure {
     if !e.outcome_unknown() {
         return api_failure(e, account, op, Some(token));
     }
     let why = match op {
         OpKind::Create => ", so as not to make a second one",
-        _ => "",
+        OpKind::Regenerate => "",
+        _ => {
+            let failure = api_failure(e, account, op, Some(token));
+            return Failure::Unknown(failure.message().to_owned());
+        }
     };
     Failure::Unknown(format!(
         "{}; run `{}` to check before trying again{why}",

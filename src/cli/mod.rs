@@ -7,6 +7,7 @@
 mod change;
 mod commands;
 mod failure;
+mod in_flight;
 mod incident;
 mod output;
 mod prompt;
@@ -20,6 +21,7 @@ use std::str::FromStr;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::config::{self, Config, ConfigEnv, Loaded};
+use crate::model::TokenId;
 use crate::provider::{ProviderKind, Registry};
 use crate::sandbox::{Sandbox, SandboxOptions};
 
@@ -48,6 +50,12 @@ pub struct Cli {
     /// Use the built-in sandbox's demo accounts instead of the configuration
     #[arg(long, global = true)]
     pub demo: bool,
+
+    /// Print token ids that are secrets themselves (lagrello's tokenKey) in full on stdout.
+    /// Without it they are masked (••••e8be02), as everywhere else; messages and the audit
+    /// trail always mask them
+    #[arg(long, global = true)]
+    pub show_secrets: bool,
 
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -127,9 +135,27 @@ pub struct CreateArgs {
 pub struct Target {
     #[arg(long, value_name = "NAME")]
     pub account: String,
-    /// The token's id, as `list` shows it
-    #[arg(long, value_name = "ID")]
-    pub id: String,
+    #[command(flatten)]
+    pub token: TokenRef,
+}
+
+/// Which token: its id on the command line, or on standard input.
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub struct TokenRef {
+    /// The token's id, in full or masked as `list` shows it (••••e8be02) when that names one
+    /// token of the account
+    #[arg(long, value_name = "ID", value_parser = parse_token_id)]
+    pub id: Option<TokenId>,
+    /// Read the id from standard input instead, so a secret-like id stays out of shell
+    /// history and `ps` (delete and regenerate then need --yes)
+    #[arg(long)]
+    pub id_from_stdin: bool,
+}
+
+/// A `TokenId`, whose Debug never shows the id: some ids are secrets.
+fn parse_token_id(s: &str) -> Result<TokenId, std::convert::Infallible> {
+    Ok(TokenId::new(s))
 }
 
 #[derive(Debug, Args)]
@@ -219,7 +245,8 @@ where
             return EXIT_USAGE;
         }
     };
-    commands::run(command, &registry, cli.format, cli.demo).await
+    let ids = output::Ids::new(cli.show_secrets);
+    commands::run(command, &registry, cli.format, ids, cli.demo).await
 }
 
 /// Load the configuration, printing any error; `Err` holds the exit code.

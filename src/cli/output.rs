@@ -13,7 +13,7 @@ use time::format_description::BorrowedFormatItem;
 use time::macros::format_description;
 use unicode_width::UnicodeWidthStr;
 
-use crate::model::{Token, format_timestamp};
+use crate::model::{Token, TokenId, format_timestamp, masked_id};
 use crate::provider::ProviderKind;
 use crate::text::{sanitize, truncate};
 
@@ -24,11 +24,41 @@ const TABLE_TIME: &[BorrowedFormatItem<'_>] =
 /// Longest cell a table shows; JSON and CSV are never cut.
 const MAX_CELL: usize = 60;
 
-/// One token with the account it belongs to.
+/// One token with the account it belongs to, and how its id may be printed.
 pub struct Row<'a> {
     pub account: &'a str,
     pub provider: ProviderKind,
     pub token: &'a Token,
+    pub ids: Ids,
+}
+
+impl Row<'_> {
+    /// The token's id as this output may print it.
+    fn id(&self) -> String {
+        self.ids.show(&self.token.id, self.provider)
+    }
+}
+
+/// How the commands print token ids that are secrets themselves (lagrello's `tokenKey`, see
+/// `Caps::id_is_secret`): masked by [`masked_id`], the rule every screen and file follows, unless
+/// `--show-secrets` asks for them in full. Other ids are printed whole either way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ids {
+    Masked,
+    Full,
+}
+
+impl Ids {
+    pub fn new(show_secrets: bool) -> Self {
+        if show_secrets { Ids::Full } else { Ids::Masked }
+    }
+
+    pub fn show(self, id: &TokenId, provider: ProviderKind) -> String {
+        match self {
+            Ids::Masked => masked_id(id, provider.caps()),
+            Ids::Full => id.to_string(),
+        }
+    }
 }
 
 /// The JSON shape of a token. The secret is deliberately not part of it.
@@ -50,7 +80,7 @@ impl TokenJson {
         TokenJson {
             account: sanitize(row.account),
             provider: row.provider,
-            id: t.id.as_str().to_owned(),
+            id: row.id(),
             name: t.name.clone(),
             enabled: t.enabled,
             created_at: t.created_at.map(format_timestamp),
@@ -101,7 +131,7 @@ pub fn list_table(rows: &[Row<'_>]) -> String {
             vec![
                 sanitize(r.account),
                 r.provider.name().to_owned(),
-                t.id.to_string(),
+                r.id(),
                 t.name.clone(),
                 match t.enabled {
                     Some(true) => "yes".into(),
@@ -143,7 +173,7 @@ pub fn list_csv(rows: &[Row<'_>]) -> String {
         [
             sanitize(r.account),
             r.provider.name().to_owned(),
-            t.id.to_string(),
+            r.id(),
             t.name.clone(),
             t.enabled.map(|e| e.to_string()).unwrap_or_default(),
             t.created_at.map(format_timestamp).unwrap_or_default(),
@@ -160,7 +190,7 @@ pub fn token_block(row: &Row<'_>, secret: Option<&SecretString>) -> String {
     let mut pairs = vec![
         ("account", sanitize(row.account)),
         ("provider", row.provider.name().to_owned()),
-        ("id", t.id.to_string()),
+        ("id", row.id()),
         ("name", t.name.clone()),
     ];
     if let Some(enabled) = t.enabled {

@@ -3,34 +3,20 @@
 
 use std::io::IsTerminal;
 
-use super::failure::{Failure, api_failure};
-use crate::model::{ApiError, OpKind, Token, TokenId};
+use super::failure::Failure;
+use crate::model::{OpKind, Token};
 use crate::provider::Account;
 use crate::text::sanitize;
 
-/// Make sure someone can answer, and find the token so the question can name it. `shown` is its
-/// id as it may be shown.
-pub async fn confirmable(
-    account: &Account,
-    id: &TokenId,
-    op: OpKind,
-    shown: &str,
-) -> Result<Token, Failure> {
-    if !std::io::stdin().is_terminal() {
-        let verb = op.verb();
-        return Err(Failure::Usage(format!(
-            "refusing to {verb} without confirmation: stdin is not a terminal; pass --yes to {verb} anyway"
-        )));
+/// Make sure someone can answer, before anything is asked of the provider.
+pub fn require_terminal(op: OpKind) -> Result<(), Failure> {
+    if std::io::stdin().is_terminal() {
+        return Ok(());
     }
-    let tokens = account
-        .client
-        .list()
-        .await
-        .map_err(|e| api_failure(e, account, OpKind::List, None))?;
-    tokens.into_iter().find(|t| t.id == *id).ok_or_else(|| {
-        let gone = ApiError::NotFound("the account has no token with this id".into());
-        api_failure(gone, account, op, Some(shown))
-    })
+    let verb = op.verb();
+    Err(Failure::Usage(format!(
+        "refusing to {verb} without confirmation: stdin is not a terminal; pass --yes to {verb} anyway"
+    )))
 }
 
 /// Ask whether to delete or regenerate `token`; anything but `y` or `yes` is no, and refuses.

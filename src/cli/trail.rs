@@ -1,8 +1,8 @@
-//! The CLI's side of the audit trail: one record per attempted change, a fingerprint per secret
-//! shown, and a warning (never a failed command) when the files cannot be written.
+//! The CLI's side of the audit trail: a `pending` record before a change is sent and its outcome
+//! after (one record for a change refused before any request), a fingerprint per secret shown,
+//! and a warning (never a failed command) when the files cannot be written.
 
-use crate::audit::{AuditLog, Incident, Outcome, TokenLabel};
-use crate::model::OpKind;
+use crate::audit::{Attempt, AuditLog, Incident, Outcome, TokenLabel};
 use crate::provider::Account;
 use crate::secret::SecretString;
 
@@ -19,24 +19,41 @@ impl Trail {
         }
     }
 
-    /// Record one attempted change. The error text is the one the user saw on stderr.
-    pub fn record(
+    /// Record that `attempt`'s request is about to be sent. Call it before sending, and
+    /// [`Trail::finish`] the attempt however it ends.
+    pub fn pending(&self, attempt: &Attempt, token: &TokenLabel) {
+        tracing::info!(
+            attempt = attempt.id(),
+            account = %attempt.account(),
+            provider = %attempt.provider(),
+            op = attempt.op().verb(),
+            "change in flight"
+        );
+        if let Err(e) = self.with_log(|log| log.pending(attempt, token)) {
+            warn(&format!(
+                "could not write the audit log (the change is sent unrecorded): {e}"
+            ));
+        }
+    }
+
+    /// Record how an attempted change ended; a change refused before [`Trail::pending`] gets
+    /// this record only. The error text is the one the user saw on stderr.
+    pub fn finish(
         &self,
-        account: &Account,
-        op: OpKind,
+        attempt: &Attempt,
         token: &TokenLabel,
         outcome: Outcome,
         error: Option<&str>,
     ) {
         tracing::info!(
-            account = %account.name,
-            provider = %account.kind,
-            op = op.verb(),
+            attempt = attempt.id(),
+            account = %attempt.account(),
+            provider = %attempt.provider(),
+            op = attempt.op().verb(),
             outcome = ?outcome,
             "change attempted"
         );
-        let written =
-            self.with_log(|log| log.record(&account.name, account.kind, op, token, outcome, error));
+        let written = self.with_log(|log| log.finish(attempt, token, outcome, error));
         if let Err(e) = written {
             warn(&format!("could not write the audit log: {e}"));
         }

@@ -63,6 +63,28 @@ impl LagrelloState {
             .map(|c| c.key.clone())
     }
 
+    /// The keys of an account's tokens, newest first: every secret of the account the sandbox
+    /// holds, for tests that look for them where they must not be.
+    pub fn token_keys(&self, account: &str) -> Vec<String> {
+        let tenant = self.tenants.iter().find(|t| t.account == account);
+        tenant.map_or_else(Vec::new, |t| {
+            t.tokens.iter().map(|t| t.key.clone()).collect()
+        })
+    }
+
+    /// Give an account's token `index` (newest first) the key `key`, for tests that need keys
+    /// alike (say, sharing their last characters). False when there is no such token.
+    pub fn set_token_key(&mut self, account: &str, index: usize, key: &str) -> bool {
+        let tenant = self.tenants.iter_mut().find(|t| t.account == account);
+        match tenant.and_then(|t| t.tokens.get_mut(index)) {
+            Some(token) => {
+                token.key = key.to_owned();
+                true
+            }
+            None => false,
+        }
+    }
+
     /// The tenant and whether the caller is ADMIN, from `Authorization: Bearer <key>`.
     fn caller(&self, headers: &HeaderMap) -> Option<(usize, bool)> {
         let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;

@@ -51,6 +51,11 @@ pub async fn setup_with(opts: SandboxOptions) -> Env {
 impl Env {
     /// Run `tokdash --config FILE ARGS…` with stdin that is not a terminal.
     pub fn run(&self, args: &[&str]) -> Output {
+        self.run_with_stdin(args, "")
+    }
+
+    /// Run `tokdash --config FILE ARGS…` with `stdin` piped in.
+    pub fn run_with_stdin(&self, args: &[&str], stdin: &str) -> Output {
         let mut cmd = Command::cargo_bin("tokdash").unwrap();
         cmd.env("XDG_STATE_HOME", &self.state_home);
         match self.log_level {
@@ -60,7 +65,7 @@ impl Env {
         cmd.arg("--config")
             .arg(&self.config)
             .args(args)
-            .write_stdin("")
+            .write_stdin(stdin)
             .output()
             .unwrap()
     }
@@ -83,6 +88,20 @@ impl Env {
 
     pub fn token(&self, account: &str, id: &str) -> Option<Value> {
         self.tokens(account).into_iter().find(|t| t["id"] == id)
+    }
+
+    /// The keys (ids, which are the secrets) of a lagrello account's tokens, from the sandbox
+    /// itself rather than from tokdash.
+    pub fn lagrello_keys(&self, account: &str) -> Vec<String> {
+        let keys = self
+            .sandbox
+            .state()
+            .lagrello
+            .lock()
+            .unwrap()
+            .token_keys(account);
+        assert!(!keys.is_empty(), "{account} has tokens");
+        keys
     }
 
     /// A file in tokdash's state directory.
