@@ -11,13 +11,15 @@ use tokdash::provider::Provider;
 use tokdash::sandbox::faults::{FaultKind, FaultOp, FaultRule};
 use tokdash::sandbox::{RecordedRequest, Sandbox, SandboxOptions};
 
-mod common;
+mod common {
+    pub mod sandbox;
+}
 
-use common::{assert_sanitised, client, client_from, requests_under};
+use common::sandbox::{assert_sanitised, client, client_from, requests_under};
 
 /// Two fluid accounts: fluid-1 logs in with a password, fluid-2 has a session cookie.
 async fn sandbox(opts: SandboxOptions) -> Sandbox {
-    common::sandbox_with(SandboxOptions {
+    common::sandbox::sandbox_with(SandboxOptions {
         accounts_per_provider: 2,
         ..opts
     })
@@ -280,7 +282,7 @@ async fn broken_responses_are_errors_not_panics() {
     let sandbox = sandbox(SandboxOptions::default()).await;
     let fluid = client(&sandbox, "fluid-2");
     let fault = |kind| vec![FaultRule::new("fluid", FaultOp::Any, kind)];
-    common::assert_broken_lists_are_errors(&sandbox, "fluid", "fluid-2").await;
+    common::sandbox::assert_broken_lists_are_errors(&sandbox, "fluid", "fluid-2").await;
 
     // A create whose answer is malformed may still have minted a token.
     sandbox.set_faults(fault(FaultKind::Malformed));

@@ -18,9 +18,13 @@ use tokdash::provider::{Provider, ProviderKind};
 use tokdash::sandbox::faults::{FaultKind, FaultOp, FaultRule};
 use tokdash::sandbox::{RecordedRequest, Sandbox, SandboxOptions};
 
-mod common;
+mod common {
+    pub mod sandbox;
+}
 
-use common::{assert_sanitised, client, client_from, requests_under, sandbox_with as sandbox};
+use common::sandbox::{
+    assert_sanitised, client, client_from, requests_under, sandbox_with as sandbox,
+};
 
 /// lagrello-1 as seen through a different credential.
 fn client_with(sandbox: &Sandbox, credential: &str) -> Arc<dyn Provider> {
@@ -310,7 +314,7 @@ async fn every_status_maps_to_its_error() {
 #[tokio::test]
 async fn broken_responses_are_errors_not_panics() {
     let sandbox = sandbox(SandboxOptions::default()).await;
-    common::assert_broken_lists_are_errors(&sandbox, "lagrello", "lagrello-1").await;
+    common::sandbox::assert_broken_lists_are_errors(&sandbox, "lagrello", "lagrello-1").await;
 }
 
 #[tokio::test]

@@ -12,9 +12,11 @@ use tokdash::provider::Provider;
 use tokdash::sandbox::faults::{FaultKind, FaultOp, FaultRule};
 use tokdash::sandbox::{RecordedRequest, Sandbox, SandboxAccount, SandboxOptions};
 
-mod common;
+mod common {
+    pub mod sandbox;
+}
 
-use common::{assert_sanitised, find, requests_under, sandbox_with};
+use common::sandbox::{assert_sanitised, find, requests_under, sandbox_with};
 
 const ACCOUNT: &str = "qovery-1";
 
@@ -23,11 +25,11 @@ async fn sandbox() -> Sandbox {
 }
 
 fn client_from(config: &Config) -> Arc<dyn Provider> {
-    common::client_from(config, ACCOUNT)
+    common::sandbox::client_from(config, ACCOUNT)
 }
 
 fn client(sandbox: &Sandbox) -> Arc<dyn Provider> {
-    common::client(sandbox, ACCOUNT)
+    common::sandbox::client(sandbox, ACCOUNT)
 }
 
 fn account(sandbox: &Sandbox) -> SandboxAccount {
@@ -260,7 +262,7 @@ async fn a_wrong_credential_is_unauthorized() {
 }
 
 async fn list_error_with(sb: &Sandbox, kind: FaultKind) -> ApiError {
-    common::list_error_with(sb, "qovery", ACCOUNT, kind).await
+    common::sandbox::list_error_with(sb, "qovery", ACCOUNT, kind).await
 }
 
 #[tokio::test]
@@ -295,7 +297,7 @@ async fn every_fault_maps_to_its_error() {
         },
         "an HTML page is not taken for a message"
     );
-    common::assert_broken_lists_are_errors(&sb, "qovery", ACCOUNT).await;
+    common::sandbox::assert_broken_lists_are_errors(&sb, "qovery", ACCOUNT).await;
 }
 
 #[tokio::test]

@@ -12,9 +12,11 @@ use tokdash::provider::Provider;
 use tokdash::sandbox::faults::{FaultKind, FaultOp, FaultRule};
 use tokdash::sandbox::{RecordedRequest, Sandbox, SandboxAccount, SandboxOptions};
 
-mod common;
+mod common {
+    pub mod sandbox;
+}
 
-use common::{assert_sanitised, find, requests_under, sandbox_with};
+use common::sandbox::{assert_sanitised, find, requests_under, sandbox_with};
 
 const ACCOUNT: &str = "sematext-1";
 
@@ -23,11 +25,11 @@ async fn sandbox() -> Sandbox {
 }
 
 fn client_from(config: &Config) -> Arc<dyn Provider> {
-    common::client_from(config, ACCOUNT)
+    common::sandbox::client_from(config, ACCOUNT)
 }
 
 fn client(sandbox: &Sandbox) -> Arc<dyn Provider> {
-    common::client(sandbox, ACCOUNT)
+    common::sandbox::client(sandbox, ACCOUNT)
 }
 
 fn account(sandbox: &Sandbox) -> SandboxAccount {
@@ -279,7 +281,7 @@ async fn error_with(sb: &Sandbox, op: FaultOp, kind: FaultKind) -> ApiError {
             .await
             .map(|_| ())
             .expect_err("the fault makes update fail"),
-        _ => common::list_error_with(sb, "sematext", ACCOUNT, kind).await,
+        _ => common::sandbox::list_error_with(sb, "sematext", ACCOUNT, kind).await,
     }
 }
 
@@ -314,7 +316,7 @@ async fn every_fault_maps_to_its_error() {
             message: "Bad Gateway".into()
         }
     );
-    common::assert_broken_lists_are_errors(&sb, "sematext", ACCOUNT).await;
+    common::sandbox::assert_broken_lists_are_errors(&sb, "sematext", ACCOUNT).await;
 }
 
 #[tokio::test]
