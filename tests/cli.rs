@@ -1,4 +1,7 @@
 //! The headless commands, run as the real binary against an in-process sandbox over loopback.
+//!
+//! Over 500 lines: one short test per behaviour of the existing commands, each a few runs of the
+//! binary through `common::cli`. A new command's tests go in a file of their own.
 
 use std::io::{BufRead, BufReader};
 use std::os::unix::fs::PermissionsExt;

@@ -5,8 +5,12 @@
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-mod common;
-use common::e2e::{Xvfb, require_tools};
+mod common {
+    pub mod e2e;
+    pub mod xvfb;
+}
+use common::e2e::require_tools;
+use common::xvfb::Xvfb;
 use tokdash::clipboard::{Backend, ClearOutcome, Clipboard, ClipboardMode};
 use tokdash::secret::SecretString;
 

@@ -11,8 +11,14 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-mod common;
-use common::e2e::{Killed, Tmux, Xvfb, idle, loaded_accounts, require_tools, timeout};
+mod common {
+    pub mod e2e;
+    pub mod tmux;
+    pub mod xvfb;
+}
+use common::e2e::require_tools;
+use common::tmux::{Tmux, idle, loaded_accounts, timeout};
+use common::xvfb::{Killed, Xvfb};
 
 const BIN: &str = env!("CARGO_BIN_EXE_tokdash");
 

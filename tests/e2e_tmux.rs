@@ -2,8 +2,12 @@
 //! capture-pane. Skips (with a message) when tmux is not installed. Every wait polls until the
 //! screen shows what it should, with a generous timeout scaled by `TOKDASH_E2E_TIMEOUT_SCALE`.
 
-mod common;
-use common::e2e::{Tmux, idle, loaded_accounts, require_tools};
+mod common {
+    pub mod e2e;
+    pub mod tmux;
+}
+use common::e2e::require_tools;
+use common::tmux::{Tmux, idle, loaded_accounts};
 
 #[test]
 fn demo_dashboard_moves_filters_helps_and_restores_the_terminal() {

@@ -199,6 +199,17 @@ async fn every_provider_finds_by_the_right_method_revokes_verifies_and_leaks_not
         assert_eq!(record["verification"], "gone");
         assert_eq!(record["fingerprint_prefix"], prefix_of(&secret));
         assert!(record["time"].is_string());
+        // The delete itself was on record before it was sent, and its outcome after.
+        let attempts: Vec<Value> = env
+            .records("audit.jsonl")
+            .into_iter()
+            .filter(|r| r["kind"] != "incident" && r["operation"] == "delete")
+            .filter(|r| r["account"] == account)
+            .collect();
+        assert_eq!(attempts.len(), 2, "{account}: {attempts:?}");
+        assert_eq!(attempts[0]["outcome"], "pending");
+        assert_eq!(attempts[1]["outcome"], "ok");
+        assert_eq!(attempts[0]["attempt"], attempts[1]["attempt"]);
 
         // Afterwards the fingerprint still says whose it was, and that it is gone.
         let again = run_in(&env, &["find", "--format", "json"], &input);

@@ -2,6 +2,9 @@
 //! messages, the real effects runner and worker talk to an in-process sandbox, the answers come
 //! back through the loop and every frame is drawn. Only the terminal is missing: the loop draws
 //! on a test backend.
+//!
+//! Over 500 lines: a third of them are the harness that runs the loop, which no other test crate
+//! uses, so it stays here rather than in `common`.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

@@ -3,7 +3,6 @@
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use axum::Router;
 use axum::extract::{RawQuery, State};
@@ -13,55 +12,28 @@ use secrecy::ExposeSecret;
 use serde_json::json;
 use tokdash::config::{AccountConfig, Config};
 use tokdash::credential::CredentialSource;
-use tokdash::model::{ApiError, NewToken, TokenId};
-use tokdash::provider::{Provider, ProviderKind};
-use tokdash::sandbox::faults::{FaultKind, FaultOp, FaultRule};
-use tokdash::sandbox::{RecordedRequest, Sandbox, SandboxOptions};
+use tokdash::model::{ApiError, NewToken};
+use tokdash::provider::ProviderKind;
+use tokdash::sandbox::SandboxOptions;
 
-mod common;
-
-use common::{assert_sanitised, client, client_from, requests_under, sandbox_with as sandbox};
-
-/// lagrello-1 as seen through a different credential.
-fn client_with(sandbox: &Sandbox, credential: &str) -> Arc<dyn Provider> {
-    let mut config = sandbox.config();
-    let account = config
-        .accounts
-        .iter_mut()
-        .find(|a| a.name == "lagrello-1")
-        .unwrap();
-    account.credential = Some(CredentialSource::Value(credential.to_owned().into()));
-    client_from(&config, "lagrello-1")
+mod common {
+    pub mod sandbox;
 }
 
-fn lagrello_requests(sandbox: &Sandbox) -> Vec<RecordedRequest> {
-    requests_under(sandbox, &["/v1/tokens"])
-}
-
-fn new_token(name: &str, permissions: &[&str]) -> NewToken {
-    NewToken {
-        permissions: permissions.iter().map(|p| p.to_string()).collect(),
-        ..NewToken::named(name)
-    }
-}
+use common::sandbox::{client, client_from, client_with, credential, requests_to, start};
 
 #[tokio::test]
-async fn create_list_delete_round_trip() {
-    let sandbox = sandbox(SandboxOptions::default()).await;
-    let credential = sandbox
-        .account("lagrello-1")
-        .unwrap()
-        .credential
-        .clone()
-        .unwrap();
+async fn what_create_list_and_delete_send_and_get() {
+    let sandbox = start(SandboxOptions::default()).await;
+    let credential = credential(&sandbox, "lagrello-1");
     let lagrello = client(&sandbox, "lagrello-1");
 
-    let before = lagrello.list().await.unwrap();
-    assert_eq!(before.len(), 12);
-    let created = lagrello
-        .create(new_token("ci-deploy-2", &["WRITE"]))
-        .await
-        .unwrap();
+    lagrello.list().await.unwrap();
+    let new = NewToken {
+        permissions: vec!["WRITE".into()],
+        ..NewToken::named("ci-deploy-2")
+    };
+    let created = lagrello.create(new).await.unwrap();
     let key = created.secret.expose_secret().to_owned();
     assert!(uuid::Uuid::parse_str(&key).is_ok(), "tokenKey is a UUID");
     assert_eq!(
@@ -69,24 +41,16 @@ async fn create_list_delete_round_trip() {
         key,
         "the tokenKey is also the id"
     );
-    assert_eq!(created.token.name, "ci-deploy-2");
     assert_eq!(created.token.scopes, vec!["READ", "WRITE"]);
     assert_eq!(
         created.token.extra,
         vec![("created by".to_owned(), "admin@tenant-1.example".to_owned())]
     );
-    assert!(created.token.created_at.is_some());
-
-    let listed = lagrello.list().await.unwrap();
-    assert_eq!(listed.len(), 13);
-    assert!(listed.iter().any(|t| t.id.as_str() == key));
-
+    lagrello.list().await.unwrap();
     lagrello.delete(created.token.id.clone()).await.unwrap();
-    let after = lagrello.list().await.unwrap();
-    assert_eq!(after.len(), 12);
-    assert!(!after.iter().any(|t| t.id.as_str() == key));
+    lagrello.list().await.unwrap();
 
-    let requests = lagrello_requests(&sandbox);
+    let requests = requests_to(&sandbox, ProviderKind::Lagrello);
     for r in &requests {
         assert_eq!(
             r.header("authorization"),
@@ -115,7 +79,7 @@ async fn create_list_delete_round_trip() {
 
 #[tokio::test]
 async fn seeded_tokens_carry_their_permissions() {
-    let sandbox = sandbox(SandboxOptions {
+    let sandbox = start(SandboxOptions {
         tokens_per_account: 30,
         ..SandboxOptions::default()
     })
@@ -137,7 +101,7 @@ async fn seeded_tokens_carry_their_permissions() {
 
 #[tokio::test]
 async fn the_list_follows_pages_to_the_end() {
-    let sandbox = sandbox(SandboxOptions {
+    let sandbox = start(SandboxOptions {
         tokens_per_account: 45,
         ..SandboxOptions::default()
     })
@@ -146,7 +110,7 @@ async fn the_list_follows_pages_to_the_end() {
     assert_eq!(tokens.len(), 45);
     let unique: HashSet<_> = tokens.iter().map(|t| t.id.clone()).collect();
     assert_eq!(unique.len(), 45);
-    let uris: Vec<_> = lagrello_requests(&sandbox)
+    let uris: Vec<_> = requests_to(&sandbox, ProviderKind::Lagrello)
         .into_iter()
         .map(|r| r.uri)
         .collect();
@@ -162,14 +126,14 @@ async fn the_list_follows_pages_to_the_end() {
 
 #[tokio::test]
 async fn exactly_two_full_pages_stop_at_a_null_next() {
-    let sandbox = sandbox(SandboxOptions {
+    let sandbox = start(SandboxOptions {
         tokens_per_account: 40,
         ..SandboxOptions::default()
     })
     .await;
     let tokens = client(&sandbox, "lagrello-1").list().await.unwrap();
     assert_eq!(tokens.len(), 40);
-    assert_eq!(lagrello_requests(&sandbox).len(), 2);
+    assert_eq!(requests_to(&sandbox, ProviderKind::Lagrello).len(), 2);
 }
 
 /// A server that answers like Prism: full pages that all repeat one tokenKey, whose `next` first
@@ -225,7 +189,7 @@ async fn a_foreign_next_is_never_followed_and_a_repeated_one_stops() {
 
 #[tokio::test]
 async fn a_read_only_credential_lists_but_cannot_change_tokens() {
-    let sandbox = sandbox(SandboxOptions::default()).await;
+    let sandbox = start(SandboxOptions::default()).await;
     let read_only = sandbox
         .state()
         .lagrello
@@ -233,10 +197,12 @@ async fn a_read_only_credential_lists_but_cannot_change_tokens() {
         .unwrap()
         .read_only_credential("lagrello-1")
         .unwrap();
-    let lagrello = client_with(&sandbox, &read_only);
+    let lagrello = client_with(&sandbox, "lagrello-1", |a| {
+        a.credential = Some(CredentialSource::Value(read_only.into()));
+    });
     let tokens = lagrello.list().await.unwrap();
     assert_eq!(tokens.len(), 12);
-    let err = lagrello.create(new_token("x", &[])).await.unwrap_err();
+    let err = lagrello.create(NewToken::named("x")).await.unwrap_err();
     assert!(
         matches!(&err, ApiError::Forbidden(m) if m.contains("ADMIN")),
         "{err:?}"
@@ -246,96 +212,9 @@ async fn a_read_only_credential_lists_but_cannot_change_tokens() {
 }
 
 #[tokio::test]
-async fn a_wrong_token_is_forbidden_with_the_providers_words() {
-    let sandbox = sandbox(SandboxOptions::default()).await;
-    let err = client_with(&sandbox, "not-a-real-token")
-        .list()
-        .await
-        .unwrap_err();
-    assert_eq!(
-        err,
-        ApiError::Forbidden("The access token used to access resource is wrong".into())
-    );
-}
-
-#[tokio::test]
-async fn deleting_an_unknown_token_is_not_found() {
-    let sandbox = sandbox(SandboxOptions::default()).await;
-    let err = client(&sandbox, "lagrello-1")
-        .delete(TokenId::new("ffd12fb4-da5b-4751-a9f6-d3214b418139"))
-        .await
-        .unwrap_err();
-    assert_eq!(err, ApiError::NotFound("token could not be found".into()));
-}
-
-/// Does an error have the kind a status should map to?
-type ErrorCheck = fn(&ApiError) -> bool;
-
-#[tokio::test]
-async fn every_status_maps_to_its_error() {
-    let sandbox = sandbox(SandboxOptions::default()).await;
-    let lagrello = client(&sandbox, "lagrello-1");
-    let cases: [(u16, ErrorCheck); 7] = [
-        (401, |e| matches!(e, ApiError::Unauthorized(_))),
-        (403, |e| matches!(e, ApiError::Forbidden(_))),
-        (404, |e| matches!(e, ApiError::NotFound(_))),
-        (409, |e| matches!(e, ApiError::Conflict(_))),
-        (
-            429,
-            |e| matches!(e, ApiError::RateLimited { retry_after: Some(d), .. } if *d == Duration::from_secs(30)),
-        ),
-        (500, |e| matches!(e, ApiError::Server { status: 500, .. })),
-        (
-            502,
-            |e| matches!(e, ApiError::Server { status: 502, message } if message == "Bad Gateway"),
-        ),
-    ];
-    for (status, expected) in cases {
-        sandbox.set_faults(vec![FaultRule::new(
-            "lagrello-1",
-            FaultOp::Create,
-            FaultKind::Status(status),
-        )]);
-        let err = lagrello.create(new_token("x", &[])).await.unwrap_err();
-        assert!(expected(&err), "{status}: {err:?}");
-    }
-    sandbox.set_faults(Vec::new());
-    assert_eq!(
-        lagrello.list().await.unwrap().len(),
-        12,
-        "no fault created a token"
-    );
-}
-
-#[tokio::test]
-async fn broken_responses_are_errors_not_panics() {
-    let sandbox = sandbox(SandboxOptions::default()).await;
-    common::assert_broken_lists_are_errors(&sandbox, "lagrello", "lagrello-1").await;
-}
-
-#[tokio::test]
-async fn a_hung_list_times_out() {
-    let sandbox = sandbox(SandboxOptions::default()).await;
-    let mut config = sandbox.config();
-    config.http.request_timeout = Duration::from_millis(300);
-    sandbox.set_faults(vec![FaultRule::new(
-        "lagrello",
-        FaultOp::Any,
-        FaultKind::Timeout,
-    )]);
-    let err = client_from(&config, "lagrello-1").list().await.unwrap_err();
-    assert!(matches!(err, ApiError::Timeout(_)), "{err:?}");
-}
-
-#[tokio::test]
 async fn the_fake_validates_like_the_spec_says() {
-    let sandbox = sandbox(SandboxOptions::default()).await;
-    let credential = sandbox
-        .account("lagrello-1")
-        .unwrap()
-        .credential
-        .clone()
-        .unwrap();
+    let sandbox = start(SandboxOptions::default()).await;
+    let credential = credential(&sandbox, "lagrello-1");
     let base = sandbox.base_url();
     let http = reqwest::Client::new();
     let bearer = format!("Bearer {credential}");
@@ -404,47 +283,4 @@ async fn the_fake_validates_like_the_spec_says() {
     assert_eq!(r.status(), 200, "create answers 200, not 201");
     let token: serde_json::Value = r.json().await.unwrap();
     assert_eq!(token["permissions"], json!(["READ"]));
-}
-
-#[tokio::test]
-async fn hostile_names_arrive_sanitised() {
-    let sandbox = sandbox(SandboxOptions {
-        hostile_names: true,
-        ..SandboxOptions::default()
-    })
-    .await;
-    let tokens = client(&sandbox, "lagrello-1").list().await.unwrap();
-    assert_sanitised(&tokens);
-}
-
-#[tokio::test]
-async fn debug_output_never_shows_a_key_or_credential() {
-    let sandbox = sandbox(SandboxOptions::default()).await;
-    let credential = sandbox
-        .account("lagrello-1")
-        .unwrap()
-        .credential
-        .clone()
-        .unwrap();
-    let lagrello = client(&sandbox, "lagrello-1");
-    let created = lagrello.create(new_token("dbg", &["ADMIN"])).await.unwrap();
-    let key = created.secret.expose_secret().to_owned();
-    let tokens = lagrello.list().await.unwrap();
-    let dump = format!("{created:?} {tokens:?}");
-    assert!(
-        !dump.contains(&key) && !dump.contains(&credential),
-        "{dump}"
-    );
-    for t in &tokens {
-        assert!(!dump.contains(t.id.as_str()));
-    }
-
-    let err = lagrello.delete(created.token.id.clone()).await.map(|_| ());
-    assert!(err.is_ok());
-    let err = lagrello.delete(created.token.id).await.unwrap_err();
-    let shown = format!("{err:?} {err}");
-    assert!(
-        !shown.contains(&key) && !shown.contains(&credential),
-        "{shown}"
-    );
 }

@@ -1,16 +1,27 @@
 //! The reducer, driven by messages as the event loop would send them; no terminal, no network.
 
-mod fixtures;
+mod common {
+    pub mod fixtures;
+}
 
 use std::time::{Duration, Instant};
 
+use common::fixtures::*;
 use crossterm::event::KeyCode;
-use fixtures::*;
 use tokdash::app::{
-    ApiRequest, AppOptions, Effect, Focus, Keymap, Loadable, Mode, Msg, SortKey, TOAST_SECS,
+    ApiRequest, App, AppOptions, Effect, Focus, Keymap, Loadable, Mode, Msg, SortKey, TOAST_SECS,
     ToastKind, update,
 };
 use tokdash::model::ApiError;
+
+/// Names in the tokens table, top to bottom.
+fn row_names(app: &App) -> Vec<String> {
+    app.table
+        .rows()
+        .iter()
+        .filter_map(|r| app.token_at(*r).map(|(_, t)| t.name.clone()))
+        .collect()
+}
 
 #[test]
 fn start_lists_every_account_at_once() {

@@ -1,18 +1,25 @@
 //! Snapshot tests of the screen, rendered into ratatui's TestBackend with a fixed clock.
 //! Review changes with `cargo insta review` (or `INSTA_UPDATE=always cargo test --test render`).
 
-mod fixtures;
+mod common {
+    pub mod fixtures;
+}
 
 use std::time::Instant;
 
+use common::fixtures::*;
 use crossterm::event::KeyCode;
-use fixtures::*;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use time::OffsetDateTime;
+use time::macros::datetime;
 use tokdash::app::{App, Msg, update};
 use tokdash::model::{ApiError, Token};
 use tokdash::sandbox::store::hostile_names;
 use tokdash::ui::render;
+
+/// The fixed "now" every render test uses.
+const NOW: OffsetDateTime = datetime!(2026-06-01 12:00 UTC);
 
 /// The screen as text, one line per row, wide characters counted once.
 fn draw(app: &App, width: u16, height: u16) -> String {
@@ -125,7 +132,7 @@ fn secrets_stay_masked_until_revealed() {
 
 #[test]
 fn status_bar_shows_busy_then_idle_and_demo() {
-    let (mut app, _) = started(fixtures::options());
+    let (mut app, _) = started(common::fixtures::options());
     app.demo = true;
     update(&mut app, Msg::Tick(Instant::now()));
     let screen = draw(&app, 80, 24);

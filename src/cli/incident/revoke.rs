@@ -13,7 +13,8 @@ use super::{
     UnsearchedJson, account_label, api_error_text, match_rows, ok_or_partial, registry_account,
     report_no_match, report_unsearched, token_label, tty, unsearched_json,
 };
-use crate::audit::{Incident, Outcome, TokenLabel};
+use crate::audit::{Attempt, Incident, Outcome, TokenLabel};
+use crate::cli::in_flight;
 use crate::cli::output;
 use crate::leak::{Action, Findings, Match, Verification, verify};
 use crate::model::{Refusal, TokenUpdate};
@@ -166,15 +167,27 @@ pub async fn run(
             None => groups.push((account, vec![m])),
         }
     }
-    let done: Vec<Done<'_>> = join_all(
+    // From the first pending record on, a signal waits for the outcomes instead of ending the
+    // process with a revoke unrecorded.
+    let signals = in_flight::Signals::catch();
+    let revokes = join_all(
         groups
             .into_iter()
-            .map(|(account, ms)| revoke_in(account, ms, action, secret)),
-    )
-    .await
-    .into_iter()
-    .flatten()
-    .collect();
+            .map(|(account, ms)| revoke_in(account, ms, action, secret, trail)),
+    );
+    let what = format!("revoking {} token(s)", targets.len());
+    let done: Vec<Done<'_>> = match in_flight::land(signals, revokes, &what).await {
+        Ok(done) => done.into_iter().flatten().collect(),
+        Err(abandoned) => {
+            eprintln!(
+                "tokdash: {} received again: quitting without the outcome; the audit trail keeps \
+                 the revoke as pending. Run `tokdash find` with the secret again to see whether \
+                 it happened.",
+                abandoned.signal
+            );
+            return abandoned.exit_code;
+        }
+    };
 
     for d in &done {
         record(
@@ -221,12 +234,20 @@ async fn revoke_in<'a>(
     targets: Vec<&'a Match>,
     action: Action,
     secret: &SecretString,
+    trail: &Trail,
 ) -> Vec<Done<'a>> {
     let mut done = Vec::with_capacity(targets.len());
     for m in targets {
         let Some(id) = m.token_id().cloned() else {
             continue;
         };
+        // The attempt is on record before its request leaves, and its outcome after.
+        let attempt = Attempt::new(&account.name, account.kind, action.op());
+        let label = TokenLabel {
+            id: m.shown_id.clone(),
+            name: m.name.clone(),
+        };
+        trail.pending(&attempt, &label);
         let result = match action {
             Action::Delete => account.client.delete(id).await,
             Action::Disable => account
@@ -242,12 +263,19 @@ async fn revoke_in<'a>(
                 .map(|_| ()),
         };
         let unknown = result.as_ref().is_err_and(|e| e.outcome_unknown());
-        done.push(Done {
+        let d = Done {
             target: m,
             result: result.map_err(|e| api_error_text(&e)),
             unknown,
             verification: None,
-        });
+        };
+        trail.finish(
+            &attempt,
+            &label,
+            d.outcome(),
+            d.result.as_ref().err().map(String::as_str),
+        );
+        done.push(d);
     }
     // A change that got no answer may still have happened: the list tells.
     if done.iter().any(|d| d.result.is_ok() || d.unknown) {
