@@ -14,7 +14,7 @@ use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers, MouseEvent, Mouse
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use secrecy::ExposeSecret;
-use tokdash::app::form::{FieldValue, Remote};
+use tokdash::app::modal::form::{FieldValue, Remote};
 use tokdash::app::{AccountInfo, App, AppOptions, Keymap, Modal, Msg};
 use tokdash::audit::AuditLog;
 use tokdash::clipboard::{Clipboard, ClipboardMode};

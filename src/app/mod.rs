@@ -25,8 +25,6 @@ use tui_input::Input;
 use crate::model::{ApiError, Token, TokenId};
 pub use accounts::{AccountInfo, AccountState, Loadable};
 pub use keys::{Action, Keymap};
-// `app::form` is where the forms were before they joined the other overlays; kept for callers.
-pub use modal::form;
 pub use modal::{Modal, SecretView};
 pub use msg::{ApiRequest, ApiResult, CopySecret, Effect, Msg, ReqId};
 pub use op::{AuditEntry, Op, TokenRef};

@@ -3,7 +3,7 @@
 //! report once its last answer is in. List answers are taken in update.rs.
 
 use super::PendingOp;
-use crate::app::form::Form;
+use crate::app::modal::form::Form;
 use crate::app::{ApiResult, App, Effect, Modal, ReqId, SecretView, ToastKind, TokenRef};
 use crate::model::{ApiError, Created, OpKind};
 

@@ -4,7 +4,7 @@
 
 use super::gate::{busy_row, refuse};
 use super::{PendingOp, execute};
-use crate::app::form::Form;
+use crate::app::modal::form::Form;
 use crate::app::{Action, ApiRequest, App, Effect, Modal, Op, ToastKind, TokenRef};
 use crate::model::OpKind;
 
