@@ -102,10 +102,9 @@ impl Attempt {
     }
 }
 
+/// What every record of a change says, whether an attempt's or an incident's.
 #[derive(Serialize)]
-struct AuditLine<'a> {
-    time: String,
-    attempt: &'a str,
+struct ChangeFields<'a> {
     account: &'a str,
     provider: ProviderKind,
     token_id: Option<&'a str>,
@@ -113,6 +112,14 @@ struct AuditLine<'a> {
     operation: &'a str,
     outcome: Outcome,
     error: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct AuditLine<'a> {
+    time: String,
+    attempt: &'a str,
+    #[serde(flatten)]
+    change: ChangeFields<'a>,
 }
 
 #[derive(Serialize)]
@@ -190,13 +197,15 @@ impl AuditLog {
         let line = AuditLine {
             time: now(),
             attempt: &attempt.id,
-            account: &attempt.account,
-            provider: attempt.provider,
-            token_id: token.id.as_deref(),
-            token_name: token.name.as_deref(),
-            operation: attempt.op.verb(),
-            outcome,
-            error,
+            change: ChangeFields {
+                account: &attempt.account,
+                provider: attempt.provider,
+                token_id: token.id.as_deref(),
+                token_name: token.name.as_deref(),
+                operation: attempt.op.verb(),
+                outcome,
+                error,
+            },
         };
         self.append(AUDIT_FILE, &line)
     }
@@ -268,24 +277,20 @@ pub struct Incident<'a> {
     /// `not_run` when the action did not happen.
     pub verification: &'a str,
     /// The first hex digits of the secret's SHA-256; longer values are cut to
-    /// [`INCIDENT_FINGERPRINT_CHARS`].
+    /// [`FINGERPRINT_PREFIX_LEN`].
     pub fingerprint_prefix: &'a str,
 }
 
-/// The most of a secret's fingerprint an incident record keeps.
-pub const INCIDENT_FINGERPRINT_CHARS: usize = 12;
+/// How many hex digits of a secret's SHA-256 may be shown or stored to tell incidents apart:
+/// the most of a fingerprint an incident record keeps.
+pub const FINGERPRINT_PREFIX_LEN: usize = 12;
 
 #[derive(Serialize)]
 struct IncidentLine<'a> {
     time: String,
     kind: &'static str,
-    account: &'a str,
-    provider: ProviderKind,
-    token_id: Option<&'a str>,
-    token_name: Option<&'a str>,
-    operation: &'a str,
-    outcome: Outcome,
-    error: Option<&'a str>,
+    #[serde(flatten)]
+    change: ChangeFields<'a>,
     matched_by: &'a str,
     verification: &'a str,
     fingerprint_prefix: String,
@@ -297,19 +302,21 @@ impl AuditLog {
         let line = IncidentLine {
             time: now(),
             kind: "incident",
-            account: incident.account,
-            provider: incident.provider,
-            token_id: incident.token.id.as_deref(),
-            token_name: incident.token.name.as_deref(),
-            operation: incident.op.verb(),
-            outcome: incident.outcome,
-            error: incident.error,
+            change: ChangeFields {
+                account: incident.account,
+                provider: incident.provider,
+                token_id: incident.token.id.as_deref(),
+                token_name: incident.token.name.as_deref(),
+                operation: incident.op.verb(),
+                outcome: incident.outcome,
+                error: incident.error,
+            },
             matched_by: incident.matched_by,
             verification: incident.verification,
             fingerprint_prefix: incident
                 .fingerprint_prefix
                 .chars()
-                .take(INCIDENT_FINGERPRINT_CHARS)
+                .take(FINGERPRINT_PREFIX_LEN)
                 .collect(),
         };
         self.append(AUDIT_FILE, &line)

@@ -38,8 +38,7 @@ pub use input::{InputError, secret_from_input};
 pub use shape::{Alphabet, Fit, FormatHint, SecretFormat, Shape};
 pub use verify::{Action, Verification, verify};
 
-/// How many hex digits of the secret's SHA-256 may be shown or stored to tell incidents apart.
-pub const FINGERPRINT_PREFIX_LEN: usize = 12;
+pub use crate::audit::FINGERPRINT_PREFIX_LEN;
 
 /// One configured account, as the search sees it.
 #[derive(Debug, Clone, Copy)]
