@@ -136,6 +136,7 @@ mod keys;
 mod read;
 mod resolve;
 
+pub(crate) use de::closest;
 pub use keys::{Origin, ProviderKeys, SHARED_ACCOUNT_KEYS};
 pub use resolve::{ConfigEnv, Located, locate};
 

@@ -250,6 +250,73 @@ fn secret_modal_is_masked_120x35() {
     insta::assert_snapshot!("secret_modal_closing_120x35", draw(&app, 120, 35));
 }
 
+/// The hints inside dialogs come from the keymap: a rebound key shows there.
+#[test]
+fn dialog_hints_show_rebound_keys() {
+    use tokdash::app::{AppOptions, Keymap};
+    let keymap = Keymap::from_config(&[
+        ("confirm".into(), "o".into()),
+        ("deny".into(), "x".into()),
+        ("cancel".into(), "ctrl-g".into()),
+        ("submit".into(), "f2".into()),
+        ("toggle_choice".into(), "t".into()),
+        ("reveal".into(), "ctrl-v".into()),
+    ])
+    .unwrap();
+    let (mut app, _) = started(AppOptions {
+        keymap,
+        ..options()
+    });
+    for i in 0..app.accounts.len() {
+        let id = list_id(&app, i);
+        answer(&mut app, id, Ok(tokens_for(i)));
+    }
+    key(&mut app, KeyCode::Char('G'));
+    key(&mut app, KeyCode::Char('2'));
+
+    key(&mut app, KeyCode::Char('d'));
+    let screen = draw(&app, 80, 24);
+    assert!(
+        screen.contains("o yes   x/ctrl-g no   ←/→ choose   enter takes the highlighted"),
+        "{screen}"
+    );
+    ctrl(&mut app, 'g');
+
+    key(&mut app, KeyCode::Char('n'));
+    let screen = draw(&app, 80, 24);
+    assert!(
+        screen.contains("tab next   enter next/submit   f2 submit   ctrl-g cancel"),
+        "{screen}"
+    );
+    key(&mut app, KeyCode::Tab);
+    let screen = draw(&app, 120, 35);
+    assert!(screen.contains("(t toggles)"), "{screen}");
+    ctrl(&mut app, 'g');
+
+    // A new secret: reveal is ctrl-v there too, and `o` answers the closing question.
+    app.open_modal(tokdash::app::Modal::Secret(tokdash::app::SecretView {
+        account: 3,
+        token: tokdash::app::TokenRef {
+            account: 3,
+            id: tokdash::model::TokenId::new("4711"),
+            name: "shipper".into(),
+        },
+        secret: "st-brand-new-secret-0002".to_owned().into(),
+        revealed: false,
+        closing: false,
+        copied: None,
+        replaces: None,
+    }));
+    let screen = draw(&app, 120, 35);
+    assert!(
+        screen.contains("ctrl-v reveal   y copy   ctrl-g close"),
+        "{screen}"
+    );
+    ctrl(&mut app, 'g');
+    let screen = draw(&app, 120, 35);
+    assert!(screen.contains("o closes, any other key keeps"), "{screen}");
+}
+
 #[test]
 fn unavailable_operation_80x24() {
     let mut app = loaded();

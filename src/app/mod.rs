@@ -24,7 +24,7 @@ use tui_input::Input;
 
 use crate::model::{ApiError, Token, TokenId};
 pub use accounts::{AccountInfo, AccountState, Loadable};
-pub use keys::{Action, Keymap};
+pub use keys::{Action, Keymap, Layer, Scope};
 // `app::form` is where the forms were before they joined the other overlays; kept for callers.
 pub use modal::form;
 pub use modal::{Modal, SecretView};

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::command::{self, Command};
+use super::keys::Layer;
 use super::line_edit::{MAX_FIELD_CHARS, edit_text, insert_pasted};
 use super::modal::{self, Modal};
 use super::op_flow;
@@ -16,7 +17,9 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(key) if key.kind == KeyEventKind::Press => on_key(app, key),
         Msg::Key(_) => Vec::new(),
-        Msg::Action(action) if app.modal.is_none() && app.mode == Mode::Normal => {
+        Msg::Action(action)
+            if app.modal.is_none() && app.mode == Mode::Normal && action.in_layer(Layer::Panes) =>
+        {
             on_action(app, action)
         }
         Msg::Action(_) => Vec::new(),
@@ -122,12 +125,12 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
             Vec::new()
         }
         Mode::Filter => {
-            match key.code {
-                KeyCode::Esc => {
+            match app.keymap.action_for(&key, Layer::Line) {
+                Some(Action::Cancel) => {
                     app.table.clear_filter(&app.accounts);
                     app.mode = Mode::Normal;
                 }
-                KeyCode::Enter => {
+                Some(Action::Accept) => {
                     app.table.filter_done(&app.accounts);
                     app.mode = Mode::Normal;
                 }
@@ -136,14 +139,14 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
             app.dirty = true;
             Vec::new()
         }
-        Mode::Command => match key.code {
-            KeyCode::Esc => {
+        Mode::Command => match app.keymap.action_for(&key, Layer::Line) {
+            Some(Action::Cancel) => {
                 app.command.reset();
                 app.mode = Mode::Normal;
                 app.dirty = true;
                 Vec::new()
             }
-            KeyCode::Enter => {
+            Some(Action::Accept) => {
                 let line = app.command.value_and_reset();
                 app.mode = Mode::Normal;
                 app.dirty = true;
@@ -155,14 +158,15 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
                 Vec::new()
             }
         },
-        Mode::Normal => match app.keymap.action_for(&key) {
+        Mode::Normal => match app.keymap.action_for(&key, Layer::Panes) {
             Some(action) => on_action(app, action),
             None => Vec::new(),
         },
     }
 }
 
-/// Line editing for the filter and command fields: they take every key, so `j` or `q` typed
+/// A pane action, from its key or the mouse wheel. The filter and command lines never get
+/// here: they take every key as text but for their own (`Layer::Line`), so `j` or `q` typed
 /// there never reach the panes.
 fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
     app.dirty = true;
@@ -225,6 +229,19 @@ fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::Toggle
         | Action::Regenerate
         | Action::Rotate => return op_flow::on_op_action(app, action),
+        // A dialog's or a text line's: not bound in the panes' layer.
+        Action::Accept
+        | Action::Cancel
+        | Action::NextField
+        | Action::PrevField
+        | Action::Submit
+        | Action::PrevChoice
+        | Action::NextChoice
+        | Action::ToggleChoice
+        | Action::Confirm
+        | Action::Deny
+        | Action::Choose
+        | Action::Copy => {}
     }
     Vec::new()
 }

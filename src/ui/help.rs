@@ -78,9 +78,9 @@ fn entries(app: &App, scope: Scope) -> Vec<Line<'static>> {
     Action::ALL
         .iter()
         .copied()
-        .filter(|a| a.scope() == scope)
+        .filter(|a| a.scopes().contains(&scope))
         .filter_map(|action| {
-            let keys = app.keymap.keys_for(action);
+            let keys = app.keymap.keys_for(action, scope);
             if keys.is_empty() {
                 return None;
             }
@@ -92,9 +92,9 @@ fn entries(app: &App, scope: Scope) -> Vec<Line<'static>> {
                         format!(" {:<14}", format!("{} ✗", keys.join(" "))),
                         theme::dim(),
                     ),
-                    Span::styled(action.describe(), theme::dim()),
+                    Span::styled(action.describe_in(scope), theme::dim()),
                 ]),
-                None => entry(&keys.join(" "), action.describe()),
+                None => entry(&keys.join(" "), action.describe_in(scope)),
             })
         })
         .collect()
