@@ -9,7 +9,7 @@ use crossterm::event::KeyCode;
 use fixtures::*;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use tokdash::app::{App, Msg, update};
+use tokdash::app::{App, Mode, Msg, update};
 use tokdash::model::{ApiError, Token};
 use tokdash::sandbox::store::hostile_names;
 use tokdash::ui::render;
@@ -99,6 +99,34 @@ fn help_overlay() {
     key(&mut app, KeyCode::Char('2'));
     key(&mut app, KeyCode::Char('?'));
     insta::assert_snapshot!("help_80x24", draw(&app, 80, 24));
+}
+
+/// Help lists the keys of the text lines and of every dialog too: in a third column where
+/// there is room, else below, scrolled to with the move keys.
+#[test]
+fn help_lists_dialog_keys() {
+    let mut app = loaded();
+    update(&mut app, Msg::Resize(120, 35));
+    key(&mut app, KeyCode::Char('2'));
+    key(&mut app, KeyCode::Char('?'));
+    let wide = draw(&app, 120, 35);
+    for dialog_key in ["y Y", "n N", "ctrl-s", "shift-tab ↑", "copy the secret"] {
+        assert!(wide.contains(dialog_key), "{dialog_key}: {wide}");
+    }
+    insta::assert_snapshot!("help_120x35", wide);
+
+    update(&mut app, Msg::Resize(80, 24));
+    key(&mut app, KeyCode::Char('G'));
+    assert_eq!(
+        app.mode,
+        Mode::Help,
+        "the move keys scroll a help taller than the screen"
+    );
+    insta::assert_snapshot!("help_scrolled_80x24", draw(&app, 80, 24));
+    key(&mut app, KeyCode::Char('g'));
+    assert_eq!(app.help_scroll, 0);
+    key(&mut app, KeyCode::Char('x'));
+    assert_eq!(app.mode, Mode::Normal, "any other key closes it");
 }
 
 #[test]

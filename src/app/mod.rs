@@ -131,6 +131,10 @@ pub struct App {
     pub ops: HashMap<ReqId, PendingOp>,
     pub batch: Option<Batch>,
     pub clipboard_clear_secs: u64,
+    /// How far the help overlay is scrolled, in rows.
+    pub help_scroll: u16,
+    /// The terminal's size at the last resize: whether the help needs scrolling depends on it.
+    pub size: (u16, u16),
     /// Something visible changed since the last draw.
     pub dirty: bool,
     pub quit: bool,
@@ -166,6 +170,8 @@ impl App {
             ops: HashMap::new(),
             batch: None,
             clipboard_clear_secs: options.clipboard_clear_secs,
+            help_scroll: 0,
+            size: (80, 24),
             dirty: true,
             quit: false,
         }

@@ -17,12 +17,16 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(key) if key.kind == KeyEventKind::Press => on_key(app, key),
         Msg::Key(_) => Vec::new(),
-        Msg::Action(action)
-            if app.modal.is_none() && app.mode == Mode::Normal && action.in_layer(Layer::Panes) =>
-        {
-            on_action(app, action)
-        }
-        Msg::Action(_) => Vec::new(),
+        Msg::Action(action) if app.modal.is_some() || !action.in_layer(Layer::Panes) => Vec::new(),
+        Msg::Action(action) => match app.mode {
+            Mode::Normal => on_action(app, action),
+            // The wheel scrolls the help; it never closes it.
+            Mode::Help => {
+                scroll_help(app, action);
+                Vec::new()
+            }
+            Mode::Filter | Mode::Command => Vec::new(),
+        },
         Msg::Paste(text) if app.modal.is_some() => {
             modal::on_paste(app, &text);
             Vec::new()
@@ -32,6 +36,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Resize(w, h) => {
+            app.size = (w, h);
             let page = crate::ui::token_rows_visible(app, w, h);
             app.table.set_page(page);
             app.dirty = true;
@@ -119,9 +124,14 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     }
     match app.mode {
         Mode::Help => {
-            // Any key closes help; the help key itself and `q` do nothing else.
-            app.mode = Mode::Normal;
-            app.dirty = true;
+            // The move keys scroll a help taller than the screen; any other key closes it, and
+            // the help key itself and `q` do nothing else.
+            let action = app.keymap.action_for(&key, Layer::Panes);
+            if !action.is_some_and(|a| scroll_help(app, a)) {
+                app.mode = Mode::Normal;
+                app.help_scroll = 0;
+                app.dirty = true;
+            }
             Vec::new()
         }
         Mode::Filter => {
@@ -163,6 +173,29 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
             None => Vec::new(),
         },
     }
+}
+
+/// Scroll the help overlay, if it is taller than the screen and `action` moves. False when
+/// nothing scrolls.
+fn scroll_help(app: &mut App, action: Action) -> bool {
+    let (total, shown) = crate::ui::help::rows(app, app.size.0, app.size.1);
+    let last = total.saturating_sub(shown);
+    if last == 0 {
+        return false;
+    }
+    let at = usize::from(app.help_scroll);
+    let to = match action {
+        Action::Up => at.saturating_sub(1),
+        Action::Down => at + 1,
+        Action::PageUp => at.saturating_sub(shown),
+        Action::PageDown => at + shown,
+        Action::Top => 0,
+        Action::Bottom => last,
+        _ => return false,
+    };
+    app.help_scroll = u16::try_from(to.min(last)).unwrap_or(u16::MAX);
+    app.dirty = true;
+    true
 }
 
 /// A pane action, from its key or the mouse wheel. The filter and command lines never get
