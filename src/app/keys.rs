@@ -12,6 +12,8 @@ use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use tui_input::InputRequest;
 use tui_input::backend::crossterm::to_input_request;
 
+use crate::config::{Config, ConfigError};
+
 /// Something a key can do. `ctrl-c` always quits (beside a new secret it asks first) and is not
 /// part of the keymap; nor are the line-editing keys of text fields (see `line_edit.rs`).
 ///
@@ -604,6 +606,12 @@ impl Keymap {
             }
         }
         lost
+    }
+
+    /// The keymap a configuration asks for; a bad `[keys]` entry is an error that names the
+    /// file, the line and the entry.
+    pub fn configured(config: &Config) -> Result<Keymap, ConfigError> {
+        Keymap::from_config(&config.keys).map_err(|e| config.keys_error(&e.entry, e.problem))
     }
 
     /// What a key does in the layer that has the keys.
