@@ -223,7 +223,8 @@ impl App {
                 acc.tokens = Loadable::Loaded(tokens);
             }
             Err(e) => {
-                let text = format!("{}: {e}", acc.info.name);
+                // Worded like any failed operation, in both front ends: what to do comes with it.
+                let text = e.failure_text(&format!("{}: list tokens", acc.info.name), None);
                 acc.haystacks.clear();
                 acc.tokens = Loadable::Failed(e);
                 self.toast(ToastKind::Error, text);
