@@ -142,10 +142,9 @@ pub enum Action {
 }
 
 /// Where an action works: one group of the help overlay. The first four are the panes'; the
-/// others are a text line's or a dialog's.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, strum::VariantArray, strum::IntoStaticStr, strum::Display,
-)]
+/// others are a text line's or a dialog's. Its snake_case name is the prop that holds an
+/// action's help text there, where it differs from the action's `message`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr)]
 #[strum(serialize_all = "snake_case")]
 pub enum Scope {
     /// Every pane.
@@ -167,8 +166,6 @@ pub enum Scope {
 }
 
 impl Scope {
-    pub const ALL: &[Scope] = <Scope as strum::VariantArray>::VARIANTS;
-
     /// The heading of its group in the help overlay.
     pub fn title(self) -> &'static str {
         match self {
@@ -452,6 +449,12 @@ impl fmt::Display for KeySpec {
     }
 }
 
+/// Quits, whatever the keymap says.
+const CTRL_C: KeySpec = KeySpec {
+    code: KeyCode::Char('c'),
+    mods: KeyModifiers::CONTROL,
+};
+
 /// One key for one action in one scope.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Binding {
@@ -503,7 +506,8 @@ impl Keymap {
     /// The defaults with `[keys]` applied. Each entry replaces every default key of its action,
     /// and takes its keys away from the other actions that share a layer with it (`create = "c"`
     /// leaves `c` to copy a new secret). An action that works where text is typed cannot take
-    /// a key that types text. Errors name the entry at fault.
+    /// a key that types text, no action can take `ctrl-c`, and no action of a dialog or text
+    /// line may be left without a key. Errors name the entry at fault.
     pub fn from_config(entries: &[(String, String)]) -> Result<Keymap, KeymapError> {
         let mut map = Keymap::default();
         // Who took an action's keys in a scope, to name the entry if none is left.
@@ -531,6 +535,13 @@ impl Keymap {
                 .map_err(error)?;
             if keys.is_empty() {
                 return Err(error("no key given".into()));
+            }
+            if keys.contains(&CTRL_C) {
+                return Err(error(
+                    "`ctrl-c` always quits (beside a new secret it asks first); it cannot be \
+                     bound"
+                        .into(),
+                ));
             }
             let typed_in: Vec<&str> = Layer::ALL
                 .iter()
@@ -935,6 +946,8 @@ mod tests {
         );
         let e = Keymap::from_config(&entries(&[("qiut", "x")])).unwrap_err();
         assert!(e.problem.contains("did you mean `quit`?"), "{e}");
+        let e = Keymap::from_config(&entries(&[("cancel", "esc, ctrl-c")])).unwrap_err();
+        assert!(e.problem.starts_with("`ctrl-c` always quits"), "{e}");
         let e = Keymap::from_config(&entries(&[("quit", "ctrl-nope")])).unwrap_err();
         let shown = e.to_string();
         assert!(

@@ -382,11 +382,12 @@ pub fn on_key(app: &mut App, mut form: Form, key: KeyEvent) -> Vec<Effect> {
             form.move_focus(-1);
             false
         }
-        Some(choice) => {
+        Some(choice @ (Action::PrevChoice | Action::NextChoice | Action::ToggleChoice)) => {
             form.choose(choice);
             false
         }
-        None => {
+        // No other action is bound in a form's layers: the key is typed, if anything.
+        Some(_) | None => {
             form.edit(&key);
             false
         }
