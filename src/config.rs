@@ -28,6 +28,8 @@ pub struct Config {
     pub ui: UiConfig,
     /// `[keys]`: action name → key spec, as written; the dashboard interprets them.
     pub keys: Vec<(String, String)>,
+    /// Where `[keys]` was written: the dashboard's errors about an entry name its line.
+    pub keys_origin: Origin,
 }
 
 impl Default for Config {
@@ -39,7 +41,16 @@ impl Default for Config {
             http: HttpSettings::default(),
             ui: UiConfig::default(),
             keys: Vec::new(),
+            keys_origin: Origin::unread("configuration"),
         }
+    }
+}
+
+impl Config {
+    /// A problem with the `[keys]` entry `name`, located in its file.
+    pub fn keys_error(&self, name: &str, problem: impl Into<String>) -> ConfigError {
+        self.keys_origin
+            .error(Some(&format!("keys.{name}")), problem)
     }
 }
 
@@ -136,6 +147,7 @@ mod keys;
 mod read;
 mod resolve;
 
+pub(crate) use de::closest;
 pub use keys::{Origin, ProviderKeys, SHARED_ACCOUNT_KEYS};
 pub use resolve::{ConfigEnv, Located, locate};
 

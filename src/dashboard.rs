@@ -32,7 +32,7 @@ pub struct Launch {
 /// on quit, 2 for a `[keys]` or account problem (printed to stderr before the terminal is
 /// touched), 1 when the terminal or the demo sandbox cannot be set up.
 pub async fn run_async(launch: Launch) -> i32 {
-    let keymap = match Keymap::from_config(&launch.config.keys) {
+    let keymap = match Keymap::configured(&launch.config) {
         Ok(k) => k,
         Err(e) => {
             eprintln!("tokdash: configuration error: {e}");

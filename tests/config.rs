@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use secrecy::ExposeSecret;
+use tokdash::app::Keymap;
 use tokdash::clipboard::ClipboardMode;
 use tokdash::config::{Config, ConfigError, load_file};
 use tokdash::credential::CredentialSource;
@@ -143,6 +144,40 @@ fn a_wrong_type_says_what_was_expected() {
     let rest = error_of("[accounts]\nname = \"x\"\n", 1);
     assert!(
         rest.starts_with("key `accounts`: expected [[accounts]]"),
+        "{rest}"
+    );
+}
+
+/// The dashboard reads `[keys]` when it starts; a binding it refuses is named with the file,
+/// the line and the key like any other configuration error.
+#[test]
+fn a_refused_key_binding_names_the_file_line_and_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "[ui]\nmouse = true\n\n[keys]\nquit = \"ctrl-q\"\naccept = \"x\"\nconfrim = \"o\"\n";
+    let path = write(dir.path(), "c.toml", text, 0o600);
+    let config = load(&path).unwrap();
+    let at = |line: usize| format!("{}:{line}: ", path.display());
+
+    let err = Keymap::configured(&config).unwrap_err().to_string();
+    let rest = err
+        .strip_prefix(&at(6))
+        .unwrap_or_else(|| panic!("line 6: {err}"));
+    assert!(
+        rest.starts_with(
+            "key `keys.accept`: `x` types text in the filter and the `:` line and form text \
+             fields, where `accept` works too; bind a key that types nothing, such as ctrl-x"
+        ),
+        "{rest}"
+    );
+
+    let mut config = config;
+    config.keys.retain(|(name, _)| name != "accept");
+    let err = Keymap::configured(&config).unwrap_err().to_string();
+    let rest = err
+        .strip_prefix(&at(7))
+        .unwrap_or_else(|| panic!("line 7: {err}"));
+    assert!(
+        rest.starts_with("key `keys.confrim`: unknown action (did you mean `confirm`?)"),
         "{rest}"
     );
 }

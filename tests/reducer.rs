@@ -8,9 +8,10 @@ use std::time::{Duration, Instant};
 
 use common::fixtures::*;
 use crossterm::event::KeyCode;
+use tokdash::app::modal::form::FieldValue;
 use tokdash::app::{
-    ApiRequest, App, AppOptions, Effect, Focus, Keymap, Loadable, Mode, Msg, SortKey, TOAST_SECS,
-    ToastKind, update,
+    ApiRequest, App, AppOptions, Effect, Focus, Keymap, Loadable, Modal, Mode, Msg, SortKey,
+    TOAST_SECS, ToastKind, update,
 };
 use tokdash::model::ApiError;
 
@@ -450,4 +451,76 @@ fn reveal_needs_a_secret() {
     assert!(app.reveal);
     key(&mut app, KeyCode::Char('v'));
     assert!(!app.reveal);
+}
+
+/// Dialog and text-line keys come from the keymap too: rebound, the old key no longer acts
+/// (and is typed where text is typed), the new one does.
+#[test]
+fn dialog_and_line_keys_can_be_rebound() {
+    let keymap = Keymap::from_config(&[
+        ("confirm".into(), "o".into()),
+        ("cancel".into(), "ctrl-g".into()),
+        ("accept".into(), "ctrl-j".into()),
+        ("next_field".into(), "ctrl-n".into()),
+        ("toggle_choice".into(), "x".into()),
+    ])
+    .unwrap();
+    let (mut app, _) = started(AppOptions {
+        keymap,
+        ..options()
+    });
+    for i in 0..app.accounts.len() {
+        let id = list_id(&app, i);
+        answer(&mut app, id, Ok(tokens_for(i)));
+    }
+    // logs-sematext's tokens.
+    key(&mut app, KeyCode::Char('G'));
+    key(&mut app, KeyCode::Char('2'));
+
+    // A confirmation: `y` no longer says yes, `o` does.
+    key(&mut app, KeyCode::Char('d'));
+    assert!(key(&mut app, KeyCode::Char('y')).is_empty());
+    assert!(
+        matches!(app.modal, Some(Modal::Confirm { .. })),
+        "y means nothing now"
+    );
+    key(&mut app, KeyCode::Esc);
+    assert!(app.modal.is_some(), "esc is no longer cancel");
+    let effects = key(&mut app, KeyCode::Char('o'));
+    assert!(app.modal.is_none());
+    assert!(
+        matches!(effects.as_slice(), [Effect::Api { .. }]),
+        "o confirms: {effects:?}"
+    );
+
+    // The filter line: esc no longer leaves it, ctrl-j keeps the filter.
+    key(&mut app, KeyCode::Char('/'));
+    chars(&mut app, "ship");
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.mode, Mode::Filter);
+    ctrl(&mut app, 'j');
+    assert_eq!(app.mode, Mode::Normal);
+    assert_eq!(app.table.query(), "ship");
+
+    // A form: tab no longer moves on, ctrl-n does; `x` toggles a flag but is typed in a name.
+    key(&mut app, KeyCode::Char('n'));
+    chars(&mut app, "x");
+    key(&mut app, KeyCode::Tab);
+    let Some(Modal::Form(form)) = &app.modal else {
+        panic!("a form: {:?}", app.modal)
+    };
+    assert_eq!((form.focus, form.text("name").as_deref()), (0, Some("x")));
+    ctrl(&mut app, 'n');
+    key(&mut app, KeyCode::Char(' '));
+    key(&mut app, KeyCode::Char('x'));
+    let Some(Modal::Form(form)) = &app.modal else {
+        panic!("a form: {:?}", app.modal)
+    };
+    assert_eq!(form.focus, 1);
+    assert!(
+        matches!(form.fields[1].value, FieldValue::Flag(false)),
+        "x toggled Readable off; space did nothing"
+    );
+    ctrl(&mut app, 'g');
+    assert!(app.modal.is_none(), "ctrl-g cancels");
 }

@@ -13,7 +13,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use time::OffsetDateTime;
 use time::macros::datetime;
-use tokdash::app::{App, Msg, update};
+use tokdash::app::{App, Mode, Msg, update};
 use tokdash::model::{ApiError, Token};
 use tokdash::sandbox::store::hostile_names;
 use tokdash::ui::render;
@@ -106,6 +106,34 @@ fn help_overlay() {
     key(&mut app, KeyCode::Char('2'));
     key(&mut app, KeyCode::Char('?'));
     insta::assert_snapshot!("help_80x24", draw(&app, 80, 24));
+}
+
+/// Help lists the keys of the text lines and of every dialog too: in a third column where
+/// there is room, else below, scrolled to with the move keys.
+#[test]
+fn help_lists_dialog_keys() {
+    let mut app = loaded();
+    update(&mut app, Msg::Resize(120, 35));
+    key(&mut app, KeyCode::Char('2'));
+    key(&mut app, KeyCode::Char('?'));
+    let wide = draw(&app, 120, 35);
+    for dialog_key in ["y Y", "n N", "ctrl-s", "shift-tab ↑", "copy the secret"] {
+        assert!(wide.contains(dialog_key), "{dialog_key}: {wide}");
+    }
+    insta::assert_snapshot!("help_120x35", wide);
+
+    update(&mut app, Msg::Resize(80, 24));
+    key(&mut app, KeyCode::Char('G'));
+    assert_eq!(
+        app.mode,
+        Mode::Help,
+        "the move keys scroll a help taller than the screen"
+    );
+    insta::assert_snapshot!("help_scrolled_80x24", draw(&app, 80, 24));
+    key(&mut app, KeyCode::Char('g'));
+    assert_eq!(app.help_scroll, 0);
+    key(&mut app, KeyCode::Char('x'));
+    assert_eq!(app.mode, Mode::Normal, "any other key closes it");
 }
 
 #[test]
@@ -255,6 +283,73 @@ fn secret_modal_is_masked_120x35() {
     insta::assert_snapshot!("secret_modal_masked_120x35", screen);
     key(&mut app, KeyCode::Esc);
     insta::assert_snapshot!("secret_modal_closing_120x35", draw(&app, 120, 35));
+}
+
+/// The hints inside dialogs come from the keymap: a rebound key shows there.
+#[test]
+fn dialog_hints_show_rebound_keys() {
+    use tokdash::app::{AppOptions, Keymap};
+    let keymap = Keymap::from_config(&[
+        ("confirm".into(), "o".into()),
+        ("deny".into(), "x".into()),
+        ("cancel".into(), "ctrl-g".into()),
+        ("submit".into(), "f2".into()),
+        ("toggle_choice".into(), "t".into()),
+        ("reveal".into(), "ctrl-v".into()),
+    ])
+    .unwrap();
+    let (mut app, _) = started(AppOptions {
+        keymap,
+        ..options()
+    });
+    for i in 0..app.accounts.len() {
+        let id = list_id(&app, i);
+        answer(&mut app, id, Ok(tokens_for(i)));
+    }
+    key(&mut app, KeyCode::Char('G'));
+    key(&mut app, KeyCode::Char('2'));
+
+    key(&mut app, KeyCode::Char('d'));
+    let screen = draw(&app, 80, 24);
+    assert!(
+        screen.contains("o yes   x/ctrl-g no   ←/→ choose   enter takes the highlighted"),
+        "{screen}"
+    );
+    ctrl(&mut app, 'g');
+
+    key(&mut app, KeyCode::Char('n'));
+    let screen = draw(&app, 80, 24);
+    assert!(
+        screen.contains("tab next   enter next/submit   f2 submit   ctrl-g cancel"),
+        "{screen}"
+    );
+    key(&mut app, KeyCode::Tab);
+    let screen = draw(&app, 120, 35);
+    assert!(screen.contains("(t toggles)"), "{screen}");
+    ctrl(&mut app, 'g');
+
+    // A new secret: reveal is ctrl-v there too, and `o` answers the closing question.
+    app.open_modal(tokdash::app::Modal::Secret(tokdash::app::SecretView {
+        account: 3,
+        token: tokdash::app::TokenRef {
+            account: 3,
+            id: tokdash::model::TokenId::new("4711"),
+            name: "shipper".into(),
+        },
+        secret: "st-brand-new-secret-0002".to_owned().into(),
+        revealed: false,
+        closing: false,
+        copied: None,
+        replaces: None,
+    }));
+    let screen = draw(&app, 120, 35);
+    assert!(
+        screen.contains("ctrl-v reveal   y copy   ctrl-g close"),
+        "{screen}"
+    );
+    ctrl(&mut app, 'g');
+    let screen = draw(&app, 120, 35);
+    assert!(screen.contains("o closes, any other key keeps"), "{screen}");
 }
 
 #[test]

@@ -1,16 +1,27 @@
 //! Key bindings: the actions a user can bind, the default k9s/lazygit-style keymap, and the
 //! `[keys]` config section (`action = "key"` or `action = "key, key"`).
+//!
+//! A key means one thing per [`Layer`], the part of the dashboard that has the keys: the panes,
+//! the filter or `:` line, a form, a confirmation, the one-time secret. `y` is "yes" in a
+//! confirmation and "copy" beside a new secret. Each action works in one or more [`Scope`]s
+//! (the groups of the help overlay); a layer is the scopes that are live at once.
 
 use std::fmt;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use tui_input::InputRequest;
+use tui_input::backend::crossterm::to_input_request;
 
-/// Something a key can do. `ctrl-c` always quits and is not part of the keymap.
+use crate::config::{Config, ConfigError};
+
+/// Something a key can do. `ctrl-c` always quits (beside a new secret it asks first) and is not
+/// part of the keymap; nor are the line-editing keys of text fields (see `line_edit.rs`).
 ///
 /// Each variant carries everything about it in one place: its `[keys]` name (the variant in
-/// snake_case unless `to_string` says otherwise), the help text (`message`), the short label
-/// of the hint bar (`hint`, when it differs from the name) and its default keys (`keys`, the
-/// `[keys]` syntax). Its scope is [`Action::scope`]; what it does is `update`'s business.
+/// snake_case unless `to_string` says otherwise), the help text (`message`, or a prop named
+/// after a [`Scope`] where it means something more precise there), the short label of the hint
+/// bar (`hint`, when it differs from the name) and its default keys (`keys`, the `[keys]`
+/// syntax). Its scopes are [`Action::scopes`]; what it does is `update`'s business.
 #[derive(
     Debug,
     Clone,
@@ -66,7 +77,7 @@ pub enum Action {
     Reveal,
     #[strum(message = "help", props(keys = "?"))]
     Help,
-    #[strum(message = "quit", props(keys = "q"))]
+    #[strum(message = "quit", props(keys = "q", secret = "close (asks first)"))]
     Quit,
     #[strum(message = "new token", props(keys = "n", hint = "new"))]
     Create,
@@ -82,15 +93,144 @@ pub enum Action {
     Rotate,
     #[strum(message = "mark for bulk delete", props(keys = "space"))]
     Mark,
+    #[strum(message = "yes", props(keys = "y, Y"))]
+    Confirm,
+    #[strum(message = "no", props(keys = "n, N"))]
+    Deny,
+    #[strum(message = "copy the secret", props(keys = "y, c"))]
+    Copy,
+    #[strum(message = "next field", props(keys = "tab, down", hint = "next"))]
+    NextField,
+    #[strum(
+        message = "previous field",
+        props(keys = "shift-tab, up", hint = "prev")
+    )]
+    PrevField,
+    #[strum(message = "submit", props(keys = "ctrl-s"))]
+    Submit,
+    #[strum(message = "previous choice", props(keys = "left"))]
+    PrevChoice,
+    #[strum(message = "next choice", props(keys = "right"))]
+    NextChoice,
+    #[strum(message = "toggle the choice", props(keys = "space", hint = "toggles"))]
+    ToggleChoice,
+    #[strum(
+        message = "switch No / Yes",
+        props(keys = "left, right, tab, shift-tab, h, l", hint = "choose")
+    )]
+    Choose,
+    #[strum(
+        message = "accept",
+        props(
+            keys = "enter",
+            line = "run / keep the filter",
+            form = "next / submit on last",
+            confirm = "take the highlighted"
+        )
+    )]
+    Accept,
+    #[strum(
+        message = "cancel",
+        props(
+            keys = "esc",
+            line = "drop / clear filter",
+            confirm = "no",
+            secret = "close (asks first)"
+        )
+    )]
+    Cancel,
 }
 
-/// Which panes an action matters in, for the help overlay and the hint bar.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Where an action works: one group of the help overlay. The first four are the panes'; the
+/// others are a text line's or a dialog's. Its snake_case name is the prop that holds an
+/// action's help text there, where it differs from the action's `message`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 pub enum Scope {
+    /// Every pane.
     Global,
+    /// The accounts and tokens lists (and the detail, which follows the tokens' cursor).
     Lists,
     Tokens,
     Detail,
+    /// The filter and the `:` command line.
+    Line,
+    /// A create, rotate or rename form, whatever field has the cursor.
+    Form,
+    /// A form's choice field (scopes, a flag, a role): not while a text field has the cursor.
+    Choice,
+    /// A confirmation, and the question before a new secret's dialog closes.
+    Confirm,
+    /// The one-time secret.
+    Secret,
+}
+
+impl Scope {
+    /// The heading of its group in the help overlay.
+    pub fn title(self) -> &'static str {
+        match self {
+            Scope::Global => "Everywhere",
+            Scope::Lists => "Lists",
+            Scope::Tokens => "Tokens",
+            Scope::Detail => "Detail",
+            Scope::Line => "Filter and : line",
+            Scope::Form => "Forms",
+            Scope::Choice => "Form choices",
+            Scope::Confirm => "Confirmations",
+            Scope::Secret => "New secret",
+        }
+    }
+}
+
+/// What has the keys: a key means one thing per layer, and rebinding a key takes it only from
+/// actions that share a layer with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::VariantArray)]
+pub enum Layer {
+    /// The panes (and the help overlay, which scrolls with their move keys).
+    Panes,
+    /// The filter or the `:` line: printable keys are typed.
+    Line,
+    /// A form with a text field under the cursor: printable keys are typed.
+    FormText,
+    /// A form with a choice field under the cursor.
+    FormChoice,
+    /// A confirmation, or the question before a new secret's dialog closes.
+    Confirm,
+    /// The one-time secret.
+    Secret,
+}
+
+impl Layer {
+    pub const ALL: &[Layer] = <Layer as strum::VariantArray>::VARIANTS;
+
+    /// The scopes whose actions are live in this layer.
+    pub fn scopes(self) -> &'static [Scope] {
+        match self {
+            Layer::Panes => &[Scope::Global, Scope::Lists, Scope::Tokens, Scope::Detail],
+            Layer::Line => &[Scope::Line],
+            Layer::FormText => &[Scope::Form],
+            Layer::FormChoice => &[Scope::Form, Scope::Choice],
+            Layer::Confirm => &[Scope::Confirm],
+            Layer::Secret => &[Scope::Secret],
+        }
+    }
+
+    /// Printable keys are text here: no action of this layer may take one.
+    pub fn takes_text(self) -> bool {
+        matches!(self, Layer::Line | Layer::FormText)
+    }
+
+    /// Where a text layer's typing happens, for errors.
+    fn text_fields(self) -> &'static str {
+        match self {
+            Layer::Line => "the filter and the `:` line",
+            _ => "form text fields",
+        }
+    }
+
+    fn has(self, scope: Scope) -> bool {
+        self.scopes().contains(&scope)
+    }
 }
 
 impl Action {
@@ -120,6 +260,11 @@ impl Action {
         strum::EnumMessage::get_message(&self).unwrap_or_else(|| self.name())
     }
 
+    /// What it does in one scope, for that scope's group of the help overlay.
+    pub fn describe_in(self, scope: Scope) -> &'static str {
+        strum::EnumProperty::get_str(&self, scope.into()).unwrap_or_else(|| self.describe())
+    }
+
     /// The short label after its key in the hint bar.
     pub fn hint(self) -> &'static str {
         strum::EnumProperty::get_str(&self, "hint").unwrap_or_else(|| self.name())
@@ -134,7 +279,8 @@ impl Action {
             .filter(|s| !s.is_empty())
     }
 
-    pub fn scope(self) -> Scope {
+    /// Where it works. Its keys are bound in each of these, and help lists it under each.
+    pub fn scopes(self) -> &'static [Scope] {
         match self {
             Action::Up
             | Action::Down
@@ -142,7 +288,7 @@ impl Action {
             | Action::Bottom
             | Action::PageUp
             | Action::PageDown
-            | Action::Open => Scope::Lists,
+            | Action::Open => &[Scope::Lists],
             Action::SortNext
             | Action::SortReverse
             | Action::Create
@@ -151,8 +297,9 @@ impl Action {
             | Action::Toggle
             | Action::Regenerate
             | Action::Rotate
-            | Action::Mark => Scope::Tokens,
-            Action::Reveal => Scope::Detail,
+            | Action::Mark => &[Scope::Tokens],
+            Action::Reveal => &[Scope::Detail, Scope::Secret],
+            Action::Quit => &[Scope::Global, Scope::Secret],
             Action::NextPane
             | Action::PrevPane
             | Action::FocusAccounts
@@ -162,14 +309,29 @@ impl Action {
             | Action::Filter
             | Action::Refresh
             | Action::Command
-            | Action::Help
-            | Action::Quit => Scope::Global,
+            | Action::Help => &[Scope::Global],
+            Action::Accept => &[Scope::Line, Scope::Form, Scope::Confirm],
+            Action::Cancel => &[Scope::Line, Scope::Form, Scope::Confirm, Scope::Secret],
+            Action::NextField | Action::PrevField | Action::Submit => &[Scope::Form],
+            Action::PrevChoice | Action::NextChoice | Action::ToggleChoice => &[Scope::Choice],
+            Action::Confirm | Action::Deny | Action::Choose => &[Scope::Confirm],
+            Action::Copy => &[Scope::Secret],
         }
+    }
+
+    /// Does it work anywhere in this layer?
+    pub fn in_layer(self, layer: Layer) -> bool {
+        self.scopes().iter().any(|s| layer.has(*s))
     }
 
     fn from_name(name: &str) -> Option<Action> {
         name.parse().ok()
     }
+}
+
+/// Do two scopes share a layer, so that one key cannot mean something in both?
+fn overlap(a: Scope, b: Scope) -> bool {
+    Layer::ALL.iter().any(|l| l.has(a) && l.has(b))
 }
 
 /// One key with its modifiers, e.g. `ctrl-r`, `G`, `pgdn`, `shift-tab`.
@@ -232,6 +394,16 @@ impl KeySpec {
         Ok(KeySpec { code, mods })
     }
 
+    /// Would a text field type this key (`x`, `G`, `space`), rather than treat it as a command?
+    /// Asked of `tui_input`, which the text fields use.
+    pub fn types_text(&self) -> bool {
+        let key = KeyEvent::new(self.code, self.mods);
+        matches!(
+            to_input_request(&Event::Key(key)),
+            Some(InputRequest::InsertChar(_))
+        )
+    }
+
     /// Does a pressed key match? Shift is part of the character itself (`G`, `?`), so it is
     /// ignored for character keys.
     pub fn matches(&self, key: &KeyEvent) -> bool {
@@ -277,73 +449,215 @@ impl fmt::Display for KeySpec {
     }
 }
 
-/// Keys to actions. Earlier bindings win when a key is bound twice.
+/// Quits, whatever the keymap says.
+const CTRL_C: KeySpec = KeySpec {
+    code: KeyCode::Char('c'),
+    mods: KeyModifiers::CONTROL,
+};
+
+/// One key for one action in one scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Binding {
+    key: KeySpec,
+    action: Action,
+    scope: Scope,
+}
+
+/// Keys to actions, per scope. In the defaults and after `[keys]`, a key means at most one action
+/// per layer (checked by a test and kept by [`Keymap::from_config`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Keymap {
-    bindings: Vec<(KeySpec, Action)>,
+    bindings: Vec<Binding>,
 }
 
 impl Default for Keymap {
     fn default() -> Self {
         // The defaults are checked by a test; a bad one would only go missing.
-        Keymap {
-            bindings: Action::ALL
-                .iter()
-                .flat_map(|a| a.default_keys().map(move |spec| (spec, *a)))
-                .filter_map(|(spec, action)| KeySpec::parse(spec).ok().map(|k| (k, action)))
-                .collect(),
+        let mut bindings = Vec::new();
+        for &action in Action::ALL {
+            for key in action.default_keys().filter_map(|k| KeySpec::parse(k).ok()) {
+                for &scope in action.scopes() {
+                    bindings.push(Binding { key, action, scope });
+                }
+            }
         }
+        Keymap { bindings }
     }
 }
 
+/// A `[keys]` entry that cannot be taken.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeymapError {
+    /// The entry's name, as written.
+    pub entry: String,
+    /// What is wrong and what would do.
+    pub problem: String,
+}
+
+impl fmt::Display for KeymapError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "[keys] {}: {}", self.entry, self.problem)
+    }
+}
+
+impl std::error::Error for KeymapError {}
+
 impl Keymap {
     /// The defaults with `[keys]` applied. Each entry replaces every default key of its action,
-    /// and takes its keys away from any other action. Errors name the entry at fault.
-    pub fn from_config(entries: &[(String, String)]) -> Result<Keymap, String> {
+    /// and takes its keys away from the other actions that share a layer with it (`create = "c"`
+    /// leaves `c` to copy a new secret). An action that works where text is typed cannot take
+    /// a key that types text, no action can take `ctrl-c`, and no action of a dialog or text
+    /// line may be left without a key. Errors name the entry at fault.
+    pub fn from_config(entries: &[(String, String)]) -> Result<Keymap, KeymapError> {
         let mut map = Keymap::default();
+        // Who took an action's keys in a scope, to name the entry if none is left.
+        let mut taken_by: Vec<(Action, Scope, &str)> = Vec::new();
         for (name, specs) in entries {
+            let error = |problem: String| KeymapError {
+                entry: name.clone(),
+                problem,
+            };
             let action = Action::from_name(name).ok_or_else(|| {
                 let known: Vec<&str> = Action::ALL.iter().map(|a| a.name()).collect();
-                format!(
-                    "[keys]: unknown action `{name}`; known actions: {}",
+                let suggestion = crate::config::closest(name, &known)
+                    .map(|a| format!(" (did you mean `{a}`?)"))
+                    .unwrap_or_default();
+                error(format!(
+                    "unknown action{suggestion}; expected one of: {}",
                     known.join(", ")
-                )
+                ))
             })?;
             let keys = specs
                 .split(',')
                 .filter(|s| !s.trim().is_empty())
                 .map(KeySpec::parse)
                 .collect::<Result<Vec<_>, _>>()
-                .map_err(|e| format!("[keys] {name}: {e}"))?;
+                .map_err(error)?;
             if keys.is_empty() {
-                return Err(format!("[keys] {name}: no key given"));
+                return Err(error("no key given".into()));
             }
-            map.bindings
-                .retain(|(k, a)| *a != action && !keys.contains(k));
-            map.bindings.extend(keys.into_iter().map(|k| (k, action)));
+            if keys.contains(&CTRL_C) {
+                return Err(error(
+                    "`ctrl-c` always quits (beside a new secret it asks first); it cannot be \
+                     bound"
+                        .into(),
+                ));
+            }
+            let typed_in: Vec<&str> = Layer::ALL
+                .iter()
+                .filter(|l| l.takes_text() && action.in_layer(**l))
+                .map(|l| l.text_fields())
+                .collect();
+            if let Some(key) = keys.iter().find(|k| k.types_text())
+                && !typed_in.is_empty()
+            {
+                let instead = match key.code {
+                    KeyCode::Char(c) if c.is_ascii_alphanumeric() => {
+                        let c = c.to_ascii_lowercase();
+                        format!("ctrl-{c}, alt-{c}, ")
+                    }
+                    _ => String::new(),
+                };
+                return Err(error(format!(
+                    "`{key}` types text in {}, where `{name}` works too; bind a key that \
+                     types nothing, such as {instead}f2, enter, esc or tab",
+                    typed_in.join(" and ")
+                )));
+            }
+            for (lost, scope) in map.bind(action, &keys) {
+                taken_by.retain(|(a, s, _)| (*a, *s) != (lost, scope));
+                taken_by.push((lost, scope, name.as_str()));
+            }
+        }
+        // A dialog has the keys until it is answered: none of its actions may be left without
+        // one (the panes have ctrl-c).
+        for &action in Action::ALL {
+            for &scope in action.scopes() {
+                if Layer::Panes.has(scope) || !map.keys_for(action, scope).is_empty() {
+                    continue;
+                }
+                let entry = taken_by
+                    .iter()
+                    .find(|(a, s, _)| (*a, *s) == (action, scope))
+                    .map_or(action.name(), |(_, _, entry)| *entry);
+                return Err(KeymapError {
+                    entry: entry.to_owned(),
+                    problem: format!(
+                        "this takes the last key `{}` has in {}; every action of a dialog or \
+                         text line keeps a key, so give `{}` another one too",
+                        action.name(),
+                        scope.title(),
+                        action.name()
+                    ),
+                });
+            }
         }
         Ok(map)
     }
 
-    pub fn action_for(&self, key: &KeyEvent) -> Option<Action> {
-        self.bindings
-            .iter()
-            .find(|(k, _)| k.matches(key))
-            .map(|(_, a)| *a)
+    /// Give `action` these keys, in each of its scopes, instead of its own; in the layers it
+    /// shares with other actions, they lose these keys. Returns the (action, scope) pairs that
+    /// lost a key.
+    fn bind(&mut self, action: Action, keys: &[KeySpec]) -> Vec<(Action, Scope)> {
+        let mut lost = Vec::new();
+        self.bindings.retain(|b| {
+            if b.action == action {
+                return false;
+            }
+            let taken =
+                keys.contains(&b.key) && action.scopes().iter().any(|s| overlap(*s, b.scope));
+            if taken {
+                lost.push((b.action, b.scope));
+            }
+            !taken
+        });
+        for &key in keys {
+            for &scope in action.scopes() {
+                self.bindings.push(Binding { key, action, scope });
+            }
+        }
+        lost
     }
 
-    /// The keys bound to an action, as the user would type them.
-    pub fn keys_for(&self, action: Action) -> Vec<String> {
+    /// The keymap a configuration asks for; a bad `[keys]` entry is an error that names the
+    /// file, the line and the entry.
+    pub fn configured(config: &Config) -> Result<Keymap, ConfigError> {
+        Keymap::from_config(&config.keys).map_err(|e| config.keys_error(&e.entry, e.problem))
+    }
+
+    /// What a key does in the layer that has the keys.
+    pub fn action_for(&self, key: &KeyEvent, layer: Layer) -> Option<Action> {
         self.bindings
             .iter()
-            .filter(|(_, a)| *a == action)
-            .map(|(k, _)| k.to_string())
+            .find(|b| layer.has(b.scope) && b.key.matches(key))
+            .map(|b| b.action)
+    }
+
+    /// The keys bound to an action in one scope, as the user would type them.
+    pub fn keys_for(&self, action: Action, scope: Scope) -> Vec<String> {
+        self.bindings
+            .iter()
+            .filter(|b| b.action == action && b.scope == scope)
+            .map(|b| b.key.to_string())
             .collect()
     }
 
-    /// The first key of an action, for compact hints.
-    pub fn first_key(&self, action: Action) -> Option<String> {
-        self.keys_for(action).into_iter().next()
+    /// The first `n` keys of an action in a layer, for compact hints.
+    pub fn keys_in(&self, action: Action, layer: Layer, n: usize) -> Vec<String> {
+        let mut keys: Vec<String> = Vec::new();
+        for b in &self.bindings {
+            let shown = b.key.to_string();
+            if b.action == action && layer.has(b.scope) && !keys.contains(&shown) {
+                keys.push(shown);
+            }
+        }
+        keys.truncate(n);
+        keys
+    }
+
+    /// The first key of an action in a layer, for compact hints.
+    pub fn first_key(&self, action: Action, layer: Layer) -> Option<String> {
+        self.keys_in(action, layer, 1).pop()
     }
 }
 
@@ -353,6 +667,16 @@ mod tests {
 
     fn press(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
         KeyEvent::new(code, mods)
+    }
+
+    fn char(c: char) -> KeyEvent {
+        press(KeyCode::Char(c), KeyModifiers::NONE)
+    }
+
+    fn entries(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter()
+            .map(|(a, k)| ((*a).to_owned(), (*k).to_owned()))
+            .collect()
     }
 
     #[test]
@@ -369,18 +693,146 @@ mod tests {
     }
 
     #[test]
+    fn keys_that_type_text() {
+        for spec in ["x", "G", "shift-x", "space", "1", "?"] {
+            assert!(KeySpec::parse(spec).unwrap().types_text(), "{spec}");
+        }
+        for spec in [
+            "ctrl-x",
+            "alt-x",
+            "enter",
+            "esc",
+            "tab",
+            "up",
+            "f2",
+            "backspace",
+        ] {
+            assert!(!KeySpec::parse(spec).unwrap().types_text(), "{spec}");
+        }
+    }
+
+    #[test]
     fn rebinding_replaces_defaults_and_steals_the_key() {
-        let map = Keymap::from_config(&[("quit".into(), "x".into())]).unwrap();
+        let map = Keymap::from_config(&entries(&[("quit", "x")])).unwrap();
+        assert_eq!(map.action_for(&char('x'), Layer::Panes), Some(Action::Quit));
+        assert_eq!(map.action_for(&char('q'), Layer::Panes), None);
         assert_eq!(
-            map.action_for(&press(KeyCode::Char('x'), KeyModifiers::NONE)),
-            Some(Action::Quit)
+            map.action_for(&char('x'), Layer::Secret),
+            Some(Action::Quit),
+            "quit closes a new secret's dialog too"
+        );
+        let map = Keymap::from_config(&entries(&[("down", "n, ctrl-n")])).unwrap();
+        assert_eq!(
+            map.keys_for(Action::Down, Scope::Lists),
+            vec!["n", "ctrl-n"]
         );
         assert_eq!(
-            map.action_for(&press(KeyCode::Char('q'), KeyModifiers::NONE)),
-            None
+            map.keys_for(Action::Create, Scope::Tokens),
+            Vec::<String>::new()
         );
-        let map = Keymap::from_config(&[("down".into(), "n, ctrl-n".into())]).unwrap();
-        assert_eq!(map.keys_for(Action::Down), vec!["n", "ctrl-n"]);
+    }
+
+    #[test]
+    fn a_key_means_one_thing_per_layer() {
+        let map = Keymap::default();
+        assert_eq!(
+            map.action_for(&char('y'), Layer::Confirm),
+            Some(Action::Confirm)
+        );
+        assert_eq!(
+            map.action_for(&char('y'), Layer::Secret),
+            Some(Action::Copy)
+        );
+        assert_eq!(map.action_for(&char('y'), Layer::Panes), None);
+        assert_eq!(
+            map.action_for(&char('n'), Layer::Confirm),
+            Some(Action::Deny)
+        );
+        assert_eq!(
+            map.action_for(&char('n'), Layer::Panes),
+            Some(Action::Create)
+        );
+        assert_eq!(map.action_for(&char('n'), Layer::FormText), None, "typed");
+        let space = char(' ');
+        assert_eq!(
+            map.action_for(&space, Layer::FormChoice),
+            Some(Action::ToggleChoice)
+        );
+        assert_eq!(map.action_for(&space, Layer::FormText), None, "typed");
+        let tab = press(KeyCode::Tab, KeyModifiers::NONE);
+        assert_eq!(
+            map.action_for(&tab, Layer::FormChoice),
+            Some(Action::NextField)
+        );
+        assert_eq!(map.action_for(&tab, Layer::Confirm), Some(Action::Choose));
+    }
+
+    #[test]
+    fn rebinding_takes_keys_only_within_a_layer() {
+        // `c` copies a new secret; binding it to create leaves that alone.
+        let map = Keymap::from_config(&entries(&[("create", "c")])).unwrap();
+        assert_eq!(
+            map.action_for(&char('c'), Layer::Panes),
+            Some(Action::Create)
+        );
+        assert_eq!(
+            map.action_for(&char('c'), Layer::Secret),
+            Some(Action::Copy)
+        );
+        // Quit closes a new secret's dialog too; copy taking `x` there leaves quit its `x` in
+        // the panes.
+        let map = Keymap::from_config(&entries(&[("quit", "q, x"), ("copy", "x, y")])).unwrap();
+        assert_eq!(map.keys_for(Action::Quit, Scope::Global), vec!["q", "x"]);
+        assert_eq!(map.keys_for(Action::Quit, Scope::Secret), vec!["q"]);
+        assert_eq!(
+            map.action_for(&char('x'), Layer::Secret),
+            Some(Action::Copy)
+        );
+        assert_eq!(map.action_for(&char('x'), Layer::Panes), Some(Action::Quit));
+        // A form's choice keys and its field keys are live at once.
+        let map = Keymap::from_config(&entries(&[("toggle_choice", "tab")])).unwrap();
+        assert_eq!(map.keys_for(Action::NextField, Scope::Form), vec!["↓"]);
+    }
+
+    #[test]
+    fn text_layers_refuse_printable_keys() {
+        let e = Keymap::from_config(&entries(&[("accept", "x")])).unwrap_err();
+        assert_eq!(e.entry, "accept");
+        assert!(
+            e.problem.starts_with(
+                "`x` types text in the filter and the `:` line and form text fields, where \
+                 `accept` works too"
+            ) && e.problem.contains("ctrl-x"),
+            "{e}"
+        );
+        let e = Keymap::from_config(&entries(&[("submit", "space")])).unwrap_err();
+        assert!(
+            e.problem
+                .starts_with("`space` types text in form text fields"),
+            "{e}"
+        );
+        // Choice fields and dialogs take no text.
+        for (action, key) in [("toggle_choice", "x"), ("confirm", "o"), ("copy", "p")] {
+            Keymap::from_config(&entries(&[(action, key)]))
+                .unwrap_or_else(|e| panic!("{action} = {key}: {e}"));
+        }
+        Keymap::from_config(&entries(&[("accept", "ctrl-j"), ("cancel", "ctrl-g")])).unwrap();
+    }
+
+    #[test]
+    fn a_dialog_action_keeps_a_key() {
+        let e = Keymap::from_config(&entries(&[("deny", "y, Y")])).unwrap_err();
+        assert_eq!(e.entry, "deny", "the entry that took the keys is named");
+        assert!(
+            e.problem
+                .contains("the last key `confirm` has in Confirmations"),
+            "{e}"
+        );
+        // Fine once confirm has keys of its own, in either order.
+        Keymap::from_config(&entries(&[("deny", "y, Y"), ("confirm", "o")])).unwrap();
+        Keymap::from_config(&entries(&[("confirm", "o"), ("deny", "y, Y")])).unwrap();
+        // Panes may lose a key: ctrl-c still quits.
+        Keymap::from_config(&entries(&[("help", "q")])).unwrap();
     }
 
     /// The `[keys]` names are configuration users have written: renaming a variant must not
@@ -419,6 +871,18 @@ mod tests {
                 "regenerate",
                 "rotate",
                 "mark",
+                "confirm",
+                "deny",
+                "copy",
+                "next_field",
+                "prev_field",
+                "submit",
+                "prev_choice",
+                "next_choice",
+                "toggle_choice",
+                "choose",
+                "accept",
+                "cancel",
             ]
         );
         for &a in Action::ALL {
@@ -427,33 +891,68 @@ mod tests {
                 strum::EnumMessage::get_message(&a).is_some(),
                 "{a:?} has help text"
             );
+            for &s in a.scopes() {
+                // The help overlay gives a column of 37 to ` keys (14)  description`.
+                assert!(a.describe_in(s).chars().count() <= 22, "{a:?} in {s:?}");
+            }
         }
         assert_eq!(Action::from_name("sort_next"), None);
         assert_eq!(Action::from_name("Quit"), None);
+        assert_eq!(Action::Cancel.describe_in(Scope::Confirm), "no");
+        assert_eq!(Action::Cancel.describe_in(Scope::Form), "cancel");
     }
 
     #[test]
-    fn every_default_key_parses_and_is_bound_once() {
-        let mut seen = Vec::new();
+    fn every_default_key_parses_and_is_bound_once_per_layer() {
         for &a in Action::ALL {
             assert!(a.default_keys().next().is_some(), "{a:?} has a default key");
             for spec in a.default_keys() {
                 let key = KeySpec::parse(spec).unwrap_or_else(|e| panic!("{a:?}: {e}"));
-                assert!(!seen.contains(&key), "{spec} is bound twice");
-                seen.push(key);
+                if Layer::ALL.iter().any(|l| l.takes_text() && a.in_layer(*l)) {
+                    assert!(!key.types_text(), "{a:?}'s {spec} would be typed");
+                }
             }
         }
-        assert_eq!(Keymap::default().bindings.len(), seen.len());
-        assert_eq!(Keymap::default().keys_for(Action::Up), vec!["k", "↑"]);
+        let map = Keymap::default();
+        for &layer in Layer::ALL {
+            let mut seen: Vec<(KeySpec, Action)> = Vec::new();
+            for b in map.bindings.iter().filter(|b| layer.has(b.scope)) {
+                if let Some((_, other)) = seen.iter().find(|(k, a)| *k == b.key && *a != b.action) {
+                    panic!(
+                        "{} is bound to {other:?} and {:?} in {layer:?}",
+                        b.key, b.action
+                    );
+                }
+                seen.push((b.key, b.action));
+            }
+        }
+        assert_eq!(map.keys_for(Action::Up, Scope::Lists), vec!["k", "↑"]);
+        assert_eq!(
+            map.first_key(Action::Copy, Layer::Secret).as_deref(),
+            Some("y")
+        );
         assert_eq!(Action::Down.hint(), "move");
         assert_eq!(Action::Rename.hint(), "rename");
     }
 
     #[test]
     fn bad_entries_are_named() {
-        let e = Keymap::from_config(&[("explode".into(), "x".into())]).unwrap_err();
-        assert!(e.contains("unknown action `explode`"), "{e}");
-        let e = Keymap::from_config(&[("quit".into(), "ctrl-nope".into())]).unwrap_err();
-        assert!(e.contains("[keys] quit") && e.contains("nope"), "{e}");
+        let e = Keymap::from_config(&entries(&[("explode", "x")])).unwrap_err();
+        assert_eq!(e.entry, "explode");
+        assert!(
+            e.to_string()
+                .starts_with("[keys] explode: unknown action; expected one of: up, down"),
+            "{e}"
+        );
+        let e = Keymap::from_config(&entries(&[("qiut", "x")])).unwrap_err();
+        assert!(e.problem.contains("did you mean `quit`?"), "{e}");
+        let e = Keymap::from_config(&entries(&[("cancel", "esc, ctrl-c")])).unwrap_err();
+        assert!(e.problem.starts_with("`ctrl-c` always quits"), "{e}");
+        let e = Keymap::from_config(&entries(&[("quit", "ctrl-nope")])).unwrap_err();
+        let shown = e.to_string();
+        assert!(
+            shown.contains("[keys] quit") && shown.contains("nope"),
+            "{e}"
+        );
     }
 }

@@ -24,7 +24,7 @@ use tui_input::Input;
 
 use crate::model::{ApiError, Token, TokenId};
 pub use accounts::{AccountInfo, AccountState, Loadable};
-pub use keys::{Action, Keymap};
+pub use keys::{Action, Keymap, Layer, Scope};
 pub use modal::{Modal, SecretView};
 pub use msg::{ApiRequest, ApiResult, CopySecret, Effect, Msg, ReqId};
 pub use op::{AuditEntry, Op, TokenRef};
@@ -129,6 +129,10 @@ pub struct App {
     pub ops: HashMap<ReqId, PendingOp>,
     pub batch: Option<Batch>,
     pub clipboard_clear_secs: u64,
+    /// How far the help overlay is scrolled, in rows.
+    pub help_scroll: u16,
+    /// The terminal's size at the last resize: whether the help needs scrolling depends on it.
+    pub size: (u16, u16),
     /// Something visible changed since the last draw.
     pub dirty: bool,
     pub quit: bool,
@@ -164,6 +168,8 @@ impl App {
             ops: HashMap::new(),
             batch: None,
             clipboard_clear_secs: options.clipboard_clear_secs,
+            help_scroll: 0,
+            size: (80, 24),
             dirty: true,
             quit: false,
         }
@@ -215,7 +221,8 @@ impl App {
                 acc.tokens = Loadable::Loaded(tokens);
             }
             Err(e) => {
-                let text = format!("{}: {e}", acc.info.name);
+                // Worded like any failed operation, in both front ends: what to do comes with it.
+                let text = e.failure_text(&format!("{}: list tokens", acc.info.name), None);
                 acc.haystacks.clear();
                 acc.tokens = Loadable::Failed(e);
                 self.toast(ToastKind::Error, text);

@@ -111,8 +111,8 @@ impl fmt::Debug for CopySecret {
 #[derive(Debug)]
 pub enum Msg {
     Key(KeyEvent),
-    /// An action that comes without a key (the mouse wheel). It acts where the keymap does:
-    /// on the panes, never in a dialog or a text field.
+    /// An action that comes without a key (the mouse wheel). It acts where the panes' keys do:
+    /// on the panes, or scrolling the help overlay; never in a dialog or a text field.
     Action(Action),
     Paste(String),
     Resize(u16, u16),

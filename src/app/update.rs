@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::command::{self, Command};
+use super::keys::Layer;
 use super::line_edit::{MAX_FIELD_CHARS, edit_text, insert_pasted};
 use super::modal::{self, Modal};
 use super::op_flow;
@@ -16,10 +17,16 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(key) if key.kind == KeyEventKind::Press => on_key(app, key),
         Msg::Key(_) => Vec::new(),
-        Msg::Action(action) if app.modal.is_none() && app.mode == Mode::Normal => {
-            on_action(app, action)
-        }
-        Msg::Action(_) => Vec::new(),
+        Msg::Action(action) if app.modal.is_some() || !action.in_layer(Layer::Panes) => Vec::new(),
+        Msg::Action(action) => match app.mode {
+            Mode::Normal => on_action(app, action),
+            // The wheel scrolls the help; it never closes it.
+            Mode::Help => {
+                scroll_help(app, action);
+                Vec::new()
+            }
+            Mode::Filter | Mode::Command => Vec::new(),
+        },
         Msg::Paste(text) if app.modal.is_some() => {
             modal::on_paste(app, &text);
             Vec::new()
@@ -29,6 +36,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Resize(w, h) => {
+            app.size = (w, h);
             let page = crate::ui::token_rows_visible(app, w, h);
             app.table.set_page(page);
             app.dirty = true;
@@ -116,18 +124,23 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     }
     match app.mode {
         Mode::Help => {
-            // Any key closes help; the help key itself and `q` do nothing else.
-            app.mode = Mode::Normal;
-            app.dirty = true;
+            // The move keys scroll a help taller than the screen; any other key closes it, and
+            // the help key itself and `q` do nothing else.
+            let action = app.keymap.action_for(&key, Layer::Panes);
+            if !action.is_some_and(|a| scroll_help(app, a)) {
+                app.mode = Mode::Normal;
+                app.help_scroll = 0;
+                app.dirty = true;
+            }
             Vec::new()
         }
         Mode::Filter => {
-            match key.code {
-                KeyCode::Esc => {
+            match app.keymap.action_for(&key, Layer::Line) {
+                Some(Action::Cancel) => {
                     app.table.clear_filter(&app.accounts);
                     app.mode = Mode::Normal;
                 }
-                KeyCode::Enter => {
+                Some(Action::Accept) => {
                     app.table.filter_done(&app.accounts);
                     app.mode = Mode::Normal;
                 }
@@ -136,14 +149,14 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
             app.dirty = true;
             Vec::new()
         }
-        Mode::Command => match key.code {
-            KeyCode::Esc => {
+        Mode::Command => match app.keymap.action_for(&key, Layer::Line) {
+            Some(Action::Cancel) => {
                 app.command.reset();
                 app.mode = Mode::Normal;
                 app.dirty = true;
                 Vec::new()
             }
-            KeyCode::Enter => {
+            Some(Action::Accept) => {
                 let line = app.command.value_and_reset();
                 app.mode = Mode::Normal;
                 app.dirty = true;
@@ -155,14 +168,38 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
                 Vec::new()
             }
         },
-        Mode::Normal => match app.keymap.action_for(&key) {
+        Mode::Normal => match app.keymap.action_for(&key, Layer::Panes) {
             Some(action) => on_action(app, action),
             None => Vec::new(),
         },
     }
 }
 
-/// Line editing for the filter and command fields: they take every key, so `j` or `q` typed
+/// Scroll the help overlay, if it is taller than the screen and `action` moves. False when
+/// nothing scrolls.
+fn scroll_help(app: &mut App, action: Action) -> bool {
+    let (total, shown) = crate::ui::help::rows(app, app.size.0, app.size.1);
+    let last = total.saturating_sub(shown);
+    if last == 0 {
+        return false;
+    }
+    let at = usize::from(app.help_scroll);
+    let to = match action {
+        Action::Up => at.saturating_sub(1),
+        Action::Down => at + 1,
+        Action::PageUp => at.saturating_sub(shown),
+        Action::PageDown => at + shown,
+        Action::Top => 0,
+        Action::Bottom => last,
+        _ => return false,
+    };
+    app.help_scroll = u16::try_from(to.min(last)).unwrap_or(u16::MAX);
+    app.dirty = true;
+    true
+}
+
+/// A pane action, from its key or the mouse wheel. The filter and command lines never get
+/// here: they take every key as text but for their own (`Layer::Line`), so `j` or `q` typed
 /// there never reach the panes.
 fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
     app.dirty = true;
@@ -225,6 +262,19 @@ fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::Toggle
         | Action::Regenerate
         | Action::Rotate => return op_flow::on_op_action(app, action),
+        // A dialog's or a text line's: not bound in the panes' layer.
+        Action::Accept
+        | Action::Cancel
+        | Action::NextField
+        | Action::PrevField
+        | Action::Submit
+        | Action::PrevChoice
+        | Action::NextChoice
+        | Action::ToggleChoice
+        | Action::Confirm
+        | Action::Deny
+        | Action::Choose
+        | Action::Copy => {}
     }
     Vec::new()
 }

@@ -19,7 +19,8 @@ use crate::credential::LITERAL_SECRET;
 
 mod error;
 
-pub(super) use error::{Error, closest};
+pub(super) use error::Error;
+pub(crate) use error::closest;
 use error::{expected, join, unknown_key};
 
 /// What the reader knows besides the value itself.

@@ -132,8 +132,9 @@ impl fmt::Debug for ProviderKeys {
     }
 }
 
-/// Where an `[[accounts]]` entry was written, so that a problem found after loading (by the
-/// provider layer, reading its own keys) still names the file, line and key.
+/// Where an `[[accounts]]` entry (or the `[keys]` table) was written, so that a problem found
+/// after loading (by the provider layer reading its own keys, by the dashboard reading its key
+/// bindings) still names the file, line and key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Origin {
     /// The file; for an entry built in code, `account NAME`.
@@ -149,8 +150,13 @@ pub struct Origin {
 impl Origin {
     /// An entry built in code rather than read from a file.
     pub fn built(name: &str) -> Self {
+        Origin::unread(&format!("account {name}"))
+    }
+
+    /// Settings that come from no file; `what` stands for the file in errors.
+    pub fn unread(what: &str) -> Self {
         Origin {
-            path: PathBuf::from(format!("account {name}")),
+            path: PathBuf::from(what),
             line: None,
             key_lines: Vec::new(),
             shared_mode: None,

@@ -74,6 +74,13 @@ pub(super) fn parse(
         config.ui = read_ui(&ui)?;
     }
     if let Some(keys) = top.table("keys")? {
+        config.keys_origin = Origin {
+            path: path.to_owned(),
+            line: Some(doc.line(&keys.span)),
+            key_lines: Vec::new(),
+            shared_mode,
+        };
+        record_lines(&doc, keys.table, "keys.", &mut config.keys_origin.key_lines);
         for (key, value) in keys.entries() {
             let Some(spec) = value.get_ref().as_str() else {
                 return Err(keys.error_at(

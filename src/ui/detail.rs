@@ -9,7 +9,7 @@ use secrecy::ExposeSecret;
 use time::OffsetDateTime;
 
 use super::{age, is_stale, theme};
-use crate::app::{Action, App, Focus};
+use crate::app::{Action, App, Focus, Layer};
 use crate::model::{OpKind, Refusal, format_timestamp, gate, masked_id};
 use crate::text::{sanitize, truncate};
 
@@ -110,7 +110,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
         lines.extend(field("secret", shown));
     }
     if token.secret.is_some() || caps.id_is_secret {
-        let key = app.keymap.first_key(Action::Reveal).unwrap_or_default();
+        let key = app
+            .keymap
+            .first_key(Action::Reveal, Layer::Panes)
+            .unwrap_or_default();
         let verb = if app.reveal { "hide" } else { "reveal" };
         lines.push(Line::styled(
             format!("{:12}{key} to {verb}", ""),

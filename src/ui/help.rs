@@ -1,103 +1,170 @@
-//! The `?` overlay, generated from the live keymap for the focused pane.
+//! The `?` overlay, generated from the live keymap: the focused pane's keys, the keys that work
+//! everywhere, the commands, and the keys of the text lines and of every dialog. Three columns
+//! where the screen is wide enough, else two or one; taller than the screen, it scrolls with the
+//! move keys (see `update`).
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
 use super::theme;
-use crate::app::keys::Scope;
+use crate::app::keys::{Layer, Scope};
 use crate::app::{Action, App, Focus};
 
-/// Wide enough for two columns of `key  description`.
-const TWO_COLUMNS: u16 = 76;
+/// One column's width, border excluded: ` key` in 14, then the description.
+const COLUMN: u16 = 37;
+/// Keys longer than this get a line of their own, the description below them.
+const KEY_WIDTH: usize = 13;
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
-    let pane: &[Scope] = match app.focus {
-        Focus::Accounts => &[Scope::Lists],
-        Focus::Tokens => &[Scope::Lists, Scope::Tokens],
-        Focus::Detail => &[Scope::Detail, Scope::Lists],
-    };
-    let mut left = vec![Line::styled(app.focus.title(), theme::header())];
-    for scope in pane {
-        left.extend(entries(app, *scope));
-    }
-    let refusals = refusals(app);
-    if !refusals.is_empty() {
-        left.push(Line::raw(""));
-        for reason in refusals {
-            left.push(Line::styled(format!(" ✗ {reason}"), theme::dim()));
+    let (rect, rows) = layout(app, area);
+    let shown = usize::from(rect.height.saturating_sub(2));
+    let last = rows.len().saturating_sub(shown);
+    let scroll = usize::from(app.help_scroll).min(last);
+    let how = if last > 0 {
+        let down = app.keymap.first_key(Action::Down, Layer::Panes);
+        let up = app.keymap.first_key(Action::Up, Layer::Panes);
+        match (down, up) {
+            (Some(d), Some(u)) => format!("{d}/{u} scroll, other keys close"),
+            _ => "any key closes".to_owned(),
         }
-    }
-    let mut right = vec![Line::styled("Everywhere", theme::header())];
-    right.extend(entries(app, Scope::Global));
-    right.push(entry("ctrl-c", "quit"));
-    right.push(Line::raw(""));
-    right.push(Line::styled("Commands", theme::header()));
-    for (cmd, what) in [
-        (":account NAME", "show one account"),
-        (":account all", "show every account"),
-        (":refresh", "re-list"),
-        (":q", "quit"),
-    ] {
-        right.push(entry(cmd, what));
-    }
-
-    let two = area.width >= TWO_COLUMNS;
-    let rows = if two {
-        left.len().max(right.len())
     } else {
-        left.len() + 1 + right.len()
+        "any key closes".to_owned()
     };
-    let width = if two { TWO_COLUMNS } else { 40.min(area.width) };
-    let height = (rows as u16 + 2).min(area.height);
+    let mut block = Block::bordered()
+        .title(format!(" Help: {} ({how}) ", app.focus.title()))
+        .border_style(theme::border(true));
+    if scroll < last {
+        block = block.title_bottom(Line::styled(" ↓ more ", theme::dim()).right_aligned());
+    }
+    let inner = block.inner(rect);
+    frame.render_widget(Clear, rect);
+    frame.render_widget(block, rect);
+    let scroll = u16::try_from(scroll).unwrap_or(u16::MAX);
+    frame.render_widget(Paragraph::new(rows).scroll((scroll, 0)), inner);
+}
+
+/// How many rows the help has and how many a `width`×`height` terminal shows, for scrolling.
+pub fn rows(app: &App, width: u16, height: u16) -> (usize, usize) {
+    // Drawn above the panes, so without the status line.
+    let (rect, rows) = layout(app, Rect::new(0, 0, width, height.saturating_sub(1)));
+    (rows.len(), usize::from(rect.height.saturating_sub(2)))
+}
+
+/// The box, centred in `area`, and every row of the help, columns side by side.
+fn layout(app: &App, area: Rect) -> (Rect, Vec<Line<'static>>) {
+    let pane = pane_column(app);
+    let everywhere = everywhere_column(app);
+    let lines_and_forms = sections(app, &[Scope::Line, Scope::Form, Scope::Choice]);
+    let dialogs = sections(app, &[Scope::Confirm, Scope::Secret]);
+    let (columns, rows) = if area.width >= 3 * COLUMN + 2 {
+        let mut dialogs_column = lines_and_forms;
+        dialogs_column.push(Line::raw(""));
+        dialogs_column.extend(dialogs);
+        (3, side_by_side(&[pane, everywhere, dialogs_column]))
+    } else if area.width >= 2 * COLUMN + 2 {
+        let mut rows = side_by_side(&[pane, everywhere]);
+        rows.push(Line::raw(""));
+        rows.extend(side_by_side(&[lines_and_forms, dialogs]));
+        (2, rows)
+    } else {
+        let mut rows = pane;
+        for part in [everywhere, lines_and_forms, dialogs] {
+            rows.push(Line::raw(""));
+            rows.extend(part);
+        }
+        (1, rows)
+    };
+    let width = (columns * COLUMN + 2).min(area.width);
+    let height = u16::try_from(rows.len() + 2)
+        .unwrap_or(u16::MAX)
+        .min(area.height);
     let rect = Rect::new(
         area.x + (area.width - width) / 2,
         area.y + (area.height - height) / 2,
         width,
         height,
     );
-    let block = Block::bordered()
-        .title(format!(" Help: {} (any key closes) ", app.focus.title()))
-        .border_style(theme::border(true));
-    let inner = block.inner(rect);
-    frame.render_widget(Clear, rect);
-    frame.render_widget(block, rect);
-    if two {
-        let [l, r] = Layout::horizontal([Constraint::Fill(1), Constraint::Fill(1)]).areas(inner);
-        frame.render_widget(Paragraph::new(left), l);
-        frame.render_widget(Paragraph::new(right), r);
-    } else {
-        left.push(Line::raw(""));
-        left.extend(right);
-        frame.render_widget(Paragraph::new(left), inner);
-    }
+    (rect, rows)
 }
 
+/// The focused pane's keys, with the gate's reasons for those it refuses.
+fn pane_column(app: &App) -> Vec<Line<'static>> {
+    let scopes: &[Scope] = match app.focus {
+        Focus::Accounts => &[Scope::Lists],
+        Focus::Tokens => &[Scope::Lists, Scope::Tokens],
+        Focus::Detail => &[Scope::Detail, Scope::Lists],
+    };
+    let mut lines = vec![Line::styled(app.focus.title(), theme::header())];
+    for scope in scopes {
+        lines.extend(entries(app, *scope));
+    }
+    let refusals = refusals(app);
+    if !refusals.is_empty() {
+        lines.push(Line::raw(""));
+        for reason in refusals {
+            lines.push(Line::styled(format!(" ✗ {reason}"), theme::dim()));
+        }
+    }
+    lines
+}
+
+fn everywhere_column(app: &App) -> Vec<Line<'static>> {
+    let mut lines = vec![Line::styled(Scope::Global.title(), theme::header())];
+    lines.extend(entries(app, Scope::Global));
+    lines.extend(entry("ctrl-c", "quit"));
+    lines.push(Line::raw(""));
+    lines.push(Line::styled("Commands", theme::header()));
+    for (cmd, what) in [
+        (":account NAME", "show one account"),
+        (":account all", "show every account"),
+        (":refresh", "re-list"),
+        (":q", "quit"),
+    ] {
+        lines.extend(entry(cmd, what));
+    }
+    lines
+}
+
+/// A titled group per scope, a blank line between them. The text line's group ends with the
+/// line-editing keys, which text fields take whatever the keymap says.
+fn sections(app: &App, scopes: &[Scope]) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    for (i, scope) in scopes.iter().enumerate() {
+        if i > 0 {
+            lines.push(Line::raw(""));
+        }
+        lines.push(Line::styled(scope.title(), theme::header()));
+        lines.extend(entries(app, *scope));
+        if *scope == Scope::Line {
+            lines.extend(entry("ctrl-u/w/a/e/k", "edit text (readline)"));
+        }
+    }
+    lines
+}
+
+/// Every action of a scope that has a key there, in declaration order.
 fn entries(app: &App, scope: Scope) -> Vec<Line<'static>> {
-    Action::ALL
-        .iter()
-        .copied()
-        .filter(|a| a.scope() == scope)
-        .filter_map(|action| {
-            let keys = app.keymap.keys_for(action);
-            if keys.is_empty() {
-                return None;
-            }
-            // What the gate refuses stays listed, dimmed, with the reason, so the help tells
-            // the truth about this account instead of hiding keys without a word.
-            Some(match app.refusal_for(action) {
-                Some(_) => Line::from(vec![
-                    Span::styled(
-                        format!(" {:<14}", format!("{} ✗", keys.join(" "))),
-                        theme::dim(),
-                    ),
-                    Span::styled(action.describe(), theme::dim()),
-                ]),
-                None => entry(&keys.join(" "), action.describe()),
-            })
-        })
-        .collect()
+    let mut lines = Vec::new();
+    for &action in Action::ALL.iter().filter(|a| a.scopes().contains(&scope)) {
+        let keys = app.keymap.keys_for(action, scope);
+        if keys.is_empty() {
+            continue;
+        }
+        let keys = keys.join(" ");
+        let what = action.describe_in(scope);
+        // What the gate refuses stays listed, dimmed, with the reason, so the help tells the
+        // truth about this account instead of hiding keys without a word.
+        match app.refusal_for(action) {
+            Some(_) => lines.push(Line::from(vec![
+                Span::styled(format!(" {:<14}", format!("{keys} ✗")), theme::dim()),
+                Span::styled(what, theme::dim()),
+            ])),
+            None => lines.extend(entry(&keys, what)),
+        }
+    }
+    lines
 }
 
 /// The gate's reasons for the keys marked ✗, once each ("qovery cannot rename tokens").
@@ -114,9 +181,48 @@ fn refusals(app: &App) -> Vec<String> {
     reasons
 }
 
-fn entry(keys: &str, what: &str) -> Line<'static> {
-    Line::from(vec![
+/// ` keys          what it does`; keys too long for their column get a line of their own.
+fn entry(keys: &str, what: &str) -> Vec<Line<'static>> {
+    if keys.chars().count() > KEY_WIDTH {
+        return vec![
+            Line::styled(format!(" {keys}"), theme::label()),
+            Line::raw(format!(" {:<14}{what}", "")),
+        ];
+    }
+    vec![Line::from(vec![
         Span::styled(format!(" {keys:<14}"), theme::label()),
         Span::raw(what.to_owned()),
-    ])
+    ])]
+}
+
+/// Columns as rows: each cell cut or padded to the column's width.
+fn side_by_side(columns: &[Vec<Line<'static>>]) -> Vec<Line<'static>> {
+    let height = columns.iter().map(Vec::len).max().unwrap_or(0);
+    (0..height)
+        .map(|row| {
+            let mut spans = Vec::new();
+            for column in columns {
+                let cell = column.get(row).cloned().unwrap_or_default();
+                spans.extend(fit(cell, usize::from(COLUMN)));
+            }
+            Line::from(spans)
+        })
+        .collect()
+}
+
+/// A line's spans, cut to `width` columns and padded to exactly that.
+fn fit(line: Line<'static>, width: usize) -> Vec<Span<'static>> {
+    let mut out = Vec::new();
+    let mut room = width;
+    for span in line.spans {
+        if room == 0 {
+            break;
+        }
+        let text = crate::text::truncate(&span.content, room);
+        room -= Span::raw(text.as_str()).width();
+        // A line's own style (a heading's) goes to its spans, so it survives the merge.
+        out.push(Span::styled(text, line.style.patch(span.style)));
+    }
+    out.push(Span::raw(" ".repeat(room)));
+    out
 }

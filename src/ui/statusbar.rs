@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::theme;
-use crate::app::{Action, App, Focus, Mode};
+use crate::app::{Action, App, Focus, Layer, Mode};
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let right = right_side(app);
@@ -106,7 +106,7 @@ fn hints(app: &App) -> Line<'static> {
     ]);
     let mut spans = Vec::new();
     for a in actions {
-        let Some(key) = app.keymap.first_key(a) else {
+        let Some(key) = app.keymap.first_key(a, Layer::Panes) else {
             continue;
         };
         let label = a.hint();

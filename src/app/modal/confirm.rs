@@ -1,31 +1,27 @@
-//! The confirmation of a destructive operation. It starts on No: `y` confirms, Enter takes the
-//! highlighted choice, and the arrows, Tab, `h` and `l` move between the two.
+//! The confirmation of a destructive operation. It starts on No: `confirm` (y) says yes, `deny`
+//! (n) and `cancel` (esc) say no, `accept` (enter) takes the highlighted choice, and `choose`
+//! (the arrows, Tab, `h`, `l`) moves between the two. Keys from the keymap's `Confirm` layer.
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 
 use crate::app::op_flow::execute;
-use crate::app::{App, Effect, Modal, Op};
+use crate::app::{Action, App, Effect, Layer, Modal, Op};
 
 pub fn on_key(app: &mut App, op: Op, yes: bool, key: KeyEvent) -> Vec<Effect> {
-    match key.code {
-        KeyCode::Char('y') | KeyCode::Char('Y') => {
+    match app.keymap.action_for(&key, Layer::Confirm) {
+        Some(Action::Confirm) => {
             app.close_modal();
             execute(app, op)
         }
-        KeyCode::Enter if yes => {
+        Some(Action::Accept) if yes => {
             app.close_modal();
             execute(app, op)
         }
-        KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc | KeyCode::Enter => {
+        Some(Action::Deny | Action::Cancel | Action::Accept) => {
             app.close_modal();
             Vec::new()
         }
-        KeyCode::Left
-        | KeyCode::Right
-        | KeyCode::Tab
-        | KeyCode::BackTab
-        | KeyCode::Char('h')
-        | KeyCode::Char('l') => {
+        Some(Action::Choose) => {
             app.modal = Some(Modal::Confirm { op, yes: !yes });
             Vec::new()
         }

@@ -4,13 +4,13 @@
 //! Submitting validates the fields, then sends the request and keeps the form open until the
 //! answer: a provider's refusal (a taken name, say) lands in the form, not in a toast.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 use tui_input::Input;
 
 use crate::app::line_edit::{MAX_FIELD_CHARS, edit_text, insert_pasted};
 use crate::app::op::{Op, TokenRef};
 use crate::app::op_flow::execute;
-use crate::app::{App, Effect, Modal, ReqId, ToastKind};
+use crate::app::{Action, App, Effect, Layer, Modal, ReqId, ToastKind};
 use crate::model::{
     FIELD_DESCRIPTION, FIELD_NAME, FIELD_PERMISSIONS, FIELD_READABLE, FIELD_ROLE_ID,
     FIELD_WRITEABLE, FieldKind, FieldSpec, NewToken, Token,
@@ -182,52 +182,78 @@ impl Form {
         }
     }
 
-    /// Keys for the focused field. Returns false when the key means nothing to it.
+    /// Does the field under the cursor take text? Then printable keys are typed into it, and
+    /// the keymap's `FormText` layer has the keys; otherwise its `FormChoice` layer.
+    pub fn layer(&self) -> Layer {
+        match self.fields.get(self.focus).map(|f| &f.value) {
+            Some(FieldValue::Text(_)) | None => Layer::FormText,
+            Some(_) => Layer::FormChoice,
+        }
+    }
+
+    /// A key for the focused text field: typing and line editing. Returns false when the key
+    /// means nothing to it (or a choice field has the cursor).
     pub fn edit(&mut self, key: &KeyEvent) -> bool {
+        let Some(FormField {
+            value: FieldValue::Text(input),
+            ..
+        }) = self.fields.get_mut(self.focus)
+        else {
+            return false;
+        };
+        let changed = edit_text(input, key);
+        if changed {
+            self.error = None;
+        }
+        changed
+    }
+
+    /// `prev_choice`, `next_choice` or `toggle_choice` on the focused choice field. A flag
+    /// flips with each; a provider's list steps through its choices and "none". Returns false
+    /// when the action means nothing to the field.
+    pub fn choose(&mut self, action: Action) -> bool {
         let Some(field) = self.fields.get_mut(self.focus) else {
             return false;
         };
-        let changed = match &mut field.value {
-            FieldValue::Text(input) => edit_text(input, key),
-            FieldValue::Multi(on, cursor) => match key.code {
-                KeyCode::Left => {
-                    *cursor = cursor.saturating_sub(1);
-                    true
+        let changed = match (&mut field.value, action) {
+            (FieldValue::Text(_), _) => false,
+            (FieldValue::Multi(_, cursor), Action::PrevChoice) => {
+                *cursor = cursor.saturating_sub(1);
+                true
+            }
+            (FieldValue::Multi(on, cursor), Action::NextChoice) => {
+                *cursor = (*cursor + 1).min(on.len().saturating_sub(1));
+                true
+            }
+            (FieldValue::Multi(on, cursor), Action::ToggleChoice) => {
+                if let Some(f) = on.get_mut(*cursor) {
+                    *f = !*f;
                 }
-                KeyCode::Right => {
-                    *cursor = (*cursor + 1).min(on.len().saturating_sub(1));
-                    true
-                }
-                KeyCode::Char(' ') => {
-                    if let Some(f) = on.get_mut(*cursor) {
-                        *f = !*f;
-                    }
-                    true
-                }
-                _ => false,
-            },
-            FieldValue::Flag(on) => match key.code {
-                KeyCode::Char(' ') | KeyCode::Left | KeyCode::Right => {
-                    *on = !*on;
-                    true
-                }
-                _ => false,
-            },
-            FieldValue::Remote { choices, selected } => {
+                true
+            }
+            (
+                FieldValue::Flag(on),
+                Action::PrevChoice | Action::NextChoice | Action::ToggleChoice,
+            ) => {
+                *on = !*on;
+                true
+            }
+            (FieldValue::Remote { choices, selected }, _) => {
                 let n = match choices {
                     Remote::Loaded(c) => c.len(),
                     _ => 0,
                 };
                 // Positions 0..n are the choices, n is "none".
                 let pos = selected.unwrap_or(n);
-                let next = match key.code {
-                    KeyCode::Right | KeyCode::Char(' ') => (pos + 1) % (n + 1),
-                    KeyCode::Left => (pos + n) % (n + 1),
+                let next = match action {
+                    Action::NextChoice | Action::ToggleChoice => (pos + 1) % (n + 1),
+                    Action::PrevChoice => (pos + n) % (n + 1),
                     _ => return false,
                 };
                 *selected = (next < n).then_some(next);
                 true
             }
+            _ => false,
         };
         if changed {
             self.error = None;
@@ -327,34 +353,41 @@ impl FormField {
     }
 }
 
-/// A key while a form is open. Once submitted it only waits for the answer; Esc still closes
+/// A key while a form is open: the keymap's form layer for the field under the cursor, and
+/// typing for a text field. Once submitted it only waits for the answer; `cancel` still closes
 /// it, and the answer then comes as a toast.
 pub fn on_key(app: &mut App, mut form: Form, key: KeyEvent) -> Vec<Effect> {
-    if form.pending.is_some() && key.code != KeyCode::Esc {
+    let action = app.keymap.action_for(&key, form.layer());
+    if form.pending.is_some() && action != Some(Action::Cancel) {
         app.modal = Some(Modal::Form(form));
         return Vec::new();
     }
-    let submit = match key.code {
-        KeyCode::Esc => {
+    let submit = match action {
+        Some(Action::Cancel) => {
             app.close_modal();
             return Vec::new();
         }
-        KeyCode::Char('s') if key.modifiers.contains(KeyModifiers::CONTROL) => true,
-        KeyCode::Enter => {
+        Some(Action::Submit) => true,
+        Some(Action::Accept) => {
             form.on_last_field() || {
                 form.move_focus(1);
                 false
             }
         }
-        KeyCode::Tab | KeyCode::Down => {
+        Some(Action::NextField) => {
             form.move_focus(1);
             false
         }
-        KeyCode::BackTab | KeyCode::Up => {
+        Some(Action::PrevField) => {
             form.move_focus(-1);
             false
         }
-        _ => {
+        Some(choice @ (Action::PrevChoice | Action::NextChoice | Action::ToggleChoice)) => {
+            form.choose(choice);
+            false
+        }
+        // No other action is bound in a form's layers: the key is typed, if anything.
+        Some(_) | None => {
             form.edit(&key);
             false
         }

@@ -1,13 +1,13 @@
 //! The secret of a token just created or regenerated, shown only this once. Closing takes two
 //! keys (Esc, then `y`) so that it is never lost to a stray key; `v` reveals it and `y` or `c`
-//! copies it. What the clipboard says back is shown here too.
+//! copies it (the keymap's defaults). What the clipboard says back is shown here too.
 
 use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use secrecy::SecretString;
 
-use crate::app::{App, CopySecret, Effect, Modal, Op, ToastKind, TokenRef};
+use crate::app::{Action, App, CopySecret, Effect, Layer, Modal, Op, ToastKind, TokenRef};
 use crate::clipboard::{Backend, ClearOutcome, ClipboardError};
 use crate::model::OpKind;
 
@@ -25,11 +25,12 @@ pub struct SecretView {
     pub replaces: Option<TokenRef>,
 }
 
+/// A key beside a new secret: the keymap's `Secret` layer, and once closing was asked, its
+/// `Confirm` layer (yes closes; any other key keeps the secret on screen).
 pub fn on_key(app: &mut App, mut view: SecretView, key: KeyEvent) -> Vec<Effect> {
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     let mut effects = Vec::new();
     if view.closing {
-        if key.code == KeyCode::Char('y') {
+        if app.keymap.action_for(&key, Layer::Confirm) == Some(Action::Confirm) {
             let replaces = view.replaces.take();
             app.close_modal();
             if let Some(old) = replaces {
@@ -39,12 +40,14 @@ pub fn on_key(app: &mut App, mut view: SecretView, key: KeyEvent) -> Vec<Effect>
         }
         // Anything else keeps the secret on screen.
         view.closing = false;
+    } else if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+        // ctrl-c, which quits anywhere else, asks first here.
+        view.closing = true;
     } else {
-        match key.code {
-            KeyCode::Esc | KeyCode::Char('q') => view.closing = true,
-            KeyCode::Char('c') if ctrl => view.closing = true,
-            KeyCode::Char('v') => view.revealed = !view.revealed,
-            KeyCode::Char('y') | KeyCode::Char('c') => {
+        match app.keymap.action_for(&key, Layer::Secret) {
+            Some(Action::Cancel | Action::Quit) => view.closing = true,
+            Some(Action::Reveal) => view.revealed = !view.revealed,
+            Some(Action::Copy) => {
                 effects.push(Effect::Copy(CopySecret(view.secret.clone())));
             }
             _ => {}

@@ -55,17 +55,12 @@ pub fn on_op_result(app: &mut App, id: ReqId, p: PendingOp, result: ApiResult) -
             if waiting_form(app, id).is_some() {
                 app.close_modal();
             }
-            let past = if p.op == OpKind::Create {
-                "created"
-            } else {
-                "regenerated"
-            };
+            // Worded as the CLI words it; what the dashboard does next is its own.
             app.toast(
                 ToastKind::Error,
                 format!(
-                    "{}: outcome unknown ({}): the token may have been {past}; re-listing, not retrying",
-                    what(&p),
-                    e.short()
+                    "{}; re-listing to check, not retrying",
+                    e.unknown_outcome_text(&what(&p), p.op)
                 ),
             );
             vec![app.request_list(p.account)]

@@ -5,8 +5,8 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use super::{account_label, draw_box};
-use crate::app::{App, Op, TokenRef};
+use super::{account_label, draw_box, key_hints};
+use crate::app::{Action, App, Layer, Op, TokenRef};
 use crate::ui::theme;
 
 /// How many tokens a bulk confirmation lists before "and N more".
@@ -68,10 +68,18 @@ pub fn render(app: &App, op: &Op, yes: bool, frame: &mut Frame, area: Rect) {
         Span::raw("   "),
         button("Yes", yes),
     ]));
-    lines.push(Line::styled(
-        "y yes   n/esc no   ←/→ choose   enter takes the highlighted",
-        theme::dim(),
-    ));
+    let hints = key_hints(
+        app,
+        Layer::Confirm,
+        &[
+            (&[Action::Confirm], 1, "yes"),
+            (&[Action::Deny, Action::Cancel], 1, "no"),
+            (&[Action::Choose], 2, "choose"),
+            (&[Action::Accept], 1, "takes the highlighted"),
+        ],
+        "   ",
+    );
+    lines.push(Line::styled(hints, theme::dim()));
     draw_box(frame, area, &format!("Confirm {verb}"), lines, true);
 }
 

@@ -4,9 +4,9 @@ use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 
-use super::{account_label, draw_box};
-use crate::app::App;
+use super::{account_label, draw_box, key_hints};
 use crate::app::modal::form::{FieldValue, Form, Remote};
+use crate::app::{Action, App, Layer};
 use crate::model::FieldKind;
 use crate::ui::theme;
 
@@ -67,16 +67,29 @@ pub fn render(app: &App, form: &Form, frame: &mut Frame, area: Rect) {
                 spans.push(Span::raw(text));
             }
         }
+        if focused {
+            // How to change a choice, from the keymap, beside the value: the help line below
+            // can be long enough to hide it.
+            let choice: &[(&[Action], usize, &str)] = match field.value {
+                FieldValue::Text(_) => &[],
+                FieldValue::Multi(..) => &[
+                    (&[Action::PrevChoice, Action::NextChoice], 1, "move"),
+                    (&[Action::ToggleChoice], 1, "toggles"),
+                ],
+                FieldValue::Flag(_) => &[(&[Action::ToggleChoice], 1, "toggles")],
+                FieldValue::Remote { .. } => {
+                    &[(&[Action::PrevChoice, Action::NextChoice], 1, "choose")]
+                }
+            };
+            let how = key_hints(app, Layer::FormChoice, choice, ", ");
+            if !how.is_empty() {
+                spans.push(Span::styled(format!("  ({how})"), theme::dim()));
+            }
+        }
         lines.push(Line::from(spans));
         if focused {
-            let how = match field.value {
-                FieldValue::Text(_) => "",
-                FieldValue::Multi(..) => "  (←/→ move, space toggles)",
-                FieldValue::Flag(_) => "  (space toggles)",
-                FieldValue::Remote { .. } => "  (←/→ choose)",
-            };
             lines.push(Line::styled(
-                format!("{:LABEL$}{}{how}", "", field.spec.help),
+                format!("{:LABEL$}{}", "", field.spec.help),
                 theme::dim(),
             ));
         }
@@ -91,10 +104,18 @@ pub fn render(app: &App, form: &Form, frame: &mut Frame, area: Rect) {
             theme::warn(),
         ));
     }
-    lines.push(Line::styled(
-        "tab next   enter next/submit   ctrl-s submit   esc cancel",
-        theme::dim(),
-    ));
+    let hints = key_hints(
+        app,
+        Layer::FormText,
+        &[
+            (&[Action::NextField], 1, "next"),
+            (&[Action::Accept], 1, "next/submit"),
+            (&[Action::Submit], 1, "submit"),
+            (&[Action::Cancel], 1, "cancel"),
+        ],
+        "   ",
+    );
+    lines.push(Line::styled(hints, theme::dim()));
     let title = format!("{}: {}", form.title(), account_label(app, form.account));
     let inner = draw_box(frame, area, &title, lines, false);
     if let Some((line, col)) = cursor {

@@ -10,7 +10,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use super::theme;
-use crate::app::{App, Modal};
+use crate::app::{Action, App, Layer, Modal};
 
 /// The widest a modal gets; narrower terminals get the width they have.
 const MAX_WIDTH: u16 = 76;
@@ -70,4 +70,21 @@ fn account_label(app: &App, account: usize) -> String {
         .get(account)
         .map(|a| format!("{} ({})", a.info.name, a.info.kind))
         .unwrap_or_default()
+}
+
+/// A dialog's key hints, from the live keymap so that a rebinding shows: for each item, the
+/// first `n` keys of its actions in `layer`, joined by `/`, then its label (`n/esc no`). An
+/// item whose actions have no key there is left out. Joined by `sep`.
+fn key_hints(app: &App, layer: Layer, items: &[(&[Action], usize, &str)], sep: &str) -> String {
+    items
+        .iter()
+        .filter_map(|(actions, n, label)| {
+            let keys: Vec<String> = actions
+                .iter()
+                .flat_map(|a| app.keymap.keys_in(*a, layer, *n))
+                .collect();
+            (!keys.is_empty()).then(|| format!("{} {label}", keys.join("/")))
+        })
+        .collect::<Vec<_>>()
+        .join(sep)
 }

@@ -5,8 +5,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use secrecy::ExposeSecret;
 
-use super::{account_label, draw_box};
-use crate::app::{App, SecretView};
+use super::{account_label, draw_box, key_hints};
+use crate::app::{Action, App, Layer, SecretView};
 use crate::ui::theme;
 
 /// The mask does not follow the secret's length.
@@ -53,16 +53,29 @@ pub fn render(app: &App, view: &SecretView, frame: &mut Frame, area: Rect) {
         ));
     }
     if view.closing {
+        let yes = key_hints(
+            app,
+            Layer::Confirm,
+            &[(&[Action::Confirm], 1, "closes")],
+            "",
+        );
         lines.push(Line::styled(
-            "Close? The secret will not be shown again. y closes, any other key keeps it.",
+            format!("Close? The secret will not be shown again. {yes}, any other key keeps it."),
             theme::error(),
         ));
     } else {
         let reveal = if view.revealed { "hide" } else { "reveal" };
-        lines.push(Line::styled(
-            format!("v {reveal}   y copy   esc close"),
-            theme::dim(),
-        ));
+        let hints = key_hints(
+            app,
+            Layer::Secret,
+            &[
+                (&[Action::Reveal], 1, reveal),
+                (&[Action::Copy], 1, "copy"),
+                (&[Action::Cancel], 1, "close"),
+            ],
+            "   ",
+        );
+        lines.push(Line::styled(hints, theme::dim()));
     }
     draw_box(frame, area, "New secret (shown once)", lines, true);
 }
