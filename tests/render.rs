@@ -127,7 +127,7 @@ fn secrets_stay_masked_until_revealed() {
 fn status_bar_shows_busy_then_idle_and_demo() {
     let (mut app, _) = started(fixtures::options());
     app.demo = true;
-    update(&mut app, Msg::Tick(Instant::now()));
+    update(&mut app, Msg::Tick(Instant::now(), NOW));
     let screen = draw(&app, 80, 24);
     let status = screen.lines().last().unwrap();
     assert!(
@@ -256,7 +256,7 @@ fn unavailable_operation_80x24() {
     key(&mut app, KeyCode::Char('j'));
     key(&mut app, KeyCode::Char('2'));
     key(&mut app, KeyCode::Char('R'));
-    update(&mut app, Msg::Tick(Instant::now()));
+    update(&mut app, Msg::Tick(Instant::now(), NOW));
     insta::assert_snapshot!("unavailable_operation_80x24", draw(&app, 80, 24));
 }
 

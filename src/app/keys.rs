@@ -82,6 +82,10 @@ pub enum Action {
     Rotate,
     #[strum(message = "mark for bulk delete", props(keys = "space"))]
     Mark,
+    #[strum(message = "revoke a leaked secret", props(keys = "L", hint = "leak"))]
+    Leak,
+    #[strum(message = "message log", props(keys = "m", hint = "msgs"))]
+    Messages,
 }
 
 /// Which panes an action matters in, for the help overlay and the hint bar.
@@ -163,7 +167,9 @@ impl Action {
             | Action::Refresh
             | Action::Command
             | Action::Help
-            | Action::Quit => Scope::Global,
+            | Action::Quit
+            | Action::Leak
+            | Action::Messages => Scope::Global,
         }
     }
 
@@ -419,6 +425,8 @@ mod tests {
                 "regenerate",
                 "rotate",
                 "mark",
+                "leak",
+                "messages",
             ]
         );
         for &a in Action::ALL {
