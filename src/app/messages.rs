@@ -28,9 +28,19 @@ impl LogEntry {
     /// `account: text`, unless the text names the account first already.
     pub fn line(&self) -> String {
         match &self.account {
-            Some(a) if !self.text.starts_with(&format!("{a}:")) => format!("{a}: {}", self.text),
-            _ => self.text.clone(),
+            Some(a) => format!("{a}: {}", self.body()),
+            None => self.text.clone(),
         }
+    }
+
+    /// The text without the account in front, where it names it first (the log shows the
+    /// account in a column of its own).
+    pub fn body(&self) -> &str {
+        self.account
+            .as_deref()
+            .and_then(|a| self.text.strip_prefix(a))
+            .and_then(|rest| rest.strip_prefix(": "))
+            .unwrap_or(&self.text)
     }
 }
 
@@ -120,6 +130,9 @@ mod tests {
         let times: Vec<_> = log.newest_first().map(|e| e.time).collect();
         assert_eq!(times, vec![Some(t2), Some(t1)]);
         assert_eq!(log.newest_first().next().unwrap().line(), "a-1: two");
+        log.push(ToastKind::Error, Some("a-1".into()), "a-1: three".into());
+        let e = log.newest_first().next().unwrap();
+        assert_eq!((e.line().as_str(), e.body()), ("a-1: three", "three"));
         for i in 0..MAX_LOG {
             log.push(ToastKind::Info, None, format!("{i}"));
         }

@@ -263,20 +263,25 @@ fn match_lines(marked: bool, m: &Match, now: OffsetDateTime, lines: &mut Vec<Lin
         ),
     ]));
     let Some(t) = t else { return };
-    let mut facts = Vec::new();
-    if !t.scopes.is_empty() {
-        facts.push(format!("scopes {}", t.scopes.join(", ")));
+    let scopes = if t.scopes.is_empty() {
+        "—".to_owned()
+    } else {
+        t.scopes.join(", ")
+    };
+    let created = match t.created_at {
+        Some(c) => format!("{} ({} ago)", format_timestamp(c), age(c, now)),
+        None => "unknown".to_owned(),
+    };
+    for (label, value) in [
+        ("scopes", scopes),
+        ("created", created),
+        ("created by", m.created_by().unwrap_or("—").to_owned()),
+    ] {
+        lines.push(Line::from(vec![
+            Span::styled(format!("    {label:<11}"), theme::label()),
+            Span::raw(value),
+        ]));
     }
-    match t.created_at {
-        Some(c) => facts.push(format!(
-            "created {} ({} ago)",
-            format_timestamp(c),
-            age(c, now)
-        )),
-        None => facts.push("created: unknown".to_owned()),
-    }
-    facts.push(format!("created by {}", m.created_by().unwrap_or("—")));
-    lines.push(Line::raw(format!("    {}", facts.join(" · "))));
 }
 
 /// The revoke, ready: the question `y` answers.
@@ -291,14 +296,18 @@ fn ready(found: &Found, lines: &mut Vec<Line<'static>>) {
         ));
         return;
     }
+    let id = m
+        .shown_id
+        .as_deref()
+        .map_or(String::new(), |id| format!(" (id {id})"));
     lines.push(Line::raw(format!(
-        "Delete token {} in {} ({})?",
-        token_label(m),
+        "Delete token \"{}\"{id} in {} ({})?",
+        m.name.as_deref().unwrap_or("(unnamed)"),
         m.account,
         m.provider
     )));
     lines.push(Line::styled(
-        "Anything using it stops working at once. Then its account is listed again to verify.",
+        "Anything using it stops working at once. This cannot be undone.",
         theme::warn(),
     ));
 }

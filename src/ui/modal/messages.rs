@@ -56,7 +56,7 @@ pub fn render(app: &App, view: &MessagesView, frame: &mut Frame, area: Rect) {
         if let Some(account) = &e.account {
             spans.push(Span::styled(format!("{account}  "), theme::label()));
         }
-        spans.push(Span::raw(e.text.clone()));
+        spans.push(Span::raw(e.body().to_owned()));
         lines.push(Line::from(spans));
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);

@@ -84,7 +84,7 @@ pub fn render(app: &App, prompt: &QuitPrompt, frame: &mut Frame, area: Rect) {
                 button("Quit anyway", !prompt.wait),
             ]));
             lines.push(Line::styled(
-                "w wait   y quit anyway   esc stay   ←/→ choose   enter takes the highlighted",
+                "w wait   y quit anyway   esc stay   ←/→ choose, enter takes it",
                 theme::dim(),
             ));
         }
