@@ -87,6 +87,10 @@ pub async fn run_async(launch: Launch) -> i32 {
             let result = event_loop.run(&mut app, EventStream::new()).await;
             drop(event_loop);
             drop(guard);
+            // What happened to the changes in flight at quit, now that the screen is gone.
+            for line in &app.exit_report {
+                eprintln!("tokdash: {line}");
+            }
             match result {
                 Ok(_) => 0,
                 Err(e) => {

@@ -1,12 +1,14 @@
 //! Runs the reducer's effects: requests go to the worker, secrets to the clipboard (one handle
-//! for the life of the app), refusals to the audit trail. File and clipboard I/O happen here,
-//! never in `update`.
+//! for the life of the app), refusals and incident records to the audit trail, and the
+//! fingerprint files (beside it) are read for a leak search. File and clipboard I/O happen
+//! here, never in `update`.
 
 use tokio::sync::mpsc;
 
-use crate::app::{AuditEntry, Effect, Msg};
-use crate::audit::AuditLog;
+use crate::app::{AuditEntry, Effect, IncidentEntry, Msg};
+use crate::audit::{AuditLog, Incident};
 use crate::clipboard::Clipboard;
+use crate::leak::Fingerprints;
 use crate::worker::Requests;
 
 pub struct EffectRunner {
@@ -66,6 +68,17 @@ impl EffectRunner {
                 self.audit(&entry);
                 Next::Continue
             }
+            Effect::Incident(entry) => {
+                self.incident(&entry);
+                Next::Continue
+            }
+            // Local files, small and read once per search: read here, like the clipboard.
+            Effect::LoadFingerprints => Next::Feed(Msg::Fingerprints(match &self.audit {
+                Some(audit) => Fingerprints::load(audit.dir()),
+                None => Fingerprints::unavailable(
+                    "no state directory (neither $XDG_STATE_HOME nor $HOME is set)",
+                ),
+            })),
             Effect::Quit => Next::Quit,
         }
     }
@@ -81,6 +94,24 @@ impl EffectRunner {
             e.error.as_deref(),
         ) {
             tracing::warn!(error = %err, "could not write the audit log");
+        }
+    }
+
+    fn incident(&self, e: &IncidentEntry) {
+        let Some(audit) = &self.audit else { return };
+        let record = Incident {
+            account: &e.account,
+            provider: e.provider,
+            token: &e.token,
+            matched_by: e.matched_by,
+            op: e.op,
+            outcome: e.outcome,
+            error: e.error.as_deref(),
+            verification: e.verification,
+            fingerprint_prefix: &e.fingerprint_prefix,
+        };
+        if let Err(err) = audit.incident(&record) {
+            tracing::warn!(error = %err, "could not write the incident record");
         }
     }
 }

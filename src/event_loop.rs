@@ -162,7 +162,7 @@ impl<S: Screen> EventLoop<S> {
                 },
                 // Never closed: the runner holds a sender.
                 Some(msg) = self.replies.recv() => msg,
-                _ = self.tick.tick(), if needs_tick => Msg::Tick(Instant::now()),
+                _ = self.tick.tick(), if needs_tick => Msg::Tick(Instant::now(), OffsetDateTime::now_utc()),
             };
             if let ControlFlow::Break(stop) = self.dispatch(app, msg)? {
                 return Ok(stop);
@@ -252,7 +252,7 @@ mod tests {
         // A key bound to nothing changes nothing: no frame.
         assert!(
             event_loop
-                .dispatch(&mut app, key('x'))
+                .dispatch(&mut app, key('z'))
                 .expect("turn")
                 .is_continue()
         );

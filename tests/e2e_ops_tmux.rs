@@ -4,6 +4,10 @@
 //! regenerated and deleted, each checked with `tokdash list --format json`. Afterwards no
 //! secret may be in the log, the audit log, the fingerprints or on the screen.
 //!
+//! Incident response too: in the demo, a leaked secret is pasted (bracketed paste, as a terminal
+//! sends it) into `L` and its token revoked and verified; and quitting while a slow delete is in
+//! flight asks first, then shows the outcome.
+//!
 //! Skips with a message when tmux, Xvfb or xclip are missing, except under CI=true.
 
 use std::io::{BufRead, BufReader};
@@ -27,11 +31,13 @@ fn state_dir(config: &Path) -> &Path {
     config.parent().unwrap_or(config)
 }
 
-/// Start `tokdash sandbox --write-config` and wait until the config is written.
-fn sandbox(config: &Path) -> Killed {
+/// Start `tokdash sandbox --write-config` (with `extra` arguments) and wait until the config is
+/// written.
+fn sandbox(config: &Path, extra: &[&str]) -> Killed {
     let mut child = Command::new(BIN)
         .args(["sandbox", "--write-config"])
         .arg(config)
+        .args(extra)
         .env("XDG_STATE_HOME", state_dir(config))
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -109,10 +115,15 @@ struct Session {
 }
 
 fn start(display: Option<&str>, tag: &str) -> Session {
+    start_with(display, tag, &[])
+}
+
+/// A session whose sandbox gets `sandbox_args` (`--latency-ms 1500`, say).
+fn start_with(display: Option<&str>, tag: &str, sandbox_args: &[&str]) -> Session {
     let dir = tempfile::tempdir().expect("temp dir");
     let state = tempfile::tempdir().expect("state dir");
     let config = dir.path().join("config.toml");
-    let sandbox = sandbox(&config);
+    let sandbox = sandbox(&config, sandbox_args);
     let env = match display {
         Some(d) => format!("env DISPLAY={d}"),
         None => "env -u DISPLAY -u WAYLAND_DISPLAY".to_owned(),
@@ -305,4 +316,143 @@ fn with_no_display_the_copy_goes_through_osc52() {
     }
     close_secret(&s);
     assert_no_secret_anywhere(&s, &[secret]);
+}
+
+/// The revealed secret in the detail pane: the value after `secret` on its line.
+fn detail_secret(screen: &str) -> String {
+    screen
+        .lines()
+        .find_map(|l| {
+            let at = l.find("│secret ")?;
+            let rest = &l[at + "│secret ".len()..];
+            rest.split('│').next().map(|v| v.trim().to_owned())
+        })
+        .filter(|v| !v.is_empty() && !v.starts_with('•'))
+        .unwrap_or_else(|| panic!("no revealed secret in the detail pane:\n{screen}"))
+}
+
+/// Paste `text` as a terminal does with bracketed paste on.
+fn paste(tmux: &Tmux, text: &str) {
+    tmux.cmd(&["set-buffer", "-b", "leak", text]);
+    tmux.cmd(&["paste-buffer", "-p", "-d", "-b", "leak", "-t", "main"]);
+}
+
+#[test]
+fn in_the_demo_a_pasted_leaked_secret_is_revoked_and_verified_with_two_keys() {
+    if !require_tools(&["tmux"]) {
+        return;
+    }
+    let state = tempfile::tempdir().expect("state dir");
+    let command = format!(
+        "env -u DISPLAY -u WAYLAND_DISPLAY XDG_STATE_HOME='{}' TOKDASH_LOG=trace '{BIN}' --demo; \
+         echo TOKDASH_EXITED=$?; sleep 60",
+        state.path().display()
+    );
+    let tmux = Tmux::start("leak", 120, 35, &command);
+    tmux.wait_for("every demo account to load", |s| {
+        idle(s) && loaded_accounts(s) == 4
+    });
+    // Take a seeded secret: sematext lists them, masked until `v`.
+    tmux.keys(&[":"]);
+    tmux.text("account sematext-1");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the sematext tokens", |s| s.contains("Tokens: sematext-1"));
+    tmux.keys(&["2", "v"]);
+    let screen = tmux.wait_for("the revealed secret", |s| s.contains("v to hide"));
+    let secret = detail_secret(&screen);
+    tmux.keys(&["v"]);
+    tmux.wait_for("the secret hidden again", |s| s.contains("v to reveal"));
+    // Somewhere else entirely: the dialog searches every account.
+    tmux.keys(&["1", "g"]);
+    tmux.wait_for("all accounts", |s| s.contains("Tokens: All accounts"));
+
+    // Key 1: L. Then the paste, which searches at once.
+    tmux.keys(&["L"]);
+    tmux.wait_for("the leak dialog", |s| s.contains("waiting for a paste"));
+    paste(&tmux, &secret);
+    let screen = tmux.wait_for("the match with its revoke ready", |s| {
+        s.contains("matched by listed secret") && s.contains("y delete")
+    });
+    assert!(
+        !screen.contains(&secret),
+        "the secret is never drawn:\n{screen}"
+    );
+    let name = screen
+        .lines()
+        .find_map(|l| {
+            let at = l.find("Delete token \"")? + "Delete token \"".len();
+            l[at..].split('"').next().map(str::to_owned)
+        })
+        .expect("the question names the token");
+    // Key 2: y. Then the re-list verifies it.
+    tmux.keys(&["y"]);
+    let screen = tmux.wait_for("the verification", |s| s.contains("✓ verified: token"));
+    assert!(screen.contains("no longer"), "{screen}");
+    assert!(
+        screen.contains(&format!("verified: token {name} (")),
+        "{screen}"
+    );
+
+    let demo = state.path().join("tokdash/demo");
+    let audit = std::fs::read_to_string(demo.join("audit.jsonl")).expect("the demo's audit log");
+    let incident: serde_json::Value = audit
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("JSON"))
+        .rfind(|v| v["kind"] == "incident")
+        .expect("an incident record");
+    assert_eq!(incident["token_name"], name.as_str());
+    assert_eq!(incident["matched_by"], "listed_secret");
+    assert_eq!(incident["verification"], "gone");
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("the dialog to close", |s| !s.contains("Leaked secret"));
+    tmux.keys(&["q"]);
+    let screen = tmux.wait_for("exit", |s| s.contains("TOKDASH_EXITED="));
+    assert!(screen.contains("TOKDASH_EXITED=0"), "{screen}");
+    for entry in std::fs::read_dir(state.path().join("tokdash"))
+        .expect("state dir")
+        .chain(std::fs::read_dir(&demo).expect("demo dir"))
+        .flatten()
+    {
+        let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+        assert!(
+            !text.contains(&secret),
+            "{} holds the secret",
+            entry.path().display()
+        );
+    }
+}
+
+#[test]
+fn quitting_while_a_slow_delete_is_in_flight_asks_and_waiting_shows_the_outcome() {
+    if !require_tools(&["tmux"]) {
+        return;
+    }
+    let s = start_with(None, "quit", &["--latency-ms", "1500"]);
+    s.tmux.wait_for("idle", idle);
+    s.tmux.keys(&["d"]);
+    let screen = s.tmux.wait_for("the delete confirmation", |sc| {
+        sc.contains("Confirm delete")
+    });
+    let name = screen
+        .lines()
+        .find_map(|l| {
+            let at = l.find("Delete token \"")? + "Delete token \"".len();
+            l[at..].split('"').next().map(str::to_owned)
+        })
+        .expect("the dialog names the token");
+    s.tmux.keys(&["y", "q"]);
+    s.tmux.wait_for("the question", |sc| {
+        sc.contains("1 change in flight") && sc.contains(&format!("delete {name} in sematext-1"))
+    });
+    s.tmux.keys(&["w"]);
+    s.tmux.wait_for("the outcome", |sc| {
+        sc.contains("every change answered") && sc.contains(&format!("deleted {name}"))
+    });
+    let screen = s.tmux.wait_for("exit", |sc| sc.contains("TOKDASH_EXITED="));
+    assert!(screen.contains("TOKDASH_EXITED=0"), "{screen}");
+    assert!(
+        screen.contains(&format!("tokdash: sematext-1: deleted {name}")),
+        "the outcome is said again once the screen is gone:\n{screen}"
+    );
+    poll_list(&s.config, "deleted", |t| named(t, &name).is_none());
 }

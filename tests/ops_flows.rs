@@ -639,6 +639,21 @@ async fn an_unknown_create_outcome_is_relisted_and_never_retried() {
     );
     assert!(h.names().contains(&"maybe-made".to_owned()), "re-listed");
     assert_eq!(h.audit_lines().last().unwrap()["outcome"], "unknown");
+    // The token that appeared is pointed out, with the reason, and the warning stays.
+    h.select_token("maybe-made");
+    h.key('2').await;
+    let screen = h.screen();
+    assert!(screen.contains("? maybe-made"), "{screen}");
+    assert!(
+        screen.contains("appeared after a create that got"),
+        "{screen}"
+    );
+    assert!(
+        h.app
+            .toasts
+            .iter()
+            .any(|t| t.sticky && t.text.contains("may have been created"))
+    );
 }
 
 #[tokio::test]
@@ -712,4 +727,127 @@ async fn the_wheel_moves_like_up_and_down_whatever_their_keys_but_never_in_a_dia
         h.app.modal
     );
     assert_eq!(h.app.table.cursor(), 1, "the cursor stays under the dialog");
+}
+
+/// The leaked-secret dialog end to end: `L`, the paste, `y`; then the screen must say the token
+/// is verified gone, the token must be gone from the list, and the audit log must hold the
+/// incident record, with no secret anywhere.
+async fn leak_revoke(h: &mut Harness, secret: &str, account: &str, name: &str, matched_by: &str) {
+    h.key('L').await;
+    h.send(Msg::Paste(secret.to_owned()));
+    h.settle().await;
+    let screen = h.screen();
+    assert!(
+        screen.contains(&format!("Delete token \"{name}\"")),
+        "{account}: the match, with its revoke ready:\n{screen}"
+    );
+    assert!(!screen.contains(secret), "the secret is never drawn");
+    h.key('y').await;
+    // The dialog wraps it; the log line below has it whole.
+    let screen = h.screen();
+    assert!(
+        screen.contains(&format!("✓ verified: token {name} (")) && screen.contains("no longer"),
+        "{account}:\n{screen}"
+    );
+    assert!(
+        !h.names().contains(&name.to_owned()),
+        "{account}: {name} is gone"
+    );
+    let logged = h.app.log.newest_first().next().expect("a message").line();
+    assert!(
+        logged.starts_with(&format!("{account}: verified: token {name} ("))
+            && logged.ends_with(&format!(") no longer listed in {account}")),
+        "{logged}"
+    );
+    let incident = h
+        .audit_lines()
+        .into_iter()
+        .rfind(|l| l["kind"] == "incident")
+        .expect("an incident record");
+    assert_eq!(incident["account"], account);
+    assert_eq!(incident["token_name"], name);
+    assert_eq!(incident["matched_by"], matched_by);
+    assert_eq!(incident["operation"], "delete");
+    assert_eq!(incident["outcome"], "ok");
+    assert_eq!(incident["verification"], "gone");
+    assert_eq!(
+        incident["fingerprint_prefix"],
+        fingerprint(&secret.to_owned().into())[..12]
+    );
+    for file in ["audit.jsonl", "fingerprints.jsonl"] {
+        let text = std::fs::read_to_string(h.state.path().join(file)).unwrap_or_default();
+        assert!(!text.contains(secret), "{file} never holds the secret");
+    }
+    assert!(!format!("{:?}", h.app).contains(secret));
+    h.special(KeyCode::Esc).await;
+    assert!(h.app.modal.is_none());
+}
+
+/// A token of `provider`'s account and the secret its list carries.
+fn listed_secret(h: &Harness, provider: &str) -> (String, String) {
+    let acc = h
+        .app
+        .accounts
+        .iter()
+        .find(|a| a.info.kind.name() == provider)
+        .expect("the account");
+    let tokens = match &acc.tokens {
+        tokdash::app::Loadable::Loaded(t) => t,
+        other => panic!("{other:?}"),
+    };
+    let t = &tokens[tokens.len() / 2];
+    let secret = match &t.secret {
+        Some(s) => s.expose_secret().to_owned(),
+        // lagrello's tokenKey is its id.
+        None => t.id.as_str().to_owned(),
+    };
+    (t.name.clone(), secret)
+}
+
+#[tokio::test]
+async fn a_leaked_listed_secret_is_found_and_revoked_verified_for_sematext_and_lagrello() {
+    let mut h = Harness::start(false).await;
+    for provider in ["sematext", "lagrello"] {
+        let account = h.account_named(provider);
+        let (name, secret) = listed_secret(&h, provider);
+        leak_revoke(&mut h, &secret, &account, &name, "listed_secret").await;
+    }
+}
+
+#[tokio::test]
+async fn a_secret_tokdash_created_is_found_by_its_fingerprint_and_revoked_verified() {
+    let mut h = Harness::start(false).await;
+    let account = h.account_named("fluid");
+    h.select_account(&account).await;
+    h.key('n').await;
+    h.fill_form("leaked-by-e2e").await;
+    h.press(KeyCode::Char('s'), KeyModifiers::CONTROL).await;
+    let secret = h.shown_secret();
+    h.close_secret().await;
+    // From elsewhere on the screen: the dialog searches every account.
+    h.key('1').await;
+    h.key('g').await;
+    leak_revoke(&mut h, &secret, &account, "leaked-by-e2e", "fingerprint").await;
+}
+
+#[tokio::test]
+async fn read_only_refuses_the_revoke_of_a_leaked_secret() {
+    let mut h = Harness::start(true).await;
+    let account = h.account_named("sematext");
+    let (name, secret) = listed_secret(&h, "sematext");
+    h.key('L').await;
+    h.send(Msg::Paste(secret));
+    h.settle().await;
+    h.key('y').await;
+    assert!(h.names().contains(&name), "{name} is still listed");
+    let screen = h.screen();
+    assert!(screen.contains("delete refused"), "{screen}");
+    let incident = h
+        .audit_lines()
+        .into_iter()
+        .rfind(|l| l["kind"] == "incident")
+        .expect("an incident record");
+    assert_eq!(incident["account"], account.as_str());
+    assert_eq!(incident["outcome"], "refused");
+    assert_eq!(incident["verification"], "not_run");
 }

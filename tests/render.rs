@@ -11,15 +11,10 @@ use common::fixtures::*;
 use crossterm::event::KeyCode;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use time::OffsetDateTime;
-use time::macros::datetime;
 use tokdash::app::{App, Mode, Msg, update};
 use tokdash::model::{ApiError, Token};
 use tokdash::sandbox::store::hostile_names;
 use tokdash::ui::render;
-
-/// The fixed "now" every render test uses.
-const NOW: OffsetDateTime = datetime!(2026-06-01 12:00 UTC);
 
 /// The screen as text, one line per row, wide characters counted once.
 fn draw(app: &App, width: u16, height: u16) -> String {
@@ -162,7 +157,7 @@ fn secrets_stay_masked_until_revealed() {
 fn status_bar_shows_busy_then_idle_and_demo() {
     let (mut app, _) = started(common::fixtures::options());
     app.demo = true;
-    update(&mut app, Msg::Tick(Instant::now()));
+    update(&mut app, Msg::Tick(Instant::now(), NOW));
     let screen = draw(&app, 80, 24);
     let status = screen.lines().last().unwrap();
     assert!(
@@ -358,7 +353,7 @@ fn unavailable_operation_80x24() {
     key(&mut app, KeyCode::Char('j'));
     key(&mut app, KeyCode::Char('2'));
     key(&mut app, KeyCode::Char('R'));
-    update(&mut app, Msg::Tick(Instant::now()));
+    update(&mut app, Msg::Tick(Instant::now(), NOW));
     insta::assert_snapshot!("unavailable_operation_80x24", draw(&app, 80, 24));
 }
 
@@ -476,4 +471,119 @@ fn a_revealed_secret_is_sanitised_like_in_the_secret_dialog() {
     assert!(screen.contains("st-\\x1b[2J<U+202E>x"), "{screen}");
     assert!(!screen.chars().any(|c| c.is_control() && c != '\n'));
     assert!(!screen.contains('\u{202E}'));
+}
+
+// The leaked-secret dialog, the message log and the quit question.
+
+use tokdash::app::{ApiResult, Effect};
+use tokdash::leak::Fingerprints;
+
+fn leak_found(app: &mut App, secret: &str) {
+    chars(app, "L");
+    update(app, Msg::Paste(secret.to_owned()));
+    update(app, Msg::Fingerprints(Fingerprints::default()));
+}
+
+fn request_id(effects: &[Effect]) -> tokdash::app::ReqId {
+    effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Api { id, .. } => Some(*id),
+            _ => None,
+        })
+        .expect("a request")
+}
+
+#[test]
+fn leak_match_then_verified_120x35() {
+    let mut app = loaded();
+    leak_found(&mut app, "st-secret-value-0001");
+    let screen = draw(&app, 120, 35);
+    assert!(!screen.contains("st-secret-value-0001"), "{screen}");
+    insta::assert_snapshot!("leak_match_120x35", screen);
+
+    let id = request_id(&key(&mut app, KeyCode::Char('y')));
+    let list = request_id(&update(
+        &mut app,
+        Msg::Api {
+            id,
+            result: ApiResult::Changed(Ok(())),
+        },
+    ));
+    answer(&mut app, list, Ok(vec![]));
+    update(&mut app, Msg::Tick(Instant::now(), NOW));
+    let screen = draw(&app, 120, 35);
+    assert!(screen.contains("verified: token shipper (4711) no longer listed in"));
+    insta::assert_snapshot!("leak_verified_120x35", screen);
+}
+
+#[test]
+fn leak_partial_search_with_no_match_names_the_account_and_hints_100x30() {
+    let (mut app, _) = started(options());
+    for i in [0, 1, 3] {
+        let id = list_id(&app, i);
+        answer(&mut app, id, Ok(tokens_for(i)));
+    }
+    let id = list_id(&app, 2);
+    answer(
+        &mut app,
+        id,
+        Err(ApiError::Unauthorized("invalid token".into())),
+    );
+    leak_found(&mut app, "13777603-bdf9-48f7-a493-3b4a94e8be02");
+    let id = list_id(&app, 2);
+    answer(
+        &mut app,
+        id,
+        Err(ApiError::Unauthorized("invalid token".into())),
+    );
+    let screen = draw(&app, 100, 30);
+    assert!(screen.contains("Not searched: prod-qovery"), "{screen}");
+    insta::assert_snapshot!("leak_partial_no_match_100x30", screen);
+}
+
+#[test]
+fn message_log_newest_first_with_time_and_account_120x35() {
+    let mut app = loaded();
+    key(&mut app, KeyCode::Char(':'));
+    chars(&mut app, "account logs-sematext");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('d'));
+    let id = request_id(&key(&mut app, KeyCode::Char('y')));
+    update(
+        &mut app,
+        Msg::Tick(Instant::now(), NOW - time::Duration::minutes(3)),
+    );
+    update(
+        &mut app,
+        Msg::Api {
+            id,
+            result: ApiResult::Changed(Err(ApiError::Forbidden("token lacks scope".into()))),
+        },
+    );
+    update(
+        &mut app,
+        Msg::Tick(Instant::now(), NOW - time::Duration::minutes(2)),
+    );
+    key(&mut app, KeyCode::Char(':'));
+    chars(&mut app, "account nobody");
+    key(&mut app, KeyCode::Enter);
+    update(&mut app, Msg::Tick(Instant::now(), NOW));
+    // The failure stays on screen; the log has everything.
+    insta::assert_snapshot!("failure_stays_120x35", draw(&app, 120, 35));
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('m'));
+    insta::assert_snapshot!("messages_120x35", draw(&app, 120, 35));
+}
+
+#[test]
+fn quit_with_a_change_in_flight_80x24() {
+    let mut app = loaded();
+    key(&mut app, KeyCode::Char(':'));
+    chars(&mut app, "account logs-sematext");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('d'));
+    key(&mut app, KeyCode::Char('y'));
+    key(&mut app, KeyCode::Char('q'));
+    insta::assert_snapshot!("quit_in_flight_80x24", draw(&app, 80, 24));
 }

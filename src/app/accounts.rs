@@ -1,6 +1,6 @@
 //! The configured accounts as the dashboard sees them: who they are and what their tokens are.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::ReqId;
 use super::token_table::filter;
@@ -50,12 +50,68 @@ pub struct AccountState {
     pub latest_list: Option<ReqId>,
     /// Tokens with a change in flight, and which; they refuse further changes.
     pub pending: HashMap<TokenId, OpKind>,
+    /// Creates that got no answer: the next list says whether they happened.
+    pub unknown_creates: Vec<UnknownCreate>,
+    /// Tokens to point out, with the reason: those that appeared after a create that got no
+    /// answer (probably made by it, their secret never shown).
+    pub flagged: HashMap<TokenId, String>,
+}
+
+/// A create whose outcome is unknown (no answer came back), waiting for the account's next list.
+#[derive(Debug, Clone)]
+pub struct UnknownCreate {
+    /// The name it was asked for.
+    pub name: String,
+    /// The ids listed when it was sent, if the account was loaded: a new one is its doing.
+    pub known: Option<HashSet<TokenId>>,
+    /// What went wrong, in a few words ("timed out").
+    pub error: String,
 }
 
 impl AccountState {
     pub fn caps(&self) -> &'static Caps {
         self.info.kind.caps()
     }
+    /// A new list came: tokens that appeared since a create that got no answer, with its name,
+    /// are flagged with the reason. Returns what to tell the user, one line per such create.
+    /// Flags of tokens no longer listed are dropped.
+    pub fn flag_unknown_creates(&mut self, listed: &[Token]) -> Vec<String> {
+        self.flagged
+            .retain(|id, _| listed.iter().any(|t| t.id == *id));
+        let mut notes = Vec::new();
+        for u in std::mem::take(&mut self.unknown_creates) {
+            let new: Vec<&Token> = listed
+                .iter()
+                .filter(|t| t.name == u.name)
+                .filter(|t| u.known.as_ref().is_none_or(|k| !k.contains(&t.id)))
+                .collect();
+            if new.is_empty() {
+                notes.push(format!(
+                    "no token named {} was listed after the create that got no answer ({}): it \
+                     seems not to have happened",
+                    u.name, u.error
+                ));
+                continue;
+            }
+            for t in new {
+                self.flagged.insert(
+                    t.id.clone(),
+                    format!(
+                        "appeared after a create that got no answer ({}): probably made by it. Its \
+                         secret was never shown, so nothing can be using it",
+                        u.error
+                    ),
+                );
+            }
+            notes.push(format!(
+                "token {} appeared after the create that got no answer ({}): it was probably \
+                 created; it is highlighted",
+                u.name, u.error
+            ));
+        }
+        notes
+    }
+
     pub fn token_count(&self) -> Option<usize> {
         match &self.tokens {
             Loadable::Loaded(t) => Some(t.len()),

@@ -6,6 +6,10 @@ pub enum Command {
     Account(String),
     Refresh,
     Help,
+    /// `:leak`: the leaked-secret dialog.
+    Leak,
+    /// `:messages`: the message log.
+    Messages,
     Quit,
 }
 
@@ -20,10 +24,12 @@ pub fn parse(line: &str) -> Result<Command, String> {
         "account" | "a" => Err("usage: :account NAME".into()),
         "refresh" | "r" => Ok(Command::Refresh),
         "help" | "h" => Ok(Command::Help),
+        "leak" => Ok(Command::Leak),
+        "messages" | "msgs" => Ok(Command::Messages),
         "q" | "quit" | "q!" => Ok(Command::Quit),
         "" => Err("empty command".into()),
         other => Err(format!(
-            "unknown command `{}`; try :account NAME, :refresh, :help, :q",
+            "unknown command `{}`; try :account NAME, :refresh, :leak, :messages, :help, :q",
             crate::text::truncate(&crate::text::sanitize(other), 40)
         )),
     }
@@ -41,6 +47,8 @@ mod tests {
         );
         assert_eq!(parse(" q "), Ok(Command::Quit));
         assert_eq!(parse("refresh"), Ok(Command::Refresh));
+        assert_eq!(parse("leak"), Ok(Command::Leak));
+        assert_eq!(parse("messages"), Ok(Command::Messages));
         assert!(parse("account").is_err());
         assert!(parse("frobnicate").unwrap_err().contains("unknown command"));
     }

@@ -139,6 +139,10 @@ pub enum Action {
         )
     )]
     Cancel,
+    #[strum(message = "revoke a leaked secret", props(keys = "L", hint = "leak"))]
+    Leak,
+    #[strum(message = "message log", props(keys = "m", hint = "msgs"))]
+    Messages,
 }
 
 /// Where an action works: one group of the help overlay. The first four are the panes'; the
@@ -309,7 +313,9 @@ impl Action {
             | Action::Filter
             | Action::Refresh
             | Action::Command
-            | Action::Help => &[Scope::Global],
+            | Action::Help
+            | Action::Leak
+            | Action::Messages => &[Scope::Global],
             Action::Accept => &[Scope::Line, Scope::Form, Scope::Confirm],
             Action::Cancel => &[Scope::Line, Scope::Form, Scope::Confirm, Scope::Secret],
             Action::NextField | Action::PrevField | Action::Submit => &[Scope::Form],
@@ -883,6 +889,8 @@ mod tests {
                 "choose",
                 "accept",
                 "cancel",
+                "leak",
+                "messages",
             ]
         );
         for &a in Action::ALL {

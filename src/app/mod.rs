@@ -3,13 +3,16 @@
 //!
 //! Where things live: msg.rs has what goes in and out of `update`; accounts.rs the accounts and
 //! their tokens; token_table/ the tokens table (scope, sort, filter, cursor, marks); modal/ the
-//! overlays, one file per overlay with the keys it takes; op_flow/ the token operations from
-//! key to answer. Drawing is in src/ui: ui/tokens.rs draws the table, ui/modal/ the overlays.
+//! overlays, one file per overlay with the keys it takes (modal/leak.rs: a leaked secret, from
+//! paste to verified revoke; modal/quit.rs: quitting with changes in flight); op_flow/ the token
+//! operations from key to answer; messages.rs the log of everything said. Drawing is in src/ui:
+//! ui/tokens.rs draws the table, ui/modal/ the overlays.
 
 pub mod accounts;
 pub mod command;
 pub mod keys;
 pub mod line_edit;
+pub mod messages;
 pub mod modal;
 pub mod msg;
 pub mod op;
@@ -25,9 +28,10 @@ use tui_input::Input;
 use crate::model::{ApiError, Token, TokenId};
 pub use accounts::{AccountInfo, AccountState, Loadable};
 pub use keys::{Action, Keymap, Layer, Scope};
+pub use messages::{LogEntry, MessageLog};
 pub use modal::{Modal, SecretView};
 pub use msg::{ApiRequest, ApiResult, CopySecret, Effect, Msg, ReqId};
-pub use op::{AuditEntry, Op, TokenRef};
+pub use op::{AuditEntry, IncidentEntry, Op, TokenRef};
 pub use op_flow::{Batch, PendingOp};
 pub use token_table::sort::SortKey;
 pub use token_table::{RowRef, TokenTable};
@@ -66,16 +70,19 @@ pub enum ToastKind {
     Error,
 }
 
-/// A short message that disappears by itself.
+/// A short message at the bottom right. Most disappear by themselves; a failure or an unknown
+/// outcome stays until dismissed ([`Action::Back`], Esc). Every one is in the message log too.
 #[derive(Debug, Clone)]
 pub struct Toast {
     pub kind: ToastKind,
     pub text: String,
     /// Set by the first tick after the toast appears, so `update` needs no clock.
     pub expires: Option<Instant>,
+    /// Stays until dismissed.
+    pub sticky: bool,
 }
 
-/// How long a toast stays up.
+/// How long a toast that is not sticky stays up.
 pub const TOAST_SECS: u64 = 4;
 /// How many toasts are kept at once; older ones go first.
 pub const MAX_TOASTS: usize = 3;
@@ -114,6 +121,14 @@ pub struct App {
     pub in_flight: HashMap<ReqId, usize>,
     pub next_id: ReqId,
     pub toasts: Vec<Toast>,
+    /// Sticky toasts pushed off the screen by newer ones since the last dismissal (they are in
+    /// the log).
+    pub hidden_alerts: usize,
+    /// Everything said while the dashboard runs.
+    pub log: MessageLog,
+    /// Said on stderr once the terminal is restored: what happened to the changes that were in
+    /// flight when the dashboard quit.
+    pub exit_report: Vec<String>,
     /// Advances on every tick; picks the spinner frame.
     pub spinner: usize,
     /// Show the selected token's secret (and secret-like id) in the detail pane.
@@ -149,6 +164,8 @@ impl App {
                     haystacks: token_table::filter::Haystacks::default(),
                     latest_list: None,
                     pending: HashMap::new(),
+                    unknown_creates: Vec::new(),
+                    flagged: HashMap::new(),
                 })
                 .collect(),
             table: TokenTable::default(),
@@ -158,6 +175,9 @@ impl App {
             in_flight: HashMap::new(),
             next_id: 1,
             toasts: Vec::new(),
+            hidden_alerts: 0,
+            log: MessageLog::default(),
+            exit_report: Vec::new(),
             spinner: 0,
             reveal: false,
             keymap: options.keymap,
@@ -218,14 +238,18 @@ impl App {
                 let secret_ids = acc.caps().id_is_secret;
                 acc.haystacks =
                     token_table::filter::Haystacks::build(&acc.info.name, &tokens, secret_ids);
+                let notes = acc.flag_unknown_creates(&tokens);
                 acc.tokens = Loadable::Loaded(tokens);
+                for note in notes {
+                    self.notify(ToastKind::Info, Some(account), note);
+                }
             }
             Err(e) => {
                 // Worded like any failed operation, in both front ends: what to do comes with it.
                 let text = e.failure_text(&format!("{}: list tokens", acc.info.name), None);
                 acc.haystacks.clear();
                 acc.tokens = Loadable::Failed(e);
-                self.toast(ToastKind::Error, text);
+                self.notify(ToastKind::Error, Some(account), text);
             }
         }
         self.table.listed(&self.accounts, account);
@@ -258,9 +282,13 @@ impl App {
         !self.in_flight.is_empty()
     }
 
-    /// The timer is needed only while a spinner turns or a toast waits to expire.
+    /// The timer is needed only while a spinner turns, a toast waits to expire, a message waits
+    /// for its time or the quit dialog waits to close.
     pub fn needs_tick(&self) -> bool {
-        self.busy() || !self.toasts.is_empty()
+        self.busy()
+            || self.toasts.iter().any(|t| !t.sticky)
+            || self.log.needs_stamp()
+            || modal::quit::lingering(self)
     }
 
     pub fn selected_row(&self) -> Option<RowRef> {
@@ -282,15 +310,48 @@ impl App {
         self.token_at(row).map(|(_, t)| (row.account, t.id.clone()))
     }
 
+    /// Say something briefly; it goes to the message log too.
     pub fn toast(&mut self, kind: ToastKind, text: impl Into<String>) {
+        self.say(kind, None, text.into(), false);
+    }
+
+    /// Say something about an account (the log shows which); it goes away by itself.
+    pub fn notify(&mut self, kind: ToastKind, account: Option<usize>, text: impl Into<String>) {
+        self.say(kind, account, text.into(), false);
+    }
+
+    /// Say something that must not go unread (a failure, an unknown outcome): it stays on
+    /// screen until dismissed.
+    pub fn alert(&mut self, account: Option<usize>, text: impl Into<String>) {
+        self.say(ToastKind::Error, account, text.into(), true);
+    }
+
+    fn say(&mut self, kind: ToastKind, account: Option<usize>, text: String, sticky: bool) {
+        let name = account
+            .and_then(|a| self.accounts.get(a))
+            .map(|a| a.info.name.clone());
+        self.log.push(kind, name, text.clone());
         if self.toasts.len() >= MAX_TOASTS {
-            self.toasts.remove(0);
+            // Toasts that go by themselves make room first; a sticky one pushed off is counted,
+            // so the screen says there is more in the log.
+            let at = self.toasts.iter().position(|t| !t.sticky).unwrap_or(0);
+            if self.toasts.remove(at).sticky {
+                self.hidden_alerts += 1;
+            }
         }
         self.toasts.push(Toast {
             kind,
-            text: text.into(),
+            text,
             expires: None,
+            sticky,
         });
+        self.dirty = true;
+    }
+
+    /// Clear the toasts off the screen (they stay in the log).
+    pub fn dismiss_toasts(&mut self) {
+        self.toasts.clear();
+        self.hidden_alerts = 0;
         self.dirty = true;
     }
 }

@@ -6,10 +6,12 @@ use std::time::{Duration, Instant};
 
 use crossterm::event::KeyEvent;
 use secrecy::{ExposeSecret, SecretString};
+use time::OffsetDateTime;
 
 use super::Action;
-use super::op::AuditEntry;
+use super::op::{AuditEntry, IncidentEntry};
 use crate::clipboard::{Backend, ClearOutcome, ClipboardError};
+use crate::leak::Fingerprints;
 use crate::model::{ApiError, Created, NewToken, OpKind, Token, TokenId, TokenUpdate};
 use crate::provider::Choice;
 
@@ -120,8 +122,11 @@ pub enum Msg {
         id: ReqId,
         result: ApiResult,
     },
-    /// Sent only while something animates or expires (see [`super::App::needs_tick`]).
-    Tick(Instant),
+    /// Sent only while something animates or expires (see [`super::App::needs_tick`]): the
+    /// monotonic time for timers, and the wall-clock time (UTC) for the message log.
+    Tick(Instant, OffsetDateTime),
+    /// The fingerprint files, read for a leak search ([`Effect::LoadFingerprints`]).
+    Fingerprints(Fingerprints),
     /// How an [`Effect::Copy`] went.
     Copied(Result<Backend, ClipboardError>),
     /// The clipboard-clear timer fired.
@@ -143,5 +148,10 @@ pub enum Effect {
     ClearClipboard,
     /// Append to the audit trail (refusals; the worker records what it runs).
     Audit(AuditEntry),
+    /// Append an incident record: what was done about a leaked secret, and how it was verified.
+    Incident(IncidentEntry),
+    /// Read the fingerprint files beside the audit trail and answer with
+    /// [`Msg::Fingerprints`].
+    LoadFingerprints,
     Quit,
 }

@@ -94,6 +94,41 @@ impl PartialEq for AuditEntry {
 }
 impl Eq for AuditEntry {}
 
+/// An incident record ([`crate::audit::Incident`]) the effects runner appends: what was done
+/// about a leaked secret's token. Of the secret it holds only a fingerprint prefix.
+#[derive(Debug, Clone)]
+pub struct IncidentEntry {
+    pub account: String,
+    pub provider: ProviderKind,
+    /// The token, its id as it may be stored.
+    pub token: TokenLabel,
+    /// `listed_secret` or `fingerprint`.
+    pub matched_by: &'static str,
+    /// Delete, or disable.
+    pub op: OpKind,
+    pub outcome: Outcome,
+    pub error: Option<String>,
+    /// `gone`, `disabled`, `still_listed`, `still_enabled`, `not_verified` or `not_run`.
+    pub verification: &'static str,
+    pub fingerprint_prefix: String,
+}
+
+impl PartialEq for IncidentEntry {
+    fn eq(&self, other: &Self) -> bool {
+        self.account == other.account
+            && self.provider == other.provider
+            && self.token.id == other.token.id
+            && self.token.name == other.token.name
+            && self.matched_by == other.matched_by
+            && self.op == other.op
+            && self.outcome == other.outcome
+            && self.error == other.error
+            && self.verification == other.verification
+            && self.fingerprint_prefix == other.fingerprint_prefix
+    }
+}
+impl Eq for IncidentEntry {}
+
 /// "deleting", "renaming", … for rows and toasts.
 pub fn progressive(op: OpKind) -> &'static str {
     match op {

@@ -4,6 +4,7 @@
 use std::time::{Duration, Instant};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use time::OffsetDateTime;
 
 use super::command::{self, Command};
 use super::keys::Layer;
@@ -27,10 +28,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             }
             Mode::Filter | Mode::Command => Vec::new(),
         },
-        Msg::Paste(text) if app.modal.is_some() => {
-            modal::on_paste(app, &text);
-            Vec::new()
-        }
+        Msg::Paste(text) if app.modal.is_some() => modal::on_paste(app, text),
         Msg::Paste(text) => {
             on_paste(app, &text);
             Vec::new()
@@ -43,8 +41,9 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Api { id, result } => on_api(app, id, result),
-        Msg::Tick(now) => {
-            on_tick(app, now);
+        Msg::Tick(now, wall) => on_tick(app, now, wall),
+        Msg::Fingerprints(fingerprints) => {
+            modal::leak::on_fingerprints(app, fingerprints);
             Vec::new()
         }
         Msg::Copied(result) => modal::secret::on_copied(app, result),
@@ -56,43 +55,53 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
     }
 }
 
-fn on_tick(app: &mut App, now: Instant) {
+fn on_tick(app: &mut App, now: Instant, wall: OffsetDateTime) -> Vec<Effect> {
     if app.busy() {
         app.spinner = app.spinner.wrapping_add(1);
         app.dirty = true;
     }
     let before = app.toasts.len();
-    app.toasts.retain(|t| t.expires.is_none_or(|e| e > now));
-    for t in &mut app.toasts {
+    // Sticky toasts (failures, unknown outcomes) stay until dismissed.
+    app.toasts
+        .retain(|t| t.sticky || t.expires.is_none_or(|e| e > now));
+    for t in app.toasts.iter_mut().filter(|t| !t.sticky) {
         t.expires
             .get_or_insert(now + Duration::from_secs(TOAST_SECS));
     }
     if app.toasts.len() != before {
         app.dirty = true;
     }
+    if app.log.stamp(wall) {
+        app.dirty = true;
+    }
+    modal::quit::on_tick(app, now)
 }
 
 fn on_api(app: &mut App, id: super::ReqId, result: ApiResult) -> Vec<Effect> {
     let account = app.in_flight.remove(&id);
     app.dirty = true;
+    let mut effects = Vec::new();
     if let Some(pending) = app.ops.remove(&id) {
-        return op_flow::on_op_result(app, id, pending, result);
-    }
-    let Some(account) = account else {
-        return Vec::new();
-    };
-    match result {
-        ApiResult::List(result) => {
-            // A newer list request superseded this one: its answer is stale.
-            let latest = app.accounts.get(account).and_then(|a| a.latest_list);
-            if latest == Some(id) {
-                app.set_tokens(account, result);
+        // A leaked secret's revoke waits for the account's re-list to verify it.
+        effects.extend(modal::leak::on_revoke_answer(app, id, &result));
+        effects.extend(op_flow::on_op_result(app, id, pending, result));
+    } else if let Some(account) = account {
+        match result {
+            ApiResult::List(result) => {
+                // A newer list request superseded this one: its answer is stale.
+                let latest = app.accounts.get(account).and_then(|a| a.latest_list);
+                if latest == Some(id) {
+                    app.set_tokens(account, result);
+                    effects.extend(modal::leak::on_listed(app, account, id));
+                }
             }
+            // Answers to changes are routed by `app.ops` above; one without an entry is stale.
+            ApiResult::Created(_) | ApiResult::Changed(_) | ApiResult::Choices(_) => {}
         }
-        // Answers to changes are routed by `app.ops` above; one without an entry is stale.
-        ApiResult::Created(_) | ApiResult::Changed(_) | ApiResult::Choices(_) => {}
     }
-    Vec::new()
+    // Someone may be waiting to quit until the last answer is in.
+    modal::quit::after_answer(app);
+    effects
 }
 
 fn on_paste(app: &mut App, text: &str) {
@@ -111,13 +120,14 @@ fn on_paste(app: &mut App, text: &str) {
 }
 
 fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
-    // A new secret is shown only once: ctrl-c asks first, like Esc, instead of quitting.
-    let secret_open = matches!(app.modal, Some(Modal::Secret(_)));
-    if key.modifiers.contains(KeyModifiers::CONTROL)
-        && key.code == KeyCode::Char('c')
-        && !secret_open
-    {
-        return quit(app);
+    if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
+        match app.modal {
+            // A new secret is shown only once: ctrl-c asks first, like Esc, instead of quitting.
+            Some(Modal::Secret(_)) => {}
+            // Asked already whether to wait for the changes in flight: a second ctrl-c insists.
+            Some(Modal::Quit(_)) => return modal::quit::quit_anyway(app),
+            _ => return quit(app),
+        }
     }
     if app.modal.is_some() {
         return modal::on_key(app, key);
@@ -220,7 +230,10 @@ fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
             Focus::Tokens | Focus::Detail => app.focus = Focus::Detail,
         },
         Action::Back => {
-            if !app.table.query().is_empty() {
+            // Messages that stay until dismissed go first.
+            if app.toasts.iter().any(|t| t.sticky) {
+                app.dismiss_toasts();
+            } else if !app.table.query().is_empty() {
                 app.table.clear_filter(&app.accounts);
             } else {
                 app.focus = match app.focus {
@@ -251,6 +264,8 @@ fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::Help => app.mode = Mode::Help,
         Action::Quit => return quit(app),
+        Action::Leak => modal::leak::open(app),
+        Action::Messages => modal::messages::open(app),
         Action::Mark => {
             if !app.table.toggle_mark(&app.accounts) {
                 app.toast(ToastKind::Info, "no token to mark");
@@ -279,9 +294,9 @@ fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
     Vec::new()
 }
 
+/// Quit, asking first while changes are in flight: their outcome is never lost unseen.
 fn quit(app: &mut App) -> Vec<Effect> {
-    app.quit = true;
-    vec![Effect::Quit]
+    modal::quit::request(app)
 }
 
 fn cycle_focus(focus: Focus, step: isize) -> Focus {
@@ -321,6 +336,14 @@ fn run_command(app: &mut App, line: &str) -> Vec<Effect> {
         Ok(Command::Refresh) => refresh(app),
         Ok(Command::Help) => {
             app.mode = Mode::Help;
+            Vec::new()
+        }
+        Ok(Command::Leak) => {
+            modal::leak::open(app);
+            Vec::new()
+        }
+        Ok(Command::Messages) => {
+            modal::messages::open(app);
             Vec::new()
         }
         Ok(Command::Account(name)) => {

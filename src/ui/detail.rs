@@ -55,6 +55,14 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
         )
     };
     lines.extend(field("name", token.name.clone()));
+    if let Some(reason) = acc.flagged.get(&token.id) {
+        lines.extend(hanging(
+            "? created?",
+            theme::warn(),
+            &[(reason.clone(), Some(theme::warn()))],
+            lines_area.width,
+        ));
+    }
     let id = if app.reveal {
         token.id.to_string()
     } else {

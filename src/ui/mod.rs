@@ -46,7 +46,7 @@ pub fn render(app: &App, frame: &mut Frame, now: OffsetDateTime) {
     if app.mode == Mode::Help {
         help::render(app, frame, main);
     }
-    modal::render(app, frame, main);
+    modal::render(app, frame, main, now);
 }
 
 /// How many token rows the table shows on a terminal of `width`×`height`: one page for

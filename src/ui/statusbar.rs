@@ -104,6 +104,10 @@ fn hints(app: &App) -> Line<'static> {
         Action::Help,
         Action::Quit,
     ]);
+    // On the first screen, where an on-call engineer with a leaked secret starts.
+    if app.focus == Focus::Accounts {
+        actions.push(Action::Leak);
+    }
     let mut spans = Vec::new();
     for a in actions {
         let Some(key) = app.keymap.first_key(a, Layer::Panes) else {

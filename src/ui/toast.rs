@@ -8,7 +8,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph};
 
 use super::{fit, width_of};
-use crate::app::{App, ToastKind};
+use crate::app::{Action, App, Layer, ToastKind};
 
 /// The widest a toast gets, and the most lines one may take.
 const MAX_WIDTH: u16 = 70;
@@ -20,13 +20,33 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         return;
     }
     let mut bottom = area.bottom().saturating_sub(1);
-    for toast in app.toasts.iter().rev() {
+    let dismiss = app.keymap.first_key(Action::Back, Layer::Panes);
+    let log = app.keymap.first_key(Action::Messages, Layer::Panes);
+    // Sticky toasts pushed off by newer ones are counted, never dropped unsaid.
+    let more = (app.hidden_alerts > 0).then(|| {
+        let how = log
+            .as_deref()
+            .map_or(String::new(), |k| format!(": {k} shows the log"));
+        (
+            ToastKind::Error,
+            format!("{} more message(s) that stay{how}", app.hidden_alerts),
+        )
+    });
+    let shown = app.toasts.iter().rev().map(|t| {
+        // A toast that stays says how it goes.
+        let text = match (&dismiss, t.sticky) {
+            (Some(key), true) => format!("{} ({key} dismisses)", t.text),
+            _ => t.text.clone(),
+        };
+        (t.kind, text)
+    });
+    for (kind, text) in shown.chain(more) {
         // A sign as well as a colour, so the kind reads on monochrome terminals too.
-        let sign = match toast.kind {
+        let sign = match kind {
             ToastKind::Info => "•",
             ToastKind::Error => "✗",
         };
-        let lines = wrap(&toast.text, usize::from(max_width) - 4, MAX_LINES);
+        let lines = wrap(&text, usize::from(max_width) - 4, MAX_LINES);
         let height = lines.len() as u16;
         if bottom < area.y + height + 1 {
             break;
@@ -47,7 +67,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             .min(max_width);
         let top = bottom - height;
         let rect = Rect::new(area.right().saturating_sub(width + 1), top, width, height);
-        let style = match toast.kind {
+        let style = match kind {
             ToastKind::Info => Style::new().fg(Color::Black).bg(Color::Cyan),
             ToastKind::Error => Style::new().fg(Color::White).bg(Color::Red),
         };

@@ -152,7 +152,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
     frame.render_widget(table, inner);
 }
 
-/// The name, after a mark for bulk delete and the change in flight, if any.
+/// The name, after a mark for bulk delete, the change in flight, if any, and a `?` for a token
+/// that appeared after a create that got no answer.
 fn name_cell(app: &App, account: usize, token: &Token, width: usize) -> Line<'static> {
     let mut spans = Vec::new();
     if app.table.is_marked(account, &token.id) {
@@ -162,11 +163,18 @@ fn name_cell(app: &App, account: usize, token: &Token, width: usize) -> Line<'st
         let doing = crate::app::op::progressive(*op);
         spans.push(Span::styled(format!("{doing}… "), theme::warn()));
     }
+    // Appeared after a create that got no answer: the detail pane says why.
+    let flagged = app.accounts[account].flagged.contains_key(&token.id);
+    if flagged {
+        spans.push(Span::styled("? ", theme::warn()));
+    }
     let used: usize = spans.iter().map(|s| s.width()).sum();
-    spans.push(Span::raw(fit(
-        &token.name,
-        width.saturating_sub(used).max(1),
-    )));
+    let name = fit(&token.name, width.saturating_sub(used).max(1));
+    spans.push(if flagged {
+        Span::styled(name, theme::warn())
+    } else {
+        Span::raw(name)
+    });
     Line::from(spans)
 }
 

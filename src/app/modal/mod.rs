@@ -1,13 +1,18 @@
-//! Overlays that take the keys: forms, confirmations, the one-time secret and reports. Each
+//! Overlays that take the keys: forms, confirmations, the one-time secret, reports, the leaked
+//! secret dialog, the message log and the question before quitting with changes in flight. Each
 //! has a file here with its state and the keys it takes, and one under src/ui/modal/ that draws
 //! it.
 //!
 //! Only one overlay has the keys; others wait in a queue behind it (a secret that arrives while
 //! a confirmation is open waits, it is never dropped). A key handler is given its overlay by
-//! value and must either put it back in `App::modal` or call [`App::close_modal`].
+//! value and must either put it back in `App::modal` or call [`App::close_modal`]. The quit
+//! question alone goes in front of the open overlay, which waits behind it.
 
 pub mod confirm;
 pub mod form;
+pub mod leak;
+pub mod messages;
+pub mod quit;
 pub mod report;
 pub mod secret;
 
@@ -16,6 +21,9 @@ use crossterm::event::KeyEvent;
 use super::op::Op;
 use super::{App, Effect};
 use form::Form;
+pub use leak::LeakView;
+pub use messages::MessagesView;
+pub use quit::QuitPrompt;
 pub use secret::SecretView;
 
 #[derive(Debug)]
@@ -32,6 +40,12 @@ pub enum Modal {
         title: String,
         lines: Vec<String>,
     },
+    /// A leaked secret: paste, search, match, revoke, verify.
+    Leak(Box<LeakView>),
+    /// The message log.
+    Messages(MessagesView),
+    /// Quitting while changes are in flight: wait, or quit anyway.
+    Quit(QuitPrompt),
 }
 
 impl App {
@@ -45,9 +59,42 @@ impl App {
         self.dirty = true;
     }
 
+    /// Show a modal in front of the open one, which waits behind it with the keys it had.
+    pub fn open_modal_in_front(&mut self, modal: Modal) {
+        if let Some(open) = self.modal.take() {
+            self.modal_queue.push_front(open);
+        }
+        self.modal = Some(modal);
+        self.dirty = true;
+    }
+
     pub fn close_modal(&mut self) {
         self.modal = self.modal_queue.pop_front();
         self.dirty = true;
+    }
+
+    /// The open modal, or one waiting behind it, that `pick` picks.
+    pub fn find_modal_mut(&mut self, pick: impl Fn(&Modal) -> bool) -> Option<&mut Modal> {
+        if self.modal.as_ref().is_some_and(&pick) {
+            return self.modal.as_mut();
+        }
+        self.modal_queue.iter_mut().find(|m| pick(m))
+    }
+
+    /// Close the modal `pick` picks, whether it is open or waiting. True when there was one.
+    pub fn close_modal_where(&mut self, pick: impl Fn(&Modal) -> bool) -> bool {
+        if self.modal.as_ref().is_some_and(&pick) {
+            self.close_modal();
+            return true;
+        }
+        match self.modal_queue.iter().position(pick) {
+            Some(i) => {
+                self.modal_queue.remove(i);
+                self.dirty = true;
+                true
+            }
+            None => false,
+        }
     }
 }
 
@@ -62,13 +109,25 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         Modal::Confirm { op, yes } => confirm::on_key(app, op, yes, key),
         Modal::Secret(view) => secret::on_key(app, view, key),
         Modal::Report { .. } => report::on_key(app),
+        Modal::Leak(view) => leak::on_key(app, view, key),
+        Modal::Messages(view) => messages::on_key(app, view, key),
+        Modal::Quit(prompt) => quit::on_key(app, prompt, key),
     }
 }
 
-/// Paste goes to the focused text field of an open form; other modals ignore it.
-pub fn on_paste(app: &mut App, text: &str) {
-    if let Some(Modal::Form(form)) = &mut app.modal {
-        form.paste(text);
-        app.dirty = true;
+/// Paste goes to the focused text field of an open form, or to the leaked-secret dialog (which
+/// takes the text itself, to wipe it); other modals ignore it.
+pub fn on_paste(app: &mut App, text: String) -> Vec<Effect> {
+    match &mut app.modal {
+        Some(Modal::Form(form)) => {
+            form.paste(&text);
+            app.dirty = true;
+            Vec::new()
+        }
+        Some(Modal::Leak(_)) => leak::on_paste(app, text),
+        _ => {
+            leak::wipe(text);
+            Vec::new()
+        }
     }
 }

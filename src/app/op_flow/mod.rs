@@ -19,8 +19,10 @@ pub use request::execute;
 pub use results::on_op_result;
 pub use start::on_op_action;
 
+use std::collections::HashSet;
+
 use super::op::TokenRef;
-use crate::model::OpKind;
+use crate::model::{OpKind, TokenId};
 
 /// A change in flight: what to do with its answer.
 #[derive(Debug, Clone)]
@@ -34,6 +36,10 @@ pub struct PendingOp {
     pub field: Option<&'static str>,
     /// Part of a bulk delete.
     pub batch: bool,
+    /// For a create: the name asked for, and the ids the account listed when it was sent (if it
+    /// was loaded), to find the token if no answer comes back.
+    pub new_name: Option<String>,
+    pub listed_before: Option<HashSet<TokenId>>,
 }
 
 /// A bulk delete in progress: reported once every answer is in.

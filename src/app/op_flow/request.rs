@@ -3,7 +3,7 @@
 
 use super::PendingOp;
 use super::gate::refuse;
-use crate::app::{ApiRequest, App, Batch, Effect, Modal, Op, TokenRef};
+use crate::app::{ApiRequest, App, Batch, Effect, Loadable, Modal, Op, TokenRef};
 use crate::model::TokenUpdate;
 
 /// Send a confirmed (or harmless) operation, asking the gate once more: this is the one door to
@@ -42,6 +42,8 @@ pub fn execute(app: &mut App, op: Op) -> Vec<Effect> {
         replaces: None,
         field: None,
         batch: false,
+        new_name: None,
+        listed_before: None,
     };
     match op {
         Op::Create {
@@ -51,6 +53,10 @@ pub fn execute(app: &mut App, op: Op) -> Vec<Effect> {
         } => {
             let mut p = pending(account, None);
             p.replaces = replaces;
+            p.new_name = Some(new.name.clone());
+            if let Loadable::Loaded(tokens) = &app.accounts[account].tokens {
+                p.listed_before = Some(tokens.iter().map(|t| t.id.clone()).collect());
+            }
             let id = send(app, p, ApiRequest::Create { account, new });
             if let Some(Modal::Form(f)) = &mut app.modal {
                 f.pending = Some(id);

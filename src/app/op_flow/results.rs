@@ -3,14 +3,20 @@
 //! report once its last answer is in. List answers are taken in update.rs.
 
 use super::PendingOp;
+use crate::app::accounts::UnknownCreate;
 use crate::app::modal::form::Form;
 use crate::app::{ApiResult, App, Effect, Modal, ReqId, SecretView, ToastKind, TokenRef};
 use crate::model::{ApiError, Created, OpKind};
 
-/// The form waiting for this request, if it is still open.
+/// Picks the form waiting for request `id`.
+fn waits_for(id: ReqId) -> impl Fn(&Modal) -> bool {
+    move |m| matches!(m, Modal::Form(f) if f.pending == Some(id))
+}
+
+/// The form waiting for this request, if it is still open (on top, or behind the quit dialog).
 fn waiting_form(app: &mut App, id: ReqId) -> Option<&mut Form> {
-    match &mut app.modal {
-        Some(Modal::Form(f)) if f.pending == Some(id) => Some(f),
+    match app.find_modal_mut(waits_for(id)) {
+        Some(Modal::Form(f)) => Some(f),
         _ => None,
     }
 }
@@ -43,21 +49,27 @@ pub fn on_op_result(app: &mut App, id: ReqId, p: PendingOp, result: ApiResult) -
             Vec::new()
         }
         ApiResult::Created(Ok(created)) => {
-            if waiting_form(app, id).is_some() {
-                app.close_modal();
-            }
+            app.close_modal_where(waits_for(id));
             app.table
                 .select_when_listed(p.account, created.token.id.clone());
             show_secret(app, &p, created);
             vec![app.request_list(p.account)]
         }
         ApiResult::Created(Err(e)) if e.outcome_unknown() => {
-            if waiting_form(app, id).is_some() {
-                app.close_modal();
+            app.close_modal_where(waits_for(id));
+            if let (OpKind::Create, Some(name)) = (p.op, &p.new_name)
+                && let Some(acc) = app.accounts.get_mut(p.account)
+            {
+                // The re-list below says whether it happened; the token is pointed out if so.
+                acc.unknown_creates.push(UnknownCreate {
+                    name: name.clone(),
+                    known: p.listed_before.clone(),
+                    error: e.short().to_owned(),
+                });
             }
-            // Worded as the CLI words it; what the dashboard does next is its own.
-            app.toast(
-                ToastKind::Error,
+            // It may have happened: this stays on screen until dismissed.
+            app.alert(
+                Some(p.account),
                 format!(
                     "{}; re-listing to check, not retrying",
                     e.unknown_outcome_text(&what(&p), p.op)
@@ -76,9 +88,7 @@ pub fn on_op_result(app: &mut App, id: ReqId, p: PendingOp, result: ApiResult) -
             Vec::new()
         }
         ApiResult::Changed(Ok(())) => {
-            if waiting_form(app, id).is_some() {
-                app.close_modal();
-            }
+            app.close_modal_where(waits_for(id));
             if p.batch {
                 batch_step(app, what(&p), None);
             } else {
@@ -90,7 +100,7 @@ pub fn on_op_result(app: &mut App, id: ReqId, p: PendingOp, result: ApiResult) -
                     _ => "done",
                 };
                 let name = p.token.as_ref().map(|t| t.name.as_str()).unwrap_or("");
-                app.toast(ToastKind::Info, format!("{past} {name}"));
+                app.notify(ToastKind::Info, Some(p.account), format!("{past} {name}"));
             }
             vec![app.request_list(p.account)]
         }
@@ -102,7 +112,8 @@ fn failed(app: &mut App, p: &PendingOp, what: String, e: &ApiError) {
     if p.batch {
         batch_step(app, what, Some(e));
     } else {
-        app.toast(ToastKind::Error, failure_text(&what, e));
+        // A failed change stays on screen until dismissed.
+        app.alert(Some(p.account), failure_text(&what, e));
     }
 }
 
@@ -134,6 +145,16 @@ fn batch_step(app: &mut App, what: String, error: Option<&ApiError>) {
             format!("deleted {} tokens", batch.done.len()),
         );
     } else {
+        let failed = batch.failed.len();
+        let total = failed + batch.done.len();
+        for line in &batch.failed {
+            app.log.push(ToastKind::Error, None, line.clone());
+        }
+        app.log.push(
+            ToastKind::Error,
+            None,
+            format!("bulk delete: {failed} of {total} tokens were not deleted"),
+        );
         let mut lines = batch.failed;
         lines.extend(batch.done.into_iter().map(|d| format!("{d}: ok")));
         app.open_modal(Modal::Report {

@@ -130,6 +130,8 @@ fn open_form(app: &mut App, form: Form) -> Vec<Effect> {
                     replaces: None,
                     field: Some(field),
                     batch: false,
+                    new_name: None,
+                    listed_before: None,
                 },
             );
             Effect::Api {

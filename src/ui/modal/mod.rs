@@ -1,13 +1,18 @@
-//! Overlays drawn above the panes: forms, confirmations, the one-time secret and reports.
+//! Overlays drawn above the panes: forms, confirmations, the one-time secret, reports, the
+//! leaked-secret dialog, the message log and the question before quitting.
 
 mod confirm;
 mod form;
+mod leak;
+mod messages;
+mod quit;
 mod secret;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use time::OffsetDateTime;
 
 use super::theme;
 use crate::app::{Action, App, Layer, Modal};
@@ -15,7 +20,7 @@ use crate::app::{Action, App, Layer, Modal};
 /// The widest a modal gets; narrower terminals get the width they have.
 const MAX_WIDTH: u16 = 76;
 
-pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+pub fn render(app: &App, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
     let Some(modal) = &app.modal else { return };
     match modal {
         Modal::Form(f) => form::render(app, f, frame, area),
@@ -27,6 +32,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             text.push(Line::styled("any key closes", theme::dim()));
             draw_box(frame, area, title, text, true);
         }
+        Modal::Leak(view) => leak::render(app, view, frame, area, now),
+        Modal::Messages(view) => messages::render(app, view, frame, area),
+        Modal::Quit(prompt) => quit::render(app, prompt, frame, area),
     }
 }
 

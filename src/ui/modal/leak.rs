@@ -1,0 +1,351 @@
+//! The leaked-secret dialog: the masked field, the search under way, the match with its revoke
+//! ready, and what the re-list verified. The secret is never drawn: a fixed mask and the first
+//! hex digits of its SHA-256 stand for it.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use time::OffsetDateTime;
+
+use super::{account_label, draw_box};
+use crate::app::modal::leak::{Found, LeakView, Stage, Step, token_label, verdict};
+use crate::app::{App, Loadable};
+use crate::audit::Outcome;
+use crate::leak::{Findings, Match, MatchStatus};
+use crate::model::format_timestamp;
+use crate::ui::{age, theme};
+
+/// The mask does not follow the secret's length.
+const MASK: &str = "••••••••••••";
+/// How many matches are listed; more are counted.
+const MAX_LISTED: usize = 5;
+
+pub fn render(app: &App, view: &LeakView, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
+    let mut lines = Vec::new();
+    let title = match &view.stage {
+        Stage::Found(found) => match found.findings.method {
+            Some(m) => format!("Leaked secret: matched by {}", m.describe()),
+            None => "Leaked secret: no match".to_owned(),
+        },
+        _ => "Leaked secret: find its token".to_owned(),
+    };
+    if matches!(view.stage, Stage::Input) {
+        lines.push(Line::raw(
+            "Paste the leaked secret. It is never shown, kept or written anywhere, and it is \
+             wiped when this closes.",
+        ));
+        lines.push(Line::raw(""));
+    }
+    lines.push(field(view));
+    lines.push(Line::raw(""));
+    match &view.stage {
+        Stage::Input => {}
+        Stage::Searching { fingerprints } => {
+            let listing: Vec<&str> = app
+                .accounts
+                .iter()
+                .filter(|a| matches!(a.tokens, Loadable::Loading | Loadable::NotLoaded))
+                .map(|a| a.info.name.as_str())
+                .collect();
+            let mut doing = Vec::new();
+            if !listing.is_empty() {
+                doing.push(format!("listing {}", listing.join(", ")));
+            }
+            if fingerprints.is_none() {
+                doing.push("reading the fingerprint files".to_owned());
+            }
+            lines.push(Line::styled(
+                format!(
+                    "{} searching every account: {}…",
+                    theme::spinner(app.spinner),
+                    doing.join(", ")
+                ),
+                theme::warn(),
+            ));
+        }
+        Stage::Found(found) => found_lines(app, found, now, &mut lines),
+    }
+    if let Some(note) = &view.note {
+        lines.push(Line::styled(note.clone(), theme::warn()));
+    }
+    lines.push(Line::styled(hint(view), theme::dim()));
+    draw_box(frame, area, &title, lines, true);
+}
+
+/// The masked field.
+fn field(view: &LeakView) -> Line<'static> {
+    let mut spans = vec![Span::styled("secret  ", theme::label())];
+    if view.typing() {
+        spans.push(Span::styled(MASK, theme::header()));
+        spans.push(Span::styled("  typed: enter searches", theme::dim()));
+    } else if let Some(prefix) = &view.fingerprint_prefix {
+        spans.push(Span::styled(MASK, theme::header()));
+        spans.push(Span::styled(
+            format!("  its SHA-256 begins {prefix}"),
+            theme::dim(),
+        ));
+    } else {
+        spans.push(Span::styled("▏ waiting for a paste", theme::dim()));
+    }
+    Line::from(spans)
+}
+
+fn found_lines(app: &App, found: &Found, now: OffsetDateTime, lines: &mut Vec<Line<'static>>) {
+    let f = &found.findings;
+    lines.push(Line::raw(searched(f)));
+    lines.extend(unsearched(f));
+    if f.matches.is_empty() {
+        lines.push(Line::raw(""));
+        if f.is_partial() {
+            lines.push(Line::styled(
+                "No match where the search could look, but it was partial: the secret may \
+                 belong to what could not be searched.",
+                theme::error(),
+            ));
+        } else {
+            lines.push(Line::raw("No token matches this secret."));
+        }
+        if f.hints.is_empty() {
+            lines.push(Line::raw("The value fits no provider's secret format."));
+        }
+        for hint in &f.hints {
+            lines.push(Line::raw(format!("• The value {}.", hint.sentence())));
+        }
+        return;
+    }
+    lines.push(Line::raw(""));
+    let start = found.cursor.saturating_sub(MAX_LISTED - 1);
+    for (i, m) in f.matches.iter().enumerate().skip(start).take(MAX_LISTED) {
+        match_lines(i == found.cursor && f.matches.len() > 1, m, now, lines);
+    }
+    if f.matches.len() > MAX_LISTED {
+        lines.push(Line::styled(
+            format!("({} matches: j/k to choose)", f.matches.len()),
+            theme::dim(),
+        ));
+    }
+    lines.push(Line::raw(""));
+    match &found.revoke {
+        None => ready(found, lines),
+        Some(r) => {
+            let m = &f.matches[r.target];
+            let account = account_label(app, r.token.account);
+            let verb = r.action.op().verb();
+            match &r.step {
+                Step::Sent(_) => lines.push(Line::styled(
+                    format!(
+                        "{} {} {} in {account}…",
+                        theme::spinner(app.spinner),
+                        crate::app::op::progressive(r.action.op()),
+                        r.token.name
+                    ),
+                    theme::warn(),
+                )),
+                Step::Verifying { outcome, error, .. } => {
+                    let done = match (outcome, error) {
+                        (Outcome::Ok, _) | (_, None) => format!("{verb}: done"),
+                        (_, Some(e)) => format!("the {verb} got: {e}"),
+                    };
+                    lines.push(Line::styled(
+                        format!(
+                            "{done}. {} re-listing {account} to verify…",
+                            theme::spinner(app.spinner)
+                        ),
+                        theme::warn(),
+                    ));
+                }
+                Step::Done {
+                    outcome,
+                    error,
+                    verification,
+                } => {
+                    match verification {
+                        Some(v) => {
+                            let style = if v.holds() {
+                                theme::ok()
+                            } else {
+                                theme::error()
+                            };
+                            let mark = if v.holds() { "✓" } else { "✗" };
+                            lines.push(Line::styled(
+                                format!(
+                                    "{mark} {}",
+                                    verdict(m, r.action, *outcome, error.as_deref(), v)
+                                ),
+                                style,
+                            ));
+                        }
+                        None => lines.push(Line::styled(
+                            format!(
+                                "✗ {verb} refused: {}; nothing was changed",
+                                error.as_deref().unwrap_or("refused")
+                            ),
+                            theme::error(),
+                        )),
+                    }
+                    lines.push(Line::styled(
+                        format!(
+                            "An incident record goes to the audit log (fingerprint {}).",
+                            f.fingerprint_prefix
+                        ),
+                        theme::dim(),
+                    ));
+                }
+            }
+        }
+    }
+}
+
+/// "Matched by …: searched 3 of 4 accounts and 1 fingerprint file."
+fn searched(f: &Findings) -> String {
+    let accounts = f.searched + f.unsearched.len();
+    let files = f.fingerprint_files.len();
+    let what = match f.method {
+        Some(m) => format!("Matched by {}", m.describe()),
+        None => "Nothing matched".to_owned(),
+    };
+    format!(
+        "{what}: searched {} of {accounts} account(s) and {files} fingerprint file(s).",
+        f.searched
+    )
+}
+
+/// The accounts and fingerprint files that could not be searched, named.
+fn unsearched(f: &Findings) -> Vec<Line<'static>> {
+    let mut lines: Vec<Line<'static>> = f
+        .unsearched
+        .iter()
+        .map(|u| {
+            Line::styled(
+                format!("Not searched: {} ({}): {}", u.account, u.provider, u.error),
+                theme::error(),
+            )
+        })
+        .collect();
+    lines.extend(f.unreadable.iter().map(|p| {
+        Line::styled(
+            format!(
+                "Fingerprint file not searched: {}: {}",
+                p.path.display(),
+                p.error
+            ),
+            theme::error(),
+        )
+    }));
+    lines
+}
+
+/// One match: the token, how it matched, and what is known of it.
+fn match_lines(marked: bool, m: &Match, now: OffsetDateTime, lines: &mut Vec<Line<'static>>) {
+    let marker = if marked { "› " } else { "  " };
+    lines.push(Line::from(vec![
+        Span::raw(marker),
+        Span::styled(token_label(m), theme::header()),
+        Span::raw(format!(" in {} ({})", m.account, m.provider)),
+    ]));
+    let t = m.token.as_ref();
+    let state = match (m.status, t.and_then(|t| t.enabled)) {
+        (MatchStatus::Listed, Some(false)) => "listed, disabled".to_owned(),
+        (MatchStatus::Listed, Some(true)) => "listed, enabled".to_owned(),
+        (status, _) => status.describe().to_owned(),
+    };
+    let style = if m.status == MatchStatus::Listed {
+        theme::ok()
+    } else {
+        theme::warn()
+    };
+    lines.push(Line::from(vec![
+        Span::raw("    "),
+        Span::styled(state, style),
+        Span::styled(
+            format!(" · matched by {}", m.matched_by.method().describe()),
+            theme::dim(),
+        ),
+    ]));
+    let Some(t) = t else { return };
+    let scopes = if t.scopes.is_empty() {
+        "—".to_owned()
+    } else {
+        t.scopes.join(", ")
+    };
+    let created = match t.created_at {
+        Some(c) => format!("{} ({} ago)", format_timestamp(c), age(c, now)),
+        None => "unknown".to_owned(),
+    };
+    for (label, value) in [
+        ("scopes", scopes),
+        ("created", created),
+        ("created by", m.created_by().unwrap_or("—").to_owned()),
+    ] {
+        lines.push(Line::from(vec![
+            Span::styled(format!("    {label:<11}"), theme::label()),
+            Span::raw(value),
+        ]));
+    }
+}
+
+/// The revoke, ready: the question `y` answers.
+fn ready(found: &Found, lines: &mut Vec<Line<'static>>) {
+    let Some(m) = found.findings.matches.get(found.cursor) else {
+        return;
+    };
+    if m.status != MatchStatus::Listed {
+        lines.push(Line::styled(
+            format!("Nothing to revoke: {}.", m.status.describe()),
+            theme::warn(),
+        ));
+        return;
+    }
+    let id = m
+        .shown_id
+        .as_deref()
+        .map_or(String::new(), |id| format!(" (id {id})"));
+    lines.push(Line::raw(format!(
+        "Delete token \"{}\"{id} in {} ({})?",
+        m.name.as_deref().unwrap_or("(unnamed)"),
+        m.account,
+        m.provider
+    )));
+    lines.push(Line::styled(
+        "Anything using it stops working at once. This cannot be undone.",
+        theme::warn(),
+    ));
+}
+
+/// The keys this stage takes.
+fn hint(view: &LeakView) -> String {
+    match &view.stage {
+        Stage::Input if view.typing() => "enter search   ctrl-u clear   esc close".to_owned(),
+        Stage::Input => "paste the secret: the search starts at once   esc close".to_owned(),
+        Stage::Searching { .. } => "esc close".to_owned(),
+        Stage::Found(found) => match &found.revoke {
+            Some(r) if matches!(r.step, Step::Done { .. }) => {
+                "esc close (wipes the secret)   paste to search another".to_owned()
+            }
+            Some(_) => "waiting for the provider and the re-list…".to_owned(),
+            None => {
+                let revocable = found
+                    .findings
+                    .matches
+                    .get(found.cursor)
+                    .is_some_and(|m| m.status == MatchStatus::Listed);
+                let mut keys = Vec::new();
+                if revocable {
+                    keys.push("y delete".to_owned());
+                    let can_disable = found.findings.matches.get(found.cursor).is_some_and(|m| {
+                        m.provider.caps().toggle
+                            && m.token.as_ref().and_then(|t| t.enabled) != Some(false)
+                    });
+                    if can_disable {
+                        keys.push("t disable instead (reversible)".to_owned());
+                    }
+                }
+                if found.findings.matches.len() > 1 {
+                    keys.push("j/k choose".to_owned());
+                }
+                keys.push("esc close".to_owned());
+                keys.join("   ")
+            }
+        },
+    }
+}

@@ -1,0 +1,63 @@
+//! The message log: newest first, each with its time (UTC), a sign for its kind, the account it
+//! is about and the whole text, wrapped.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use time::macros::format_description;
+
+use crate::app::modal::MessagesView;
+use crate::app::{App, ToastKind};
+use crate::ui::theme;
+
+/// The widest the log gets.
+const MAX_WIDTH: u16 = 110;
+
+pub fn render(app: &App, view: &MessagesView, frame: &mut Frame, area: Rect) {
+    let width = area.width.saturating_sub(4).clamp(1, MAX_WIDTH);
+    let height = area.height.saturating_sub(2).max(1);
+    let rect = Rect::new(
+        area.x + (area.width.saturating_sub(width)) / 2,
+        area.y + (area.height.saturating_sub(height)) / 2,
+        width,
+        height,
+    );
+    let block = Block::bordered()
+        .title(format!(
+            " Messages: {}, newest first, times UTC ",
+            app.log.len()
+        ))
+        .title_bottom(Line::styled(" j/k scroll   esc close ", theme::dim()))
+        .border_style(theme::border(true));
+    let inner = block.inner(rect);
+    frame.render_widget(Clear, rect);
+    frame.render_widget(block, rect);
+    let time_format = format_description!("[hour]:[minute]:[second]");
+    let mut lines: Vec<Line> = Vec::new();
+    if app.log.is_empty() {
+        lines.push(Line::styled("Nothing has been said yet.", theme::dim()));
+    }
+    for e in app.log.newest_first().skip(view.scroll) {
+        let time = e
+            .time
+            .and_then(|t| t.format(&time_format).ok())
+            .unwrap_or_else(|| "--:--:--".to_owned());
+        let (sign, style) = match e.kind {
+            ToastKind::Info => ("•", theme::dim()),
+            ToastKind::Error => ("✗", theme::error()),
+        };
+        let mut spans = vec![
+            Span::styled(time, theme::dim()),
+            Span::raw(" "),
+            Span::styled(sign, style),
+            Span::raw(" "),
+        ];
+        if let Some(account) = &e.account {
+            spans.push(Span::styled(format!("{account}  "), theme::label()));
+        }
+        spans.push(Span::raw(e.body().to_owned()));
+        lines.push(Line::from(spans));
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
