@@ -60,8 +60,6 @@ impl TokenLabel {
     }
 }
 
-/// The one masking rule, [`masked_id`], under the name `src/app` still calls it by.
-
 /// One attempted change: what both of its records (`pending`, then the outcome) share.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Attempt {

@@ -3,6 +3,7 @@
 //! may run.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use secrecy::SecretString;
@@ -10,9 +11,17 @@ use time::OffsetDateTime;
 
 use crate::text::sanitize;
 
+mod age;
 mod kind;
+mod listing;
+mod natural;
+mod privilege;
 mod secret_format;
+pub use age::{age_days, human_age, is_stale};
 pub use kind::ProviderKind;
+pub use listing::Listing;
+pub use natural::{natural_cmp, natural_cmp_folded};
+pub use privilege::Privilege;
 pub use secret_format::{Alphabet, SecretFormat, Shape};
 
 /// A token's identifier, as the provider spells it (sematext's int64 ids are kept as strings).
@@ -41,6 +50,31 @@ impl fmt::Debug for TokenId {
     }
 }
 
+/// The app a token belongs to, where a provider keeps tokens per app (sematext).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct AppRef {
+    /// The provider's id for it (sematext's int64, as a string).
+    pub id: String,
+    pub name: String,
+}
+
+impl AppRef {
+    /// An app with its untrusted name sanitised.
+    pub fn new(id: impl Into<String>, name: &str) -> Self {
+        AppRef {
+            id: sanitize(&id.into()),
+            name: sanitize(name),
+        }
+    }
+}
+
+impl fmt::Display for AppRef {
+    /// `prod-logs (4242)`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({})", self.name, self.id)
+    }
+}
+
 /// One token as tokdash shows it. Every string in it has been through [`sanitize`].
 pub struct Token {
     pub id: TokenId,
@@ -50,8 +84,21 @@ pub struct Token {
     pub enabled: Option<bool>,
     /// Permissions, role or read/write flags, in the provider's own words.
     pub scopes: Vec<String>,
+    /// What the token may do, mapped by its provider from the scopes or role.
+    pub privilege: Privilege,
+    /// The role the token acts with, by name, where the provider has roles (qovery). Kept also
+    /// when [`Token::privilege`] is `Unknown` (a custom role), so the user can judge it.
+    pub role: Option<String>,
+    /// The app the token belongs to, where the provider has apps (sematext). Shared by the
+    /// tokens of one app.
+    pub app: Option<Arc<AppRef>>,
+    /// Who created it, where the provider says (lagrello).
+    pub created_by: Option<String>,
+    /// When it last changed, where the provider says (qovery).
+    pub updated_at: Option<OffsetDateTime>,
     pub description: Option<String>,
-    /// Provider-only facts for the detail pane, e.g. ("created by", "alice@example.com").
+    /// Any other provider-only facts for the detail pane, e.g. ("role id", "…"). The fields
+    /// above are not repeated here; [`Token::facts`] lists both for display.
     pub extra: Vec<(String, String)>,
     /// The token's secret, for providers whose list returns it (sematext).
     pub secret: Option<SecretString>,
@@ -66,6 +113,11 @@ impl Token {
             created_at: None,
             enabled: None,
             scopes: Vec::new(),
+            privilege: Privilege::Unknown,
+            role: None,
+            app: None,
+            created_by: None,
+            updated_at: None,
             description: None,
             extra: Vec::new(),
             secret: None,
@@ -80,6 +132,39 @@ impl Token {
                 None => {}
             }
         }
+        self
+    }
+
+    /// When it last changed: parsed like [`Token::with_created`], kept raw in `extra` if it
+    /// does not parse.
+    pub fn with_updated(mut self, raw: Option<&str>) -> Self {
+        if let Some(raw) = raw {
+            match parse_timestamp(raw) {
+                Some(t) => self.updated_at = Some(t),
+                None if !raw.is_empty() => self.extra.push(("updated (raw)".into(), sanitize(raw))),
+                None => {}
+            }
+        }
+        self
+    }
+
+    pub fn with_privilege(mut self, privilege: Privilege) -> Self {
+        self.privilege = privilege;
+        self
+    }
+
+    pub fn with_role(mut self, role: Option<&str>) -> Self {
+        self.role = role.map(sanitize);
+        self
+    }
+
+    pub fn with_app(mut self, app: Option<Arc<AppRef>>) -> Self {
+        self.app = app;
+        self
+    }
+
+    pub fn with_created_by(mut self, created_by: Option<&str>) -> Self {
+        self.created_by = created_by.map(sanitize);
         self
     }
 
@@ -113,6 +198,25 @@ impl Token {
         self.secret = secret.map(SecretString::from);
         self
     }
+
+    /// The provider-only facts for a detail view, as (label, value): the app, who created it and
+    /// when it changed (the first-class fields that have no column of their own), then
+    /// [`Token::extra`]. Privilege, role and scopes are left to the caller, which shows them its
+    /// own way.
+    pub fn facts(&self) -> Vec<(String, String)> {
+        let mut facts = Vec::with_capacity(self.extra.len() + 3);
+        if let Some(app) = &self.app {
+            facts.push(("app".to_owned(), app.to_string()));
+        }
+        if let Some(by) = &self.created_by {
+            facts.push(("created by".to_owned(), by.clone()));
+        }
+        facts.extend(self.extra.iter().cloned());
+        if let Some(t) = self.updated_at {
+            facts.push(("updated at".to_owned(), format_timestamp(t)));
+        }
+        facts
+    }
 }
 
 impl Clone for Token {
@@ -123,6 +227,11 @@ impl Clone for Token {
             created_at: self.created_at,
             enabled: self.enabled,
             scopes: self.scopes.clone(),
+            privilege: self.privilege,
+            role: self.role.clone(),
+            app: self.app.clone(),
+            created_by: self.created_by.clone(),
+            updated_at: self.updated_at,
             description: self.description.clone(),
             extra: self.extra.clone(),
             secret: self.secret.clone(),
@@ -137,6 +246,9 @@ impl fmt::Debug for Token {
             .field("created_at", &self.created_at)
             .field("enabled", &self.enabled)
             .field("scopes", &self.scopes)
+            .field("privilege", &self.privilege)
+            .field("role", &self.role)
+            .field("app", &self.app)
             .field("has_secret", &self.secret.is_some())
             .finish_non_exhaustive()
     }

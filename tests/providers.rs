@@ -127,7 +127,7 @@ async fn create_list_delete_round_trip() {
         let c = client(sandbox, row.account);
         let lists_secrets = c.caps().secret_on_list;
 
-        let before = c.list().await.unwrap();
+        let before = c.list().await.unwrap().tokens;
         assert_eq!(before.len(), 12);
         assert!(before.iter().all(|t| t.created_at.is_some()));
         assert!(before.iter().all(|t| t.secret.is_some() == lists_secrets));
@@ -138,7 +138,7 @@ async fn create_list_delete_round_trip() {
         let secret = created.secret.expose_secret().to_owned();
         assert!(!secret.is_empty());
 
-        let listed = c.list().await.unwrap();
+        let listed = c.list().await.unwrap().tokens;
         assert_eq!(listed.len(), 13);
         let token = find(&listed, &created.token.id).expect("the new token is listed");
         assert_eq!(token.name, "round-trip");
@@ -148,7 +148,7 @@ async fn create_list_delete_round_trip() {
         }
 
         c.delete(created.token.id.clone()).await.unwrap();
-        let after = c.list().await.unwrap();
+        let after = c.list().await.unwrap().tokens;
         assert!(find(&after, &created.token.id).is_none());
         assert_eq!(ids(&after), ids(&before), "the others are as they were");
     })
@@ -210,7 +210,7 @@ async fn every_status_maps_to_its_error() {
         }
         sandbox.set_faults(Vec::new());
         assert_eq!(
-            c.list().await.unwrap().len(),
+            c.list().await.unwrap().tokens.len(),
             12,
             "no fault created a token"
         );
@@ -245,7 +245,7 @@ async fn broken_responses_are_errors_not_panics() {
         let err = c.create((row.new_token)("maybe")).await.unwrap_err();
         assert!(err.outcome_unknown(), "{err:?}");
         sandbox.set_faults(Vec::new());
-        let listed = c.list().await.unwrap();
+        let listed = c.list().await.unwrap().tokens;
         assert!(listed.iter().any(|t| t.name == "maybe"), "it was minted");
     })
     .await;
@@ -268,7 +268,7 @@ async fn a_hung_call_times_out_and_a_hung_create_has_an_unknown_outcome() {
         assert!(matches!(err, ApiError::Timeout(_)), "create: {err:?}");
         assert!(err.outcome_unknown());
         sandbox.set_faults(Vec::new());
-        let listed = client(sandbox, row.account).list().await.unwrap();
+        let listed = client(sandbox, row.account).list().await.unwrap().tokens;
         assert!(
             listed.iter().any(|t| t.name == "slowpoke"),
             "the fake did the work before hanging"
@@ -307,7 +307,7 @@ async fn hostile_names_arrive_sanitised() {
         ..SandboxOptions::default()
     };
     for_each_provider(hostile, async |row, sandbox| {
-        let tokens = client(sandbox, row.account).list().await.unwrap();
+        let tokens = client(sandbox, row.account).list().await.unwrap().tokens;
         assert!(
             tokens.iter().any(|t| t.name.contains("\\x1b")),
             "hostile names were seeded"
@@ -342,7 +342,7 @@ async fn debug_output_never_shows_a_secret_or_credential() {
         let mut secrets = vec![credential(sandbox, row.account)];
         let mut shown = Vec::new();
 
-        let listed = c.list().await.unwrap();
+        let listed = c.list().await.unwrap().tokens;
         let created = c.create((row.new_token)("leak-check")).await.unwrap();
         secrets.push(created.secret.expose_secret().to_owned());
         shown.extend([format!("{listed:?}"), format!("{created:?}")]);
@@ -351,7 +351,7 @@ async fn debug_output_never_shows_a_secret_or_credential() {
             secrets.push(regenerated.secret.expose_secret().to_owned());
             shown.push(format!("{regenerated:?}"));
         }
-        let relisted = c.list().await.unwrap();
+        let relisted = c.list().await.unwrap().tokens;
         shown.push(format!("{relisted:?}"));
         for t in listed.iter().chain(&relisted) {
             secrets.extend(t.secret.as_ref().map(|s| s.expose_secret().to_owned()));

@@ -156,12 +156,7 @@ impl Match {
 
     /// "created by", where the provider says (lagrello).
     pub fn created_by(&self) -> Option<&str> {
-        self.token.as_ref().and_then(|t| {
-            t.extra
-                .iter()
-                .find(|(k, _)| k == "created by")
-                .map(|(_, v)| v.as_str())
-        })
+        self.token.as_ref().and_then(|t| t.created_by.as_deref())
     }
 }
 
@@ -470,7 +465,7 @@ mod tests {
 
     #[test]
     fn a_lagrello_token_key_matches_as_its_id_and_is_shown_masked() {
-        let tokens = vec![Token::new(UUID, "ci").with_extra("created by", Some("ana"))];
+        let tokens = vec![Token::new(UUID, "ci").with_created_by(Some("ana"))];
         let accounts = [Searched {
             account: "l-1",
             provider: ProviderKind::Lagrello,
