@@ -10,7 +10,7 @@ use std::time::Duration;
 use futures::FutureExt;
 use secrecy::ExposeSecret;
 use tokdash::credential::CredentialSource;
-use tokdash::model::{ApiError, NewToken, Token, TokenId};
+use tokdash::model::{ApiError, NewToken, Privilege, Token, TokenId};
 use tokdash::sandbox::faults::{FaultKind, FaultOp, FaultRule};
 use tokdash::sandbox::{Sandbox, SandboxOptions};
 
@@ -35,6 +35,10 @@ struct Row {
     refused: fn(&ApiError) -> bool,
     /// The provider's own words for some refused lists, by status.
     list_words: &'static [(u16, &'static str)],
+    /// Every privilege the fake's seeded tokens show (its mapping is unit-tested in the
+    /// provider's file), and the one a token made by `new_token` gets.
+    privileges: &'static [Privilege],
+    created_privilege: Privilege,
 }
 
 const ROWS: [Row; 4] = [
@@ -47,6 +51,9 @@ const ROWS: [Row; 4] = [
         wrong_credential: "0000000000000000000000000000000000000000000000000000000000000000",
         refused: |e| matches!(e, ApiError::Unauthorized(m) if m.contains("update the credential")),
         list_words: &[(404, "there is no org `acme-2`")],
+        // A host token acts in the org but cannot administer it.
+        privileges: &[Privilege::Write],
+        created_privilege: Privilege::Write,
     },
     Row {
         account: "lagrello-1",
@@ -62,6 +69,9 @@ const ROWS: [Row; 4] = [
             *e == ApiError::Forbidden("The access token used to access resource is wrong".into())
         },
         list_words: &[],
+        // The highest of READ, WRITE and ADMIN.
+        privileges: &[Privilege::Admin, Privilege::Write, Privilege::Read],
+        created_privilege: Privilege::Write,
     },
     Row {
         account: "qovery-1",
@@ -72,6 +82,15 @@ const ROWS: [Row; 4] = [
         refused: |e| *e == ApiError::Unauthorized("Invalid API token".into()),
         // The `{status, detail}` body is read.
         list_words: &[(403, "Forbidden")],
+        // By role; the fake's custom role "Deployer" is unknown, and a token made without a
+        // role has none.
+        privileges: &[
+            Privilege::Admin,
+            Privilege::Write,
+            Privilege::Read,
+            Privilege::Unknown,
+        ],
+        created_privilege: Privilege::Unknown,
     },
     Row {
         account: "sematext-1",
@@ -86,6 +105,9 @@ const ROWS: [Row; 4] = [
         refused: |e| matches!(e, ApiError::Unauthorized(m) if m.contains("Invalid or missing API key")),
         // The envelope's message is read.
         list_words: &[(401, "Unauthorized")],
+        // writeable, readable alone, or neither flag.
+        privileges: &[Privilege::Write, Privilege::Read, Privilege::Unknown],
+        created_privilege: Privilege::Write,
     },
 ];
 
@@ -301,6 +323,34 @@ async fn deleting_an_unknown_token_is_not_found() {
 }
 
 #[tokio::test]
+async fn every_listed_token_carries_its_privilege() {
+    let many = SandboxOptions {
+        tokens_per_account: 60,
+        ..SandboxOptions::default()
+    };
+    for_each_provider(many, async |row, sandbox| {
+        let c = client(sandbox, row.account);
+        let created = c.create((row.new_token)("audited")).await.unwrap();
+        let tokens = c.list().await.unwrap().tokens;
+        let shown: std::collections::BTreeSet<_> = tokens.iter().map(|t| t.privilege).collect();
+        let expected: std::collections::BTreeSet<_> = row.privileges.iter().copied().collect();
+        assert_eq!(shown, expected, "the levels the seeded tokens show");
+        for t in &tokens {
+            // Unknown only where the token itself says why: a role tokdash does not know (kept by
+            // name), or no scope at all.
+            assert!(
+                t.privilege != Privilege::Unknown || t.role.is_some() || t.scopes.is_empty(),
+                "{t:?}"
+            );
+        }
+        let listed = find(&tokens, &created.token.id).expect("the new token is listed");
+        assert_eq!(listed.privilege, row.created_privilege);
+        assert_eq!(created.token.privilege, row.created_privilege);
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn hostile_names_arrive_sanitised() {
     let hostile = SandboxOptions {
         hostile_names: true,
@@ -318,6 +368,9 @@ async fn hostile_names_arrive_sanitised() {
             let fields = [t.id.as_str(), t.name.as_str()]
                 .into_iter()
                 .chain(t.description.as_deref())
+                .chain(t.role.as_deref())
+                .chain(t.created_by.as_deref())
+                .chain(t.app.as_ref().map(|a| a.name.as_str()))
                 .chain(t.scopes.iter().map(String::as_str))
                 .chain(t.extra.iter().flat_map(|(k, v)| [k.as_str(), v.as_str()]));
             for f in fields {
