@@ -295,6 +295,10 @@ pub enum ApiError {
     Decode(String),
     #[error("credential unavailable: {0}")]
     Credential(String),
+    /// The account's entry does not fit what the provider has (an app id the credential cannot
+    /// see; a create that must be told which app), found only when the provider is asked.
+    #[error("{0}")]
+    Misconfigured(String),
     #[error("{0}")]
     Refused(#[from] Refusal),
 }
@@ -322,6 +326,7 @@ impl ApiError {
             ApiError::Timeout(_) => "timed out",
             ApiError::Decode(_) => "bad response",
             ApiError::Credential(_) => "no credential",
+            ApiError::Misconfigured(_) => "misconfigured",
             ApiError::Refused(_) => "refused",
         }
     }
@@ -339,6 +344,7 @@ impl ApiError {
             ApiError::Timeout(_) => "re-list the account's tokens to see whether it happened",
             ApiError::Decode(_) => "check that the account's base_url points at the provider's API",
             ApiError::Credential(_) => "fix the account's credential in the config file",
+            ApiError::Misconfigured(_) => "fix the account's entry in the config file",
             ApiError::BadRequest { .. } | ApiError::Redirect { .. } | ApiError::Refused(_) => {
                 return None;
             }

@@ -14,7 +14,7 @@ mod common {
     pub mod sandbox;
 }
 
-use common::sandbox::{client, client_from, client_with, credential, find, requests_to, start};
+use common::sandbox::{client, client_from, credential, find, requests_to, start};
 
 const ACCOUNT: &str = "sematext-1";
 
@@ -202,21 +202,6 @@ async fn unknown_and_malformed_ids() {
         requests_to(&sb, ProviderKind::Sematext).is_empty(),
         "a bad id is never sent"
     );
-}
-
-#[tokio::test]
-async fn an_app_of_another_account_is_not_found() {
-    let sb = start(SandboxOptions {
-        accounts_per_provider: 2,
-        ..SandboxOptions::default()
-    })
-    .await;
-    let other_app = app_id(&sb, "sematext-2");
-    let s = client_with(&sb, ACCOUNT, |a| {
-        a.provider_keys.set("app_id", other_app);
-    });
-    let err = s.list().await.unwrap_err();
-    assert_eq!(err, ApiError::NotFound("App not found".into()));
 }
 
 #[tokio::test]
