@@ -210,8 +210,18 @@ fn unknown_provider_and_duplicate_names_are_refused() {
 #[test]
 fn provider_checks_point_at_the_key_or_the_entry() {
     // The key is absent: the [[accounts]] line.
-    let rest = error_of(&SEMATEXT.replace("app_id = 7\n", ""), 2);
-    assert!(rest.starts_with("key `app_id`: "), "{rest}");
+    let rest = error_of(
+        "[[accounts]]\nname = \"q\"\nprovider = \"qovery\"\ncredential = { env = \"Q\" }\n",
+        1,
+    );
+    assert!(rest.starts_with("key `organization_id`: "), "{rest}");
+
+    // Two keys that cannot go together: the one refused.
+    let rest = error_of(
+        &SEMATEXT.replace("app_id = 7\n", "app_id = 7\napps = [7, 8]\n"),
+        7,
+    );
+    assert!(rest.starts_with("key `apps`: "), "{rest}");
 
     // The key is there but wrong: its own line.
     let rest = error_of(

@@ -11,7 +11,7 @@
 //! missing Prism fails them.
 
 use std::net::{SocketAddr, TcpListener};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -79,7 +79,8 @@ struct Prism {
 }
 
 impl Prism {
-    fn start(spec: &str) -> Prism {
+    /// Serve `spec`: a file of the shared specs folder, or a path of its own.
+    fn start(spec: &Path) -> Prism {
         let port = free_port();
         let child = Command::new(prism_bin())
             .args(["mock", "-h", "127.0.0.1", "-p", &port.to_string()])
@@ -93,7 +94,8 @@ impl Prism {
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
             assert!(
                 Instant::now() < deadline,
-                "Prism did not start serving {spec} within 60s"
+                "Prism did not start serving {} within 60s",
+                spec.display()
             );
             std::thread::sleep(Duration::from_millis(200));
         }
@@ -171,8 +173,8 @@ struct Harness {
 }
 
 impl Harness {
-    async fn start(spec: &str, account: AccountConfig) -> Harness {
-        let prism = Prism::start(spec);
+    async fn start(spec: impl AsRef<Path>, account: AccountConfig) -> Harness {
+        let prism = Prism::start(spec.as_ref());
         let seen = Arc::new(Mutex::new(Vec::new()));
         let state = ProxyState {
             upstream: format!("http://127.0.0.1:{}", prism.port),
@@ -249,7 +251,7 @@ async fn fluid_list_create_delete_match_the_spec() {
     let client = &h.account.client;
 
     // Prism's list example is `{}`: no tokens, not an error.
-    assert!(client.list().await.unwrap().is_empty());
+    assert!(client.list().await.unwrap().tokens.is_empty());
     // Prism's create example has "created_at": "created_at"; the client must cope.
     let created = client.create(NewToken::named("rack-01")).await.unwrap();
     assert_eq!(created.token.name, "name");
@@ -274,7 +276,7 @@ async fn lagrello_list_create_delete_match_the_spec() {
 
     // The example page repeats one token twice and points `next` at another host: the client
     // keeps both rows and does not follow the foreign link.
-    let tokens = client.list().await.unwrap();
+    let tokens = client.list().await.unwrap().tokens;
     assert_eq!(tokens.len(), 2);
     let mut new = NewToken::named("ci-deploy");
     new.permissions = vec!["READ".into(), "WRITE".into()];
@@ -318,18 +320,146 @@ async fn qovery_list_roles_create_delete_match_the_spec() {
     assert_eq!(h.methods(), ["GET", "GET", "POST", "POST", "DELETE"]);
 }
 
+/// The apps list, `GET /users-web/api/v3/apps`, which the shared `sematext.yaml` left out when it
+/// was trimmed: the operation `listUsingGET` and its `AppsResponse` as in the spec it was trimmed
+/// from (sematext/sematext-api-client-go `stcloud/api/swagger.yaml` @ 78ea593, with `operationID`
+/// unmangled like the rest of the copy), `App` cut to the fields a client could read, with the
+/// token values it carries.
+const SEMATEXT_APPS_PATH: &str = r#"  /users-web/api/v3/apps:
+    get:
+      tags:
+      - Apps
+      summary: Get all apps accessible by account identified with apiKey
+      operationId: listUsingGET
+      responses:
+        '200':
+          description: 'Response data key: apps, Response data type: List of Apps'
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/AppsResponse'
+        '401':
+          description: Unauthorized
+          content: {}
+        '403':
+          description: Forbidden
+          content: {}
+        '404':
+          description: Not Found
+          content: {}
+      security:
+      - api_key:
+        - global
+"#;
+
+const SEMATEXT_APPS_SCHEMAS: &str = r#"    App:
+      type: object
+      properties:
+        appType:
+          type: string
+        description:
+          type: string
+        id:
+          type: integer
+          format: int64
+        name:
+          type: string
+        readToken:
+          type: string
+        readWriteToken:
+          type: string
+        status:
+          type: string
+        token:
+          type: string
+        tokens:
+          type: array
+          items:
+            type: string
+        writeToken:
+          type: string
+    AppsResponseEntry:
+      type: object
+      properties:
+        apps:
+          type: array
+          items:
+            $ref: '#/components/schemas/App'
+    AppsResponse:
+      type: object
+      properties:
+        data:
+          $ref: '#/components/schemas/AppsResponseEntry'
+        errors:
+          type: array
+          items:
+            $ref: '#/components/schemas/Error'
+        message:
+          type: string
+        success:
+          type: boolean
+      example:
+        data:
+          apps:
+          - appType: appType
+            description: description
+            id: 5
+            name: name
+            readToken: readToken
+            readWriteToken: readWriteToken
+            status: status
+            token: token
+            tokens:
+            - tokens
+            - tokens
+            writeToken: writeToken
+        success: true
+        message: message
+        errors:
+        - code: code
+          message: message
+"#;
+
+/// The shared sematext spec with the apps list added, written into `dir`.
+fn sematext_spec_with_apps(dir: &Path) -> PathBuf {
+    let shared = std::fs::read_to_string(specs_dir().join("sematext.yaml")).unwrap();
+    let once = |text: &str, anchor: &str, insert: &str| {
+        assert_eq!(
+            text.matches(anchor).count(),
+            1,
+            "one `{anchor:?}` in sematext.yaml"
+        );
+        text.replacen(anchor, &format!("{anchor}{insert}"), 1)
+    };
+    let spec = once(&shared, "\npaths:\n", SEMATEXT_APPS_PATH);
+    let spec = once(&spec, "\n  schemas:\n", SEMATEXT_APPS_SCHEMAS);
+    let path = dir.join("sematext-with-apps.yaml");
+    std::fs::write(&path, spec).unwrap();
+    path
+}
+
 #[tokio::test]
 async fn sematext_every_operation_matches_the_spec() {
     if prerequisites().is_none() {
         return;
     }
+    let dir = tempfile::tempdir().unwrap();
+    let spec = sematext_spec_with_apps(dir.path());
     let mut account = AccountConfig::new("sematext-contract", ProviderKind::Sematext);
-    account.provider_keys.set("app_id", 4242);
+    // The app of the apps list's example.
+    account.provider_keys.set("app_id", 5);
     account.credential = value("e5f18450-205a-48eb-8589-7d49edaea813");
-    let h = Harness::start("sematext.yaml", account).await;
+    let h = Harness::start(&spec, account).await;
     let client = &h.account.client;
 
-    client.list().await.unwrap();
+    let listed = client.list().await.unwrap();
+    assert!(listed.is_complete());
+    assert!(
+        listed
+            .tokens
+            .iter()
+            .all(|t| t.app.as_ref().unwrap().id == "5")
+    );
     let mut new = NewToken::named("ci-shipper");
     new.readable = Some(true);
     new.writeable = Some(true);
@@ -359,5 +489,11 @@ async fn sematext_every_operation_matches_the_spec() {
     client.delete(id).await.unwrap();
 
     h.assert_all_valid();
-    assert_eq!(h.methods(), ["GET", "POST", "PUT", "PUT", "POST", "DELETE"]);
+    // The apps list once, then the app's tokens and the changes.
+    assert_eq!(
+        h.methods(),
+        ["GET", "GET", "POST", "PUT", "PUT", "POST", "DELETE"]
+    );
+    let first = h.seen.lock().unwrap()[0].path.clone();
+    assert_eq!(first, "/users-web/api/v3/apps");
 }

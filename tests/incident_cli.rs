@@ -383,11 +383,13 @@ async fn a_revoke_costs_one_list_per_account_one_delete_and_one_verifying_list()
     assert_eq!(lists("/v1/orgs/"), 1, "fluid");
     assert_eq!(lists("/v1/tokens"), 1, "lagrello");
     assert_eq!(lists("/organization/"), 1, "qovery");
+    // Each sematext list asks for the account's apps, then the app's tokens.
     assert_eq!(
-        lists("/users-web/"),
+        lists("/users-web/api/v3/apps/"),
         2,
         "sematext: the search and the verification"
     );
+    assert_eq!(lists("/users-web/"), 4, "sematext: with the apps lists");
     let deletes: Vec<&String> = requests
         .iter()
         .filter(|r| r.method == "DELETE")

@@ -4,8 +4,16 @@
 //! an envelope whose `success` must be checked even on a 2xx, error bodies may be empty, the
 //! write flag is spelled `writeable`, ids are int64 (kept as strings in [`TokenId`]), and every
 //! token in every response carries its secret.
+//!
+//! An account covers every app its API key can see, or those its `app_id` or `apps` name
+//! ([`apps`]). Tokens live in an app, so a change goes to the token's own app: the one app of
+//! the account, else the app the token was last listed in (listing first if need be).
+
+mod apps;
+mod wire;
 
 use futures::future::BoxFuture;
+use futures::{StreamExt, stream};
 use reqwest::Method;
 use reqwest::header::{ACCEPT, AUTHORIZATION};
 use serde::de::DeserializeOwned;
@@ -16,9 +24,11 @@ use super::{AccountProblem, Client, Provider, ProviderKind};
 use crate::credential::{CredentialSource, LazyCredential};
 use crate::model::{
     ApiError, Caps, Created, FIELD_NAME, FIELD_READABLE, FIELD_WRITEABLE, FieldKind, FieldSpec,
-    NewToken, Token, TokenId, TokenUpdate,
+    Listing, NewToken, Privilege, Token, TokenId, TokenUpdate,
 };
 use crate::text::{sanitize, truncate};
+use apps::{App, AppScope, AppsData, Known, Whereabouts};
+use wire::{CreateBody, Envelope, TokenData, TokensData, UpdateBody};
 
 const US_BASE_URL: &str = "https://apps.sematext.com";
 const EU_BASE_URL: &str = "https://apps.eu.sematext.com";
@@ -63,19 +73,26 @@ pub const CAPS: Caps = Caps {
     form: FORM,
 };
 
+/// How many apps' tokens are asked for at once.
+const APP_CONCURRENCY: usize = 4;
+const APPS_PATH: &str = "/users-web/api/v3/apps";
+
 /// The keys of a sematext `[[accounts]]` entry besides the shared ones.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
     /// `us` (the default) or `eu`: which host is the default base URL.
     pub region: Option<String>,
-    /// The app's int64 id.
+    /// One app's int64 id: the account covers that app only.
     pub app_id: Option<i64>,
+    /// Several apps' ids: the account covers these only. Without `app_id` or `apps` it covers
+    /// every app the API key can see.
+    pub apps: Option<Vec<i64>>,
 }
 
 /// A sematext account, checked.
 pub struct Checked {
-    app_id: i64,
+    scope: AppScope,
     /// The region's host.
     region_url: &'static str,
     credential: CredentialSource,
@@ -83,30 +100,27 @@ pub struct Checked {
 
 pub struct Sematext {
     endpoint: Endpoint,
-    app_id: i64,
+    scope: AppScope,
     credential: LazyCredential,
+    known: Known,
 }
 
 impl Client for Sematext {
     type Settings = Settings;
     type Checked = Checked;
 
-    /// sematext needs the app's id, the account API key, and a known region (if one is given).
+    /// sematext needs the account API key, a known region (if one is given), and at most one of
+    /// `app_id` and `apps`.
     fn check(
         settings: Settings,
         credential: Option<CredentialSource>,
     ) -> Result<Checked, AccountProblem> {
         let region_url = region_base_url(settings.region.as_deref())?;
-        let Some(app_id) = settings.app_id else {
-            return Err(AccountProblem::new(
-                "app_id",
-                "sematext accounts need app_id, the app's numeric id",
-            ));
-        };
+        let scope = AppScope::from_settings(settings.app_id, settings.apps)?;
         let credential =
             super::require_credential(ProviderKind::Sematext, credential, "the account API key")?;
         Ok(Checked {
-            app_id,
+            scope,
             region_url,
             credential,
         })
@@ -119,8 +133,9 @@ impl Client for Sematext {
     fn new(endpoint: Endpoint, checked: Checked) -> Self {
         Sematext {
             endpoint,
-            app_id: checked.app_id,
+            scope: checked.scope,
             credential: LazyCredential::new(checked.credential),
+            known: Known::default(),
         }
     }
 }
@@ -140,15 +155,15 @@ fn region_base_url(region: Option<&str>) -> Result<&'static str, AccountProblem>
     }
 }
 
+fn tokens_path(app: i64) -> String {
+    format!("{APPS_PATH}/{app}/tokens")
+}
+
+fn token_path(app: i64, id: i64) -> String {
+    format!("{}/{id}", tokens_path(app))
+}
+
 impl Sematext {
-    fn tokens_path(&self) -> String {
-        format!("/users-web/api/v3/apps/{}/tokens", self.app_id)
-    }
-
-    fn token_path(&self, id: &TokenId) -> Result<String, ApiError> {
-        Ok(format!("{}/{}", self.tokens_path(), numeric_id(id)?))
-    }
-
     /// Send an authenticated request and unwrap the envelope: a 2xx with `success: false` is an
     /// error too. `None` when a 2xx came with no body (delete's 204).
     async fn call<T: DeserializeOwned, B: Serialize + ?Sized>(
@@ -196,44 +211,181 @@ impl Sematext {
             .ok_or_else(|| ApiError::Decode("sematext answered without any data".into()))
     }
 
-    async fn list_tokens(&self) -> Result<Vec<Token>, ApiError> {
-        let data: TokensData = self
-            .call_data::<_, ()>(Method::GET, &self.tokens_path(), None)
+    /// The apps in scope, asked of sematext (and remembered). An app the entry names that the
+    /// API key cannot see is an error naming it.
+    async fn scoped_apps(&self) -> Result<Vec<App>, ApiError> {
+        let data: AppsData = self
+            .call_data::<_, ()>(Method::GET, APPS_PATH, None)
             .await?;
-        data.tokens.into_iter().map(WireToken::into_token).collect()
+        let apps = self.scope.pick(data.into_apps())?;
+        self.known.set_apps(&apps);
+        Ok(apps)
+    }
+
+    /// The app `id`, from what was learnt or else asked.
+    async fn app(&self, id: i64) -> Result<App, ApiError> {
+        if let Some(app) = self.known.app(id) {
+            return Ok(app);
+        }
+        self.scoped_apps()
+            .await?
+            .into_iter()
+            .find(|a| a.id == id)
+            .ok_or_else(|| {
+                ApiError::NotFound(format!("sematext app {id} is not covered by this account"))
+            })
+    }
+
+    /// The app a token `id` is in: the account's one app, or where the token was listed,
+    /// listing every app first when it was not.
+    async fn app_of_token(&self, id: i64) -> Result<App, ApiError> {
+        if let Some(app) = self.scope.single() {
+            return self.app(app).await;
+        }
+        let mut partial = None;
+        for listed in [false, true] {
+            match self.known.whereabouts(id) {
+                Whereabouts::In(app) => return self.app(app).await,
+                Whereabouts::Several => {
+                    return Err(ApiError::Misconfigured(format!(
+                        "token {id} is listed in several sematext apps of this account; set \
+                         app_id to the one you mean"
+                    )));
+                }
+                Whereabouts::Unknown if listed => {}
+                Whereabouts::Unknown => partial = self.list_all().await?.partial,
+            }
+        }
+        let among = match partial {
+            Some(reason) => format!(" among those that could be listed ({reason})"),
+            None => String::new(),
+        };
+        Err(ApiError::NotFound(format!(
+            "no sematext app of this account has a token {id}{among}"
+        )))
+    }
+
+    /// The app new tokens go to: the account's only app. An account of several must say which.
+    async fn app_for_create(&self) -> Result<App, ApiError> {
+        if let Some(app) = self.scope.single() {
+            return self.app(app).await;
+        }
+        let apps = match self.known.apps() {
+            Some(apps) => apps,
+            None => self.scoped_apps().await?,
+        };
+        match apps.as_slice() {
+            [one] => Ok(one.clone()),
+            [] => Err(ApiError::Misconfigured(
+                "this API key sees no sematext app to create a token in".into(),
+            )),
+            several => {
+                let names: Vec<String> = several.iter().map(|a| a.app.to_string()).collect();
+                Err(ApiError::Misconfigured(format!(
+                    "this account covers {} sematext apps ({}); set app_id in its config to the \
+                     app new tokens go to",
+                    several.len(),
+                    names.join(", ")
+                )))
+            }
+        }
+    }
+
+    async fn list_app(&self, app: &App) -> Result<Vec<Token>, ApiError> {
+        let data: TokensData = self
+            .call_data::<_, ()>(Method::GET, &tokens_path(app.id), None)
+            .await?;
+        let tokens = data
+            .tokens
+            .into_iter()
+            .map(|t| t.into_token(app))
+            .collect::<Result<Vec<_>, _>>()?;
+        self.known.listed(
+            app.id,
+            tokens.iter().filter_map(|t| t.id.as_str().parse().ok()),
+        );
+        Ok(tokens)
+    }
+
+    /// Every app's tokens, a few apps at a time. An app whose tokens cannot be listed makes the
+    /// list partial, naming it; when none can be, the first failure is the answer.
+    async fn list_all(&self) -> Result<Listing, ApiError> {
+        let apps = self.scoped_apps().await?;
+        let results: Vec<(App, Result<Vec<Token>, ApiError>)> = stream::iter(apps.clone())
+            .map(|app| async move {
+                let result = self.list_app(&app).await;
+                (app, result)
+            })
+            .buffered(APP_CONCURRENCY)
+            .collect()
+            .await;
+        let account = self.endpoint.account();
+        let mut listing = Listing::default();
+        let mut first_error = None;
+        let mut failed = 0;
+        for (app, result) in results {
+            match result {
+                Ok(tokens) => listing.extend(Listing::complete(tokens)),
+                Err(e) => {
+                    failed += 1;
+                    listing.extend(Listing::partial(
+                        Vec::new(),
+                        format!(
+                            "{account}: the tokens of sematext app {} could not be listed: {e}",
+                            app.app
+                        ),
+                    ));
+                    first_error.get_or_insert(e);
+                }
+            }
+        }
+        match first_error {
+            Some(e) if failed == apps.len() => Err(e),
+            _ => Ok(listing),
+        }
     }
 
     async fn create_token(&self, new: NewToken) -> Result<Created, ApiError> {
+        let app = self.app_for_create().await?;
         let body = CreateBody {
             name: &new.name,
             readable: new.readable.unwrap_or(READABLE_DEFAULT),
             writeable: new.writeable.unwrap_or(WRITEABLE_DEFAULT),
         };
         let data: TokenData = self
-            .call_data(Method::POST, &self.tokens_path(), Some(&body))
+            .call_data(Method::POST, &tokens_path(app.id), Some(&body))
             .await?;
-        data.token.into_created()
+        let created = data.token.into_created(&app)?;
+        if let Ok(id) = created.token.id.as_str().parse() {
+            self.known.listed(app.id, [id]);
+        }
+        Ok(created)
     }
 
     async fn update_token(&self, id: TokenId, change: TokenUpdate) -> Result<Token, ApiError> {
-        let path = self.token_path(&id)?;
+        let id = numeric_id(&id)?;
+        let app = self.app_of_token(id).await?;
         let body = UpdateBody {
             name: change.name.as_deref(),
             enabled: change.enabled,
         };
+        let path = token_path(app.id, id);
         let data: TokenData = self.call_data(Method::PUT, &path, Some(&body)).await?;
-        data.token.into_token()
+        data.token.into_token(&app)
     }
 
     async fn regenerate_token(&self, id: TokenId) -> Result<Created, ApiError> {
-        let path = format!("{}/regenerate", self.token_path(&id)?);
+        let id = numeric_id(&id)?;
+        let app = self.app_of_token(id).await?;
+        let path = format!("{}/regenerate", token_path(app.id, id));
         let data: TokenData = self.call_data::<_, ()>(Method::POST, &path, None).await?;
-        data.token.into_created()
+        data.token.into_created(&app)
     }
 
     async fn delete_token(&self, id: TokenId) -> Result<(), ApiError> {
-        let path = self.token_path(&id)?;
-        self.call::<serde::de::IgnoredAny, ()>(Method::DELETE, &path, None)
+        let id = numeric_id(&id)?;
+        let app = self.app_of_token(id).await?;
+        self.call::<serde::de::IgnoredAny, ()>(Method::DELETE, &token_path(app.id, id), None)
             .await
             .map(|_| ())
     }
@@ -244,8 +396,8 @@ impl Provider for Sematext {
         ProviderKind::Sematext
     }
 
-    fn list(&self) -> BoxFuture<'_, Result<Vec<Token>, ApiError>> {
-        Box::pin(self.list_tokens())
+    fn list(&self) -> BoxFuture<'_, Result<Listing, ApiError>> {
+        Box::pin(self.list_all())
     }
 
     fn create(&self, new: NewToken) -> BoxFuture<'_, Result<Created, ApiError>> {
@@ -286,101 +438,16 @@ fn refused(response: &Response, message: Option<String>) -> ApiError {
     }
 }
 
-/// `{success, message, data, errors}` around every body.
-#[derive(Deserialize)]
-struct Envelope<T> {
-    success: Option<bool>,
-    message: Option<String>,
-    data: Option<T>,
-    errors: Option<Vec<WireError>>,
-}
-
-impl<T> Envelope<T> {
-    /// `message`, else the first error's message.
-    fn error_text(self) -> Option<String> {
-        let first = self
-            .errors
-            .into_iter()
-            .flatten()
-            .filter_map(|e| e.message)
-            .find(|m| !m.trim().is_empty());
-        self.message.filter(|m| !m.trim().is_empty()).or(first)
+/// What an app token with these flags may do: `writeable` (it may send data to the app) is
+/// `Write`, `readable` alone is `Read`. App tokens cannot manage anything, so none is `Admin`. A
+/// flag the provider left out could be either, so `readable` without a `writeable: false` is
+/// `Unknown`; so is a token with neither flag, which grants nothing tokdash can name.
+pub fn flags_privilege(readable: Option<bool>, writeable: Option<bool>) -> Privilege {
+    match (readable, writeable) {
+        (_, Some(true)) => Privilege::Write,
+        (Some(true), Some(false)) => Privilege::Read,
+        _ => Privilege::Unknown,
     }
-}
-
-#[derive(Deserialize)]
-struct WireError {
-    message: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct TokensData {
-    #[serde(default)]
-    tokens: Vec<WireToken>,
-}
-
-#[derive(Deserialize)]
-struct TokenData {
-    token: WireToken,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct WireToken {
-    id: Option<i64>,
-    name: Option<String>,
-    token: Option<String>,
-    readable: Option<bool>,
-    writeable: Option<bool>,
-    enabled: Option<bool>,
-    created_at: Option<String>,
-}
-
-impl WireToken {
-    fn into_token(self) -> Result<Token, ApiError> {
-        let id = self
-            .id
-            .ok_or_else(|| ApiError::Decode("sematext sent a token without an id".into()))?;
-        let mut scopes = Vec::new();
-        if self.readable == Some(true) {
-            scopes.push("read");
-        }
-        if self.writeable == Some(true) {
-            scopes.push("write");
-        }
-        Ok(
-            Token::new(&id.to_string(), self.name.as_deref().unwrap_or_default())
-                .with_created(self.created_at.as_deref())
-                .with_enabled(self.enabled)
-                .with_scopes(scopes)
-                .with_secret(self.token.filter(|t| !t.is_empty())),
-        )
-    }
-
-    fn into_created(self) -> Result<Created, ApiError> {
-        let token = self.into_token()?;
-        let secret = token.secret.clone().ok_or_else(|| {
-            ApiError::Decode("sematext answered without the token's secret; re-list".into())
-        })?;
-        Ok(Created { token, secret })
-    }
-}
-
-#[derive(Serialize)]
-struct CreateBody<'a> {
-    name: &'a str,
-    readable: bool,
-    /// Spelled as sematext spells it.
-    writeable: bool,
-}
-
-/// Only the fields that change are sent.
-#[derive(Serialize)]
-struct UpdateBody<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    name: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    enabled: Option<bool>,
 }
 
 /// What a sematext app token value looks like: UUID-like in every example, though the format is
@@ -399,6 +466,7 @@ mod tests {
         Settings {
             region: region.map(str::to_owned),
             app_id: Some(42),
+            apps: None,
         }
     }
 
@@ -418,10 +486,13 @@ mod tests {
     }
 
     #[test]
-    fn app_id_and_credential_are_required() {
+    fn the_credential_is_required_and_the_app_optional() {
         let mut s = settings(None);
         s.app_id = None;
-        assert_eq!(check(s).err().unwrap().key, "app_id");
+        assert_eq!(check(s).ok().unwrap().scope, AppScope::All);
+        let mut both = settings(None);
+        both.apps = Some(vec![1, 2]);
+        assert_eq!(check(both).err().unwrap().key, "apps");
         let p = Sematext::check(settings(None), None).err().unwrap();
         assert_eq!(p.key, "credential");
     }
@@ -437,15 +508,22 @@ mod tests {
     }
 
     #[test]
-    fn update_body_carries_only_the_change() {
-        let body = UpdateBody {
-            name: None,
-            enabled: Some(false),
-        };
-        assert_eq!(
-            serde_json::to_string(&body).unwrap(),
-            r#"{"enabled":false}"#
-        );
+    fn writeable_is_write_and_readable_alone_is_read() {
+        for (readable, writeable, expected) in [
+            (Some(true), Some(true), Privilege::Write),
+            (Some(false), Some(true), Privilege::Write),
+            (None, Some(true), Privilege::Write),
+            (Some(true), Some(false), Privilege::Read),
+            (Some(true), None, Privilege::Unknown),
+            (Some(false), Some(false), Privilege::Unknown),
+            (None, None, Privilege::Unknown),
+        ] {
+            assert_eq!(
+                flags_privilege(readable, writeable),
+                expected,
+                "readable {readable:?}, writeable {writeable:?}"
+            );
+        }
     }
 
     #[test]
@@ -460,14 +538,5 @@ mod tests {
             matches!(&e, ApiError::BadRequest { status: 200, message } if message.contains("without a reason")),
             "{e:?}"
         );
-    }
-
-    #[test]
-    fn error_text_prefers_message_then_first_error() {
-        let e: Envelope<serde::de::IgnoredAny> = serde_json::from_str(
-            r#"{"success":false,"message":"","errors":[{"code":"x","message":"bad app"}]}"#,
-        )
-        .unwrap();
-        assert_eq!(e.error_text().as_deref(), Some("bad app"));
     }
 }

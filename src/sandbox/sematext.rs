@@ -344,16 +344,31 @@ fn with_state(
     f(&mut st).unwrap_or_else(IntoResponse::into_response)
 }
 
+/// `GET /users-web/api/v3/apps`: every app of the account as the spec's `App` (a few of its
+/// fields), token values included as the real service sends them: `token` and `tokens[]`, the
+/// app's secrets, which a client must never show.
 async fn list_apps(State(state): State<Arc<SandboxState>>, headers: HeaderMap) -> Response {
     with_state(&state, |st| {
         let account = authorize(st, &headers)?;
-        let apps: Vec<Value> = account
-            .apps
-            .iter()
-            .map(|a| json!({"id": a.id, "name": a.name, "appType": "Logsene", "appStatus": "ACTIVE"}))
-            .collect();
+        let apps: Vec<Value> = account.apps.iter().map(App::to_json).collect();
         Ok(ok(json!({ "apps": apps }), None))
     })
+}
+
+impl App {
+    fn to_json(&self) -> Value {
+        let secrets: Vec<&str> = self.tokens.iter().map(|t| t.secret.as_str()).collect();
+        json!({
+            "id": self.id,
+            "name": self.name,
+            "appType": "Logsene",
+            "status": "ACTIVE",
+            "displayStatus": "Active",
+            "ownerEmail": format!("owner@{}.example", self.name),
+            "token": secrets.first(),
+            "tokens": secrets,
+        })
+    }
 }
 
 async fn list_tokens(
