@@ -86,7 +86,7 @@ fn answer_all(app: &mut App, ids: &[u64], lists: Vec<Vec<Token>>) {
             app,
             Msg::Api {
                 id: *id,
-                result: ApiResult::List(Ok(list)),
+                result: ApiResult::List(Ok(list.into())),
             },
         );
     }

@@ -20,6 +20,8 @@ pub struct EffectRunner {
 }
 
 /// What the loop should do after an effect.
+// `Feed` carries a `Msg`, which may carry a created token; see `Msg`.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum Next {
     Continue,

@@ -5,174 +5,22 @@
 use std::fmt;
 use std::time::Duration;
 
-use secrecy::SecretString;
-use time::OffsetDateTime;
-
 use crate::text::sanitize;
 
+mod age;
 mod kind;
+mod listing;
+mod natural;
+mod privilege;
 mod secret_format;
+mod token;
+pub use age::{age_days, human_age, is_stale};
 pub use kind::ProviderKind;
+pub use listing::Listing;
+pub use natural::{natural_cmp, natural_cmp_folded};
+pub use privilege::Privilege;
 pub use secret_format::{Alphabet, SecretFormat, Shape};
-
-/// A token's identifier, as the provider spells it (sematext's int64 ids are kept as strings).
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct TokenId(pub String);
-
-impl TokenId {
-    pub fn new(id: impl Into<String>) -> Self {
-        TokenId(id.into())
-    }
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for TokenId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-// Ids of some providers double as secrets (lagrello's `tokenKey`), so Debug never shows them.
-impl fmt::Debug for TokenId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("TokenId(..)")
-    }
-}
-
-/// One token as tokdash shows it. Every string in it has been through [`sanitize`].
-pub struct Token {
-    pub id: TokenId,
-    pub name: String,
-    pub created_at: Option<OffsetDateTime>,
-    /// `None` when the provider has no notion of disabled tokens.
-    pub enabled: Option<bool>,
-    /// Permissions, role or read/write flags, in the provider's own words.
-    pub scopes: Vec<String>,
-    pub description: Option<String>,
-    /// Provider-only facts for the detail pane, e.g. ("created by", "alice@example.com").
-    pub extra: Vec<(String, String)>,
-    /// The token's secret, for providers whose list returns it (sematext).
-    pub secret: Option<SecretString>,
-}
-
-impl Token {
-    /// A token with its untrusted strings sanitised; the other fields start empty.
-    pub fn new(id: &str, name: &str) -> Self {
-        Token {
-            id: TokenId(sanitize(id)),
-            name: sanitize(name),
-            created_at: None,
-            enabled: None,
-            scopes: Vec::new(),
-            description: None,
-            extra: Vec::new(),
-            secret: None,
-        }
-    }
-
-    pub fn with_created(mut self, raw: Option<&str>) -> Self {
-        if let Some(raw) = raw {
-            match parse_timestamp(raw) {
-                Some(t) => self.created_at = Some(t),
-                None if !raw.is_empty() => self.extra.push(("created (raw)".into(), sanitize(raw))),
-                None => {}
-            }
-        }
-        self
-    }
-
-    pub fn with_enabled(mut self, enabled: Option<bool>) -> Self {
-        self.enabled = enabled;
-        self
-    }
-
-    pub fn with_scopes<I, S>(mut self, scopes: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: AsRef<str>,
-    {
-        self.scopes = scopes.into_iter().map(|s| sanitize(s.as_ref())).collect();
-        self
-    }
-
-    pub fn with_description(mut self, description: Option<&str>) -> Self {
-        self.description = description.map(sanitize);
-        self
-    }
-
-    pub fn with_extra(mut self, key: &str, value: Option<&str>) -> Self {
-        if let Some(v) = value {
-            self.extra.push((key.to_owned(), sanitize(v)));
-        }
-        self
-    }
-
-    pub fn with_secret(mut self, secret: Option<String>) -> Self {
-        self.secret = secret.map(SecretString::from);
-        self
-    }
-}
-
-impl Clone for Token {
-    fn clone(&self) -> Self {
-        Token {
-            id: self.id.clone(),
-            name: self.name.clone(),
-            created_at: self.created_at,
-            enabled: self.enabled,
-            scopes: self.scopes.clone(),
-            description: self.description.clone(),
-            extra: self.extra.clone(),
-            secret: self.secret.clone(),
-        }
-    }
-}
-
-impl fmt::Debug for Token {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Token")
-            .field("name", &self.name)
-            .field("created_at", &self.created_at)
-            .field("enabled", &self.enabled)
-            .field("scopes", &self.scopes)
-            .field("has_secret", &self.secret.is_some())
-            .finish_non_exhaustive()
-    }
-}
-
-/// Parse the timestamp formats the providers use: RFC 3339 (`2026-03-07T10:15:30Z`,
-/// `2021-09-20T10:11:12.000+00:00`) and the same without an offset (taken as UTC).
-pub fn parse_timestamp(raw: &str) -> Option<OffsetDateTime> {
-    use time::format_description::well_known::Rfc3339;
-    if let Ok(t) = OffsetDateTime::parse(raw, &Rfc3339) {
-        return Some(t);
-    }
-    let with_z = format!("{raw}Z");
-    OffsetDateTime::parse(&with_z, &Rfc3339).ok()
-}
-
-/// Format a timestamp as RFC 3339, the form the CLI prints.
-pub fn format_timestamp(t: OffsetDateTime) -> String {
-    use time::format_description::well_known::Rfc3339;
-    t.format(&Rfc3339).unwrap_or_default()
-}
-
-/// A newly minted secret together with the token it belongs to (create and regenerate).
-pub struct Created {
-    pub token: Token,
-    pub secret: SecretString,
-}
-
-impl fmt::Debug for Created {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Created")
-            .field("token", &self.token)
-            .field("secret", &"[redacted]")
-            .finish()
-    }
-}
+pub use token::{AppRef, Created, Token, TokenId, format_timestamp, parse_timestamp};
 
 /// The fields a user fills in to create a token. Which of them a provider takes is described by
 /// its [`Caps::form`]; [`NewToken::unsupported_fields`] names the ones it would ignore.
@@ -577,22 +425,6 @@ mod tests {
         assert_eq!(r.to_string(), "qovery cannot rename tokens");
     }
 
-    #[test]
-    fn timestamps_in_every_provider_format_parse() {
-        assert!(parse_timestamp("2026-03-07T10:15:30Z").is_some());
-        assert!(parse_timestamp("2021-09-20T10:11:12.000+00:00").is_some());
-        assert!(parse_timestamp("2026-05-02T09:14:11.203Z").is_some());
-        assert!(parse_timestamp("2026-05-02T09:14:11").is_some());
-        assert!(parse_timestamp("created_at").is_none());
-    }
-
-    #[test]
-    fn unparsable_timestamp_is_kept_raw() {
-        let t = Token::new("x", "n").with_created(Some("created_at"));
-        assert!(t.created_at.is_none());
-        assert_eq!(t.extra[0].1, "created_at");
-    }
-
     const SECRET_IDS: Caps = Caps {
         id_is_secret: true,
         ..NO_EXTRAS
@@ -660,15 +492,5 @@ mod tests {
             assert_eq!(field_flag(key), flag);
         }
         assert_eq!(field_flag(FIELD_PERMISSIONS), "--permission");
-    }
-
-    #[test]
-    fn token_debug_hides_id_and_secret() {
-        let t = Token::new("tok-id-secret", "n").with_secret(Some("s3cr3t".into()));
-        let dbg = format!("{t:?}");
-        assert!(
-            !dbg.contains("s3cr3t") && !dbg.contains("tok-id-secret"),
-            "{dbg}"
-        );
     }
 }

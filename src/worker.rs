@@ -102,9 +102,12 @@ async fn run(
         }
     };
     match &result {
-        ApiResult::List(Ok(tokens)) => {
-            tracing::info!(parent: &span, count = tokens.len(), "listed")
-        }
+        ApiResult::List(Ok(listing)) => match &listing.partial {
+            None => tracing::info!(parent: &span, count = listing.tokens.len(), "listed"),
+            Some(reason) => {
+                tracing::warn!(parent: &span, count = listing.tokens.len(), reason = %reason, "listed in part")
+            }
+        },
         ApiResult::Created(Ok(_)) | ApiResult::Changed(Ok(())) => {
             tracing::info!(parent: &span, "done")
         }
@@ -218,7 +221,13 @@ mod tests {
             .iter()
             .position(|a| a.name == "sematext-1")
             .unwrap();
-        let victim = registry.accounts[account].client.list().await.unwrap()[0].clone();
+        let victim = registry.accounts[account]
+            .client
+            .list()
+            .await
+            .unwrap()
+            .tokens[0]
+            .clone();
         let dir = tempfile::tempdir().unwrap();
         let (replies_tx, mut replies) = mpsc::unbounded_channel();
         let requests = spawn(registry, replies_tx, Some(AuditLog::new(dir.path())));

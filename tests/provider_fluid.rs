@@ -59,7 +59,7 @@ async fn a_login_account_logs_in_once_and_sends_its_session_cookie() {
     assert!(secret.bytes().all(|b| b.is_ascii_hexdigit()));
     let id = created.token.id.to_string();
     assert!(id.starts_with("HTK-") && id.len() == 20, "{id}");
-    let listed = fluid.list().await.unwrap();
+    let listed = fluid.list().await.unwrap().tokens;
     assert_eq!(listed[0].id.to_string(), id, "newest first");
     fluid.delete(created.token.id.clone()).await.unwrap();
 
@@ -104,7 +104,7 @@ async fn a_login_account_logs_in_once_and_sends_its_session_cookie() {
 async fn a_session_credential_goes_in_the_cookie_without_logging_in() {
     let sandbox = sandbox().await;
     let session = credential(&sandbox, "fluid-2");
-    let tokens = client(&sandbox, "fluid-2").list().await.unwrap();
+    let tokens = client(&sandbox, "fluid-2").list().await.unwrap().tokens;
     assert_eq!(tokens.len(), 12);
     let requests = requests_to(&sandbox, ProviderKind::Fluid);
     assert_eq!(requests.len(), 1);
@@ -134,6 +134,7 @@ async fn an_expired_session_means_logging_in_again_once() {
         .list()
         .await
         .unwrap()
+        .tokens
         .into_iter()
         .filter(|t| t.name == "after-expiry")
         .collect();
@@ -172,14 +173,14 @@ async fn a_wrong_password_says_the_login_failed() {
 async fn a_member_may_list_but_not_change_tokens() {
     let sandbox = sandbox().await;
     let member = member_client(&sandbox);
-    let tokens = member.list().await.unwrap();
+    let tokens = member.list().await.unwrap().tokens;
     assert_eq!(tokens.len(), 12);
     let err = member.create(NewToken::named("nope")).await.unwrap_err();
     assert!(matches!(err, ApiError::Forbidden(_)), "{err:?}");
     assert!(err.to_string().contains("owner or admin"), "{err}");
     let err = member.delete(tokens[0].id.clone()).await.unwrap_err();
     assert!(matches!(err, ApiError::Forbidden(_)), "{err:?}");
-    assert_eq!(member.list().await.unwrap().len(), 12);
+    assert_eq!(member.list().await.unwrap().tokens.len(), 12);
 }
 
 #[tokio::test]

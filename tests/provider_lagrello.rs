@@ -43,8 +43,8 @@ async fn what_create_list_and_delete_send_and_get() {
     );
     assert_eq!(created.token.scopes, vec!["READ", "WRITE"]);
     assert_eq!(
-        created.token.extra,
-        vec![("created by".to_owned(), "admin@tenant-1.example".to_owned())]
+        created.token.created_by.as_deref(),
+        Some("admin@tenant-1.example")
     );
     lagrello.list().await.unwrap();
     lagrello.delete(created.token.id.clone()).await.unwrap();
@@ -84,7 +84,7 @@ async fn seeded_tokens_carry_their_permissions() {
         ..SandboxOptions::default()
     })
     .await;
-    let tokens = client(&sandbox, "lagrello-1").list().await.unwrap();
+    let tokens = client(&sandbox, "lagrello-1").list().await.unwrap().tokens;
     assert!(
         tokens
             .iter()
@@ -92,11 +92,7 @@ async fn seeded_tokens_carry_their_permissions() {
     );
     let kinds: HashSet<_> = tokens.iter().map(|t| t.scopes.clone()).collect();
     assert!(kinds.len() > 1, "{kinds:?}");
-    assert!(
-        tokens
-            .iter()
-            .all(|t| t.extra.iter().any(|(k, _)| k == "created by"))
-    );
+    assert!(tokens.iter().all(|t| t.created_by.is_some()));
 }
 
 #[tokio::test]
@@ -106,7 +102,7 @@ async fn the_list_follows_pages_to_the_end() {
         ..SandboxOptions::default()
     })
     .await;
-    let tokens = client(&sandbox, "lagrello-1").list().await.unwrap();
+    let tokens = client(&sandbox, "lagrello-1").list().await.unwrap().tokens;
     assert_eq!(tokens.len(), 45);
     let unique: HashSet<_> = tokens.iter().map(|t| t.id.clone()).collect();
     assert_eq!(unique.len(), 45);
@@ -131,7 +127,7 @@ async fn exactly_two_full_pages_stop_at_a_null_next() {
         ..SandboxOptions::default()
     })
     .await;
-    let tokens = client(&sandbox, "lagrello-1").list().await.unwrap();
+    let tokens = client(&sandbox, "lagrello-1").list().await.unwrap().tokens;
     assert_eq!(tokens.len(), 40);
     assert_eq!(requests_to(&sandbox, ProviderKind::Lagrello).len(), 2);
 }
@@ -171,20 +167,132 @@ async fn prism_like_server() -> (String, Arc<Mutex<Vec<String>>>) {
 }
 
 #[tokio::test]
-async fn a_foreign_next_is_never_followed_and_a_repeated_one_stops() {
+async fn a_foreign_next_is_never_followed_and_a_repeated_page_is_partial() {
     let (base, seen) = prism_like_server().await;
-    let mut account = AccountConfig::new("prism", ProviderKind::Lagrello);
+    let listing = client_from(&config_for("prism", base, None), "prism")
+        .list()
+        .await
+        .unwrap();
+    // Page 1's foreign link made the client ask for page 2 by number on its own origin; page 2
+    // repeated page 1, so the list stops there and says it is partial. Ids repeated within a page
+    // are all kept.
+    assert_eq!(listing.tokens.len(), 20);
+    assert_eq!(*seen.lock().unwrap(), ["size=20", "size=20&page=2"]);
+    let reason = listing
+        .partial
+        .expect("a repeated page is no complete list");
+    assert!(
+        reason.starts_with("prism: ") && reason.contains("page 2"),
+        "{reason}"
+    );
+}
+
+fn config_for(name: &str, base: String, max_pages: Option<i64>) -> Config {
+    let mut account = AccountConfig::new(name, ProviderKind::Lagrello);
     account.base_url = Some(base);
     account.credential = Some(CredentialSource::Value("k".to_owned().into()));
-    let config = Config {
+    if let Some(n) = max_pages {
+        account.provider_keys.set("max_pages", n);
+    }
+    Config {
         accounts: vec![account],
         ..Config::default()
-    };
-    let tokens = client_from(&config, "prism").list().await.unwrap();
-    // Page 1's foreign link made the client ask for page 2 by number on its own origin; page 2
-    // pointed at itself, so listing stopped there. Repeated ids are all kept.
-    assert_eq!(tokens.len(), 40);
-    assert_eq!(*seen.lock().unwrap(), ["size=20", "size=20&page=2"]);
+    }
+}
+
+/// A server that honours page numbers, with `pages` full pages of distinct tokens, but whose
+/// `next` always points back at the page just served.
+async fn self_linking_server(pages: usize) -> (String, Arc<Mutex<Vec<String>>>) {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let app = Router::new()
+        .route(
+            "/v1/tokens",
+            get(
+                move |State(seen): State<Arc<Mutex<Vec<String>>>>,
+                      RawQuery(query): RawQuery,
+                      headers: axum::http::HeaderMap| async move {
+                    let query = query.unwrap_or_default();
+                    seen.lock().unwrap().push(query.clone());
+                    let page: usize = query
+                        .split('&')
+                        .find_map(|kv| kv.strip_prefix("page="))
+                        .map_or(1, |p| p.parse().unwrap());
+                    let data: Vec<_> = (0..20)
+                        .filter(|_| page <= pages)
+                        .map(|i| {
+                            json!({"tokenKey": format!("key-{page}-{i}"), "tokenName": "n",
+                            "createdBy": "c", "createdAt": "2021-09-20T10:11:12.000+00:00",
+                            "permissions": ["READ"]})
+                        })
+                        .collect();
+                    let host = headers["host"].to_str().unwrap().to_owned();
+                    let next = format!("http://{host}/v1/tokens?{query}");
+                    axum::Json(json!({"data": data, "paging": {"previous": null, "next": next}}))
+                },
+            ),
+        )
+        .with_state(seen.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (format!("http://{addr}"), seen)
+}
+
+#[tokio::test]
+async fn a_next_that_points_back_asks_for_the_next_page_by_number() {
+    let (base, seen) = self_linking_server(3).await;
+    let listing = client_from(&config_for("loop", base, None), "loop")
+        .list()
+        .await
+        .unwrap();
+    assert!(listing.is_complete(), "{:?}", listing.partial);
+    assert_eq!(listing.tokens.len(), 60);
+    assert_eq!(
+        *seen.lock().unwrap(),
+        [
+            "size=20",
+            "size=20&page=2",
+            "size=20&page=3",
+            "size=20&page=4"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn past_max_pages_the_list_is_partial_and_says_why() {
+    let (base, seen) = self_linking_server(5).await;
+    let listing = client_from(&config_for("capped", base, Some(3)), "capped")
+        .list()
+        .await
+        .unwrap();
+    assert_eq!(listing.tokens.len(), 60);
+    assert_eq!(seen.lock().unwrap().len(), 3);
+    let reason = listing.partial.expect("a capped list is partial");
+    assert!(
+        reason.starts_with("capped: ") && reason.contains("max_pages (now 3)"),
+        "{reason}"
+    );
+}
+
+/// Big tenants list whole, far past the old silent cap of 100 pages (2,000 tokens).
+#[tokio::test]
+async fn tenants_of_2500_and_10000_tokens_list_completely() {
+    for count in [2_500, 10_000] {
+        let sandbox = start(SandboxOptions {
+            tokens_per_account: count,
+            ..SandboxOptions::default()
+        })
+        .await;
+        let listing = client(&sandbox, "lagrello-1").list().await.unwrap();
+        assert!(listing.is_complete(), "{count}: {:?}", listing.partial);
+        assert_eq!(listing.tokens.len(), count);
+        let unique: HashSet<_> = listing.tokens.iter().map(|t| t.id.clone()).collect();
+        assert_eq!(unique.len(), count);
+        assert_eq!(
+            requests_to(&sandbox, ProviderKind::Lagrello).len(),
+            count.div_ceil(20)
+        );
+    }
 }
 
 #[tokio::test]
@@ -200,7 +308,7 @@ async fn a_read_only_credential_lists_but_cannot_change_tokens() {
     let lagrello = client_with(&sandbox, "lagrello-1", |a| {
         a.credential = Some(CredentialSource::Value(read_only.into()));
     });
-    let tokens = lagrello.list().await.unwrap();
+    let tokens = lagrello.list().await.unwrap().tokens;
     assert_eq!(tokens.len(), 12);
     let err = lagrello.create(NewToken::named("x")).await.unwrap_err();
     assert!(

@@ -81,7 +81,7 @@ async fn roles_are_offered_and_a_chosen_role_is_sent() {
     let created = q.create(new).await.expect("create with a role");
     assert_eq!(created.token.scopes, vec!["Admin".to_owned()]);
     assert_eq!(created.token.description.as_deref(), Some("CI deploys"));
-    let listed = q.list().await.unwrap();
+    let listed = q.list().await.unwrap().tokens;
     let token = find(&listed, &created.token.id).unwrap();
     assert_eq!(token.scopes, vec!["Admin".to_owned()]);
     assert!(
@@ -128,7 +128,7 @@ async fn a_blank_description_is_left_out() {
 async fn a_duplicate_name_is_a_clear_conflict() {
     let sb = start(SandboxOptions::default()).await;
     let q = client(&sb, ACCOUNT);
-    let existing = q.list().await.unwrap()[0].name.clone();
+    let existing = q.list().await.unwrap().tokens[0].name.clone();
     let err = q
         .create(NewToken::named(existing.clone()))
         .await
@@ -159,7 +159,7 @@ async fn a_duplicate_name_is_a_clear_conflict() {
 async fn forbidden_delete_of_a_live_token_stays_forbidden() {
     let sb = start(SandboxOptions::default()).await;
     let q = client(&sb, ACCOUNT);
-    let victim = q.list().await.unwrap()[0].id.clone();
+    let victim = q.list().await.unwrap().tokens[0].id.clone();
     sb.set_faults(vec![FaultRule::new(
         "qovery",
         FaultOp::Delete,
@@ -177,7 +177,7 @@ async fn forbidden_delete_of_a_live_token_stays_forbidden() {
         ["DELETE", "GET"],
         "a 403 is checked with a re-list"
     );
-    assert!(find(&q.list().await.unwrap(), &victim).is_some());
+    assert!(find(&q.list().await.unwrap().tokens, &victim).is_some());
 }
 
 #[tokio::test]

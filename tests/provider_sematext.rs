@@ -49,7 +49,7 @@ async fn full_lifecycle_over_http() {
     let s = client(&sb, ACCOUNT);
     let tokens_path = format!("/users-web/api/v3/apps/{}/tokens", app_id(&sb, ACCOUNT));
 
-    let seeded = s.list().await.expect("list");
+    let seeded = s.list().await.expect("list").tokens;
     assert!(seeded.iter().all(|t| t.enabled.is_some()));
     assert!(seeded.iter().any(|t| t.enabled == Some(false)));
 
@@ -111,7 +111,7 @@ async fn full_lifecycle_over_http() {
     assert_eq!(off.enabled, Some(false));
     assert_eq!(off.name, "ci-shipper-2");
     assert_eq!(only(&sb, "PUT").json(), Some(json!({"enabled": false})));
-    let listed = s.list().await.unwrap();
+    let listed = s.list().await.unwrap().tokens;
     assert_eq!(find(&listed, &id).unwrap().enabled, Some(false));
     let on = s
         .update(
@@ -133,7 +133,7 @@ async fn full_lifecycle_over_http() {
     let regen = only(&sb, "POST");
     assert_eq!(regen.uri, format!("{tokens_path}/{id}/regenerate"));
     assert!(regen.body.is_empty(), "regenerate sends no body");
-    let listed = s.list().await.unwrap();
+    let listed = s.list().await.unwrap().tokens;
     assert_eq!(
         secret_of(find(&listed, &id).unwrap()),
         again.secret.expose_secret()
@@ -179,7 +179,14 @@ async fn success_false_in_a_200_is_an_error() {
         "{err:?}"
     );
     sb.state().sematext.lock().unwrap().fail_with_200 = false;
-    assert!(s.list().await.unwrap().iter().all(|t| t.name != "nope"));
+    assert!(
+        s.list()
+            .await
+            .unwrap()
+            .tokens
+            .iter()
+            .all(|t| t.name != "nope")
+    );
 }
 
 #[tokio::test]
@@ -237,7 +244,7 @@ async fn a_regenerate_that_times_out_has_an_unknown_outcome() {
     let mut config = sb.config();
     config.http.request_timeout = Duration::from_millis(500);
     let s = client_from(&config, ACCOUNT);
-    let victim = s.list().await.unwrap().remove(0);
+    let victim = s.list().await.unwrap().tokens.remove(0);
     sb.set_faults(vec![FaultRule::new(
         "sematext",
         FaultOp::Regenerate,
@@ -247,7 +254,7 @@ async fn a_regenerate_that_times_out_has_an_unknown_outcome() {
     assert!(matches!(err, ApiError::Timeout(_)), "{err:?}");
     assert!(err.outcome_unknown());
     sb.set_faults(Vec::new());
-    let listed = s.list().await.unwrap();
+    let listed = s.list().await.unwrap().tokens;
     assert_ne!(
         secret_of(find(&listed, &victim.id).unwrap()),
         secret_of(&victim),

@@ -10,7 +10,7 @@ use std::time::Duration;
 use futures::FutureExt;
 use secrecy::ExposeSecret;
 use tokdash::credential::CredentialSource;
-use tokdash::model::{ApiError, NewToken, Token, TokenId};
+use tokdash::model::{ApiError, NewToken, Privilege, Token, TokenId};
 use tokdash::sandbox::faults::{FaultKind, FaultOp, FaultRule};
 use tokdash::sandbox::{Sandbox, SandboxOptions};
 
@@ -35,6 +35,10 @@ struct Row {
     refused: fn(&ApiError) -> bool,
     /// The provider's own words for some refused lists, by status.
     list_words: &'static [(u16, &'static str)],
+    /// Every privilege the fake's seeded tokens show (its mapping is unit-tested in the
+    /// provider's file), and the one a token made by `new_token` gets.
+    privileges: &'static [Privilege],
+    created_privilege: Privilege,
 }
 
 const ROWS: [Row; 4] = [
@@ -47,6 +51,9 @@ const ROWS: [Row; 4] = [
         wrong_credential: "0000000000000000000000000000000000000000000000000000000000000000",
         refused: |e| matches!(e, ApiError::Unauthorized(m) if m.contains("update the credential")),
         list_words: &[(404, "there is no org `acme-2`")],
+        // A host token acts in the org but cannot administer it.
+        privileges: &[Privilege::Write],
+        created_privilege: Privilege::Write,
     },
     Row {
         account: "lagrello-1",
@@ -62,6 +69,9 @@ const ROWS: [Row; 4] = [
             *e == ApiError::Forbidden("The access token used to access resource is wrong".into())
         },
         list_words: &[],
+        // The highest of READ, WRITE and ADMIN.
+        privileges: &[Privilege::Admin, Privilege::Write, Privilege::Read],
+        created_privilege: Privilege::Write,
     },
     Row {
         account: "qovery-1",
@@ -72,6 +82,15 @@ const ROWS: [Row; 4] = [
         refused: |e| *e == ApiError::Unauthorized("Invalid API token".into()),
         // The `{status, detail}` body is read.
         list_words: &[(403, "Forbidden")],
+        // By role; the fake's custom role "Deployer" is unknown, and a token made without a
+        // role has none.
+        privileges: &[
+            Privilege::Admin,
+            Privilege::Write,
+            Privilege::Read,
+            Privilege::Unknown,
+        ],
+        created_privilege: Privilege::Unknown,
     },
     Row {
         account: "sematext-1",
@@ -86,6 +105,9 @@ const ROWS: [Row; 4] = [
         refused: |e| matches!(e, ApiError::Unauthorized(m) if m.contains("Invalid or missing API key")),
         // The envelope's message is read.
         list_words: &[(401, "Unauthorized")],
+        // writeable, readable alone, or neither flag.
+        privileges: &[Privilege::Write, Privilege::Read, Privilege::Unknown],
+        created_privilege: Privilege::Write,
     },
 ];
 
@@ -127,7 +149,7 @@ async fn create_list_delete_round_trip() {
         let c = client(sandbox, row.account);
         let lists_secrets = c.caps().secret_on_list;
 
-        let before = c.list().await.unwrap();
+        let before = c.list().await.unwrap().tokens;
         assert_eq!(before.len(), 12);
         assert!(before.iter().all(|t| t.created_at.is_some()));
         assert!(before.iter().all(|t| t.secret.is_some() == lists_secrets));
@@ -138,7 +160,7 @@ async fn create_list_delete_round_trip() {
         let secret = created.secret.expose_secret().to_owned();
         assert!(!secret.is_empty());
 
-        let listed = c.list().await.unwrap();
+        let listed = c.list().await.unwrap().tokens;
         assert_eq!(listed.len(), 13);
         let token = find(&listed, &created.token.id).expect("the new token is listed");
         assert_eq!(token.name, "round-trip");
@@ -148,7 +170,7 @@ async fn create_list_delete_round_trip() {
         }
 
         c.delete(created.token.id.clone()).await.unwrap();
-        let after = c.list().await.unwrap();
+        let after = c.list().await.unwrap().tokens;
         assert!(find(&after, &created.token.id).is_none());
         assert_eq!(ids(&after), ids(&before), "the others are as they were");
     })
@@ -210,7 +232,7 @@ async fn every_status_maps_to_its_error() {
         }
         sandbox.set_faults(Vec::new());
         assert_eq!(
-            c.list().await.unwrap().len(),
+            c.list().await.unwrap().tokens.len(),
             12,
             "no fault created a token"
         );
@@ -245,7 +267,7 @@ async fn broken_responses_are_errors_not_panics() {
         let err = c.create((row.new_token)("maybe")).await.unwrap_err();
         assert!(err.outcome_unknown(), "{err:?}");
         sandbox.set_faults(Vec::new());
-        let listed = c.list().await.unwrap();
+        let listed = c.list().await.unwrap().tokens;
         assert!(listed.iter().any(|t| t.name == "maybe"), "it was minted");
     })
     .await;
@@ -268,7 +290,7 @@ async fn a_hung_call_times_out_and_a_hung_create_has_an_unknown_outcome() {
         assert!(matches!(err, ApiError::Timeout(_)), "create: {err:?}");
         assert!(err.outcome_unknown());
         sandbox.set_faults(Vec::new());
-        let listed = client(sandbox, row.account).list().await.unwrap();
+        let listed = client(sandbox, row.account).list().await.unwrap().tokens;
         assert!(
             listed.iter().any(|t| t.name == "slowpoke"),
             "the fake did the work before hanging"
@@ -301,13 +323,41 @@ async fn deleting_an_unknown_token_is_not_found() {
 }
 
 #[tokio::test]
+async fn every_listed_token_carries_its_privilege() {
+    let many = SandboxOptions {
+        tokens_per_account: 60,
+        ..SandboxOptions::default()
+    };
+    for_each_provider(many, async |row, sandbox| {
+        let c = client(sandbox, row.account);
+        let created = c.create((row.new_token)("audited")).await.unwrap();
+        let tokens = c.list().await.unwrap().tokens;
+        let shown: std::collections::BTreeSet<_> = tokens.iter().map(|t| t.privilege).collect();
+        let expected: std::collections::BTreeSet<_> = row.privileges.iter().copied().collect();
+        assert_eq!(shown, expected, "the levels the seeded tokens show");
+        for t in &tokens {
+            // Unknown only where the token itself says why: a role tokdash does not know (kept by
+            // name), or no scope at all.
+            assert!(
+                t.privilege != Privilege::Unknown || t.role.is_some() || t.scopes.is_empty(),
+                "{t:?}"
+            );
+        }
+        let listed = find(&tokens, &created.token.id).expect("the new token is listed");
+        assert_eq!(listed.privilege, row.created_privilege);
+        assert_eq!(created.token.privilege, row.created_privilege);
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn hostile_names_arrive_sanitised() {
     let hostile = SandboxOptions {
         hostile_names: true,
         ..SandboxOptions::default()
     };
     for_each_provider(hostile, async |row, sandbox| {
-        let tokens = client(sandbox, row.account).list().await.unwrap();
+        let tokens = client(sandbox, row.account).list().await.unwrap().tokens;
         assert!(
             tokens.iter().any(|t| t.name.contains("\\x1b")),
             "hostile names were seeded"
@@ -318,6 +368,9 @@ async fn hostile_names_arrive_sanitised() {
             let fields = [t.id.as_str(), t.name.as_str()]
                 .into_iter()
                 .chain(t.description.as_deref())
+                .chain(t.role.as_deref())
+                .chain(t.created_by.as_deref())
+                .chain(t.app.as_ref().map(|a| a.name.as_str()))
                 .chain(t.scopes.iter().map(String::as_str))
                 .chain(t.extra.iter().flat_map(|(k, v)| [k.as_str(), v.as_str()]));
             for f in fields {
@@ -342,7 +395,7 @@ async fn debug_output_never_shows_a_secret_or_credential() {
         let mut secrets = vec![credential(sandbox, row.account)];
         let mut shown = Vec::new();
 
-        let listed = c.list().await.unwrap();
+        let listed = c.list().await.unwrap().tokens;
         let created = c.create((row.new_token)("leak-check")).await.unwrap();
         secrets.push(created.secret.expose_secret().to_owned());
         shown.extend([format!("{listed:?}"), format!("{created:?}")]);
@@ -351,7 +404,7 @@ async fn debug_output_never_shows_a_secret_or_credential() {
             secrets.push(regenerated.secret.expose_secret().to_owned());
             shown.push(format!("{regenerated:?}"));
         }
-        let relisted = c.list().await.unwrap();
+        let relisted = c.list().await.unwrap().tokens;
         shown.push(format!("{relisted:?}"));
         for t in listed.iter().chain(&relisted) {
             secrets.extend(t.secret.as_ref().map(|s| s.expose_secret().to_owned()));

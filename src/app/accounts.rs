@@ -46,6 +46,9 @@ pub struct AccountState {
     pub tokens: Loadable<Vec<Token>>,
     /// Lower-cased text the filter matches against, one entry per token, built once per list.
     pub haystacks: filter::Haystacks,
+    /// Why the latest list is partial (it names the account), `None` when it is complete or
+    /// failed: carried for display.
+    pub partial: Option<String>,
     /// Only the answer to this request may replace `tokens`.
     pub latest_list: Option<ReqId>,
     /// Tokens with a change in flight, and which; they refuse further changes.

@@ -25,7 +25,7 @@ use std::time::Instant;
 
 use tui_input::Input;
 
-use crate::model::{ApiError, Token, TokenId};
+use crate::model::{ApiError, Listing, Token, TokenId};
 pub use accounts::{AccountInfo, AccountState, Loadable};
 pub use keys::{Action, Keymap, Layer, Scope};
 pub use messages::{LogEntry, MessageLog};
@@ -162,6 +162,7 @@ impl App {
                     info,
                     tokens: Loadable::NotLoaded,
                     haystacks: token_table::filter::Haystacks::default(),
+                    partial: None,
                     latest_list: None,
                     pending: HashMap::new(),
                     unknown_creates: Vec::new(),
@@ -229,12 +230,13 @@ impl App {
 
     /// Take an account's list answer: the one place the dashboard changes tokens, so the
     /// filter's haystacks and the tokens table follow them here.
-    pub fn set_tokens(&mut self, account: usize, result: Result<Vec<Token>, ApiError>) {
+    pub fn set_tokens(&mut self, account: usize, result: Result<Listing, ApiError>) {
         let Some(acc) = self.accounts.get_mut(account) else {
             return;
         };
         match result {
-            Ok(tokens) => {
+            Ok(Listing { tokens, partial }) => {
+                acc.partial = partial;
                 let secret_ids = acc.caps().id_is_secret;
                 acc.haystacks =
                     token_table::filter::Haystacks::build(&acc.info.name, &tokens, secret_ids);
@@ -247,6 +249,7 @@ impl App {
             Err(e) => {
                 // Worded like any failed operation, in both front ends: what to do comes with it.
                 let text = e.failure_text(&format!("{}: list tokens", acc.info.name), None);
+                acc.partial = None;
                 acc.haystacks.clear();
                 acc.tokens = Loadable::Failed(e);
                 self.notify(ToastKind::Error, Some(account), text);

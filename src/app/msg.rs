@@ -12,7 +12,7 @@ use super::Action;
 use super::op::{AuditEntry, IncidentEntry};
 use crate::clipboard::{Backend, ClearOutcome, ClipboardError};
 use crate::leak::Fingerprints;
-use crate::model::{ApiError, Created, NewToken, OpKind, Token, TokenId, TokenUpdate};
+use crate::model::{ApiError, Created, Listing, NewToken, OpKind, TokenId, TokenUpdate};
 use crate::provider::Choice;
 
 /// Identifies one request to the worker; answers carry it back so stale ones can be dropped.
@@ -83,7 +83,7 @@ impl ApiRequest {
 /// The worker's answer to an [`ApiRequest`].
 #[derive(Debug)]
 pub enum ApiResult {
-    List(Result<Vec<Token>, ApiError>),
+    List(Result<Listing, ApiError>),
     /// Create and regenerate: a new secret, shown once.
     Created(Result<Created, ApiError>),
     /// Delete, rename, enable and disable.
@@ -110,6 +110,9 @@ impl fmt::Debug for CopySecret {
 }
 
 /// Everything that can happen to the dashboard.
+// A created token rides in `Api` (a `Token` is about 240 bytes); messages are few and short-lived,
+// so boxing it would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum Msg {
     Key(KeyEvent),

@@ -282,13 +282,14 @@ async fn find(
     if !masked && !need_token {
         return Ok((given, None));
     }
-    let tokens = account
+    let listing = account
         .client
         .list()
         .await
         .map_err(|e| api_failure(e, account, OpKind::List, None))?;
     let caps = account.kind.caps();
-    let mut matching: Vec<Token> = tokens
+    let mut matching: Vec<Token> = listing
+        .tokens
         .into_iter()
         .filter(|t| {
             if masked {
@@ -300,13 +301,16 @@ async fn find(
         .collect();
     match matching.len() {
         0 => {
-            let why = if masked {
-                "no token of the account has this masked id"
+            let mut why = if masked {
+                "no token of the account has this masked id".to_owned()
             } else {
-                "the account has no token with this id"
+                "the account has no token with this id".to_owned()
             };
+            if let Some(reason) = &listing.partial {
+                why.push_str(&format!(" among those listed (listed in part: {reason})"));
+            }
             Err(api_failure(
-                ApiError::NotFound(why.into()),
+                ApiError::NotFound(why),
                 account,
                 op,
                 Some(shown),

@@ -84,9 +84,14 @@ async fn list(args: &ListArgs, registry: &Registry, format: Format, ids: Ids) ->
 
     let mut listed: Vec<(usize, &Account, Token)> = Vec::new();
     let mut errors = Vec::new();
+    // Why some lists are short; each reason names its account.
+    let mut partial: Vec<String> = Vec::new();
     for (order, (account, result)) in selected.iter().zip(results).enumerate() {
         match result {
-            Ok(tokens) => listed.extend(tokens.into_iter().map(|t| (order, *account, t))),
+            Ok(listing) => {
+                partial.extend(listing.partial);
+                listed.extend(listing.tokens.into_iter().map(|t| (order, *account, t)));
+            }
             Err(e) => errors.push(ListError {
                 account: sanitize(&account.name),
                 provider: account.kind,
@@ -124,9 +129,12 @@ async fn list(args: &ListArgs, registry: &Registry, format: Format, ids: Ids) ->
             eprintln!("tokdash: {}", e.message);
         }
     }
+    for reason in &partial {
+        eprintln!("tokdash: listed in part: {reason}");
+    }
     Ok(match errors.len() {
-        0 => EXIT_OK,
         n if n == selected.len() => EXIT_FAILED,
+        0 if partial.is_empty() => EXIT_OK,
         _ => EXIT_PARTIAL,
     })
 }

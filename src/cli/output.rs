@@ -205,7 +205,8 @@ pub fn token_block(row: &Row<'_>, secret: Option<&SecretString>) -> String {
     if let Some(d) = &t.description {
         pairs.push(("description", d.clone()));
     }
-    for (k, v) in &t.extra {
+    let facts = t.facts();
+    for (k, v) in &facts {
         pairs.push((k.as_str(), v.clone()));
     }
     if let Some(secret) = secret {

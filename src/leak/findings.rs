@@ -114,12 +114,7 @@ impl Match {
 
     /// "created by", where the provider says (lagrello).
     pub fn created_by(&self) -> Option<&str> {
-        self.token.as_ref().and_then(|t| {
-            t.extra
-                .iter()
-                .find(|(k, _)| k == "created by")
-                .map(|(_, v)| v.as_str())
-        })
+        self.token.as_ref().and_then(|t| t.created_by.as_deref())
     }
 }
 

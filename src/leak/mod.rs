@@ -311,7 +311,7 @@ mod tests {
 
     #[test]
     fn a_lagrello_token_key_matches_as_its_id_and_is_shown_masked() {
-        let tokens = vec![Token::new(UUID, "ci").with_extra("created by", Some("ana"))];
+        let tokens = vec![Token::new(UUID, "ci").with_created_by(Some("ana"))];
         let accounts = [Searched {
             account: "l-1",
             provider: ProviderKind::Lagrello,

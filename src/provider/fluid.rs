@@ -21,7 +21,8 @@ use super::http::{Endpoint, Response, secret_header, status_error};
 use super::{AccountProblem, Client, Provider, ProviderKind};
 use crate::credential::{CredentialSource, LazyCredential};
 use crate::model::{
-    ApiError, Caps, Created, FIELD_NAME, FieldKind, FieldSpec, NewToken, OpKind, Token, TokenId,
+    ApiError, Caps, Created, FIELD_NAME, FieldKind, FieldSpec, Listing, NewToken, OpKind,
+    Privilege, Token, TokenId,
 };
 
 pub const CAPS: Caps = Caps {
@@ -251,9 +252,17 @@ struct WireToken {
     token: Option<String>,
 }
 
+/// What every host token may do. fluid.md: a host token lets a sandbox-host daemon connect to
+/// the org's control plane over gRPC, where it registers the host and runs the org's sandboxes;
+/// it has no scopes ("a token is org-scoped") and is not accepted by the REST API, so it cannot
+/// manage tokens, members or the org. That is acting in the org without administering it.
+pub const HOST_TOKEN_PRIVILEGE: Privilege = Privilege::Write;
+
 impl WireToken {
     fn into_token(self) -> (Token, Option<String>) {
-        let token = Token::new(&self.id, &self.name).with_created(self.created_at.as_deref());
+        let token = Token::new(&self.id, &self.name)
+            .with_created(self.created_at.as_deref())
+            .with_privilege(HOST_TOKEN_PRIVILEGE);
         (token, self.token)
     }
 }
@@ -263,7 +272,7 @@ impl Provider for Fluid {
         ProviderKind::Fluid
     }
 
-    fn list(&self) -> BoxFuture<'_, Result<Vec<Token>, ApiError>> {
+    fn list(&self) -> BoxFuture<'_, Result<Listing, ApiError>> {
         Box::pin(async move {
             let url = self.tokens_url();
             let response = self
@@ -273,7 +282,8 @@ impl Provider for Fluid {
                 return Err(self.error(OpKind::List, &response));
             }
             let body: ListResponse = response.json()?;
-            Ok(body.tokens.into_iter().map(|t| t.into_token().0).collect())
+            let tokens = body.tokens.into_iter().map(|t| t.into_token().0).collect();
+            Ok(Listing::complete(tokens))
         })
     }
 
@@ -378,5 +388,15 @@ mod tests {
         let (token, secret) = created.into_token();
         assert!(token.created_at.is_none());
         assert_eq!(secret.as_deref(), Some("token"));
+    }
+
+    #[test]
+    fn every_host_token_may_write_but_not_administer() {
+        let listed: ListResponse =
+            serde_json::from_str(r#"{"tokens":[{"id":"HTK-3f9a1c02b7de4e58","name":"rack-01"}]}"#)
+                .unwrap();
+        for wire in listed.tokens {
+            assert_eq!(wire.into_token().0.privilege, Privilege::Write);
+        }
     }
 }

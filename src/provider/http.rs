@@ -63,12 +63,13 @@ fn is_loopback(url: &Url) -> bool {
     }
 }
 
-/// A provider account's origin plus the shared client.
+/// A provider account's origin plus the shared client, and the account's name for messages.
 #[derive(Clone)]
 pub struct Endpoint {
     client: Client,
     base: Url,
     max_response_bytes: usize,
+    account: String,
 }
 
 /// A response whose body has been read in full, within the size cap.
@@ -129,6 +130,23 @@ impl Endpoint {
             client,
             base,
             max_response_bytes: settings.max_response_bytes,
+            account: String::new(),
+        }
+    }
+
+    /// The same endpoint, for the account `name` (the registry names every account it builds).
+    pub fn for_account(mut self, name: &str) -> Self {
+        self.account = sanitize(name);
+        self
+    }
+
+    /// The account's name, as messages that must name it say it ("this account" when the
+    /// endpoint was built without one).
+    pub fn account(&self) -> &str {
+        if self.account.is_empty() {
+            "this account"
+        } else {
+            &self.account
         }
     }
 

@@ -4,6 +4,8 @@
 //! sensitive: it never appears in a log line or an error message, and URLs that contain it are
 //! never logged.
 
+use std::collections::HashSet;
+
 use futures::future::BoxFuture;
 use reqwest::header::AUTHORIZATION;
 use secrecy::SecretString;
@@ -14,8 +16,8 @@ use super::http::{Endpoint, Response, secret_header, status_error};
 use super::{AccountProblem, Client, Provider, ProviderKind};
 use crate::credential::{CredentialSource, LazyCredential};
 use crate::model::{
-    ApiError, Caps, Created, FIELD_NAME, FIELD_PERMISSIONS, FieldKind, FieldSpec, NewToken, Token,
-    TokenId,
+    ApiError, Caps, Created, FIELD_NAME, FIELD_PERMISSIONS, FieldKind, FieldSpec, Listing,
+    NewToken, Privilege, Token, TokenId,
 };
 
 pub const CAPS: Caps = Caps {
@@ -45,43 +47,69 @@ pub const CAPS: Caps = Caps {
 const DEFAULT_BASE_URL: &str = "https://api.lagrello.com";
 /// The largest page the API allows.
 const PAGE_SIZE: usize = 20;
-/// A runaway paging loop stops here (2000 tokens).
-const MAX_PAGES: usize = 100;
+/// How many pages a list reads before it stops and says it is partial, unless the account sets
+/// `max_pages`: 200,000 tokens, far beyond any real tenant, but a bound on a server that never
+/// stops paging.
+pub const DEFAULT_MAX_PAGES: usize = 10_000;
 
-/// The keys of a lagrello `[[accounts]]` entry besides the shared ones: none.
+/// The keys of a lagrello `[[accounts]]` entry besides the shared ones.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Settings {}
+pub struct Settings {
+    /// How many pages of 20 a list may read ([`DEFAULT_MAX_PAGES`] when unset). A tenant with
+    /// more tokens lists partially, and says so.
+    pub max_pages: Option<i64>,
+}
+
+/// A lagrello account, checked.
+pub struct Checked {
+    credential: CredentialSource,
+    max_pages: usize,
+}
 
 pub struct Lagrello {
     endpoint: Endpoint,
     credential: LazyCredential,
+    max_pages: usize,
 }
 
 impl Client for Lagrello {
     type Settings = Settings;
-    /// The access token's source.
-    type Checked = CredentialSource;
+    type Checked = Checked;
 
     fn check(
-        _settings: Settings,
+        settings: Settings,
         credential: Option<CredentialSource>,
-    ) -> Result<CredentialSource, AccountProblem> {
-        super::require_credential(
+    ) -> Result<Checked, AccountProblem> {
+        let max_pages = match settings.max_pages {
+            None => DEFAULT_MAX_PAGES,
+            Some(n) => usize::try_from(n).ok().filter(|n| *n >= 1).ok_or_else(|| {
+                AccountProblem::new(
+                    "max_pages",
+                    format!("max_pages must be a whole number from 1 (pages of {PAGE_SIZE} tokens); got {n}"),
+                )
+            })?,
+        };
+        let credential = super::require_credential(
             ProviderKind::Lagrello,
             credential,
             "an access token with ADMIN permission",
-        )
+        )?;
+        Ok(Checked {
+            credential,
+            max_pages,
+        })
     }
 
-    fn default_base_url(_checked: &CredentialSource) -> Result<&'static str, AccountProblem> {
+    fn default_base_url(_checked: &Checked) -> Result<&'static str, AccountProblem> {
         Ok(DEFAULT_BASE_URL)
     }
 
-    fn new(endpoint: Endpoint, credential: CredentialSource) -> Self {
+    fn new(endpoint: Endpoint, checked: Checked) -> Self {
         Lagrello {
             endpoint,
-            credential: LazyCredential::new(credential),
+            credential: LazyCredential::new(checked.credential),
+            max_pages: checked.max_pages,
         }
     }
 }
@@ -111,14 +139,90 @@ impl Lagrello {
     ///
     /// `paging.next` is followed only on the configured origin, so the bearer token never goes
     /// elsewhere (Prism's example points at openapi-generator.tech); a foreign link still says
-    /// there is more, so the next page is then asked for by number.
+    /// there is more, so the next page is then asked for by number. So is a link back to the
+    /// page just read: stopping there could end the list early, and asking for the next page by
+    /// number either finds the end or finds the server repeating itself, which
+    /// [`Lagrello::list_all`] notices.
     fn next_url(&self, current: &Url, page: usize, next: Option<&str>) -> Option<Url> {
         let next = next.map(str::trim).filter(|n| !n.is_empty())?;
         match current.join(next) {
-            Ok(url) if self.endpoint.same_origin(&url) => (url != *current).then_some(url),
+            Ok(url) if self.endpoint.same_origin(&url) && url != *current => Some(url),
             _ => Some(self.list_url(Some(page + 1))),
         }
     }
+
+    /// Every page, until one is short or has no `next`. Stops early, and says why in a partial
+    /// listing, when a page repeats tokens already listed (a server that ignores the page asked
+    /// for would otherwise loop or duplicate) or after `max_pages` pages. Ids are not assumed
+    /// unique within a page (Prism repeats them): every item of a new page is kept, in order.
+    async fn list_all(&self) -> Result<Listing, ApiError> {
+        let account = self.endpoint.account();
+        let mut tokens: Vec<Token> = Vec::new();
+        let mut seen: HashSet<String> = HashSet::new();
+        let mut url = self.list_url(None);
+        let mut page = 1;
+        loop {
+            let response = self.get(url.clone()).await?;
+            if !response.status.is_success() {
+                return Err(api_error(&response));
+            }
+            let body: TokenList = response.json()?;
+            if page > 1 && repeats(&body.data, &seen) {
+                return Ok(Listing::partial(
+                    tokens,
+                    format!(
+                        "{account}: lagrello answered page {page} with tokens already listed on \
+                         earlier pages, so it seems to ignore the page asked for; only the first \
+                         {} pages were listed, and tokens may be missing",
+                        page - 1
+                    ),
+                ));
+            }
+            seen.extend(body.data.iter().map(|t| t.token_key.clone()));
+            tokens.extend(body.data.iter().map(WireToken::to_token));
+            if body.data.len() < PAGE_SIZE {
+                return Ok(Listing::complete(tokens));
+            }
+            let next = body.paging.as_ref().and_then(|p| p.next.as_deref());
+            let Some(next) = self.next_url(&url, page, next) else {
+                return Ok(Listing::complete(tokens));
+            };
+            if page >= self.max_pages {
+                let reason = format!(
+                    "{account}: only the first {page} pages ({} tokens) were listed and lagrello \
+                     has more; raise max_pages (now {}) in this account's config to list them all",
+                    tokens.len(),
+                    self.max_pages
+                );
+                return Ok(Listing::partial(tokens, reason));
+            }
+            url = next;
+            page += 1;
+        }
+    }
+}
+
+/// Is `page` made only of tokens listed before? Then the server served a page again.
+fn repeats(page: &[WireToken], seen: &HashSet<String>) -> bool {
+    !page.is_empty() && page.iter().all(|t| seen.contains(&t.token_key))
+}
+
+/// What a token with these permissions may do: the highest granted of `ADMIN`, `WRITE` and
+/// `READ` (lagrello.md: creating or updating needs WRITE, creating tokens needs ADMIN, and
+/// every token has at least READ, so none listed is READ). A value lagrello does not document
+/// could grant anything, so without ADMIN beside it the answer is `Unknown`.
+pub fn permissions_privilege(permissions: &[String]) -> Privilege {
+    let mut highest = Privilege::Read;
+    let mut unknown = false;
+    for p in permissions.iter().map(|p| p.trim()) {
+        match p.to_ascii_uppercase().as_str() {
+            "ADMIN" => return Privilege::Admin,
+            "WRITE" => highest = Privilege::Write,
+            "READ" => {}
+            _ => unknown = true,
+        }
+    }
+    if unknown { Privilege::Unknown } else { highest }
 }
 
 /// The error for a non-success response, with the `message` of lagrello's error body if any.
@@ -171,7 +275,8 @@ impl WireToken {
         Token::new(&self.token_key, &self.token_name)
             .with_created(self.created_at.as_deref())
             .with_scopes(&self.permissions)
-            .with_extra("created by", self.created_by.as_deref())
+            .with_privilege(permissions_privilege(&self.permissions))
+            .with_created_by(self.created_by.as_deref().filter(|c| !c.is_empty()))
     }
 }
 
@@ -194,29 +299,8 @@ impl Provider for Lagrello {
         ProviderKind::Lagrello
     }
 
-    fn list(&self) -> BoxFuture<'_, Result<Vec<Token>, ApiError>> {
-        Box::pin(async move {
-            // Ids are not assumed unique (Prism repeats them): every item is kept, in order.
-            let mut tokens = Vec::new();
-            let mut url = self.list_url(None);
-            for page in 1..=MAX_PAGES {
-                let response = self.get(url.clone()).await?;
-                if !response.status.is_success() {
-                    return Err(api_error(&response));
-                }
-                let body: TokenList = response.json()?;
-                tokens.extend(body.data.iter().map(WireToken::to_token));
-                if body.data.len() < PAGE_SIZE {
-                    break;
-                }
-                let next = body.paging.as_ref().and_then(|p| p.next.as_deref());
-                match self.next_url(&url, page, next) {
-                    Some(next) => url = next,
-                    None => break,
-                }
-            }
-            Ok(tokens)
-        })
+    fn list(&self) -> BoxFuture<'_, Result<Listing, ApiError>> {
+        Box::pin(self.list_all())
     }
 
     fn create(&self, new: NewToken) -> BoxFuture<'_, Result<Created, ApiError>> {
@@ -293,10 +377,13 @@ mod tests {
             check_base_url(base, false).unwrap(),
             &settings,
         );
-        Lagrello::new(
-            endpoint,
-            crate::credential::CredentialSource::Env("K".into()),
+        let checked = Lagrello::check(
+            Settings::default(),
+            Some(crate::credential::CredentialSource::Env("K".into())),
         )
+        .ok()
+        .unwrap();
+        Lagrello::new(endpoint, checked)
     }
 
     #[test]
@@ -308,7 +395,13 @@ mod tests {
         assert_eq!(l.next_url(&first, 1, Some(same)).unwrap().as_str(), same);
         assert_eq!(l.next_url(&first, 1, Some("")), None);
         assert_eq!(l.next_url(&first, 1, None), None);
-        assert_eq!(l.next_url(&first, 1, Some(first.as_str())), None);
+        // A link back to the same page: ask for the next one by number, never stop silently.
+        assert_eq!(
+            l.next_url(&first, 1, Some(first.as_str()))
+                .unwrap()
+                .as_str(),
+            "https://api.lagrello.com/v1/tokens?size=20&page=2"
+        );
         let foreign = l
             .next_url(&first, 1, Some("https://openapi-generator.tech"))
             .unwrap();
@@ -327,7 +420,57 @@ mod tests {
         let t = list.data[0].to_token();
         assert_eq!(t.scopes.len(), 2);
         assert!(t.created_at.is_some());
-        assert_eq!(t.extra, vec![("created by".into(), "createdBy".into())]);
+        assert_eq!(t.created_by.as_deref(), Some("createdBy"));
+        assert!(t.extra.is_empty());
+        // Prism's placeholder permissions are no documented value.
+        assert_eq!(t.privilege, Privilege::Unknown);
+    }
+
+    #[test]
+    fn the_highest_permission_granted_is_the_privilege() {
+        let p = |perms: &[&str]| {
+            let perms: Vec<String> = perms.iter().map(|p| p.to_string()).collect();
+            permissions_privilege(&perms)
+        };
+        assert_eq!(p(&["READ", "WRITE", "ADMIN"]), Privilege::Admin);
+        assert_eq!(p(&["ADMIN"]), Privilege::Admin);
+        assert_eq!(p(&["READ", "WRITE"]), Privilege::Write);
+        assert_eq!(p(&["write"]), Privilege::Write);
+        assert_eq!(p(&["READ"]), Privilege::Read);
+        // Every token has at least READ.
+        assert_eq!(p(&[]), Privilege::Read);
+        // An undocumented value could be anything, unless ADMIN is granted anyway.
+        assert_eq!(p(&["READ", "SUPERUSER"]), Privilege::Unknown);
+        assert_eq!(p(&["SUPERUSER", "ADMIN"]), Privilege::Admin);
+    }
+
+    #[test]
+    fn max_pages_is_checked() {
+        let check = |n| {
+            Lagrello::check(
+                Settings { max_pages: n },
+                Some(crate::credential::CredentialSource::Env("K".into())),
+            )
+        };
+        assert_eq!(check(None).ok().unwrap().max_pages, DEFAULT_MAX_PAGES);
+        assert_eq!(check(Some(3)).ok().unwrap().max_pages, 3);
+        for bad in [0, -1] {
+            let p = check(Some(bad)).err().unwrap();
+            assert_eq!(p.key, "max_pages");
+            assert!(p.message.contains(&bad.to_string()), "{}", p.message);
+        }
+    }
+
+    #[test]
+    fn a_page_of_tokens_seen_before_is_a_repeat() {
+        let page: TokenList =
+            serde_json::from_str(r#"{"data":[{"tokenKey":"a"},{"tokenKey":"b"}],"paging":{}}"#)
+                .unwrap();
+        let seen: HashSet<String> = ["a", "b", "c"].iter().map(|s| s.to_string()).collect();
+        assert!(repeats(&page.data, &seen));
+        let some_new: HashSet<String> = ["a"].iter().map(|s| s.to_string()).collect();
+        assert!(!repeats(&page.data, &some_new));
+        assert!(!repeats(&[], &seen));
     }
 
     #[test]

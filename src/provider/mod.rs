@@ -18,7 +18,7 @@ use serde::de::DeserializeOwned;
 use crate::config::{AccountConfig, Config, ConfigError};
 use crate::credential::CredentialSource;
 use crate::model::{
-    ApiError, Caps, Created, NewToken, OpKind, Refusal, Token, TokenId, TokenUpdate, gate,
+    ApiError, Caps, Created, Listing, NewToken, OpKind, Refusal, Token, TokenId, TokenUpdate, gate,
 };
 use http::{Endpoint, HttpSettings, build_client, check_base_url};
 
@@ -103,7 +103,9 @@ pub trait Provider: Send + Sync {
     fn caps(&self) -> &'static Caps {
         self.kind().caps()
     }
-    fn list(&self) -> BoxFuture<'_, Result<Vec<Token>, ApiError>>;
+    /// Every token of the account, or as many as could be listed with the reason the rest are
+    /// missing ([`Listing::partial`]): a list is never silently short.
+    fn list(&self) -> BoxFuture<'_, Result<Listing, ApiError>>;
     fn create(&self, new: NewToken) -> BoxFuture<'_, Result<Created, ApiError>>;
     fn delete(&self, id: TokenId) -> BoxFuture<'_, Result<(), ApiError>>;
     fn update(&self, id: TokenId, change: TokenUpdate) -> BoxFuture<'_, Result<Token, ApiError>> {
@@ -209,7 +211,7 @@ fn connect<C: Client>(
     let base = check_base_url(&raw, account.allow_insecure_http)
         .map_err(|e| account.error("base_url", e.to_string()))?;
     Ok(Arc::new(C::new(
-        Endpoint::new(client, base, settings),
+        Endpoint::new(client, base, settings).for_account(&account.name),
         checked,
     )))
 }

@@ -15,7 +15,7 @@ use super::{AccountProblem, Choice, Client, Provider, ProviderKind};
 use crate::credential::{CredentialSource, LazyCredential};
 use crate::model::{
     ApiError, Caps, Created, FIELD_DESCRIPTION, FIELD_NAME, FIELD_ROLE_ID, FieldKind, FieldSpec,
-    NewToken, Token, TokenId,
+    Listing, NewToken, Privilege, Token, TokenId,
 };
 use crate::text::{sanitize, truncate};
 
@@ -267,8 +267,8 @@ impl Provider for Qovery {
         ProviderKind::Qovery
     }
 
-    fn list(&self) -> BoxFuture<'_, Result<Vec<Token>, ApiError>> {
-        Box::pin(self.list_tokens())
+    fn list(&self) -> BoxFuture<'_, Result<Listing, ApiError>> {
+        Box::pin(async { self.list_tokens().await.map(Listing::complete) })
     }
 
     fn create(&self, new: NewToken) -> BoxFuture<'_, Result<Created, ApiError>> {
@@ -333,14 +333,45 @@ struct WireToken {
     role_id: Option<String>,
 }
 
+/// What a token acting with the role `name` may do. qovery's five built-in organization roles
+/// (its members-and-RBAC docs; the example role in qovery.md is "Admin"):
+///
+/// - Owner, Admin: everything, members, roles and API tokens included → `Admin`;
+/// - DevOps: manages clusters, registries, webhooks and deployments, not members, roles or
+///   billing → `Write`;
+/// - Billing Manager: changes the billing, reads nothing else → `Write`;
+/// - Viewer: reads the whole organization → `Read`.
+///
+/// Any other name is a custom role, whose permissions the token list does not give → `Unknown`
+/// (the role's name stays on the token). So is a token without a role.
+pub fn role_privilege(name: Option<&str>) -> Privilege {
+    let Some(name) = name.map(str::trim).filter(|n| !n.is_empty()) else {
+        return Privilege::Unknown;
+    };
+    const BUILT_IN: [(&str, Privilege); 5] = [
+        ("Owner", Privilege::Admin),
+        ("Admin", Privilege::Admin),
+        ("DevOps", Privilege::Write),
+        ("Billing Manager", Privilege::Write),
+        ("Viewer", Privilege::Read),
+    ];
+    BUILT_IN
+        .iter()
+        .find(|(role, _)| role.eq_ignore_ascii_case(name))
+        .map_or(Privilege::Unknown, |(_, privilege)| *privilege)
+}
+
 impl WireToken {
     fn into_token(self) -> Token {
+        let role = self.role_name.as_deref().filter(|r| !r.is_empty());
         Token::new(&self.id, self.name.as_deref().unwrap_or_default())
             .with_created(self.created_at.as_deref())
-            .with_scopes(self.role_name.iter().filter(|r| !r.is_empty()))
+            .with_updated(self.updated_at.as_deref())
+            .with_scopes(role)
+            .with_role(role)
+            .with_privilege(role_privilege(role))
             .with_description(self.description.as_deref().filter(|d| !d.is_empty()))
             .with_extra("role id", self.role_id.as_deref())
-            .with_extra("updated at", self.updated_at.as_deref())
     }
 }
 
@@ -398,6 +429,37 @@ mod tests {
             .err()
             .unwrap();
         assert_eq!(p.key, "credential");
+    }
+
+    #[test]
+    fn built_in_roles_map_to_privileges_and_others_stay_unknown() {
+        for (role, expected) in [
+            ("Owner", Privilege::Admin),
+            ("Admin", Privilege::Admin),
+            ("admin", Privilege::Admin),
+            ("DevOps", Privilege::Write),
+            ("Billing Manager", Privilege::Write),
+            (" Viewer ", Privilege::Read),
+            ("Deployer", Privilege::Unknown),
+            ("", Privilege::Unknown),
+        ] {
+            assert_eq!(role_privilege(Some(role)), expected, "{role}");
+        }
+        assert_eq!(role_privilege(None), Privilege::Unknown);
+    }
+
+    #[test]
+    fn a_custom_role_keeps_its_name() {
+        let wire: WireToken = serde_json::from_str(
+            r#"{"id":"5d2a3c1e-8f4b-4a7e-9c3d-2b1f0e6a7d90","created_at":"2026-05-02T09:14:11.203Z",
+                "updated_at":"2026-05-03T09:14:11.203Z","name":"ci","role_name":"Deployer"}"#,
+        )
+        .unwrap();
+        let token = wire.into_token();
+        assert_eq!(token.privilege, Privilege::Unknown);
+        assert_eq!(token.role.as_deref(), Some("Deployer"));
+        assert_eq!(token.scopes, ["Deployer"]);
+        assert!(token.updated_at.is_some());
     }
 
     #[test]

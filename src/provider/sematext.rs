@@ -16,7 +16,7 @@ use super::{AccountProblem, Client, Provider, ProviderKind};
 use crate::credential::{CredentialSource, LazyCredential};
 use crate::model::{
     ApiError, Caps, Created, FIELD_NAME, FIELD_READABLE, FIELD_WRITEABLE, FieldKind, FieldSpec,
-    NewToken, Token, TokenId, TokenUpdate,
+    Listing, NewToken, Privilege, Token, TokenId, TokenUpdate,
 };
 use crate::text::{sanitize, truncate};
 
@@ -244,8 +244,8 @@ impl Provider for Sematext {
         ProviderKind::Sematext
     }
 
-    fn list(&self) -> BoxFuture<'_, Result<Vec<Token>, ApiError>> {
-        Box::pin(self.list_tokens())
+    fn list(&self) -> BoxFuture<'_, Result<Listing, ApiError>> {
+        Box::pin(async { self.list_tokens().await.map(Listing::complete) })
     }
 
     fn create(&self, new: NewToken) -> BoxFuture<'_, Result<Created, ApiError>> {
@@ -353,6 +353,7 @@ impl WireToken {
                 .with_created(self.created_at.as_deref())
                 .with_enabled(self.enabled)
                 .with_scopes(scopes)
+                .with_privilege(flags_privilege(self.readable, self.writeable))
                 .with_secret(self.token.filter(|t| !t.is_empty())),
         )
     }
@@ -363,6 +364,18 @@ impl WireToken {
             ApiError::Decode("sematext answered without the token's secret; re-list".into())
         })?;
         Ok(Created { token, secret })
+    }
+}
+
+/// What an app token with these flags may do: `writeable` (it may send data to the app) is
+/// `Write`, `readable` alone is `Read`. App tokens cannot manage anything, so none is `Admin`. A
+/// flag the provider left out could be either, so `readable` without a `writeable: false` is
+/// `Unknown`; so is a token with neither flag, which grants nothing tokdash can name.
+pub fn flags_privilege(readable: Option<bool>, writeable: Option<bool>) -> Privilege {
+    match (readable, writeable) {
+        (_, Some(true)) => Privilege::Write,
+        (Some(true), Some(false)) => Privilege::Read,
+        _ => Privilege::Unknown,
     }
 }
 
@@ -434,6 +447,25 @@ mod tests {
             numeric_id(&TokenId::new("9007199254740993")).unwrap(),
             9007199254740993
         );
+    }
+
+    #[test]
+    fn writeable_is_write_and_readable_alone_is_read() {
+        for (readable, writeable, expected) in [
+            (Some(true), Some(true), Privilege::Write),
+            (Some(false), Some(true), Privilege::Write),
+            (None, Some(true), Privilege::Write),
+            (Some(true), Some(false), Privilege::Read),
+            (Some(true), None, Privilege::Unknown),
+            (Some(false), Some(false), Privilege::Unknown),
+            (None, None, Privilege::Unknown),
+        ] {
+            assert_eq!(
+                flags_privilege(readable, writeable),
+                expected,
+                "readable {readable:?}, writeable {writeable:?}"
+            );
+        }
     }
 
     #[test]

@@ -105,8 +105,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
     if let Some(d) = &token.description {
         lines.extend(field("description", d.clone()));
     }
-    for (k, v) in &token.extra {
-        lines.extend(field(k, v.clone()));
+    for (k, v) in token.facts() {
+        lines.extend(field(&k, v));
     }
     if let Some(secret) = &token.secret {
         let shown = if app.reveal {

@@ -348,7 +348,7 @@ fn sorted_order(table: &TokenTable, accounts: &[AccountState]) -> Vec<RowRef> {
 mod tests {
     use super::*;
     use crate::app::{AccountInfo, ApiResult, App, AppOptions, Effect, Msg, update};
-    use crate::model::ApiError;
+    use crate::model::{ApiError, Listing};
     use crate::provider::ProviderKind;
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
     use rand::rngs::StdRng;
@@ -470,7 +470,7 @@ mod tests {
                         &mut app,
                         Msg::Api {
                             id,
-                            result: ApiResult::List(result),
+                            result: ApiResult::List(result.map(Listing::from)),
                         },
                     );
                 }

@@ -20,8 +20,10 @@ use time::macros::format_description;
 use super::trail::Trail;
 use super::{EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, Format};
 use crate::audit::AuditLog;
-use crate::leak::{self, Findings, Fingerprints, Match, MatchedBy, Searched};
-use crate::model::{ApiError, OpKind, Token, format_timestamp};
+use crate::leak::{
+    self, Findings, Fingerprints, Match, MatchStatus, MatchedBy, Searched, Unsearched,
+};
+use crate::model::{ApiError, Listing, OpKind, Token, format_timestamp};
 use crate::provider::{Account, ProviderKind, Registry};
 use crate::secret::SecretString;
 use crate::text::sanitize;
@@ -107,7 +109,10 @@ async fn search_all(secret: &SecretString, registry: &Registry, demo: bool) -> F
         .map(|(a, listed)| Searched {
             account: &a.name,
             provider: a.kind,
-            listing: listed.as_deref().map_err(String::as_str),
+            listing: listed
+                .as_ref()
+                .map(|l| l.tokens.as_slice())
+                .map_err(String::as_str),
         })
         .collect();
     let fingerprints = match AuditLog::default_location(demo) {
@@ -116,7 +121,29 @@ async fn search_all(secret: &SecretString, registry: &Registry, demo: bool) -> F
             "no state directory (neither $XDG_STATE_HOME nor $HOME is set)",
         ),
     };
-    let findings = leak::search(secret, &accounts, &fingerprints);
+    let mut findings = leak::search(secret, &accounts, &fingerprints);
+    // An account listed in part was not searched whole: its matches stand, but "not listed"
+    // cannot be told, and "no match" is not the answer.
+    for (a, listed) in registry.accounts.iter().zip(&lists) {
+        let Ok(Listing {
+            partial: Some(reason),
+            ..
+        }) = listed
+        else {
+            continue;
+        };
+        findings.searched = findings.searched.saturating_sub(1);
+        findings.unsearched.push(Unsearched {
+            account: a.name.clone(),
+            provider: a.kind,
+            error: format!("listed in part: {reason}"),
+        });
+        for m in findings.matches.iter_mut() {
+            if m.account == a.name && m.provider == a.kind && m.status == MatchStatus::NotListed {
+                m.status = MatchStatus::AccountNotSearched;
+            }
+        }
+    }
     tracing::info!(
         matches = findings.matches.len(),
         method = findings.method.map(|m| m.key()),

@@ -285,7 +285,16 @@ async fn revoke_in<'a>(
                 continue;
             };
             d.verification = Some(match &listed {
-                Ok(tokens) => verify(action, account.kind, id, secret, tokens),
+                Ok(listing) => match verify(action, account.kind, id, secret, &listing.tokens) {
+                    // A token missing from a partial list may be among the tokens not listed.
+                    Verification::Gone if listing.partial.is_some() => {
+                        Verification::NotVerified(format!(
+                            "listed in part: {}",
+                            listing.partial.as_deref().unwrap_or("")
+                        ))
+                    }
+                    v => v,
+                },
                 Err(e) => Verification::NotVerified(api_error_text(e)),
             });
         }
