@@ -15,6 +15,7 @@ pub mod logging;
 pub mod model;
 pub mod paths;
 pub mod provider;
+pub mod record;
 pub mod sandbox;
 pub mod secret;
 pub mod terminal;

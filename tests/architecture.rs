@@ -55,6 +55,20 @@ const FORBIDDEN: &[(&str, &[&str])] = &[
         &["leak", "sandbox", "audit", "app", "ui", "cli", "worker"],
     ),
     ("leak", &["app", "ui", "cli", "worker", "sandbox"]),
+    (
+        "record",
+        &[
+            "config",
+            "credential",
+            "leak",
+            "audit",
+            "sandbox",
+            "app",
+            "ui",
+            "cli",
+            "worker",
+        ],
+    ),
     ("audit", &["app", "ui", "cli"]),
     ("sandbox", &["provider", "app", "ui", "cli"]),
     (
