@@ -14,6 +14,7 @@ pub mod leak;
 pub mod logging;
 pub mod model;
 pub mod paths;
+pub mod policy;
 pub mod provider;
 pub mod record;
 pub mod sandbox;

@@ -56,6 +56,12 @@ const FORBIDDEN: &[(&str, &[&str])] = &[
     ),
     ("leak", &["app", "ui", "cli", "worker", "sandbox"]),
     (
+        "policy",
+        &[
+            "provider", "sandbox", "leak", "audit", "record", "app", "ui", "cli", "worker",
+        ],
+    ),
+    (
         "record",
         &[
             "config",
