@@ -25,6 +25,9 @@ pub async fn run(
         TokenCommand::List(args) => {
             return finish(super::list::run(&args, registry, format, ids, clock).await);
         }
+        TokenCommand::Audit(args) => {
+            return finish(super::policy::run(&args, registry, format, ids, clock).await);
+        }
         TokenCommand::Incident(c) => return super::incident::run(c, registry, format, demo).await,
         TokenCommand::Create(args) => Change::Create(args),
         TokenCommand::Delete(args) => Change::Delete(args),

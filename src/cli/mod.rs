@@ -11,6 +11,7 @@ mod in_flight;
 mod incident;
 mod list;
 mod output;
+mod policy;
 mod prompt;
 mod sandbox;
 mod trail;
@@ -84,6 +85,9 @@ pub enum Command {
 pub enum TokenCommand {
     /// List the tokens of every account (or of the ones selected), fetched concurrently
     List(ListArgs),
+    /// Check every token against the audit policy (rules in TOML, or the defaults). Exit 0 no
+    /// findings, 1 findings, 2 a bad policy file, 3 some accounts could not be audited
+    Audit(AuditArgs),
     /// Create a token and print its secret (shown only this once)
     Create(CreateArgs),
     /// Delete a token (asks first on a terminal; needs --yes otherwise)
@@ -127,6 +131,17 @@ pub struct ListArgs {
     /// Reverse the order
     #[arg(long)]
     pub reverse: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// The rules, in TOML (see policy.example.toml). Without it: no token older than
+    /// `stale_after_days`, no admin token older than half of that, no duplicate names in an
+    /// account
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+    #[command(flatten)]
+    pub accounts: AccountSelection,
 }
 
 /// Which configured accounts a command works on: all of them unless narrowed.
@@ -228,7 +243,9 @@ where
         eprintln!("tokdash: --format csv is only available for `list`; use table or json");
         return EXIT_USAGE;
     }
-    if cli.format == Format::Markdown {
+    if cli.format == Format::Markdown
+        && !matches!(cli.command, Some(Command::Token(TokenCommand::Audit(_))))
+    {
         eprintln!("tokdash: --format markdown is only available for `audit`; use table or json");
         return EXIT_USAGE;
     }
