@@ -206,7 +206,8 @@ pub async fn run(
 
     let rows: Vec<Row<'_>> = fetched.tokens.iter().map(|l| l.row(ids)).collect();
     match format {
-        Format::Table => output::print(&output::list_table(&rows, clock)),
+        // Markdown is refused before any command but `audit` runs.
+        Format::Table | Format::Markdown => output::print(&output::list_table(&rows, clock)),
         Format::Json | Format::Csv => {
             let records: Vec<_> = rows
                 .iter()
@@ -219,7 +220,6 @@ pub async fn run(
                 output::print(&output::list_csv(&records));
             }
         }
-        Format::Markdown => unreachable!("refused before any command runs"),
     }
     fetched.report(format);
     if undated > 0 {
