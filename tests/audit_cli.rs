@@ -394,3 +394,46 @@ async fn markdown_is_a_summary_with_one_table_row_per_finding() {
     );
     assert!(!md.contains("| Rule |"), "{md}");
 }
+
+#[test]
+fn an_account_down_by_the_sandbox_fault_flag_exits_3() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sandbox.toml");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("tokdash"))
+        .args(["sandbox", "--fault", "qovery-1:list:500", "--write-config"])
+        .arg(&path)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let result = std::panic::catch_unwind(|| {
+        assert!(first.starts_with("tokdash sandbox listening"), "{first}");
+        let out = assert_cmd::Command::cargo_bin("tokdash")
+            .unwrap()
+            .env("XDG_STATE_HOME", dir.path().join("state"))
+            .arg("--config")
+            .arg(&path)
+            .args(["audit", "--format", "markdown"])
+            .output()
+            .unwrap();
+        assert_eq!(code(&out), 3, "{}", stderr(&out));
+        assert_stderr_has(&out, "not audited: ");
+        assert_stderr_has(&out, "qovery-1");
+        assert!(stdout(&out).contains("- `qovery-1` (qovery), could not be listed"));
+    });
+    // SIGTERM stops it cleanly.
+    unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) };
+    let status = child.wait().unwrap();
+    if let Err(panic) = result {
+        std::panic::resume_unwind(panic);
+    }
+    assert_eq!(status.code(), Some(0));
+}
