@@ -213,6 +213,21 @@ pub fn load_file(path: &std::path::Path) -> Result<Config, ConfigError> {
     Ok(config)
 }
 
+/// Read a TOML file other than the configuration (`tokdash audit --policy`) into `T`, with the
+/// configuration's reader: every error names the file, line and key. The [`Origin`] locates
+/// problems found later (a value that is well-typed but wrong) the same way.
+pub fn read_toml_file<T: serde::de::DeserializeOwned>(
+    path: &std::path::Path,
+) -> Result<(T, Origin), ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+        path: path.to_owned(),
+        line: None,
+        key: None,
+        problem: format!("cannot read the file: {e}"),
+    })?;
+    read::parse_document(path, &text)
+}
+
 /// Parse a configuration held in memory (the sandbox's); `name` stands for its file in errors.
 /// Literal secrets are allowed, as in a file only its owner can read.
 pub fn parse(name: &std::path::Path, text: &str) -> Result<Config, ConfigError> {

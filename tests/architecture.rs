@@ -55,6 +55,26 @@ const FORBIDDEN: &[(&str, &[&str])] = &[
         &["leak", "sandbox", "audit", "app", "ui", "cli", "worker"],
     ),
     ("leak", &["app", "ui", "cli", "worker", "sandbox"]),
+    (
+        "policy",
+        &[
+            "provider", "sandbox", "leak", "audit", "record", "app", "ui", "cli", "worker",
+        ],
+    ),
+    (
+        "record",
+        &[
+            "config",
+            "credential",
+            "leak",
+            "audit",
+            "sandbox",
+            "app",
+            "ui",
+            "cli",
+            "worker",
+        ],
+    ),
     ("audit", &["app", "ui", "cli"]),
     ("sandbox", &["provider", "app", "ui", "cli"]),
     (

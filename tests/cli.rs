@@ -85,7 +85,10 @@ async fn list_table_and_csv_show_the_same_tokens() {
     assert_eq!(code(&csv), 0, "{}", stderr(&csv));
     let text = stdout(&csv);
     assert!(
-        text.starts_with("account,provider,id,name,enabled,created,scopes,description\r\n"),
+        text.starts_with(
+            "account,provider,app,id,name,enabled,created_at,age_days,stale,privilege,scopes,\
+             role,created_by,updated_at,description,partial\r\n"
+        ),
         "{text}"
     );
     assert_eq!(

@@ -1,27 +1,33 @@
 //! The headless token commands. They share the registry and the gate with the dashboard and
-//! await provider calls directly: `list` here, the changes in `change.rs`.
-
-use futures::future::join_all;
+//! await provider calls directly: the dispatch here, `list` in `list.rs`, `audit` in
+//! `policy.rs`, the changes in `change.rs`.
 
 use super::change::{self, Change};
-use super::failure::{Failure, Outcome, list_command, subject};
-use super::output::{self, Ids, ListError, Row};
+use super::failure::{Failure, Outcome};
+use super::output::Ids;
 use super::trail::Trail;
-use super::{EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, Format, ListArgs, TokenCommand};
-use crate::model::{OpKind, Token};
+use super::{Format, TokenCommand};
 use crate::provider::{Account, Registry};
+use crate::record::Clock;
 use crate::text::sanitize;
 
-/// Run one token command; `ids` says how secret-like ids are printed (`--show-secrets`).
+/// Run one token command; `ids` says how secret-like ids are printed (`--show-secrets`),
+/// `clock` when ages are counted from and when a token is stale.
 pub async fn run(
     command: TokenCommand,
     registry: &Registry,
     format: Format,
     ids: Ids,
+    clock: &Clock,
     demo: bool,
 ) -> i32 {
     let change = match command {
-        TokenCommand::List(args) => return finish(list(&args, registry, format, ids).await),
+        TokenCommand::List(args) => {
+            return finish(super::list::run(&args, registry, format, ids, clock).await);
+        }
+        TokenCommand::Audit(args) => {
+            return finish(super::policy::run(&args, registry, format, ids, clock).await);
+        }
         TokenCommand::Incident(c) => return super::incident::run(c, registry, format, demo).await,
         TokenCommand::Create(args) => Change::Create(args),
         TokenCommand::Delete(args) => Change::Delete(args),
@@ -58,83 +64,5 @@ pub fn account<'a>(registry: &'a Registry, name: &str) -> Result<&'a Account, Fa
                 names.join(", ")
             }
         ))
-    })
-}
-
-async fn list(args: &ListArgs, registry: &Registry, format: Format, ids: Ids) -> Outcome {
-    for name in &args.account {
-        account(registry, name)?;
-    }
-    let selected: Vec<&Account> = registry
-        .accounts
-        .iter()
-        .filter(|a| args.account.is_empty() || args.account.contains(&a.name))
-        .filter(|a| args.provider.is_empty() || args.provider.contains(&a.kind))
-        .collect();
-    if selected.is_empty() {
-        return Err(Failure::Usage(
-            "no configured account matches the selection".into(),
-        ));
-    }
-    let results = join_all(selected.iter().map(|a| async move {
-        a.allows(OpKind::List)?;
-        a.client.list().await
-    }))
-    .await;
-
-    let mut listed: Vec<(usize, &Account, Token)> = Vec::new();
-    let mut errors = Vec::new();
-    // Why some lists are short; each reason names its account.
-    let mut partial: Vec<String> = Vec::new();
-    for (order, (account, result)) in selected.iter().zip(results).enumerate() {
-        match result {
-            Ok(listing) => {
-                partial.extend(listing.partial);
-                listed.extend(listing.tokens.into_iter().map(|t| (order, *account, t)));
-            }
-            Err(e) => errors.push(ListError {
-                account: sanitize(&account.name),
-                provider: account.kind,
-                error: e.to_string(),
-                message: e.failure_text(
-                    &subject(account, OpKind::List, None),
-                    Some(&list_command(account)),
-                ),
-            }),
-        }
-    }
-    // Accounts in config order; newest first within each, undated last, then by name.
-    listed.sort_by(|(oa, _, a), (ob, _, b)| {
-        oa.cmp(ob)
-            .then_with(|| b.created_at.cmp(&a.created_at))
-            .then_with(|| a.name.cmp(&b.name))
-    });
-    let rows: Vec<Row<'_>> = listed
-        .iter()
-        .map(|(_, a, t)| Row {
-            account: &a.name,
-            provider: a.kind,
-            token: t,
-            ids,
-        })
-        .collect();
-
-    match format {
-        Format::Json => output::print(&output::list_json(&rows, &errors)),
-        Format::Csv => output::print(&output::list_csv(&rows)),
-        Format::Table => output::print(&output::list_table(&rows)),
-    }
-    if format != Format::Json {
-        for e in &errors {
-            eprintln!("tokdash: {}", e.message);
-        }
-    }
-    for reason in &partial {
-        eprintln!("tokdash: listed in part: {reason}");
-    }
-    Ok(match errors.len() {
-        n if n == selected.len() => EXIT_FAILED,
-        0 if partial.is_empty() => EXIT_OK,
-        _ => EXIT_PARTIAL,
     })
 }

@@ -9,7 +9,9 @@ mod commands;
 mod failure;
 mod in_flight;
 mod incident;
+mod list;
 mod output;
+mod policy;
 mod prompt;
 mod sandbox;
 mod trail;
@@ -23,6 +25,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::config::{self, Config, ConfigEnv, Loaded};
 use crate::model::TokenId;
 use crate::provider::{ProviderKind, Registry};
+use crate::record::Clock;
 use crate::sandbox::{Sandbox, SandboxOptions};
 
 pub const EXIT_OK: i32 = 0;
@@ -39,7 +42,7 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "PATH")]
     pub config: Option<PathBuf>,
 
-    /// Output format (csv is for `list` only)
+    /// Output format (csv is for `list` only, markdown for `audit` only)
     #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
     pub format: Format,
 
@@ -66,6 +69,7 @@ pub enum Format {
     Table,
     Json,
     Csv,
+    Markdown,
 }
 
 #[derive(Debug, Subcommand)]
@@ -81,6 +85,9 @@ pub enum Command {
 pub enum TokenCommand {
     /// List the tokens of every account (or of the ones selected), fetched concurrently
     List(ListArgs),
+    /// Check every token against the audit policy (rules in TOML, or the defaults). Exit 0 no
+    /// findings, 1 findings, 2 a bad policy file, 3 some accounts could not be audited
+    Audit(AuditArgs),
     /// Create a token and print its secret (shown only this once)
     Create(CreateArgs),
     /// Delete a token (asks first on a terminal; needs --yes otherwise)
@@ -100,6 +107,46 @@ pub enum TokenCommand {
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
+    #[command(flatten)]
+    pub accounts: AccountSelection,
+    /// Only tokens older than AGE: a whole number and a unit, d (days), w (weeks), m (months
+    /// of 30 days) or y (years of 365 days), e.g. 90d, 12w, 6m, 1y
+    #[arg(long, value_name = "AGE", value_parser = list::parse_age)]
+    pub older_than: Option<u32>,
+    /// Only stale tokens: older than `stale_after_days` in the config (90 by default)
+    #[arg(long)]
+    pub stale: bool,
+    /// Only tokens with this privilege or more (admin > write > read). Tokens whose privilege
+    /// is unknown are kept too: they may have it
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub privilege: Option<list::Level>,
+    /// Only disabled tokens
+    #[arg(long)]
+    pub disabled: bool,
+    /// Order by this field instead of accounts in config order, newest first: account, provider
+    /// and name in natural order (deploy-2 before deploy-10), age oldest first, privilege most
+    /// powerful first
+    #[arg(long, value_enum, value_name = "FIELD")]
+    pub sort: Option<list::SortKey>,
+    /// Reverse the order
+    #[arg(long)]
+    pub reverse: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// The rules, in TOML (see policy.example.toml). Without it: no token older than
+    /// `stale_after_days`, no admin token older than half of that, no duplicate names in an
+    /// account
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+    #[command(flatten)]
+    pub accounts: AccountSelection,
+}
+
+/// Which configured accounts a command works on: all of them unless narrowed.
+#[derive(Debug, Args)]
+pub struct AccountSelection {
     /// Only this account (repeatable)
     #[arg(long, value_name = "NAME")]
     pub account: Vec<String>,
@@ -196,6 +243,12 @@ where
         eprintln!("tokdash: --format csv is only available for `list`; use table or json");
         return EXIT_USAGE;
     }
+    if cli.format == Format::Markdown
+        && !matches!(cli.command, Some(Command::Token(TokenCommand::Audit(_))))
+    {
+        eprintln!("tokdash: --format markdown is only available for `audit`; use table or json");
+        return EXIT_USAGE;
+    }
     let command = match cli.command {
         Some(Command::Sandbox(args)) => return sandbox::run(args).await,
         Some(Command::Token(command)) => command,
@@ -246,7 +299,8 @@ where
         }
     };
     let ids = output::Ids::new(cli.show_secrets);
-    commands::run(command, &registry, cli.format, ids, cli.demo).await
+    let clock = Clock::new(time::OffsetDateTime::now_utc(), config.stale_after_days);
+    commands::run(command, &registry, cli.format, ids, &clock, cli.demo).await
 }
 
 /// Load the configuration, printing any error; `Err` holds the exit code.

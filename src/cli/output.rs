@@ -13,8 +13,9 @@ use time::format_description::BorrowedFormatItem;
 use time::macros::format_description;
 use unicode_width::UnicodeWidthStr;
 
-use crate::model::{Token, TokenId, format_timestamp, masked_id};
+use crate::model::{Token, format_timestamp, human_age};
 use crate::provider::ProviderKind;
+use crate::record::{Clock, FIELDS, TokenRecord};
 use crate::text::{sanitize, truncate};
 
 /// Tables show minutes, in UTC; JSON and CSV carry the full RFC 3339 timestamp.
@@ -37,29 +38,23 @@ impl Row<'_> {
     fn id(&self) -> String {
         self.ids.show(&self.token.id, self.provider)
     }
-}
 
-/// How the commands print token ids that are secrets themselves (lagrello's `tokenKey`, see
-/// `Caps::id_is_secret`): masked by [`masked_id`], the rule every screen and file follows, unless
-/// `--show-secrets` asks for them in full. Other ids are printed whole either way.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Ids {
-    Masked,
-    Full,
-}
-
-impl Ids {
-    pub fn new(show_secrets: bool) -> Self {
-        if show_secrets { Ids::Full } else { Ids::Masked }
-    }
-
-    pub fn show(self, id: &TokenId, provider: ProviderKind) -> String {
-        match self {
-            Ids::Masked => masked_id(id, provider.caps()),
-            Ids::Full => id.to_string(),
-        }
+    /// The token as an export carries it: every field, aged by `clock`; `partial` says its
+    /// account was listed only in part.
+    pub fn record(&self, clock: &Clock, partial: bool) -> TokenRecord {
+        TokenRecord::new(
+            self.account,
+            self.provider,
+            self.token,
+            self.ids,
+            clock,
+            partial,
+        )
     }
 }
+
+/// How the commands print token ids that are secrets themselves; shared with every export.
+pub use crate::record::Ids;
 
 /// The JSON shape of a token. The secret is deliberately not part of it.
 #[derive(Serialize)]
@@ -90,44 +85,50 @@ impl TokenJson {
     }
 }
 
-/// An account that did not answer a `list`.
+/// An account that did not answer a `list`, or answered only in part.
 #[derive(Serialize)]
 pub struct ListError {
     pub account: String,
     pub provider: ProviderKind,
+    /// Why: the failure, or what is missing from a partial list and why.
     pub error: String,
+    /// `true` when the account was listed in part (its tokens are in `tokens`, marked
+    /// `partial`); `false` when it could not be listed at all.
+    pub partial: bool,
     /// The failure with the account and what to do about it, for the human-readable output.
     #[serde(skip)]
     pub message: String,
 }
 
-const LIST_HEADERS: [&str; 8] = [
+const LIST_HEADERS: [&str; 9] = [
     "ACCOUNT",
     "PROVIDER",
     "ID",
     "NAME",
     "ENABLED",
     "CREATED (UTC)",
+    "AGE",
+    "PRIVILEGE",
     "SCOPES",
-    "DESCRIPTION",
 ];
 
-const CSV_HEADERS: [&str; 8] = [
-    "account",
-    "provider",
-    "id",
-    "name",
-    "enabled",
-    "created",
-    "scopes",
-    "description",
-];
+/// What marks a stale token's age in a table, as in the dashboard: `1y 2m !`.
+const STALE: &str = "!";
 
-pub fn list_table(rows: &[Row<'_>]) -> String {
+/// The tokens as a table: a readable subset of the fields, with ages as people say them
+/// (`!` marks the stale ones). JSON and CSV carry every field.
+pub fn list_table(rows: &[Row<'_>], clock: &Clock) -> String {
     let cells = rows
         .iter()
         .map(|r| {
             let t = r.token;
+            let age = match t.created_at {
+                Some(c) if clock.is_stale(Some(c)) => {
+                    format!("{} {STALE}", human_age(c, clock.now))
+                }
+                Some(c) => human_age(c, clock.now),
+                None => "-".into(),
+            };
             vec![
                 sanitize(r.account),
                 r.provider.name().to_owned(),
@@ -141,47 +142,40 @@ pub fn list_table(rows: &[Row<'_>]) -> String {
                 t.created_at
                     .and_then(|c| c.to_offset(UtcOffset::UTC).format(TABLE_TIME).ok())
                     .unwrap_or_else(|| "-".into()),
+                age,
+                t.privilege.name().to_owned(),
                 if t.scopes.is_empty() {
                     "-".into()
                 } else {
                     t.scopes.join(",")
                 },
-                t.description.clone().unwrap_or_else(|| "-".into()),
             ]
         })
         .collect();
     table(&LIST_HEADERS, cells)
 }
 
-pub fn list_json(rows: &[Row<'_>], errors: &[ListError]) -> String {
+/// `{"tokens":[…],"errors":[…]}`: every field of every token, and the accounts that failed or
+/// were listed in part.
+pub fn list_json(records: &[TokenRecord], errors: &[ListError]) -> String {
     #[derive(Serialize)]
     struct Out<'a> {
-        tokens: Vec<TokenJson>,
+        tokens: &'a [TokenRecord],
         errors: &'a [ListError],
     }
-    let out = Out {
-        tokens: rows.iter().map(TokenJson::new).collect(),
+    to_json(&Out {
+        tokens: records,
         errors,
-    };
-    to_json(&out)
+    })
 }
 
-/// The tokens as CSV (RFC 4180, CRLF line ends), every field defused by [`defuse_formula`] first.
-pub fn list_csv(rows: &[Row<'_>]) -> String {
-    let records = rows.iter().map(|r| {
-        let t = r.token;
-        [
-            sanitize(r.account),
-            r.provider.name().to_owned(),
-            r.id(),
-            t.name.clone(),
-            t.enabled.map(|e| e.to_string()).unwrap_or_default(),
-            t.created_at.map(format_timestamp).unwrap_or_default(),
-            t.scopes.join(";"),
-            t.description.clone().unwrap_or_default(),
-        ]
-    });
-    csv(CSV_HEADERS.map(str::to_owned), records)
+/// The tokens as CSV (RFC 4180, CRLF line ends), the same fields as JSON under the same names,
+/// every field defused by [`defuse_formula`] first.
+pub fn list_csv(records: &[TokenRecord]) -> String {
+    csv(
+        FIELDS.map(str::to_owned),
+        records.iter().map(TokenRecord::csv_fields),
+    )
 }
 
 /// A token as `key  value` lines, for create, regenerate and the updates.

@@ -113,6 +113,50 @@ pub(super) fn parse(
     Ok(config)
 }
 
+/// Read a whole TOML document other than the configuration (the audit policy) into `T`, with
+/// the reader that reads a provider's keys: unknown keys (with a suggestion), wrong types and
+/// missing keys are refused with the file, line and key. The [`Origin`] returned locates later
+/// problems with a key the same way.
+pub(super) fn parse_document<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    text: &str,
+) -> Result<(T, Origin), ConfigError> {
+    let doc = Doc {
+        path,
+        text,
+        shared_mode: None,
+    };
+    let root = DeTable::parse(text).map_err(|e| ConfigError {
+        path: path.to_owned(),
+        line: e.span().map(|s| doc.line(&s)),
+        key: None,
+        problem: format!("not valid TOML: {}", e.message()),
+    })?;
+    let mut origin = Origin {
+        path: path.to_owned(),
+        line: None,
+        key_lines: Vec::new(),
+        shared_mode: None,
+    };
+    record_lines(&doc, root.get_ref(), "", &mut origin.key_lines);
+    let mut entries: Vec<_> = root.get_ref().iter().collect();
+    entries.sort_by_key(|(k, _)| k.span().start);
+    let node = Node::Table(
+        entries
+            .into_iter()
+            .map(|(k, v)| Ok((k.get_ref().to_string(), to_node(&doc, k.get_ref(), v)?)))
+            .collect::<Result<_, ConfigError>>()?,
+    );
+    let ctx = de::Ctx {
+        path,
+        shared_mode: None,
+        shared_keys: &[],
+    };
+    let value =
+        de::from_node(&node, "", &ctx).map_err(|e| origin.error(e.key.as_deref(), e.problem))?;
+    Ok((value, origin))
+}
+
 fn read_ui(ui: &Table<'_, '_>) -> Result<UiConfig, ConfigError> {
     let mut out = UiConfig::default();
     if let Some(mouse) = ui.boolean("mouse")? {
