@@ -1071,3 +1071,127 @@ fn a_token_whose_create_outcome_was_unknown_is_highlighted_after_the_relist() {
     assert!(!app.accounts[3].flagged.contains_key(&TokenId::new("4711")));
     assert!(log_lines(&app)[0].contains("token maybe appeared after the create"));
 }
+
+/// An app with every account loaded, keys as `[keys]` says.
+fn loaded_with_keys(entries: &[(&str, &str)]) -> App {
+    let entries: Vec<(String, String)> = entries
+        .iter()
+        .map(|(a, k)| ((*a).to_owned(), (*k).to_owned()))
+        .collect();
+    let keymap = Keymap::from_config(&entries).unwrap();
+    let (mut app, _) = started(AppOptions {
+        keymap,
+        ..options()
+    });
+    for i in 0..app.accounts.len() {
+        let id = list_id(&app, i);
+        answer(&mut app, id, Ok(tokens_for(i)));
+    }
+    app
+}
+
+/// One `confirm` everywhere it means yes: rebound, it is the leaked-secret dialog's delete and
+/// the quit question's "quit anyway" too, and `y` no longer is.
+#[test]
+fn rebinding_confirm_moves_the_leak_delete_and_the_quit_anyway_too() {
+    let mut app = loaded_with_keys(&[("confirm", "o")]);
+    chars(&mut app, "L");
+    paste(&mut app, SHIPPER_SECRET);
+    update(&mut app, Msg::Fingerprints(Fingerprints::default()));
+    assert!(
+        key(&mut app, KeyCode::Char('y')).is_empty(),
+        "y is not delete"
+    );
+    assert!(found(&app).revoke.is_none());
+    let (_, req) = the_request(&key(&mut app, KeyCode::Char('o')));
+    assert!(
+        matches!(req, ApiRequest::Delete { account: 3, .. }),
+        "{req:?}"
+    );
+
+    // The revoke is in flight: quitting asks, and `o`, not `y`, quits anyway.
+    ctrl(&mut app, 'c');
+    assert!(matches!(app.modal, Some(Modal::Quit(_))));
+    assert!(key(&mut app, KeyCode::Char('y')).is_empty());
+    assert!(matches!(app.modal, Some(Modal::Quit(_))) && !app.quit);
+    let effects = key(&mut app, KeyCode::Char('o'));
+    assert!(effects.contains(&Effect::Quit), "{effects:?}");
+    assert!(app.quit);
+    assert_eq!(
+        incidents(&effects).len(),
+        1,
+        "the unverified revoke is recorded"
+    );
+}
+
+/// The leaked-secret dialog's other keys and the quit question's are the keymap's too.
+#[test]
+fn the_leak_dialog_and_the_quit_question_take_rebound_keys() {
+    let mut app = loaded_with_keys(&[
+        ("disable_instead", "x"),
+        ("wait", "ctrl-w"),
+        ("cancel", "ctrl-g"),
+        ("accept", "ctrl-j"),
+    ]);
+    // The field is a text layer: Esc and Enter are no longer its keys, and printable keys,
+    // `q` and `y` included, are typed.
+    chars(&mut app, "L");
+    key(&mut app, KeyCode::Esc);
+    chars(&mut app, "qy");
+    assert!(leak_view(&app).typing(), "q and y were typed");
+    assert!(key(&mut app, KeyCode::Enter).is_empty());
+    ctrl(&mut app, 'u');
+    chars(&mut app, SHIPPER_SECRET);
+    assert_eq!(ctrl(&mut app, 'j'), vec![Effect::LoadFingerprints]);
+    update(&mut app, Msg::Fingerprints(Fingerprints::default()));
+    // The match: `t` no longer disables, `x` does; Esc no longer closes.
+    assert!(key(&mut app, KeyCode::Char('t')).is_empty());
+    key(&mut app, KeyCode::Esc);
+    let (_, req) = the_request(&key(&mut app, KeyCode::Char('x')));
+    assert!(matches!(req, ApiRequest::Update { .. }), "{req:?}");
+
+    // Quitting: `w` no longer waits, ctrl-w does; ctrl-g stays.
+    ctrl(&mut app, 'c');
+    let waiting = |app: &App| matches!(&app.modal, Some(Modal::Quit(q)) if q.waiting.is_some());
+    key(&mut app, KeyCode::Char('w'));
+    assert!(!waiting(&app));
+    ctrl(&mut app, 'w');
+    assert!(waiting(&app));
+    ctrl(&mut app, 'g');
+    assert!(
+        matches!(app.modal, Some(Modal::Leak(_))),
+        "stayed: the dialog is back"
+    );
+}
+
+/// The message log scrolls and closes with the keymap's move and close keys.
+#[test]
+fn the_message_log_takes_rebound_keys() {
+    let mut app = loaded_with_keys(&[("down", "ctrl-n"), ("quit", "x"), ("messages", "M")]);
+    for i in 0..3 {
+        app.toast(ToastKind::Info, format!("message {i}"));
+    }
+    chars(&mut app, "M");
+    let scroll = |app: &App| match &app.modal {
+        Some(Modal::Messages(v)) => v.scroll,
+        other => panic!("the log: {other:?}"),
+    };
+    key(&mut app, KeyCode::Char('j'));
+    assert_eq!(scroll(&app), 0, "j is no longer down");
+    ctrl(&mut app, 'n');
+    assert_eq!(scroll(&app), 1);
+    key(&mut app, KeyCode::Char('G'));
+    assert_eq!(scroll(&app), 2);
+    for c in ['q', 'm'] {
+        key(&mut app, KeyCode::Char(c));
+        assert!(
+            matches!(app.modal, Some(Modal::Messages(_))),
+            "{c} no longer closes"
+        );
+    }
+    key(&mut app, KeyCode::Char('x'));
+    assert!(app.modal.is_none(), "quit's key closes it");
+    chars(&mut app, "M");
+    chars(&mut app, "M");
+    assert!(app.modal.is_none(), "so does the key that opened it");
+}

@@ -103,8 +103,9 @@ fn help_overlay() {
     insta::assert_snapshot!("help_80x24", draw(&app, 80, 24));
 }
 
-/// Help lists the keys of the text lines and of every dialog too: in a third column where
-/// there is room, else below, scrolled to with the move keys.
+/// Help lists the keys of the text lines and of every dialog too (the leaked-secret dialog, the
+/// quit question and the message log included): flowing over the columns there is room for,
+/// scrolled to with the move keys.
 #[test]
 fn help_lists_dialog_keys() {
     let mut app = loaded();
@@ -112,7 +113,18 @@ fn help_lists_dialog_keys() {
     key(&mut app, KeyCode::Char('2'));
     key(&mut app, KeyCode::Char('?'));
     let wide = draw(&app, 120, 35);
-    for dialog_key in ["y Y", "n N", "ctrl-s", "shift-tab ↑", "copy the secret"] {
+    for dialog_key in [
+        "y Y",
+        "n N",
+        "ctrl-s",
+        "shift-tab ↑",
+        "copy the secret",
+        "delete its token",
+        "disable it instead",
+        "q n N esc     close",
+        "w W           wait, then quit",
+        "Message log",
+    ] {
         assert!(wide.contains(dialog_key), "{dialog_key}: {wide}");
     }
     insta::assert_snapshot!("help_120x35", wide);
@@ -515,6 +527,86 @@ fn leak_match_then_verified_120x35() {
     let screen = draw(&app, 120, 35);
     assert!(screen.contains("verified: token shipper (4711) no longer listed in"));
     insta::assert_snapshot!("leak_verified_120x35", screen);
+}
+
+/// The leaked-secret dialog's, the quit question's and the message log's hints come from the
+/// keymap too.
+#[test]
+fn leak_quit_and_log_hints_show_rebound_keys() {
+    use tokdash::app::{AppOptions, Keymap};
+    let keymap = Keymap::from_config(&[
+        ("confirm".into(), "o".into()),
+        ("disable_instead".into(), "x".into()),
+        ("cancel".into(), "ctrl-g".into()),
+        ("accept".into(), "ctrl-j".into()),
+        ("wait".into(), "ctrl-w".into()),
+        ("down".into(), "ctrl-n".into()),
+    ])
+    .unwrap();
+    let (mut app, _) = started(AppOptions {
+        keymap,
+        ..options()
+    });
+    for i in 0..app.accounts.len() {
+        let id = list_id(&app, i);
+        answer(&mut app, id, Ok(tokens_for(i)));
+    }
+    chars(&mut app, "L");
+    let screen = draw(&app, 120, 35);
+    assert!(
+        screen.contains("paste the secret: the search starts at once   ctrl-g close"),
+        "{screen}"
+    );
+    chars(&mut app, "st-");
+    let screen = draw(&app, 120, 35);
+    assert!(screen.contains("typed: ctrl-j searches"), "{screen}");
+    assert!(
+        screen.contains("ctrl-j search   ctrl-u clear   ctrl-g close"),
+        "{screen}"
+    );
+    ctrl(&mut app, 'g');
+    leak_found(&mut app, "st-secret-value-0001");
+    let screen = draw(&app, 120, 35);
+    assert!(
+        screen.contains("o delete   x disable instead (reversible)   ctrl-g close"),
+        "{screen}"
+    );
+
+    key(&mut app, KeyCode::Char('o'));
+    ctrl(&mut app, 'c');
+    let screen = draw(&app, 80, 24);
+    assert!(
+        screen.contains("ctrl-w wait   o quit anyway   ctrl-g stay   ←/→ choose, ctrl-j takes"),
+        "{screen}"
+    );
+    ctrl(&mut app, 'w');
+    let screen = draw(&app, 80, 24);
+    assert!(
+        screen.contains("o quit anyway   ctrl-g stay   (it quits"),
+        "{screen}"
+    );
+    ctrl(&mut app, 'g');
+
+    app.close_modal();
+    key(&mut app, KeyCode::Char('m'));
+    let screen = draw(&app, 120, 35);
+    assert!(
+        screen.contains(" ctrl-n/k scroll   ctrl-g close "),
+        "{screen}"
+    );
+    ctrl(&mut app, 'g');
+
+    // And help says so.
+    key(&mut app, KeyCode::Char('?'));
+    let screen = draw(&app, 120, 35);
+    for rebound in [
+        "o             delete its token",
+        "x             disable it instead",
+        "ctrl-w        wait, then quit",
+        "o             quit anyway",
+    ] {
+        assert!(screen.contains(rebound), "{rebound}: {screen}");
+    }
 }
 
 #[test]

@@ -123,6 +123,9 @@ pub enum Action {
     Rotate,
     #[strum(message = "mark for bulk delete", props(keys = "space"))]
     Mark,
+    /// The quit question's default: wait for the changes in flight, then quit.
+    #[strum(message = "wait, then quit", props(keys = "w, W"))]
+    Wait,
     #[strum(
         message = "yes",
         props(
@@ -132,17 +135,14 @@ pub enum Action {
         )
     )]
     Confirm,
+    /// The leaked-secret dialog's reversible revoke, where the provider can disable.
+    #[strum(message = "disable it instead", props(keys = "t"))]
+    DisableInstead,
     #[strum(
         message = "no",
         props(keys = "n, N", leak_match = "close", quitting = "stay")
     )]
     Deny,
-    /// The leaked-secret dialog's reversible revoke, where the provider can disable.
-    #[strum(message = "disable it instead", props(keys = "t"))]
-    DisableInstead,
-    /// The quit question's default: wait for the changes in flight, then quit.
-    #[strum(message = "wait, then quit", props(keys = "w, W"))]
-    Wait,
     #[strum(message = "copy the secret", props(keys = "y, c"))]
     Copy,
     #[strum(message = "next field", props(keys = "tab, down", hint = "next"))]
@@ -879,6 +879,25 @@ mod tests {
             Some(Action::NextField)
         );
         assert_eq!(map.action_for(&tab, Layer::Confirm), Some(Action::Choose));
+        // The leaked-secret dialog, the quit question and the message log.
+        for (c, layer, action) in [
+            ('y', Layer::LeakMatch, Some(Action::Confirm)),
+            ('t', Layer::LeakMatch, Some(Action::DisableInstead)),
+            ('q', Layer::LeakMatch, Some(Action::Quit)),
+            ('j', Layer::LeakMatch, Some(Action::Down)),
+            ('y', Layer::LeakPaste, None),
+            ('q', Layer::LeakPaste, None),
+            ('w', Layer::Quitting, Some(Action::Wait)),
+            ('y', Layer::Quitting, Some(Action::Confirm)),
+            ('h', Layer::Quitting, Some(Action::Choose)),
+            ('G', Layer::Log, Some(Action::Bottom)),
+            ('m', Layer::Log, Some(Action::Messages)),
+        ] {
+            assert_eq!(map.action_for(&char(c), layer), action, "{c} in {layer:?}");
+        }
+        let esc = press(KeyCode::Esc, KeyModifiers::NONE);
+        assert_eq!(map.action_for(&esc, Layer::LeakPaste), Some(Action::Cancel));
+        assert_eq!(map.action_for(&esc, Layer::Log), Some(Action::Cancel));
     }
 
     #[test]
@@ -947,6 +966,21 @@ mod tests {
         Keymap::from_config(&entries(&[("confirm", "o"), ("deny", "y, Y")])).unwrap();
         // Panes may lose a key: ctrl-c still quits.
         Keymap::from_config(&entries(&[("help", "q")])).unwrap();
+        // `quit` closes the message log too: taking `m` leaves `messages` none there.
+        let e = Keymap::from_config(&entries(&[("quit", "m")])).unwrap_err();
+        assert_eq!(e.entry, "quit");
+        assert!(
+            e.problem
+                .contains("the last key `messages` has in Message log"),
+            "{e}"
+        );
+        // `wait` taking both of confirm's keys leaves the quit question without "quit anyway".
+        let e = Keymap::from_config(&entries(&[("wait", "y, Y")])).unwrap_err();
+        assert!(
+            e.problem
+                .contains("the last key `confirm` has in Quit, changes in flight"),
+            "{e}"
+        );
     }
 
     /// The `[keys]` names are configuration users have written: renaming a variant must not
@@ -985,10 +1019,10 @@ mod tests {
                 "regenerate",
                 "rotate",
                 "mark",
-                "confirm",
-                "deny",
-                "disable_instead",
                 "wait",
+                "confirm",
+                "disable_instead",
+                "deny",
                 "copy",
                 "next_field",
                 "prev_field",
