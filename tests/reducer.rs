@@ -331,9 +331,8 @@ fn a_failed_account_shows_why_and_the_rest_load() {
 
 #[test]
 fn toasts_expire_on_ticks() {
-    let (mut app, _) = started(options());
-    let id = list_id(&app, 0);
-    answer(&mut app, id, Err(ApiError::Network("refused".into())));
+    let mut app = loaded();
+    app.toast(ToastKind::Info, "deleted ci-deploy");
     let t0 = Instant::now();
     update(&mut app, Msg::Tick(t0, NOW));
     assert_eq!(app.toasts.len(), 1);
@@ -347,6 +346,57 @@ fn toasts_expire_on_ticks() {
         Msg::Tick(t0 + Duration::from_secs(TOAST_SECS + 1), NOW),
     );
     assert!(app.toasts.is_empty());
+}
+
+/// A failed list stays until dismissed, like any failure; one per account, the newest, and
+/// gone once the account lists fine again.
+#[test]
+fn a_failed_list_stays_once_per_account_until_it_lists_fine() {
+    let (mut app, _) = started(options());
+    for i in [1, 2] {
+        let id = list_id(&app, i);
+        answer(&mut app, id, Ok(tokens_for(i)));
+    }
+    let id = list_id(&app, 0);
+    answer(&mut app, id, Err(ApiError::Network("refused".into())));
+    let t0 = Instant::now();
+    update(&mut app, Msg::Tick(t0, NOW));
+    update(
+        &mut app,
+        Msg::Tick(t0 + Duration::from_secs(TOAST_SECS * 10), NOW),
+    );
+    assert_eq!(app.toasts.len(), 1, "still there");
+    assert!(app.toasts[0].sticky && app.toasts[0].kind == ToastKind::Error);
+
+    // It fails again: the newer failure replaces it, at the top.
+    app.request_list(0);
+    let id = list_id(&app, 0);
+    answer(&mut app, id, Err(ApiError::Timeout("no answer".into())));
+    let id = list_id(&app, 3);
+    answer(&mut app, id, Err(ApiError::Network("reset".into())));
+    let texts: Vec<&str> = app.toasts.iter().map(|t| t.text.as_str()).collect();
+    assert_eq!(texts.len(), 2, "one per account: {texts:?}");
+    assert!(
+        texts[0].starts_with("acme-fluid: list tokens failed: timed out"),
+        "{texts:?}"
+    );
+    assert!(
+        texts[1].starts_with("logs-sematext: list tokens failed"),
+        "{texts:?}"
+    );
+
+    // It lists fine: its failure goes; the other account's stays.
+    app.request_list(0);
+    let id = list_id(&app, 0);
+    answer(&mut app, id, Ok(tokens_for(0)));
+    assert_eq!(app.toasts.len(), 1);
+    assert!(app.toasts[0].text.starts_with("logs-sematext"));
+    let failures = app
+        .log
+        .newest_first()
+        .filter(|e| e.text.contains("list tokens failed"))
+        .count();
+    assert_eq!(failures, 3, "the log keeps every failure");
 }
 
 #[test]
