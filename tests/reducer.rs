@@ -1113,13 +1113,104 @@ fn a_token_whose_create_outcome_was_unknown_is_highlighted_after_the_relist() {
     let mut listed = sematext_tokens();
     listed.push(Token::new("4712", "maybe"));
     answer(&mut app, list, Ok(listed));
-    let reason = app.accounts[3]
+    let flag = app.accounts[3]
         .flagged
         .get(&TokenId::new("4712"))
         .expect("flagged");
-    assert!(reason.contains("create that got no answer"), "{reason}");
+    assert!(
+        flag.reason.contains("create that got no answer"),
+        "{flag:?}"
+    );
     assert!(!app.accounts[3].flagged.contains_key(&TokenId::new("4711")));
     assert!(log_lines(&app)[0].contains("token maybe appeared after the create"));
+}
+
+/// Select sematext's shipper and send its regenerate; it gets no answer. The re-list request.
+fn regenerate_shipper_unanswered(app: &mut App) -> tokdash::app::ReqId {
+    key(app, KeyCode::Char(':'));
+    chars(app, "account logs-sematext");
+    key(app, KeyCode::Enter);
+    key(app, KeyCode::Char('2'));
+    chars(app, "R");
+    let (id, req) = the_request(&key(app, KeyCode::Char('y')));
+    assert!(matches!(req, ApiRequest::Regenerate { .. }), "{req:?}");
+    let effects = update(
+        app,
+        Msg::Api {
+            id,
+            result: ApiResult::Created(Err(ApiError::Timeout("no answer".into()))),
+        },
+    );
+    the_request(&effects).0
+}
+
+/// A regenerate that got no answer: its token is known, so it is pointed out with the reason
+/// at once; sematext's list carries secrets, so the re-list says whether it happened.
+#[test]
+fn a_token_whose_regenerate_outcome_was_unknown_is_highlighted_after_the_relist() {
+    let mut app = loaded();
+    let list = regenerate_shipper_unanswered(&mut app);
+    assert!(
+        app.toasts
+            .iter()
+            .any(|t| t.sticky && t.text.contains("may have been regenerated")),
+        "the unknown outcome stays"
+    );
+    let shipper = TokenId::new("4711");
+    let flag = app.accounts[3].flagged.get(&shipper).expect("flagged");
+    assert_eq!(flag.op, tokdash::model::OpKind::Regenerate);
+    assert!(
+        flag.reason
+            .starts_with("a regenerate of it got no answer (timed out): if it happened"),
+        "{flag:?}"
+    );
+    // Listed with a new secret: it happened.
+    let mut listed = sematext_tokens();
+    listed[0].secret = Some("st-secret-value-0002".to_owned().into());
+    answer(&mut app, list, Ok(listed));
+    let flag = app.accounts[3]
+        .flagged
+        .get(&shipper)
+        .expect("still flagged after the re-list");
+    assert!(
+        flag.reason
+            .contains("listed with a new secret since: it happened"),
+        "{flag:?}"
+    );
+    assert!(log_lines(&app)[0].contains("token shipper is listed with a new secret"));
+
+    // Regenerated again, with an answer: its secret is shown, and the mark goes.
+    chars(&mut app, "R");
+    let (id, _) = the_request(&key(&mut app, KeyCode::Char('y')));
+    update(
+        &mut app,
+        Msg::Api {
+            id,
+            result: ApiResult::Created(Ok(tokdash::model::Created {
+                token: Token::new("4711", "shipper"),
+                secret: "st-secret-value-0003".to_owned().into(),
+            })),
+        },
+    );
+    assert!(app.accounts[3].flagged.is_empty());
+}
+
+#[test]
+fn a_regenerate_that_got_no_answer_and_left_the_secret_as_it_was_is_not_highlighted() {
+    let mut app = loaded();
+    let list = regenerate_shipper_unanswered(&mut app);
+    answer(&mut app, list, Ok(sematext_tokens()));
+    assert!(app.accounts[3].flagged.is_empty());
+    assert!(
+        log_lines(&app)[0].contains("listed with the same secret")
+            && log_lines(&app)[0].contains("seems not to have happened"),
+        "{:?}",
+        log_lines(&app)
+    );
+    // Unanswered again, then gone from the list: no longer pointed out.
+    let list = regenerate_shipper_unanswered(&mut app);
+    answer(&mut app, list, Ok(vec![]));
+    assert!(app.accounts[3].flagged.is_empty());
 }
 
 /// An app with every account loaded, keys as `[keys]` says.

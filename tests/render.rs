@@ -679,3 +679,32 @@ fn quit_with_a_change_in_flight_80x24() {
     key(&mut app, KeyCode::Char('q'));
     insta::assert_snapshot!("quit_in_flight_80x24", draw(&app, 80, 24));
 }
+
+/// A regenerate that got no answer: after the re-list the token is marked `?` and the detail
+/// pane says what the re-list showed, beside the message that stays.
+#[test]
+fn regenerate_outcome_unknown_marks_the_token_120x35() {
+    let mut app = loaded();
+    key(&mut app, KeyCode::Char(':'));
+    chars(&mut app, "account logs-sematext");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('2'));
+    chars(&mut app, "R");
+    let id = request_id(&key(&mut app, KeyCode::Char('y')));
+    let list = request_id(&update(
+        &mut app,
+        Msg::Api {
+            id,
+            result: ApiResult::Created(Err(ApiError::Timeout("no answer".into()))),
+        },
+    ));
+    // Listed with a new secret: it happened.
+    let mut listed = tokens_for(3);
+    listed[0].secret = Some("st-secret-value-0002".to_owned().into());
+    answer(&mut app, list, Ok(listed));
+    update(&mut app, Msg::Tick(Instant::now(), NOW));
+    let screen = draw(&app, 120, 35);
+    assert!(screen.contains("? shipper"), "{screen}");
+    assert!(screen.contains("? regen?"), "{screen}");
+    insta::assert_snapshot!("regenerate_unknown_120x35", screen);
+}

@@ -26,7 +26,7 @@ use std::time::Instant;
 use tui_input::Input;
 
 use crate::model::{ApiError, Token, TokenId};
-pub use accounts::{AccountInfo, AccountState, Loadable};
+pub use accounts::{AccountInfo, AccountState, Flag, Loadable};
 pub use keys::{Action, Keymap, Layer, Scope};
 pub use messages::{LogEntry, MessageLog};
 pub use modal::{Modal, SecretView};
@@ -169,6 +169,7 @@ impl App {
                     latest_list: None,
                     pending: HashMap::new(),
                     unknown_creates: Vec::new(),
+                    unknown_regenerates: Vec::new(),
                     flagged: HashMap::new(),
                 })
                 .collect(),
@@ -242,7 +243,7 @@ impl App {
                 let secret_ids = acc.caps().id_is_secret;
                 acc.haystacks =
                     token_table::filter::Haystacks::build(&acc.info.name, &tokens, secret_ids);
-                let notes = acc.flag_unknown_creates(&tokens);
+                let notes = acc.flag_unknown_changes(&tokens);
                 acc.tokens = Loadable::Loaded(tokens);
                 self.clear_list_failure(account);
                 for note in notes {
