@@ -609,6 +609,40 @@ fn leak_quit_and_log_hints_show_rebound_keys() {
     }
 }
 
+/// Once the re-list has judged a revoke, the match line says what it shows, not what the
+/// search found: disabled, or still enabled when the disable did not take.
+#[test]
+fn leak_match_line_shows_the_verified_state() {
+    for (enabled_after, state) in [
+        (
+            false,
+            "listed, disabled (verified) · matched by listed secret",
+        ),
+        (
+            true,
+            "still listed, enabled, after the disable · matched by",
+        ),
+    ] {
+        let mut app = loaded();
+        leak_found(&mut app, "st-secret-value-0001");
+        assert!(draw(&app, 120, 35).contains("listed, enabled · matched by listed secret"));
+        let id = request_id(&key(&mut app, KeyCode::Char('t')));
+        let list = request_id(&update(
+            &mut app,
+            Msg::Api {
+                id,
+                result: ApiResult::Changed(Ok(())),
+            },
+        ));
+        let mut listed = tokens_for(3);
+        listed[0].enabled = Some(enabled_after);
+        answer(&mut app, list, Ok(listed));
+        let screen = draw(&app, 120, 35);
+        assert!(screen.contains(state), "{screen}");
+        assert!(!screen.contains("listed, enabled ·"), "{screen}");
+    }
+}
+
 #[test]
 fn leak_partial_search_with_no_match_names_the_account_and_hints_100x30() {
     let (mut app, _) = started(options());

@@ -11,7 +11,7 @@ use super::{account_label, draw_box, key_hint};
 use crate::app::modal::leak::{Found, LeakView, Stage, Step, token_label, verdict};
 use crate::app::{Action, App, Layer, Loadable};
 use crate::audit::Outcome;
-use crate::leak::{Findings, Match, MatchStatus};
+use crate::leak::{Findings, Match, MatchStatus, Verification};
 use crate::model::format_timestamp;
 use crate::ui::{age, theme};
 
@@ -118,7 +118,20 @@ fn found_lines(app: &App, found: &Found, now: OffsetDateTime, lines: &mut Vec<Li
     lines.push(Line::raw(""));
     let start = found.cursor.saturating_sub(MAX_LISTED - 1);
     for (i, m) in f.matches.iter().enumerate().skip(start).take(MAX_LISTED) {
-        match_lines(i == found.cursor && f.matches.len() > 1, m, now, lines);
+        let verified = found.revoke.as_ref().and_then(|r| match &r.step {
+            Step::Done {
+                verification: Some(v),
+                ..
+            } if r.target == i => Some(v),
+            _ => None,
+        });
+        match_lines(
+            i == found.cursor && f.matches.len() > 1,
+            m,
+            verified,
+            now,
+            lines,
+        );
     }
     if f.matches.len() > MAX_LISTED {
         let choose = choose_keys(app, "to choose").map_or(String::new(), |h| format!(": {h}"));
@@ -238,8 +251,15 @@ fn unsearched(f: &Findings) -> Vec<Line<'static>> {
     lines
 }
 
-/// One match: the token, how it matched, and what is known of it.
-fn match_lines(marked: bool, m: &Match, now: OffsetDateTime, lines: &mut Vec<Line<'static>>) {
+/// One match: the token, how it matched, and what is known of it: as the search found it, or,
+/// once a revoke of it was verified, as the re-list shows it.
+fn match_lines(
+    marked: bool,
+    m: &Match,
+    verified: Option<&Verification>,
+    now: OffsetDateTime,
+    lines: &mut Vec<Line<'static>>,
+) {
     let marker = if marked { "› " } else { "  " };
     lines.push(Line::from(vec![
         Span::raw(marker),
@@ -247,15 +267,35 @@ fn match_lines(marked: bool, m: &Match, now: OffsetDateTime, lines: &mut Vec<Lin
         Span::raw(format!(" in {} ({})", m.account, m.provider)),
     ]));
     let t = m.token.as_ref();
-    let state = match (m.status, t.and_then(|t| t.enabled)) {
-        (MatchStatus::Listed, Some(false)) => "listed, disabled".to_owned(),
-        (MatchStatus::Listed, Some(true)) => "listed, enabled".to_owned(),
-        (status, _) => status.describe().to_owned(),
-    };
-    let style = if m.status == MatchStatus::Listed {
-        theme::ok()
-    } else {
-        theme::warn()
+    let (state, style) = match verified {
+        Some(v) => {
+            let state = match v {
+                Verification::Gone => "no longer listed (verified)",
+                Verification::Disabled => "listed, disabled (verified)",
+                Verification::StillListed => "still listed after the delete",
+                Verification::StillEnabled => "still listed, enabled, after the disable",
+                Verification::NotVerified(_) => "unknown: the re-list failed",
+            };
+            let style = if v.holds() {
+                theme::ok()
+            } else {
+                theme::error()
+            };
+            (state.to_owned(), style)
+        }
+        None => {
+            let state = match (m.status, t.and_then(|t| t.enabled)) {
+                (MatchStatus::Listed, Some(false)) => "listed, disabled".to_owned(),
+                (MatchStatus::Listed, Some(true)) => "listed, enabled".to_owned(),
+                (status, _) => status.describe().to_owned(),
+            };
+            let style = if m.status == MatchStatus::Listed {
+                theme::ok()
+            } else {
+                theme::warn()
+            };
+            (state, style)
+        }
     };
     lines.push(Line::from(vec![
         Span::raw("    "),
