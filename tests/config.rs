@@ -164,8 +164,9 @@ fn a_refused_key_binding_names_the_file_line_and_key() {
         .unwrap_or_else(|| panic!("line 6: {err}"));
     assert!(
         rest.starts_with(
-            "key `keys.accept`: `x` types text in the filter and the `:` line and form text \
-             fields, where `accept` works too; bind a key that types nothing, such as ctrl-x"
+            "key `keys.accept`: `x` types text in the filter and the `:` line, form text \
+             fields, and the leaked-secret field, where `accept` works too; bind a key that \
+             types nothing, such as ctrl-x"
         ),
         "{rest}"
     );

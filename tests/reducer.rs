@@ -331,9 +331,8 @@ fn a_failed_account_shows_why_and_the_rest_load() {
 
 #[test]
 fn toasts_expire_on_ticks() {
-    let (mut app, _) = started(options());
-    let id = list_id(&app, 0);
-    answer(&mut app, id, Err(ApiError::Network("refused".into())));
+    let mut app = loaded();
+    app.toast(ToastKind::Info, "deleted ci-deploy");
     let t0 = Instant::now();
     update(&mut app, Msg::Tick(t0, NOW));
     assert_eq!(app.toasts.len(), 1);
@@ -347,6 +346,57 @@ fn toasts_expire_on_ticks() {
         Msg::Tick(t0 + Duration::from_secs(TOAST_SECS + 1), NOW),
     );
     assert!(app.toasts.is_empty());
+}
+
+/// A failed list stays until dismissed, like any failure; one per account, the newest, and
+/// gone once the account lists fine again.
+#[test]
+fn a_failed_list_stays_once_per_account_until_it_lists_fine() {
+    let (mut app, _) = started(options());
+    for i in [1, 2] {
+        let id = list_id(&app, i);
+        answer(&mut app, id, Ok(tokens_for(i)));
+    }
+    let id = list_id(&app, 0);
+    answer(&mut app, id, Err(ApiError::Network("refused".into())));
+    let t0 = Instant::now();
+    update(&mut app, Msg::Tick(t0, NOW));
+    update(
+        &mut app,
+        Msg::Tick(t0 + Duration::from_secs(TOAST_SECS * 10), NOW),
+    );
+    assert_eq!(app.toasts.len(), 1, "still there");
+    assert!(app.toasts[0].sticky && app.toasts[0].kind == ToastKind::Error);
+
+    // It fails again: the newer failure replaces it, at the top.
+    app.request_list(0);
+    let id = list_id(&app, 0);
+    answer(&mut app, id, Err(ApiError::Timeout("no answer".into())));
+    let id = list_id(&app, 3);
+    answer(&mut app, id, Err(ApiError::Network("reset".into())));
+    let texts: Vec<&str> = app.toasts.iter().map(|t| t.text.as_str()).collect();
+    assert_eq!(texts.len(), 2, "one per account: {texts:?}");
+    assert!(
+        texts[0].starts_with("acme-fluid: list tokens failed: timed out"),
+        "{texts:?}"
+    );
+    assert!(
+        texts[1].starts_with("logs-sematext: list tokens failed"),
+        "{texts:?}"
+    );
+
+    // It lists fine: its failure goes; the other account's stays.
+    app.request_list(0);
+    let id = list_id(&app, 0);
+    answer(&mut app, id, Ok(tokens_for(0)));
+    assert_eq!(app.toasts.len(), 1);
+    assert!(app.toasts[0].text.starts_with("logs-sematext"));
+    let failures = app
+        .log
+        .newest_first()
+        .filter(|e| e.text.contains("list tokens failed"))
+        .count();
+    assert_eq!(failures, 3, "the log keeps every failure");
 }
 
 #[test]
@@ -1063,11 +1113,226 @@ fn a_token_whose_create_outcome_was_unknown_is_highlighted_after_the_relist() {
     let mut listed = sematext_tokens();
     listed.push(Token::new("4712", "maybe"));
     answer(&mut app, list, Ok(listed));
-    let reason = app.accounts[3]
+    let flag = app.accounts[3]
         .flagged
         .get(&TokenId::new("4712"))
         .expect("flagged");
-    assert!(reason.contains("create that got no answer"), "{reason}");
+    assert!(
+        flag.reason.contains("create that got no answer"),
+        "{flag:?}"
+    );
     assert!(!app.accounts[3].flagged.contains_key(&TokenId::new("4711")));
     assert!(log_lines(&app)[0].contains("token maybe appeared after the create"));
+}
+
+/// Select sematext's shipper and send its regenerate; it gets no answer. The re-list request.
+fn regenerate_shipper_unanswered(app: &mut App) -> tokdash::app::ReqId {
+    key(app, KeyCode::Char(':'));
+    chars(app, "account logs-sematext");
+    key(app, KeyCode::Enter);
+    key(app, KeyCode::Char('2'));
+    chars(app, "R");
+    let (id, req) = the_request(&key(app, KeyCode::Char('y')));
+    assert!(matches!(req, ApiRequest::Regenerate { .. }), "{req:?}");
+    let effects = update(
+        app,
+        Msg::Api {
+            id,
+            result: ApiResult::Created(Err(ApiError::Timeout("no answer".into()))),
+        },
+    );
+    the_request(&effects).0
+}
+
+/// A regenerate that got no answer: its token is known, so it is pointed out with the reason
+/// at once; sematext's list carries secrets, so the re-list says whether it happened.
+#[test]
+fn a_token_whose_regenerate_outcome_was_unknown_is_highlighted_after_the_relist() {
+    let mut app = loaded();
+    let list = regenerate_shipper_unanswered(&mut app);
+    assert!(
+        app.toasts
+            .iter()
+            .any(|t| t.sticky && t.text.contains("may have been regenerated")),
+        "the unknown outcome stays"
+    );
+    let shipper = TokenId::new("4711");
+    let flag = app.accounts[3].flagged.get(&shipper).expect("flagged");
+    assert_eq!(flag.op, tokdash::model::OpKind::Regenerate);
+    assert!(
+        flag.reason
+            .starts_with("a regenerate of it got no answer (timed out): if it happened"),
+        "{flag:?}"
+    );
+    // Listed with a new secret: it happened.
+    let mut listed = sematext_tokens();
+    listed[0].secret = Some("st-secret-value-0002".to_owned().into());
+    answer(&mut app, list, Ok(listed));
+    let flag = app.accounts[3]
+        .flagged
+        .get(&shipper)
+        .expect("still flagged after the re-list");
+    assert!(
+        flag.reason
+            .contains("listed with a new secret since: it happened"),
+        "{flag:?}"
+    );
+    assert!(log_lines(&app)[0].contains("token shipper is listed with a new secret"));
+
+    // Regenerated again, with an answer: its secret is shown, and the mark goes.
+    chars(&mut app, "R");
+    let (id, _) = the_request(&key(&mut app, KeyCode::Char('y')));
+    update(
+        &mut app,
+        Msg::Api {
+            id,
+            result: ApiResult::Created(Ok(tokdash::model::Created {
+                token: Token::new("4711", "shipper"),
+                secret: "st-secret-value-0003".to_owned().into(),
+            })),
+        },
+    );
+    assert!(app.accounts[3].flagged.is_empty());
+}
+
+#[test]
+fn a_regenerate_that_got_no_answer_and_left_the_secret_as_it_was_is_not_highlighted() {
+    let mut app = loaded();
+    let list = regenerate_shipper_unanswered(&mut app);
+    answer(&mut app, list, Ok(sematext_tokens()));
+    assert!(app.accounts[3].flagged.is_empty());
+    assert!(
+        log_lines(&app)[0].contains("listed with the same secret")
+            && log_lines(&app)[0].contains("seems not to have happened"),
+        "{:?}",
+        log_lines(&app)
+    );
+    // Unanswered again, then gone from the list: no longer pointed out.
+    let list = regenerate_shipper_unanswered(&mut app);
+    answer(&mut app, list, Ok(vec![]));
+    assert!(app.accounts[3].flagged.is_empty());
+}
+
+/// An app with every account loaded, keys as `[keys]` says.
+fn loaded_with_keys(entries: &[(&str, &str)]) -> App {
+    let entries: Vec<(String, String)> = entries
+        .iter()
+        .map(|(a, k)| ((*a).to_owned(), (*k).to_owned()))
+        .collect();
+    let keymap = Keymap::from_config(&entries).unwrap();
+    let (mut app, _) = started(AppOptions {
+        keymap,
+        ..options()
+    });
+    for i in 0..app.accounts.len() {
+        let id = list_id(&app, i);
+        answer(&mut app, id, Ok(tokens_for(i)));
+    }
+    app
+}
+
+/// One `confirm` everywhere it means yes: rebound, it is the leaked-secret dialog's delete and
+/// the quit question's "quit anyway" too, and `y` no longer is.
+#[test]
+fn rebinding_confirm_moves_the_leak_delete_and_the_quit_anyway_too() {
+    let mut app = loaded_with_keys(&[("confirm", "o")]);
+    chars(&mut app, "L");
+    paste(&mut app, SHIPPER_SECRET);
+    update(&mut app, Msg::Fingerprints(Fingerprints::default()));
+    assert!(
+        key(&mut app, KeyCode::Char('y')).is_empty(),
+        "y is not delete"
+    );
+    assert!(found(&app).revoke.is_none());
+    let (_, req) = the_request(&key(&mut app, KeyCode::Char('o')));
+    assert!(
+        matches!(req, ApiRequest::Delete { account: 3, .. }),
+        "{req:?}"
+    );
+
+    // The revoke is in flight: quitting asks, and `o`, not `y`, quits anyway.
+    ctrl(&mut app, 'c');
+    assert!(matches!(app.modal, Some(Modal::Quit(_))));
+    assert!(key(&mut app, KeyCode::Char('y')).is_empty());
+    assert!(matches!(app.modal, Some(Modal::Quit(_))) && !app.quit);
+    let effects = key(&mut app, KeyCode::Char('o'));
+    assert!(effects.contains(&Effect::Quit), "{effects:?}");
+    assert!(app.quit);
+    assert_eq!(
+        incidents(&effects).len(),
+        1,
+        "the unverified revoke is recorded"
+    );
+}
+
+/// The leaked-secret dialog's other keys and the quit question's are the keymap's too.
+#[test]
+fn the_leak_dialog_and_the_quit_question_take_rebound_keys() {
+    let mut app = loaded_with_keys(&[
+        ("disable_instead", "x"),
+        ("wait", "ctrl-w"),
+        ("cancel", "ctrl-g"),
+        ("accept", "ctrl-j"),
+    ]);
+    // The field is a text layer: Esc and Enter are no longer its keys, and printable keys,
+    // `q` and `y` included, are typed.
+    chars(&mut app, "L");
+    key(&mut app, KeyCode::Esc);
+    chars(&mut app, "qy");
+    assert!(leak_view(&app).typing(), "q and y were typed");
+    assert!(key(&mut app, KeyCode::Enter).is_empty());
+    ctrl(&mut app, 'u');
+    chars(&mut app, SHIPPER_SECRET);
+    assert_eq!(ctrl(&mut app, 'j'), vec![Effect::LoadFingerprints]);
+    update(&mut app, Msg::Fingerprints(Fingerprints::default()));
+    // The match: `t` no longer disables, `x` does; Esc no longer closes.
+    assert!(key(&mut app, KeyCode::Char('t')).is_empty());
+    key(&mut app, KeyCode::Esc);
+    let (_, req) = the_request(&key(&mut app, KeyCode::Char('x')));
+    assert!(matches!(req, ApiRequest::Update { .. }), "{req:?}");
+
+    // Quitting: `w` no longer waits, ctrl-w does; ctrl-g stays.
+    ctrl(&mut app, 'c');
+    let waiting = |app: &App| matches!(&app.modal, Some(Modal::Quit(q)) if q.waiting.is_some());
+    key(&mut app, KeyCode::Char('w'));
+    assert!(!waiting(&app));
+    ctrl(&mut app, 'w');
+    assert!(waiting(&app));
+    ctrl(&mut app, 'g');
+    assert!(
+        matches!(app.modal, Some(Modal::Leak(_))),
+        "stayed: the dialog is back"
+    );
+}
+
+/// The message log scrolls and closes with the keymap's move and close keys.
+#[test]
+fn the_message_log_takes_rebound_keys() {
+    let mut app = loaded_with_keys(&[("down", "ctrl-n"), ("quit", "x"), ("messages", "M")]);
+    for i in 0..3 {
+        app.toast(ToastKind::Info, format!("message {i}"));
+    }
+    chars(&mut app, "M");
+    let scroll = |app: &App| match &app.modal {
+        Some(Modal::Messages(v)) => v.scroll,
+        other => panic!("the log: {other:?}"),
+    };
+    key(&mut app, KeyCode::Char('j'));
+    assert_eq!(scroll(&app), 0, "j is no longer down");
+    ctrl(&mut app, 'n');
+    assert_eq!(scroll(&app), 1);
+    key(&mut app, KeyCode::Char('G'));
+    assert_eq!(scroll(&app), 2);
+    for c in ['q', 'm'] {
+        key(&mut app, KeyCode::Char(c));
+        assert!(
+            matches!(app.modal, Some(Modal::Messages(_))),
+            "{c} no longer closes"
+        );
+    }
+    key(&mut app, KeyCode::Char('x'));
+    assert!(app.modal.is_none(), "quit's key closes it");
+    chars(&mut app, "M");
+    chars(&mut app, "M");
+    assert!(app.modal.is_none(), "so does the key that opened it");
 }

@@ -103,8 +103,9 @@ fn help_overlay() {
     insta::assert_snapshot!("help_80x24", draw(&app, 80, 24));
 }
 
-/// Help lists the keys of the text lines and of every dialog too: in a third column where
-/// there is room, else below, scrolled to with the move keys.
+/// Help lists the keys of the text lines and of every dialog too (the leaked-secret dialog, the
+/// quit question and the message log included): flowing over the columns there is room for,
+/// scrolled to with the move keys.
 #[test]
 fn help_lists_dialog_keys() {
     let mut app = loaded();
@@ -112,7 +113,18 @@ fn help_lists_dialog_keys() {
     key(&mut app, KeyCode::Char('2'));
     key(&mut app, KeyCode::Char('?'));
     let wide = draw(&app, 120, 35);
-    for dialog_key in ["y Y", "n N", "ctrl-s", "shift-tab ↑", "copy the secret"] {
+    for dialog_key in [
+        "y Y",
+        "n N",
+        "ctrl-s",
+        "shift-tab ↑",
+        "copy the secret",
+        "delete its token",
+        "disable it instead",
+        "q n N esc     close",
+        "w W           wait, then quit",
+        "Message log",
+    ] {
         assert!(wide.contains(dialog_key), "{dialog_key}: {wide}");
     }
     insta::assert_snapshot!("help_120x35", wide);
@@ -517,6 +529,120 @@ fn leak_match_then_verified_120x35() {
     insta::assert_snapshot!("leak_verified_120x35", screen);
 }
 
+/// The leaked-secret dialog's, the quit question's and the message log's hints come from the
+/// keymap too.
+#[test]
+fn leak_quit_and_log_hints_show_rebound_keys() {
+    use tokdash::app::{AppOptions, Keymap};
+    let keymap = Keymap::from_config(&[
+        ("confirm".into(), "o".into()),
+        ("disable_instead".into(), "x".into()),
+        ("cancel".into(), "ctrl-g".into()),
+        ("accept".into(), "ctrl-j".into()),
+        ("wait".into(), "ctrl-w".into()),
+        ("down".into(), "ctrl-n".into()),
+    ])
+    .unwrap();
+    let (mut app, _) = started(AppOptions {
+        keymap,
+        ..options()
+    });
+    for i in 0..app.accounts.len() {
+        let id = list_id(&app, i);
+        answer(&mut app, id, Ok(tokens_for(i)));
+    }
+    chars(&mut app, "L");
+    let screen = draw(&app, 120, 35);
+    assert!(
+        screen.contains("paste the secret: the search starts at once   ctrl-g close"),
+        "{screen}"
+    );
+    chars(&mut app, "st-");
+    let screen = draw(&app, 120, 35);
+    assert!(screen.contains("typed: ctrl-j searches"), "{screen}");
+    assert!(
+        screen.contains("ctrl-j search   ctrl-u clear   ctrl-g close"),
+        "{screen}"
+    );
+    ctrl(&mut app, 'g');
+    leak_found(&mut app, "st-secret-value-0001");
+    let screen = draw(&app, 120, 35);
+    assert!(
+        screen.contains("o delete   x disable instead (reversible)   ctrl-g close"),
+        "{screen}"
+    );
+
+    key(&mut app, KeyCode::Char('o'));
+    ctrl(&mut app, 'c');
+    let screen = draw(&app, 80, 24);
+    assert!(
+        screen.contains("ctrl-w wait   o quit anyway   ctrl-g stay   ←/→ choose, ctrl-j takes"),
+        "{screen}"
+    );
+    ctrl(&mut app, 'w');
+    let screen = draw(&app, 80, 24);
+    assert!(
+        screen.contains("o quit anyway   ctrl-g stay   (it quits"),
+        "{screen}"
+    );
+    ctrl(&mut app, 'g');
+
+    app.close_modal();
+    key(&mut app, KeyCode::Char('m'));
+    let screen = draw(&app, 120, 35);
+    assert!(
+        screen.contains(" ctrl-n/k scroll   ctrl-g close "),
+        "{screen}"
+    );
+    ctrl(&mut app, 'g');
+
+    // And help says so.
+    key(&mut app, KeyCode::Char('?'));
+    let screen = draw(&app, 120, 35);
+    for rebound in [
+        "o             delete its token",
+        "x             disable it instead",
+        "ctrl-w        wait, then quit",
+        "o             quit anyway",
+    ] {
+        assert!(screen.contains(rebound), "{rebound}: {screen}");
+    }
+}
+
+/// Once the re-list has judged a revoke, the match line says what it shows, not what the
+/// search found: disabled, or still enabled when the disable did not take.
+#[test]
+fn leak_match_line_shows_the_verified_state() {
+    for (enabled_after, state) in [
+        (
+            false,
+            "listed, disabled (verified) · matched by listed secret",
+        ),
+        (
+            true,
+            "still listed, enabled, after the disable · matched by",
+        ),
+    ] {
+        let mut app = loaded();
+        leak_found(&mut app, "st-secret-value-0001");
+        assert!(draw(&app, 120, 35).contains("listed, enabled · matched by listed secret"));
+        let id = request_id(&key(&mut app, KeyCode::Char('t')));
+        let list = request_id(&update(
+            &mut app,
+            Msg::Api {
+                id,
+                result: ApiResult::Changed(Ok(())),
+            },
+        ));
+        let mut listed = tokens_for(3);
+        listed[0].enabled = Some(enabled_after);
+        answer(&mut app, list, Ok(listed));
+        let screen = draw(&app, 120, 35);
+        assert!(screen.contains(state), "{screen}");
+        assert!(!screen.contains("listed, enabled ·"), "{screen}");
+    }
+}
+
 #[test]
 fn leak_partial_search_with_no_match_names_the_account_and_hints_100x30() {
     let (mut app, _) = started(options());
@@ -586,4 +712,33 @@ fn quit_with_a_change_in_flight_80x24() {
     key(&mut app, KeyCode::Char('y'));
     key(&mut app, KeyCode::Char('q'));
     insta::assert_snapshot!("quit_in_flight_80x24", draw(&app, 80, 24));
+}
+
+/// A regenerate that got no answer: after the re-list the token is marked `?` and the detail
+/// pane says what the re-list showed, beside the message that stays.
+#[test]
+fn regenerate_outcome_unknown_marks_the_token_120x35() {
+    let mut app = loaded();
+    key(&mut app, KeyCode::Char(':'));
+    chars(&mut app, "account logs-sematext");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('2'));
+    chars(&mut app, "R");
+    let id = request_id(&key(&mut app, KeyCode::Char('y')));
+    let list = request_id(&update(
+        &mut app,
+        Msg::Api {
+            id,
+            result: ApiResult::Created(Err(ApiError::Timeout("no answer".into()))),
+        },
+    ));
+    // Listed with a new secret: it happened.
+    let mut listed = tokens_for(3);
+    listed[0].secret = Some("st-secret-value-0002".to_owned().into());
+    answer(&mut app, list, Ok(listed));
+    update(&mut app, Msg::Tick(Instant::now(), NOW));
+    let screen = draw(&app, 120, 35);
+    assert!(screen.contains("? shipper"), "{screen}");
+    assert!(screen.contains("? regen?"), "{screen}");
+    insta::assert_snapshot!("regenerate_unknown_120x35", screen);
 }

@@ -6,6 +6,7 @@ use super::ReqId;
 use super::token_table::filter;
 use crate::model::{ApiError, Caps, OpKind, Token, TokenId};
 use crate::provider::{ProviderKind, Registry};
+use crate::secret::fingerprint;
 
 /// A value that arrives from the network.
 #[derive(Debug, Clone, Default)]
@@ -55,9 +56,34 @@ pub struct AccountState {
     pub pending: HashMap<TokenId, OpKind>,
     /// Creates that got no answer: the next list says whether they happened.
     pub unknown_creates: Vec<UnknownCreate>,
+    /// Regenerates that got no answer: the next list may say whether they happened.
+    pub unknown_regenerates: Vec<UnknownRegenerate>,
     /// Tokens to point out, with the reason: those that appeared after a create that got no
-    /// answer (probably made by it, their secret never shown).
-    pub flagged: HashMap<TokenId, String>,
+    /// answer (probably made by it, their secret never shown), and those whose regenerate got
+    /// none (their secret may have changed).
+    pub flagged: HashMap<TokenId, Flag>,
+}
+
+/// Why a token is pointed out (`?` in the table; the detail pane says why): a change that got
+/// no answer may have made it, or changed its secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Flag {
+    /// The change whose outcome is unknown: a create or a regenerate.
+    pub op: OpKind,
+    /// What may have happened and what follows, in words.
+    pub reason: String,
+}
+
+/// A regenerate whose outcome is unknown, waiting for the account's next list.
+#[derive(Debug, Clone)]
+pub struct UnknownRegenerate {
+    pub id: TokenId,
+    pub name: String,
+    /// The fingerprint of the secret listed before, where the list carries secrets: another one
+    /// listed after says it happened.
+    pub before: Option<String>,
+    /// What went wrong, in a few words ("timed out").
+    pub error: String,
 }
 
 /// A create whose outcome is unknown (no answer came back), waiting for the account's next list.
@@ -75,13 +101,84 @@ impl AccountState {
     pub fn caps(&self) -> &'static Caps {
         self.info.kind.caps()
     }
+    /// A regenerate of this token got no answer: it is pointed out at once, and the next list
+    /// says more where it carries secrets (a new one listed: it happened; the same: it seems
+    /// not to have).
+    pub fn flag_unknown_regenerate(&mut self, id: &TokenId, error: &str) {
+        let listed = match &self.tokens {
+            Loadable::Loaded(tokens) => tokens.iter().find(|t| t.id == *id),
+            _ => None,
+        };
+        let name = listed.map_or_else(|| id.to_string(), |t| t.name.clone());
+        let before = listed.and_then(|t| t.secret.as_ref()).map(fingerprint);
+        self.flagged.insert(
+            id.clone(),
+            Flag {
+                op: OpKind::Regenerate,
+                reason: format!(
+                    "a regenerate of it got no answer ({error}): if it happened, its old secret \
+                     no longer works and the new one was never shown; regenerate it again to see \
+                     a secret"
+                ),
+            },
+        );
+        self.unknown_regenerates.push(UnknownRegenerate {
+            id: id.clone(),
+            name,
+            before,
+            error: error.to_owned(),
+        });
+    }
+
+    /// What a list says about the regenerates that got no answer, where it carries secrets:
+    /// the flag says what happened, or goes if nothing did. Returns what to tell the user.
+    fn settle_unknown_regenerates(&mut self, listed: &[Token]) -> Vec<String> {
+        let mut notes = Vec::new();
+        for u in std::mem::take(&mut self.unknown_regenerates) {
+            let Some(t) = listed.iter().find(|t| t.id == u.id) else {
+                continue;
+            };
+            let (Some(before), Some(now)) = (&u.before, t.secret.as_ref().map(fingerprint)) else {
+                continue;
+            };
+            if *before == now {
+                self.flagged.remove(&u.id);
+                notes.push(format!(
+                    "token {} is listed with the same secret after the regenerate that got no \
+                     answer ({}): it seems not to have happened",
+                    u.name, u.error
+                ));
+                continue;
+            }
+            self.flagged.insert(
+                u.id.clone(),
+                Flag {
+                    op: OpKind::Regenerate,
+                    reason: format!(
+                        "a regenerate of it got no answer ({}), and it is listed with a new \
+                         secret since: it happened. Its old secret no longer works; the new one \
+                         is listed here",
+                        u.error
+                    ),
+                },
+            );
+            notes.push(format!(
+                "token {} is listed with a new secret after the regenerate that got no answer \
+                 ({}): it was regenerated, so its old secret no longer works; it is highlighted",
+                u.name, u.error
+            ));
+        }
+        notes
+    }
+
     /// A new list came: tokens that appeared since a create that got no answer, with its name,
-    /// are flagged with the reason. Returns what to tell the user, one line per such create.
-    /// Flags of tokens no longer listed are dropped.
-    pub fn flag_unknown_creates(&mut self, listed: &[Token]) -> Vec<String> {
+    /// are flagged with the reason, and regenerates that got none are settled where the list
+    /// carries secrets. Returns what to tell the user, one line per such change. Flags of tokens
+    /// no longer listed are dropped.
+    pub fn flag_unknown_changes(&mut self, listed: &[Token]) -> Vec<String> {
         self.flagged
             .retain(|id, _| listed.iter().any(|t| t.id == *id));
-        let mut notes = Vec::new();
+        let mut notes = self.settle_unknown_regenerates(listed);
         for u in std::mem::take(&mut self.unknown_creates) {
             let new: Vec<&Token> = listed
                 .iter()
@@ -99,11 +196,14 @@ impl AccountState {
             for t in new {
                 self.flagged.insert(
                     t.id.clone(),
-                    format!(
-                        "appeared after a create that got no answer ({}): probably made by it. Its \
-                         secret was never shown, so nothing can be using it",
-                        u.error
-                    ),
+                    Flag {
+                        op: OpKind::Create,
+                        reason: format!(
+                            "appeared after a create that got no answer ({}): probably made by \
+                             it. Its secret was never shown, so nothing can be using it",
+                            u.error
+                        ),
+                    },
                 );
             }
             notes.push(format!(

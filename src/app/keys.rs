@@ -2,9 +2,14 @@
 //! `[keys]` config section (`action = "key"` or `action = "key, key"`).
 //!
 //! A key means one thing per [`Layer`], the part of the dashboard that has the keys: the panes,
-//! the filter or `:` line, a form, a confirmation, the one-time secret. `y` is "yes" in a
-//! confirmation and "copy" beside a new secret. Each action works in one or more [`Scope`]s
-//! (the groups of the help overlay); a layer is the scopes that are live at once.
+//! the filter or `:` line, a form, a confirmation, the one-time secret, the leaked-secret
+//! dialog, the quit question, the message log. `y` is "yes" in a confirmation, "copy" beside a
+//! new secret, "delete its token" in the leaked-secret dialog and "quit anyway" in the quit
+//! question: one action (`confirm`) where the meaning is the same, so one rebinding moves them
+//! all. Each action works in one or more [`Scope`]s (the groups of the help overlay); a layer is
+//! the scopes that are live at once.
+//!
+//! Longer than most files: the declarations are one table, and their tests sit beside them.
 
 use std::fmt;
 
@@ -37,13 +42,30 @@ use crate::config::{Config, ConfigError};
 )]
 #[strum(serialize_all = "snake_case")]
 pub enum Action {
-    #[strum(message = "move up", props(keys = "k, up"))]
+    #[strum(
+        message = "move up",
+        props(keys = "k, up", leak_match = "previous match", log = "scroll up")
+    )]
     Up,
-    #[strum(message = "move down", props(keys = "j, down", hint = "move"))]
+    #[strum(
+        message = "move down",
+        props(
+            keys = "j, down",
+            hint = "move",
+            leak_match = "next match",
+            log = "scroll down"
+        )
+    )]
     Down,
-    #[strum(message = "go to the top", props(keys = "g, home"))]
+    #[strum(
+        message = "go to the top",
+        props(keys = "g, home", log = "go to the newest")
+    )]
     Top,
-    #[strum(message = "go to the bottom", props(keys = "G, end"))]
+    #[strum(
+        message = "go to the bottom",
+        props(keys = "G, end", log = "go to the oldest")
+    )]
     Bottom,
     #[strum(message = "page up", props(keys = "pgup"))]
     PageUp,
@@ -77,7 +99,15 @@ pub enum Action {
     Reveal,
     #[strum(message = "help", props(keys = "?"))]
     Help,
-    #[strum(message = "quit", props(keys = "q", secret = "close (asks first)"))]
+    #[strum(
+        message = "quit",
+        props(
+            keys = "q",
+            secret = "close (asks first)",
+            leak_match = "close",
+            log = "close"
+        )
+    )]
     Quit,
     #[strum(message = "new token", props(keys = "n", hint = "new"))]
     Create,
@@ -93,9 +123,25 @@ pub enum Action {
     Rotate,
     #[strum(message = "mark for bulk delete", props(keys = "space"))]
     Mark,
-    #[strum(message = "yes", props(keys = "y, Y"))]
+    /// The quit question's default: wait for the changes in flight, then quit.
+    #[strum(message = "wait, then quit", props(keys = "w, W"))]
+    Wait,
+    #[strum(
+        message = "yes",
+        props(
+            keys = "y, Y",
+            leak_match = "delete its token",
+            quitting = "quit anyway"
+        )
+    )]
     Confirm,
-    #[strum(message = "no", props(keys = "n, N"))]
+    /// The leaked-secret dialog's reversible revoke, where the provider can disable.
+    #[strum(message = "disable it instead", props(keys = "t"))]
+    DisableInstead,
+    #[strum(
+        message = "no",
+        props(keys = "n, N", leak_match = "close", quitting = "stay")
+    )]
     Deny,
     #[strum(message = "copy the secret", props(keys = "y, c"))]
     Copy,
@@ -116,7 +162,11 @@ pub enum Action {
     ToggleChoice,
     #[strum(
         message = "switch No / Yes",
-        props(keys = "left, right, tab, shift-tab, h, l", hint = "choose")
+        props(
+            keys = "left, right, tab, shift-tab, h, l",
+            hint = "choose",
+            quitting = "switch Wait / Quit"
+        )
     )]
     Choose,
     #[strum(
@@ -125,7 +175,11 @@ pub enum Action {
             keys = "enter",
             line = "run / keep the filter",
             form = "next / submit on last",
-            confirm = "take the highlighted"
+            confirm = "take the highlighted",
+            leak_paste = "search what was typed",
+            leak_match = "close after a revoke",
+            quitting = "take the highlighted",
+            log = "close"
         )
     )]
     Accept,
@@ -135,13 +189,20 @@ pub enum Action {
             keys = "esc",
             line = "drop / clear filter",
             confirm = "no",
-            secret = "close (asks first)"
+            secret = "close (asks first)",
+            leak_paste = "close",
+            leak_match = "close",
+            quitting = "stay",
+            log = "close"
         )
     )]
     Cancel,
     #[strum(message = "revoke a leaked secret", props(keys = "L", hint = "leak"))]
     Leak,
-    #[strum(message = "message log", props(keys = "m", hint = "msgs"))]
+    #[strum(
+        message = "message log",
+        props(keys = "m", hint = "msgs", log = "close")
+    )]
     Messages,
 }
 
@@ -167,6 +228,14 @@ pub enum Scope {
     Confirm,
     /// The one-time secret.
     Secret,
+    /// The leaked-secret dialog's field, waiting for the paste: printable keys are typed.
+    LeakPaste,
+    /// The leaked-secret dialog once the paste is in: the search, the match and its revoke.
+    LeakMatch,
+    /// The question before quitting with changes in flight.
+    Quitting,
+    /// The message log.
+    Log,
 }
 
 impl Scope {
@@ -182,6 +251,10 @@ impl Scope {
             Scope::Choice => "Form choices",
             Scope::Confirm => "Confirmations",
             Scope::Secret => "New secret",
+            Scope::LeakPaste => "Leaked secret: paste",
+            Scope::LeakMatch => "Leaked secret: match",
+            Scope::Quitting => "Quit, changes in flight",
+            Scope::Log => "Message log",
         }
     }
 }
@@ -202,6 +275,14 @@ pub enum Layer {
     Confirm,
     /// The one-time secret.
     Secret,
+    /// The leaked-secret dialog's field: printable keys are typed.
+    LeakPaste,
+    /// The leaked-secret dialog's search and match.
+    LeakMatch,
+    /// The question before quitting with changes in flight.
+    Quitting,
+    /// The message log.
+    Log,
 }
 
 impl Layer {
@@ -216,18 +297,23 @@ impl Layer {
             Layer::FormChoice => &[Scope::Form, Scope::Choice],
             Layer::Confirm => &[Scope::Confirm],
             Layer::Secret => &[Scope::Secret],
+            Layer::LeakPaste => &[Scope::LeakPaste],
+            Layer::LeakMatch => &[Scope::LeakMatch],
+            Layer::Quitting => &[Scope::Quitting],
+            Layer::Log => &[Scope::Log],
         }
     }
 
     /// Printable keys are text here: no action of this layer may take one.
     pub fn takes_text(self) -> bool {
-        matches!(self, Layer::Line | Layer::FormText)
+        matches!(self, Layer::Line | Layer::FormText | Layer::LeakPaste)
     }
 
     /// Where a text layer's typing happens, for errors.
     fn text_fields(self) -> &'static str {
         match self {
             Layer::Line => "the filter and the `:` line",
+            Layer::LeakPaste => "the leaked-secret field",
             _ => "form text fields",
         }
     }
@@ -286,13 +372,11 @@ impl Action {
     /// Where it works. Its keys are bound in each of these, and help lists it under each.
     pub fn scopes(self) -> &'static [Scope] {
         match self {
-            Action::Up
-            | Action::Down
-            | Action::Top
-            | Action::Bottom
-            | Action::PageUp
-            | Action::PageDown
-            | Action::Open => &[Scope::Lists],
+            Action::Up | Action::Down => &[Scope::Lists, Scope::LeakMatch, Scope::Log],
+            Action::Top | Action::Bottom | Action::PageUp | Action::PageDown => {
+                &[Scope::Lists, Scope::Log]
+            }
+            Action::Open => &[Scope::Lists],
             Action::SortNext
             | Action::SortReverse
             | Action::Create
@@ -303,7 +387,8 @@ impl Action {
             | Action::Rotate
             | Action::Mark => &[Scope::Tokens],
             Action::Reveal => &[Scope::Detail, Scope::Secret],
-            Action::Quit => &[Scope::Global, Scope::Secret],
+            Action::Quit => &[Scope::Global, Scope::Secret, Scope::LeakMatch, Scope::Log],
+            Action::Messages => &[Scope::Global, Scope::Log],
             Action::NextPane
             | Action::PrevPane
             | Action::FocusAccounts
@@ -314,13 +399,32 @@ impl Action {
             | Action::Refresh
             | Action::Command
             | Action::Help
-            | Action::Leak
-            | Action::Messages => &[Scope::Global],
-            Action::Accept => &[Scope::Line, Scope::Form, Scope::Confirm],
-            Action::Cancel => &[Scope::Line, Scope::Form, Scope::Confirm, Scope::Secret],
+            | Action::Leak => &[Scope::Global],
+            Action::Accept => &[
+                Scope::Line,
+                Scope::Form,
+                Scope::Confirm,
+                Scope::LeakPaste,
+                Scope::LeakMatch,
+                Scope::Quitting,
+                Scope::Log,
+            ],
+            Action::Cancel => &[
+                Scope::Line,
+                Scope::Form,
+                Scope::Confirm,
+                Scope::Secret,
+                Scope::LeakPaste,
+                Scope::LeakMatch,
+                Scope::Quitting,
+                Scope::Log,
+            ],
             Action::NextField | Action::PrevField | Action::Submit => &[Scope::Form],
             Action::PrevChoice | Action::NextChoice | Action::ToggleChoice => &[Scope::Choice],
-            Action::Confirm | Action::Deny | Action::Choose => &[Scope::Confirm],
+            Action::Confirm | Action::Deny => &[Scope::Confirm, Scope::LeakMatch, Scope::Quitting],
+            Action::Choose => &[Scope::Confirm, Scope::Quitting],
+            Action::DisableInstead => &[Scope::LeakMatch],
+            Action::Wait => &[Scope::Quitting],
             Action::Copy => &[Scope::Secret],
         }
     }
@@ -567,7 +671,11 @@ impl Keymap {
                 return Err(error(format!(
                     "`{key}` types text in {}, where `{name}` works too; bind a key that \
                      types nothing, such as {instead}f2, enter, esc or tab",
-                    typed_in.join(" and ")
+                    match typed_in.split_last() {
+                        Some((last, rest)) if !rest.is_empty() =>
+                            format!("{}, and {last}", rest.join(", ")),
+                        _ => typed_in.join(""),
+                    }
                 )));
             }
             for (lost, scope) in map.bind(action, &keys) {
@@ -771,6 +879,25 @@ mod tests {
             Some(Action::NextField)
         );
         assert_eq!(map.action_for(&tab, Layer::Confirm), Some(Action::Choose));
+        // The leaked-secret dialog, the quit question and the message log.
+        for (c, layer, action) in [
+            ('y', Layer::LeakMatch, Some(Action::Confirm)),
+            ('t', Layer::LeakMatch, Some(Action::DisableInstead)),
+            ('q', Layer::LeakMatch, Some(Action::Quit)),
+            ('j', Layer::LeakMatch, Some(Action::Down)),
+            ('y', Layer::LeakPaste, None),
+            ('q', Layer::LeakPaste, None),
+            ('w', Layer::Quitting, Some(Action::Wait)),
+            ('y', Layer::Quitting, Some(Action::Confirm)),
+            ('h', Layer::Quitting, Some(Action::Choose)),
+            ('G', Layer::Log, Some(Action::Bottom)),
+            ('m', Layer::Log, Some(Action::Messages)),
+        ] {
+            assert_eq!(map.action_for(&char(c), layer), action, "{c} in {layer:?}");
+        }
+        let esc = press(KeyCode::Esc, KeyModifiers::NONE);
+        assert_eq!(map.action_for(&esc, Layer::LeakPaste), Some(Action::Cancel));
+        assert_eq!(map.action_for(&esc, Layer::Log), Some(Action::Cancel));
     }
 
     #[test]
@@ -806,8 +933,8 @@ mod tests {
         assert_eq!(e.entry, "accept");
         assert!(
             e.problem.starts_with(
-                "`x` types text in the filter and the `:` line and form text fields, where \
-                 `accept` works too"
+                "`x` types text in the filter and the `:` line, form text fields, and the \
+                 leaked-secret field, where `accept` works too"
             ) && e.problem.contains("ctrl-x"),
             "{e}"
         );
@@ -839,6 +966,21 @@ mod tests {
         Keymap::from_config(&entries(&[("confirm", "o"), ("deny", "y, Y")])).unwrap();
         // Panes may lose a key: ctrl-c still quits.
         Keymap::from_config(&entries(&[("help", "q")])).unwrap();
+        // `quit` closes the message log too: taking `m` leaves `messages` none there.
+        let e = Keymap::from_config(&entries(&[("quit", "m")])).unwrap_err();
+        assert_eq!(e.entry, "quit");
+        assert!(
+            e.problem
+                .contains("the last key `messages` has in Message log"),
+            "{e}"
+        );
+        // `wait` taking both of confirm's keys leaves the quit question without "quit anyway".
+        let e = Keymap::from_config(&entries(&[("wait", "y, Y")])).unwrap_err();
+        assert!(
+            e.problem
+                .contains("the last key `confirm` has in Quit, changes in flight"),
+            "{e}"
+        );
     }
 
     /// The `[keys]` names are configuration users have written: renaming a variant must not
@@ -877,7 +1019,9 @@ mod tests {
                 "regenerate",
                 "rotate",
                 "mark",
+                "wait",
                 "confirm",
+                "disable_instead",
                 "deny",
                 "copy",
                 "next_field",

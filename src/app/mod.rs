@@ -26,7 +26,7 @@ use std::time::Instant;
 use tui_input::Input;
 
 use crate::model::{ApiError, Listing, Token, TokenId};
-pub use accounts::{AccountInfo, AccountState, Loadable};
+pub use accounts::{AccountInfo, AccountState, Flag, Loadable};
 pub use keys::{Action, Keymap, Layer, Scope};
 pub use messages::{LogEntry, MessageLog};
 pub use modal::{Modal, SecretView};
@@ -72,6 +72,8 @@ pub enum ToastKind {
 
 /// A short message at the bottom right. Most disappear by themselves; a failure or an unknown
 /// outcome stays until dismissed ([`Action::Back`], Esc). Every one is in the message log too.
+/// A failed list is one toast per account: its next failure replaces it, and it goes once the
+/// account lists fine.
 #[derive(Debug, Clone)]
 pub struct Toast {
     pub kind: ToastKind,
@@ -80,6 +82,8 @@ pub struct Toast {
     pub expires: Option<Instant>,
     /// Stays until dismissed.
     pub sticky: bool,
+    /// The failed list of this account, which says it.
+    pub failed_list: Option<usize>,
 }
 
 /// How long a toast that is not sticky stays up.
@@ -166,6 +170,7 @@ impl App {
                     latest_list: None,
                     pending: HashMap::new(),
                     unknown_creates: Vec::new(),
+                    unknown_regenerates: Vec::new(),
                     flagged: HashMap::new(),
                 })
                 .collect(),
@@ -240,8 +245,9 @@ impl App {
                 let secret_ids = acc.caps().id_is_secret;
                 acc.haystacks =
                     token_table::filter::Haystacks::build(&acc.info.name, &tokens, secret_ids);
-                let notes = acc.flag_unknown_creates(&tokens);
+                let notes = acc.flag_unknown_changes(&tokens);
                 acc.tokens = Loadable::Loaded(tokens);
+                self.clear_list_failure(account);
                 for note in notes {
                     self.notify(ToastKind::Info, Some(account), note);
                 }
@@ -252,7 +258,7 @@ impl App {
                 acc.partial = None;
                 acc.haystacks.clear();
                 acc.tokens = Loadable::Failed(e);
-                self.notify(ToastKind::Error, Some(account), text);
+                self.alert_list_failure(account, text);
             }
         }
         self.table.listed(&self.accounts, account);
@@ -329,11 +335,48 @@ impl App {
         self.say(ToastKind::Error, account, text.into(), true);
     }
 
+    /// An account's list failed: said like any failure, it stays until dismissed, and replaces
+    /// what the account's last failed list said, so a flaky account never stacks them up.
+    fn alert_list_failure(&mut self, account: usize, text: String) {
+        self.clear_list_failure(account);
+        self.show(
+            Some(account),
+            Toast {
+                kind: ToastKind::Error,
+                text,
+                expires: None,
+                sticky: true,
+                failed_list: Some(account),
+            },
+        );
+    }
+
+    /// The account lists fine: what its failed list said goes (it stays in the log).
+    fn clear_list_failure(&mut self, account: usize) {
+        let before = self.toasts.len();
+        self.toasts.retain(|t| t.failed_list != Some(account));
+        if self.toasts.len() != before {
+            self.dirty = true;
+        }
+    }
+
     fn say(&mut self, kind: ToastKind, account: Option<usize>, text: String, sticky: bool) {
+        let toast = Toast {
+            kind,
+            text,
+            expires: None,
+            sticky,
+            failed_list: None,
+        };
+        self.show(account, toast);
+    }
+
+    /// Log a toast and put it on screen, making room if need be.
+    fn show(&mut self, account: Option<usize>, toast: Toast) {
         let name = account
             .and_then(|a| self.accounts.get(a))
             .map(|a| a.info.name.clone());
-        self.log.push(kind, name, text.clone());
+        self.log.push(toast.kind, name, toast.text.clone());
         if self.toasts.len() >= MAX_TOASTS {
             // Toasts that go by themselves make room first; a sticky one pushed off is counted,
             // so the screen says there is more in the log.
@@ -342,12 +385,7 @@ impl App {
                 self.hidden_alerts += 1;
             }
         }
-        self.toasts.push(Toast {
-            kind,
-            text,
-            expires: None,
-            sticky,
-        });
+        self.toasts.push(toast);
         self.dirty = true;
     }
 

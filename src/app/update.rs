@@ -289,6 +289,8 @@ fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::Confirm
         | Action::Deny
         | Action::Choose
+        | Action::DisableInstead
+        | Action::Wait
         | Action::Copy => {}
     }
     Vec::new()

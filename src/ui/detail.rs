@@ -55,11 +55,15 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
         )
     };
     lines.extend(field("name", token.name.clone()));
-    if let Some(reason) = acc.flagged.get(&token.id) {
+    if let Some(flag) = acc.flagged.get(&token.id) {
+        let label = match flag.op {
+            OpKind::Regenerate => "? regen?",
+            _ => "? created?",
+        };
         lines.extend(hanging(
-            "? created?",
+            label,
             theme::warn(),
-            &[(reason.clone(), Some(theme::warn()))],
+            &[(flag.reason.clone(), Some(theme::warn()))],
             lines_area.width,
         ));
     }

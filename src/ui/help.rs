@@ -1,7 +1,10 @@
 //! The `?` overlay, generated from the live keymap: the focused pane's keys, the keys that work
-//! everywhere, the commands, and the keys of the text lines and of every dialog. Three columns
-//! where the screen is wide enough, else two or one; taller than the screen, it scrolls with the
-//! move keys (see `update`).
+//! everywhere, the commands, and the keys of the text lines and of every dialog (forms,
+//! confirmations, a new secret, the leaked-secret dialog, the quit question, the message log).
+//! Three columns where the screen is wide enough, else two or one: the pane's keys and those
+//! that work everywhere head the first two, and the groups of the text lines and dialogs flow
+//! after them, column by column, as evenly as they go. Taller than the screen, it scrolls with
+//! the move keys (see `update`).
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -52,29 +55,41 @@ pub fn rows(app: &App, width: u16, height: u16) -> (usize, usize) {
     (rows.len(), usize::from(rect.height.saturating_sub(2)))
 }
 
+/// The groups after the panes' own, in the order they are read: the text lines, then every
+/// dialog.
+const DIALOG_SCOPES: [Scope; 9] = [
+    Scope::Line,
+    Scope::Form,
+    Scope::Choice,
+    Scope::Confirm,
+    Scope::Secret,
+    Scope::LeakPaste,
+    Scope::LeakMatch,
+    Scope::Quitting,
+    Scope::Log,
+];
+
 /// The box, centred in `area`, and every row of the help, columns side by side.
 fn layout(app: &App, area: Rect) -> (Rect, Vec<Line<'static>>) {
     let pane = pane_column(app);
     let everywhere = everywhere_column(app);
-    let lines_and_forms = sections(app, &[Scope::Line, Scope::Form, Scope::Choice]);
-    let dialogs = sections(app, &[Scope::Confirm, Scope::Secret]);
-    let (columns, rows) = if area.width >= 3 * COLUMN + 2 {
-        let mut dialogs_column = lines_and_forms;
-        dialogs_column.push(Line::raw(""));
-        dialogs_column.extend(dialogs);
-        (3, side_by_side(&[pane, everywhere, dialogs_column]))
+    let groups: Vec<Vec<Line<'static>>> = DIALOG_SCOPES.iter().map(|s| group(app, *s)).collect();
+    let columns: u16 = if area.width >= 3 * COLUMN + 2 {
+        3
     } else if area.width >= 2 * COLUMN + 2 {
-        let mut rows = side_by_side(&[pane, everywhere]);
-        rows.push(Line::raw(""));
-        rows.extend(side_by_side(&[lines_and_forms, dialogs]));
-        (2, rows)
+        2
     } else {
+        1
+    };
+    let rows = if columns == 1 {
         let mut rows = pane;
-        for part in [everywhere, lines_and_forms, dialogs] {
+        for part in std::iter::once(everywhere).chain(groups) {
             rows.push(Line::raw(""));
             rows.extend(part);
         }
-        (1, rows)
+        rows
+    } else {
+        side_by_side(&flow(vec![pane, everywhere], groups, usize::from(columns)))
     };
     let width = (columns * COLUMN + 2).min(area.width);
     let height = u16::try_from(rows.len() + 2)
@@ -87,6 +102,53 @@ fn layout(app: &App, area: Rect) -> (Rect, Vec<Line<'static>>) {
         height,
     );
     (rect, rows)
+}
+
+/// `n` columns, the first ones headed by `heads` (the focused pane's keys, then those that work
+/// everywhere, so the first screen shows them), and `groups` after them in order, top to
+/// bottom and column by column, a blank line between two groups: as short as that can be.
+fn flow(
+    heads: Vec<Vec<Line<'static>>>,
+    groups: Vec<Vec<Line<'static>>>,
+    n: usize,
+) -> Vec<Vec<Line<'static>>> {
+    let mut start: Vec<usize> = heads.iter().map(Vec::len).collect();
+    start.resize(n.max(start.len()), 0);
+    // The column each group goes in, for a height of `tallest`; None if they do not fit.
+    let place = |tallest: usize| -> Option<Vec<usize>> {
+        let mut heights = start.clone();
+        let mut column = 0;
+        let mut at = Vec::with_capacity(groups.len());
+        for g in &groups {
+            loop {
+                let gap = usize::from(heights[column] > 0);
+                if heights[column] + gap + g.len() <= tallest {
+                    heights[column] += gap + g.len();
+                    break;
+                }
+                column += 1;
+                if column == heights.len() {
+                    return None;
+                }
+            }
+            at.push(column);
+        }
+        Some(at)
+    };
+    let lowest = start.iter().copied().max().unwrap_or(0);
+    let highest = start.iter().sum::<usize>() + groups.iter().map(|g| g.len() + 1).sum::<usize>();
+    let at = (lowest..=highest)
+        .find_map(place)
+        .unwrap_or_else(|| vec![start.len() - 1; groups.len()]);
+    let mut columns = heads;
+    columns.resize(start.len(), Vec::new());
+    for (g, column) in groups.into_iter().zip(at) {
+        if !columns[column].is_empty() {
+            columns[column].push(Line::raw(""));
+        }
+        columns[column].extend(g);
+    }
+    columns
 }
 
 /// The focused pane's keys, with the gate's reasons for those it refuses.
@@ -127,41 +189,55 @@ fn everywhere_column(app: &App) -> Vec<Line<'static>> {
     lines
 }
 
-/// A titled group per scope, a blank line between them. The text line's group ends with the
-/// line-editing keys, which text fields take whatever the keymap says.
-fn sections(app: &App, scopes: &[Scope]) -> Vec<Line<'static>> {
-    let mut lines = Vec::new();
-    for (i, scope) in scopes.iter().enumerate() {
-        if i > 0 {
-            lines.push(Line::raw(""));
-        }
-        lines.push(Line::styled(scope.title(), theme::header()));
-        lines.extend(entries(app, *scope));
-        if *scope == Scope::Line {
-            lines.extend(entry("ctrl-u/w/a/e/k", "edit text (readline)"));
-        }
+/// A scope's titled group. A text field's group ends with the line-editing keys it takes,
+/// whatever the keymap says.
+fn group(app: &App, scope: Scope) -> Vec<Line<'static>> {
+    let mut lines = vec![Line::styled(scope.title(), theme::header())];
+    lines.extend(entries(app, scope));
+    match scope {
+        Scope::Line => lines.extend(entry("ctrl-u/w/a/e/k", "edit text (readline)")),
+        Scope::LeakPaste => lines.extend(entry("ctrl-u", "clear what was typed")),
+        _ => {}
     }
     lines
 }
 
-/// Every action of a scope that has a key there, in declaration order.
+/// Every action of a scope that has a key there, in declaration order. Actions that do the
+/// same thing there share one line, where the last of them stands (`q n N esc  close`).
 fn entries(app: &App, scope: Scope) -> Vec<Line<'static>> {
-    let mut lines = Vec::new();
+    // (keys, what it does, refused by the gate)
+    let mut items: Vec<(Vec<String>, &'static str, bool)> = Vec::new();
     for &action in Action::ALL.iter().filter(|a| a.scopes().contains(&scope)) {
         let keys = app.keymap.keys_for(action, scope);
         if keys.is_empty() {
             continue;
         }
-        let keys = keys.join(" ");
         let what = action.describe_in(scope);
+        let refused = app.refusal_for(action).is_some();
+        match items
+            .iter()
+            .position(|(_, w, r)| (*w, *r) == (what, refused))
+        {
+            Some(i) => {
+                let (mut before, ..) = items.remove(i);
+                before.extend(keys);
+                items.push((before, what, refused));
+            }
+            None => items.push((keys, what, refused)),
+        }
+    }
+    let mut lines = Vec::new();
+    for (keys, what, refused) in items {
+        let keys = keys.join(" ");
         // What the gate refuses stays listed, dimmed, with the reason, so the help tells the
         // truth about this account instead of hiding keys without a word.
-        match app.refusal_for(action) {
-            Some(_) => lines.push(Line::from(vec![
+        if refused {
+            lines.push(Line::from(vec![
                 Span::styled(format!(" {:<14}", format!("{keys} ✗")), theme::dim()),
                 Span::styled(what, theme::dim()),
-            ])),
-            None => lines.extend(entry(&keys, what)),
+            ]));
+        } else {
+            lines.extend(entry(&keys, what));
         }
     }
     lines

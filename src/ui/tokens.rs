@@ -153,7 +153,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
 }
 
 /// The name, after a mark for bulk delete, the change in flight, if any, and a `?` for a token
-/// that appeared after a create that got no answer.
+/// that appeared after a create that got no answer, or whose regenerate got none.
 fn name_cell(app: &App, account: usize, token: &Token, width: usize) -> Line<'static> {
     let mut spans = Vec::new();
     if app.table.is_marked(account, &token.id) {
@@ -163,7 +163,8 @@ fn name_cell(app: &App, account: usize, token: &Token, width: usize) -> Line<'st
         let doing = crate::app::op::progressive(*op);
         spans.push(Span::styled(format!("{doing}… "), theme::warn()));
     }
-    // Appeared after a create that got no answer: the detail pane says why.
+    // Appeared after a create that got no answer, or its regenerate got none: the detail pane
+    // says why.
     let flagged = app.accounts[account].flagged.contains_key(&token.id);
     if flagged {
         spans.push(Span::styled("? ", theme::warn()));

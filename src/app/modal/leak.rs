@@ -12,9 +12,10 @@
 //!   once every answer is in. Accounts that still could not be listed are named: a partial
 //!   search never reads as "not found".
 //! - **The match** shows the token (account, name, id, scopes, age, created by, how it matched)
-//!   with the revoke ready: `y` deletes it, `t` disables it instead where the provider can
-//!   (sematext). That key is the one confirmation, so paste to verified revoke is `L`, the
-//!   paste, `y`: two keys.
+//!   with the revoke ready: `y` (`confirm`) deletes it, `t` (`disable_instead`) disables it
+//!   instead where the provider can (sematext). That key is the one confirmation, so paste to
+//!   verified revoke is `L`, the paste, `y`: two keys. Keys come from the keymap: the field is
+//!   a text layer (`LeakPaste`: printable keys are typed), the rest its `LeakMatch` layer.
 //! - **The revoke** is the normal operation ([`execute`]: the gate, the worker, the audit
 //!   record), and its verification the account's normal re-list, judged by
 //!   [`crate::leak::verify`]. Then the dialog and the message log say "verified: token … no
@@ -27,6 +28,7 @@ use std::fmt;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use secrecy::zeroize::{Zeroize, Zeroizing};
 
+use crate::app::keys::{Action as KeyAction, Layer};
 use crate::app::op::progressive;
 use crate::app::op_flow::execute;
 use crate::app::{
@@ -117,6 +119,26 @@ impl LeakView {
     /// Characters were typed and wait for Enter.
     pub fn typing(&self) -> bool {
         !self.typed.is_empty()
+    }
+
+    /// A key typed into the field (a paste the terminal sent as keys): text, Backspace, or
+    /// ctrl-u to clear.
+    fn type_key(&mut self, key: &KeyEvent) {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Backspace => {
+                self.typed.pop();
+            }
+            KeyCode::Char('u') if ctrl => self.typed.zeroize(),
+            KeyCode::Char(c) if !ctrl => {
+                if self.typed.len() + c.len_utf8() <= MAX_TYPED {
+                    self.typed.push(c);
+                } else {
+                    self.note = Some("that is too long for a token secret".into());
+                }
+            }
+            _ => {}
+        }
     }
 
     /// The revoke is sent and not yet verified: the dialog cannot close.
@@ -379,10 +401,14 @@ pub fn token_label(m: &Match) -> String {
     }
 }
 
+/// A key: the keymap's `LeakPaste` layer while the field waits for the secret (printable keys
+/// are typed there), its `LeakMatch` layer once the search is under way.
 pub fn on_key(app: &mut App, mut view: Box<LeakView>, key: KeyEvent) -> Vec<Effect> {
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     if view.revoking() {
-        if matches!(key.code, KeyCode::Esc | KeyCode::Char('q')) {
+        if matches!(
+            app.keymap.action_for(&key, Layer::LeakMatch),
+            Some(KeyAction::Cancel | KeyAction::Quit)
+        ) {
             view.note = Some(
                 "the revoke is in flight and its re-list is checked against the secret: this \
                  closes once it is verified"
@@ -393,13 +419,13 @@ pub fn on_key(app: &mut App, mut view: Box<LeakView>, key: KeyEvent) -> Vec<Effe
         return Vec::new();
     }
     match &mut view.stage {
-        Stage::Input => match key.code {
+        Stage::Input => match app.keymap.action_for(&key, Layer::LeakPaste) {
             // Dropping the view wipes the secret and the typed characters.
-            KeyCode::Esc => {
+            Some(KeyAction::Cancel) => {
                 app.close_modal();
                 return Vec::new();
             }
-            KeyCode::Enter if view.typing() => {
+            Some(KeyAction::Accept) if view.typing() => {
                 let typed = view.typed.as_bytes().to_vec();
                 view.typed.zeroize();
                 app.modal = Some(Modal::Leak(view));
@@ -413,45 +439,35 @@ pub fn on_key(app: &mut App, mut view: Box<LeakView>, key: KeyEvent) -> Vec<Effe
                     }
                 };
             }
-            KeyCode::Enter => view.note = Some("paste the leaked secret first".into()),
-            KeyCode::Backspace => {
-                view.typed.pop();
-            }
-            KeyCode::Char('u') if ctrl => view.typed.zeroize(),
-            KeyCode::Char(c) if !ctrl => {
-                if view.typed.len() + c.len_utf8() <= MAX_TYPED {
-                    view.typed.push(c);
-                } else {
-                    view.note = Some("that is too long for a token secret".into());
-                }
-            }
-            _ => {}
+            Some(KeyAction::Accept) => view.note = Some("paste the leaked secret first".into()),
+            // No other action is bound here: the key is typed, if anything.
+            _ => view.type_key(&key),
         },
         Stage::Searching { .. } => {
-            if key.code == KeyCode::Esc {
+            if app.keymap.action_for(&key, Layer::LeakMatch) == Some(KeyAction::Cancel) {
                 app.close_modal();
                 return Vec::new();
             }
         }
-        Stage::Found(found) => match key.code {
-            KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('n') | KeyCode::Char('N') => {
+        Stage::Found(found) => match app.keymap.action_for(&key, Layer::LeakMatch) {
+            Some(KeyAction::Cancel | KeyAction::Quit | KeyAction::Deny) => {
                 app.close_modal();
                 return Vec::new();
             }
-            KeyCode::Enter if found.revoke.is_some() => {
+            Some(KeyAction::Accept) if found.revoke.is_some() => {
                 app.close_modal();
                 return Vec::new();
             }
-            KeyCode::Down | KeyCode::Char('j') if found.revoke.is_none() => {
+            Some(KeyAction::Down) if found.revoke.is_none() => {
                 found.cursor = (found.cursor + 1).min(found.findings.matches.len().max(1) - 1);
             }
-            KeyCode::Up | KeyCode::Char('k') if found.revoke.is_none() => {
+            Some(KeyAction::Up) if found.revoke.is_none() => {
                 found.cursor = found.cursor.saturating_sub(1);
             }
-            KeyCode::Char('y') | KeyCode::Char('Y') if found.revoke.is_none() => {
+            Some(KeyAction::Confirm) if found.revoke.is_none() => {
                 return revoke(app, view, Action::Delete);
             }
-            KeyCode::Char('t') if found.revoke.is_none() => {
+            Some(KeyAction::DisableInstead) if found.revoke.is_none() => {
                 return revoke(app, view, Action::Disable);
             }
             _ => {}
@@ -539,14 +555,15 @@ fn check_target(app: &App, view: &LeakView, action: Action) -> Result<(usize, To
     };
     let acc = &app.accounts[account];
     if action == Action::Disable {
+        let delete = app
+            .keymap
+            .first_key(KeyAction::Confirm, Layer::LeakMatch)
+            .map_or(String::new(), |k| format!(": {k} deletes it"));
         if !acc.caps().toggle {
-            return Err(format!(
-                "{} cannot disable tokens: y deletes it",
-                acc.info.kind
-            ));
+            return Err(format!("{} cannot disable tokens{delete}", acc.info.kind));
         }
         if token.enabled == Some(false) {
-            return Err("it is disabled already: y deletes it".into());
+            return Err(format!("it is disabled already{delete}"));
         }
     }
     if let Some(op) = acc.pending.get(&token.id) {

@@ -1,9 +1,11 @@
 //! The message log (`m`, `:messages`): every message the dashboard said while it ran, newest
-//! first, with its time and account. `j`/`k` scroll, Esc closes.
+//! first, with its time and account. Keys from the keymap's `Log` layer: the move keys scroll
+//! (`j`/`k`, PgUp/PgDn, `g`/`G`), and `cancel`, `accept`, `quit` and `messages` close it (Esc,
+//! Enter, `q`, `m`).
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 
-use crate::app::{App, Effect, Modal};
+use crate::app::{Action, App, Effect, Layer, Modal};
 
 /// How far PgUp and PgDn scroll, in messages.
 const PAGE: usize = 10;
@@ -20,17 +22,17 @@ pub fn open(app: &mut App) {
 
 pub fn on_key(app: &mut App, mut view: MessagesView, key: KeyEvent) -> Vec<Effect> {
     let last = app.log.len().saturating_sub(1);
-    match key.code {
-        KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') | KeyCode::Char('m') => {
+    match app.keymap.action_for(&key, Layer::Log) {
+        Some(Action::Cancel | Action::Accept | Action::Quit | Action::Messages) => {
             app.close_modal();
             return Vec::new();
         }
-        KeyCode::Down | KeyCode::Char('j') => view.scroll = (view.scroll + 1).min(last),
-        KeyCode::Up | KeyCode::Char('k') => view.scroll = view.scroll.saturating_sub(1),
-        KeyCode::PageDown => view.scroll = (view.scroll + PAGE).min(last),
-        KeyCode::PageUp => view.scroll = view.scroll.saturating_sub(PAGE),
-        KeyCode::Home | KeyCode::Char('g') => view.scroll = 0,
-        KeyCode::End | KeyCode::Char('G') => view.scroll = last,
+        Some(Action::Down) => view.scroll = (view.scroll + 1).min(last),
+        Some(Action::Up) => view.scroll = view.scroll.saturating_sub(1),
+        Some(Action::PageDown) => view.scroll = (view.scroll + PAGE).min(last),
+        Some(Action::PageUp) => view.scroll = view.scroll.saturating_sub(PAGE),
+        Some(Action::Top) => view.scroll = 0,
+        Some(Action::Bottom) => view.scroll = last,
         _ => {}
     }
     app.modal = Some(Modal::Messages(view));

@@ -1,15 +1,17 @@
 //! Quitting while changes are in flight (`q`, `:q` or ctrl-c with a delete, a create, … not yet
-//! answered) asks first: wait, or quit anyway. It starts on Wait: `w` or Enter waits, `y` quits
-//! anyway (so does a second ctrl-c), Esc stays. Waiting shows the outcomes as they come, then
+//! answered) asks first: wait, or quit anyway. It starts on Wait. Keys from the keymap's
+//! `Quitting` layer: `wait` (w) waits, `confirm` (y) quits anyway (so does a second ctrl-c),
+//! `deny` and `cancel` (n, Esc) stay, `choose` (the arrows, Tab, `h`, `l`) moves between the two
+//! and `accept` (Enter) takes the highlighted. Waiting shows the outcomes as they come, then
 //! quits by itself; what happened is said again on stderr once the terminal is restored, so it
 //! is never lost with the screen.
 
 use std::time::{Duration, Instant};
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 
 use super::leak;
-use crate::app::{App, Effect, Modal};
+use crate::app::{Action, App, Effect, Layer, Modal};
 
 /// How long the outcomes stay on screen before the dashboard quits by itself.
 pub const LINGER: Duration = Duration::from_secs(2);
@@ -82,14 +84,15 @@ pub fn lingering(app: &App) -> bool {
 }
 
 pub fn on_key(app: &mut App, mut prompt: QuitPrompt, key: KeyEvent) -> Vec<Effect> {
+    let action = app.keymap.action_for(&key, Layer::Quitting);
     if let Some(waiting) = &prompt.waiting {
         if waiting.done {
             // The outcomes are on screen: any key quits at once.
             return finish(app, waiting.since);
         }
-        return match key.code {
-            KeyCode::Char('y') | KeyCode::Char('Y') => quit_anyway(app),
-            KeyCode::Esc | KeyCode::Char('n') | KeyCode::Char('N') => {
+        return match action {
+            Some(Action::Confirm) => quit_anyway(app),
+            Some(Action::Deny | Action::Cancel) => {
                 app.close_modal();
                 Vec::new()
             }
@@ -99,20 +102,15 @@ pub fn on_key(app: &mut App, mut prompt: QuitPrompt, key: KeyEvent) -> Vec<Effec
             }
         };
     }
-    match key.code {
-        KeyCode::Char('w') | KeyCode::Char('W') => start_waiting(app, prompt),
-        KeyCode::Enter if prompt.wait => start_waiting(app, prompt),
-        KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => quit_anyway(app),
-        KeyCode::Esc | KeyCode::Char('n') | KeyCode::Char('N') => {
+    match action {
+        Some(Action::Wait) => start_waiting(app, prompt),
+        Some(Action::Accept) if prompt.wait => start_waiting(app, prompt),
+        Some(Action::Confirm | Action::Accept) => quit_anyway(app),
+        Some(Action::Deny | Action::Cancel) => {
             app.close_modal();
             Vec::new()
         }
-        KeyCode::Left
-        | KeyCode::Right
-        | KeyCode::Tab
-        | KeyCode::BackTab
-        | KeyCode::Char('h')
-        | KeyCode::Char('l') => {
+        Some(Action::Choose) => {
             prompt.wait = !prompt.wait;
             app.modal = Some(Modal::Quit(prompt));
             Vec::new()

@@ -50,6 +50,13 @@ pub fn on_op_result(app: &mut App, id: ReqId, p: PendingOp, result: ApiResult) -
         }
         ApiResult::Created(Ok(created)) => {
             app.close_modal_where(waits_for(id));
+            // A regenerate that got no answer before is settled: this secret is shown.
+            if let (OpKind::Regenerate, Some(t)) = (p.op, &p.token)
+                && let Some(acc) = app.accounts.get_mut(t.account)
+            {
+                acc.flagged.remove(&t.id);
+                acc.unknown_regenerates.retain(|u| u.id != t.id);
+            }
             app.table
                 .select_when_listed(p.account, created.token.id.clone());
             show_secret(app, &p, created);
@@ -57,15 +64,21 @@ pub fn on_op_result(app: &mut App, id: ReqId, p: PendingOp, result: ApiResult) -
         }
         ApiResult::Created(Err(e)) if e.outcome_unknown() => {
             app.close_modal_where(waits_for(id));
-            if let (OpKind::Create, Some(name)) = (p.op, &p.new_name)
-                && let Some(acc) = app.accounts.get_mut(p.account)
-            {
-                // The re-list below says whether it happened; the token is pointed out if so.
-                acc.unknown_creates.push(UnknownCreate {
-                    name: name.clone(),
-                    known: p.listed_before.clone(),
-                    error: e.short().to_owned(),
-                });
+            if let Some(acc) = app.accounts.get_mut(p.account) {
+                match (p.op, &p.new_name, &p.token) {
+                    // The re-list below says whether it happened; the token is pointed out if so.
+                    (OpKind::Create, Some(name), _) => acc.unknown_creates.push(UnknownCreate {
+                        name: name.clone(),
+                        known: p.listed_before.clone(),
+                        error: e.short().to_owned(),
+                    }),
+                    // The token is known: it is pointed out now, and the re-list says more
+                    // where it carries secrets.
+                    (OpKind::Regenerate, _, Some(t)) => {
+                        acc.flag_unknown_regenerate(&t.id, e.short());
+                    }
+                    _ => {}
+                }
             }
             // It may have happened: this stays on screen until dismissed.
             app.alert(

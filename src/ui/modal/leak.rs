@@ -7,11 +7,11 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use time::OffsetDateTime;
 
-use super::{account_label, draw_box};
+use super::{account_label, draw_box, key_hint};
 use crate::app::modal::leak::{Found, LeakView, Stage, Step, token_label, verdict};
-use crate::app::{App, Loadable};
+use crate::app::{Action, App, Layer, Loadable};
 use crate::audit::Outcome;
-use crate::leak::{Findings, Match, MatchStatus};
+use crate::leak::{Findings, Match, MatchStatus, Verification};
 use crate::model::format_timestamp;
 use crate::ui::{age, theme};
 
@@ -36,7 +36,7 @@ pub fn render(app: &App, view: &LeakView, frame: &mut Frame, area: Rect, now: Of
         ));
         lines.push(Line::raw(""));
     }
-    lines.push(field(view));
+    lines.push(field(app, view));
     lines.push(Line::raw(""));
     match &view.stage {
         Stage::Input => {}
@@ -68,16 +68,18 @@ pub fn render(app: &App, view: &LeakView, frame: &mut Frame, area: Rect, now: Of
     if let Some(note) = &view.note {
         lines.push(Line::styled(note.clone(), theme::warn()));
     }
-    lines.push(Line::styled(hint(view), theme::dim()));
+    lines.push(Line::styled(hint(app, view), theme::dim()));
     draw_box(frame, area, &title, lines, true);
 }
 
 /// The masked field.
-fn field(view: &LeakView) -> Line<'static> {
+fn field(app: &App, view: &LeakView) -> Line<'static> {
     let mut spans = vec![Span::styled("secret  ", theme::label())];
     if view.typing() {
         spans.push(Span::styled(MASK, theme::header()));
-        spans.push(Span::styled("  typed: enter searches", theme::dim()));
+        let typed = key_hint(app, Layer::LeakPaste, &[Action::Accept], 1, "searches")
+            .map_or("typed".to_owned(), |h| format!("typed: {h}"));
+        spans.push(Span::styled(format!("  {typed}"), theme::dim()));
     } else if let Some(prefix) = &view.fingerprint_prefix {
         spans.push(Span::styled(MASK, theme::header()));
         spans.push(Span::styled(
@@ -116,11 +118,25 @@ fn found_lines(app: &App, found: &Found, now: OffsetDateTime, lines: &mut Vec<Li
     lines.push(Line::raw(""));
     let start = found.cursor.saturating_sub(MAX_LISTED - 1);
     for (i, m) in f.matches.iter().enumerate().skip(start).take(MAX_LISTED) {
-        match_lines(i == found.cursor && f.matches.len() > 1, m, now, lines);
+        let verified = found.revoke.as_ref().and_then(|r| match &r.step {
+            Step::Done {
+                verification: Some(v),
+                ..
+            } if r.target == i => Some(v),
+            _ => None,
+        });
+        match_lines(
+            i == found.cursor && f.matches.len() > 1,
+            m,
+            verified,
+            now,
+            lines,
+        );
     }
     if f.matches.len() > MAX_LISTED {
+        let choose = choose_keys(app, "to choose").map_or(String::new(), |h| format!(": {h}"));
         lines.push(Line::styled(
-            format!("({} matches: j/k to choose)", f.matches.len()),
+            format!("({} matches{choose})", f.matches.len()),
             theme::dim(),
         ));
     }
@@ -235,8 +251,15 @@ fn unsearched(f: &Findings) -> Vec<Line<'static>> {
     lines
 }
 
-/// One match: the token, how it matched, and what is known of it.
-fn match_lines(marked: bool, m: &Match, now: OffsetDateTime, lines: &mut Vec<Line<'static>>) {
+/// One match: the token, how it matched, and what is known of it: as the search found it, or,
+/// once a revoke of it was verified, as the re-list shows it.
+fn match_lines(
+    marked: bool,
+    m: &Match,
+    verified: Option<&Verification>,
+    now: OffsetDateTime,
+    lines: &mut Vec<Line<'static>>,
+) {
     let marker = if marked { "› " } else { "  " };
     lines.push(Line::from(vec![
         Span::raw(marker),
@@ -244,15 +267,35 @@ fn match_lines(marked: bool, m: &Match, now: OffsetDateTime, lines: &mut Vec<Lin
         Span::raw(format!(" in {} ({})", m.account, m.provider)),
     ]));
     let t = m.token.as_ref();
-    let state = match (m.status, t.and_then(|t| t.enabled)) {
-        (MatchStatus::Listed, Some(false)) => "listed, disabled".to_owned(),
-        (MatchStatus::Listed, Some(true)) => "listed, enabled".to_owned(),
-        (status, _) => status.describe().to_owned(),
-    };
-    let style = if m.status == MatchStatus::Listed {
-        theme::ok()
-    } else {
-        theme::warn()
+    let (state, style) = match verified {
+        Some(v) => {
+            let state = match v {
+                Verification::Gone => "no longer listed (verified)",
+                Verification::Disabled => "listed, disabled (verified)",
+                Verification::StillListed => "still listed after the delete",
+                Verification::StillEnabled => "still listed, enabled, after the disable",
+                Verification::NotVerified(_) => "unknown: the re-list failed",
+            };
+            let style = if v.holds() {
+                theme::ok()
+            } else {
+                theme::error()
+            };
+            (state.to_owned(), style)
+        }
+        None => {
+            let state = match (m.status, t.and_then(|t| t.enabled)) {
+                (MatchStatus::Listed, Some(false)) => "listed, disabled".to_owned(),
+                (MatchStatus::Listed, Some(true)) => "listed, enabled".to_owned(),
+                (status, _) => status.describe().to_owned(),
+            };
+            let style = if m.status == MatchStatus::Listed {
+                theme::ok()
+            } else {
+                theme::warn()
+            };
+            (state, style)
+        }
     };
     lines.push(Line::from(vec![
         Span::raw("    "),
@@ -312,40 +355,60 @@ fn ready(found: &Found, lines: &mut Vec<Line<'static>>) {
     ));
 }
 
-/// The keys this stage takes.
-fn hint(view: &LeakView) -> String {
-    match &view.stage {
-        Stage::Input if view.typing() => "enter search   ctrl-u clear   esc close".to_owned(),
-        Stage::Input => "paste the secret: the search starts at once   esc close".to_owned(),
-        Stage::Searching { .. } => "esc close".to_owned(),
+/// The keys this stage takes, from the keymap.
+fn hint(app: &App, view: &LeakView) -> String {
+    let close = |layer: Layer, label: &str| key_hint(app, layer, &[Action::Cancel], 1, label);
+    let parts: Vec<Option<String>> = match &view.stage {
+        Stage::Input if view.typing() => vec![
+            key_hint(app, Layer::LeakPaste, &[Action::Accept], 1, "search"),
+            Some("ctrl-u clear".to_owned()),
+            close(Layer::LeakPaste, "close"),
+        ],
+        Stage::Input => vec![
+            Some("paste the secret: the search starts at once".to_owned()),
+            close(Layer::LeakPaste, "close"),
+        ],
+        Stage::Searching { .. } => vec![close(Layer::LeakMatch, "close")],
         Stage::Found(found) => match &found.revoke {
-            Some(r) if matches!(r.step, Step::Done { .. }) => {
-                "esc close (wipes the secret)   paste to search another".to_owned()
-            }
-            Some(_) => "waiting for the provider and the re-list…".to_owned(),
+            Some(r) if matches!(r.step, Step::Done { .. }) => vec![
+                close(Layer::LeakMatch, "close (wipes the secret)"),
+                Some("paste to search another".to_owned()),
+            ],
+            Some(_) => vec![Some("waiting for the provider and the re-list…".to_owned())],
             None => {
-                let revocable = found
-                    .findings
-                    .matches
-                    .get(found.cursor)
-                    .is_some_and(|m| m.status == MatchStatus::Listed);
-                let mut keys = Vec::new();
-                if revocable {
-                    keys.push("y delete".to_owned());
-                    let can_disable = found.findings.matches.get(found.cursor).is_some_and(|m| {
+                let m = found.findings.matches.get(found.cursor);
+                let revocable = m.is_some_and(|m| m.status == MatchStatus::Listed);
+                let can_disable = revocable
+                    && m.is_some_and(|m| {
                         m.provider.caps().toggle
                             && m.token.as_ref().and_then(|t| t.enabled) != Some(false)
                     });
-                    if can_disable {
-                        keys.push("t disable instead (reversible)".to_owned());
-                    }
-                }
-                if found.findings.matches.len() > 1 {
-                    keys.push("j/k choose".to_owned());
-                }
-                keys.push("esc close".to_owned());
-                keys.join("   ")
+                let several = found.findings.matches.len() > 1;
+                vec![
+                    revocable
+                        .then(|| key_hint(app, Layer::LeakMatch, &[Action::Confirm], 1, "delete"))
+                        .flatten(),
+                    can_disable
+                        .then(|| {
+                            key_hint(
+                                app,
+                                Layer::LeakMatch,
+                                &[Action::DisableInstead],
+                                1,
+                                "disable instead (reversible)",
+                            )
+                        })
+                        .flatten(),
+                    several.then(|| choose_keys(app, "choose")).flatten(),
+                    close(Layer::LeakMatch, "close"),
+                ]
             }
         },
-    }
+    };
+    parts.into_iter().flatten().collect::<Vec<_>>().join("   ")
+}
+
+/// `j/k choose`: the keys that move between matches.
+fn choose_keys(app: &App, label: &str) -> Option<String> {
+    key_hint(app, Layer::LeakMatch, &[Action::Down, Action::Up], 1, label)
 }

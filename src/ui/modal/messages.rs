@@ -7,8 +7,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use time::macros::format_description;
 
+use super::key_hints;
 use crate::app::modal::MessagesView;
-use crate::app::{App, ToastKind};
+use crate::app::{Action, App, Layer, ToastKind};
 use crate::ui::theme;
 
 /// The widest the log gets.
@@ -23,12 +24,21 @@ pub fn render(app: &App, view: &MessagesView, frame: &mut Frame, area: Rect) {
         width,
         height,
     );
+    let hints = key_hints(
+        app,
+        Layer::Log,
+        &[
+            (&[Action::Down, Action::Up], 1, "scroll"),
+            (&[Action::Cancel], 1, "close"),
+        ],
+        "   ",
+    );
     let block = Block::bordered()
         .title(format!(
             " Messages: {}, newest first, times UTC ",
             app.log.len()
         ))
-        .title_bottom(Line::styled(" j/k scroll   esc close ", theme::dim()))
+        .title_bottom(Line::styled(format!(" {hints} "), theme::dim()))
         .border_style(theme::border(true));
     let inner = block.inner(rect);
     frame.render_widget(Clear, rect);

@@ -86,13 +86,16 @@ fn account_label(app: &App, account: usize) -> String {
 fn key_hints(app: &App, layer: Layer, items: &[(&[Action], usize, &str)], sep: &str) -> String {
     items
         .iter()
-        .filter_map(|(actions, n, label)| {
-            let keys: Vec<String> = actions
-                .iter()
-                .flat_map(|a| app.keymap.keys_in(*a, layer, *n))
-                .collect();
-            (!keys.is_empty()).then(|| format!("{} {label}", keys.join("/")))
-        })
+        .filter_map(|(actions, n, label)| key_hint(app, layer, actions, *n, label))
         .collect::<Vec<_>>()
         .join(sep)
+}
+
+/// One item of [`key_hints`]: `n/esc no`, or `None` when its actions have no key in `layer`.
+fn key_hint(app: &App, layer: Layer, actions: &[Action], n: usize, label: &str) -> Option<String> {
+    let keys: Vec<String> = actions
+        .iter()
+        .flat_map(|a| app.keymap.keys_in(*a, layer, n))
+        .collect();
+    (!keys.is_empty()).then(|| format!("{} {label}", keys.join("/")))
 }

@@ -5,9 +5,9 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use super::draw_box;
+use super::{draw_box, key_hints};
 use crate::app::modal::quit::{QuitPrompt, in_flight};
-use crate::app::{App, ToastKind};
+use crate::app::{Action, App, Layer, ToastKind};
 use crate::ui::theme;
 
 pub fn render(app: &App, prompt: &QuitPrompt, frame: &mut Frame, area: Rect) {
@@ -55,8 +55,17 @@ pub fn render(app: &App, prompt: &QuitPrompt, frame: &mut Frame, area: Rect) {
                 lines.push(Line::raw(format!("  {what}")));
             }
             lines.push(Line::raw(""));
+            let keys = key_hints(
+                app,
+                Layer::Quitting,
+                &[
+                    (&[Action::Confirm], 1, "quit anyway"),
+                    (&[Action::Cancel], 1, "stay"),
+                ],
+                "   ",
+            );
             lines.push(Line::styled(
-                "y quit anyway   esc stay   (it quits by itself once they are answered)",
+                format!("{keys}   (it quits by itself once they are answered)"),
                 theme::dim(),
             ));
         }
@@ -83,10 +92,26 @@ pub fn render(app: &App, prompt: &QuitPrompt, frame: &mut Frame, area: Rect) {
                 Span::raw("   "),
                 button("Quit anyway", !prompt.wait),
             ]));
-            lines.push(Line::styled(
-                "w wait   y quit anyway   esc stay   ←/→ choose, enter takes it",
-                theme::dim(),
-            ));
+            let keys = key_hints(
+                app,
+                Layer::Quitting,
+                &[
+                    (&[Action::Wait], 1, "wait"),
+                    (&[Action::Confirm], 1, "quit anyway"),
+                    (&[Action::Cancel], 1, "stay"),
+                ],
+                "   ",
+            );
+            let choose = key_hints(
+                app,
+                Layer::Quitting,
+                &[
+                    (&[Action::Choose], 2, "choose"),
+                    (&[Action::Accept], 1, "takes it"),
+                ],
+                ", ",
+            );
+            lines.push(Line::styled(format!("{keys}   {choose}"), theme::dim()));
         }
     }
     draw_box(frame, area, &title, lines, true);
