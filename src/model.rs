@@ -41,7 +41,12 @@ impl fmt::Debug for TokenId {
     }
 }
 
-/// One token as tokdash shows it. Every string in it has been through [`sanitize`].
+/// One token as tokdash shows it. Every string in its public fields has been through
+/// [`sanitize`], ready for the terminal.
+///
+/// Output that keeps text exact (JSON and CSV, where escaping is the format's business) reads
+/// the strings as the provider spelled them through [`Token::exact_name`] and its siblings: the
+/// exact spelling is kept beside the shown one, only where sanitising changed it.
 pub struct Token {
     pub id: TokenId,
     pub name: String,
@@ -55,28 +60,72 @@ pub struct Token {
     pub extra: Vec<(String, String)>,
     /// The token's secret, for providers whose list returns it (sematext).
     pub secret: Option<SecretString>,
+    /// The strings above as the provider spelled them, where that differs from the shown ones.
+    exact: Exact,
+}
+
+/// A token's strings as the provider spelled them; `None` where the shown one is the same.
+#[derive(Clone, Default)]
+struct Exact {
+    name: Option<String>,
+    description: Option<String>,
+    scopes: Option<Vec<String>>,
+    extra: Option<Vec<(String, String)>>,
+}
+
+/// `raw` sanitised, with `raw` itself kept in `exact` when that changed it.
+fn shown(raw: &str, exact: &mut Option<String>) -> String {
+    let clean = sanitize(raw);
+    *exact = (clean != raw).then(|| raw.to_owned());
+    clean
 }
 
 impl Token {
     /// A token with its untrusted strings sanitised; the other fields start empty.
     pub fn new(id: &str, name: &str) -> Self {
+        let mut exact = Exact::default();
         Token {
             id: TokenId(sanitize(id)),
-            name: sanitize(name),
+            name: shown(name, &mut exact.name),
             created_at: None,
             enabled: None,
             scopes: Vec::new(),
             description: None,
             extra: Vec::new(),
             secret: None,
+            exact,
         }
+    }
+
+    /// The name as the provider spelled it: for JSON and CSV, never for the terminal.
+    pub fn exact_name(&self) -> &str {
+        self.exact.name.as_deref().unwrap_or(&self.name)
+    }
+
+    /// The description as the provider spelled it: for JSON and CSV, never for the terminal.
+    pub fn exact_description(&self) -> Option<&str> {
+        match &self.exact.description {
+            Some(d) => Some(d),
+            None => self.description.as_deref(),
+        }
+    }
+
+    /// The scopes as the provider spelled them: for JSON and CSV, never for the terminal.
+    pub fn exact_scopes(&self) -> &[String] {
+        self.exact.scopes.as_deref().unwrap_or(&self.scopes)
+    }
+
+    /// The provider-only facts as the provider spelled them: for JSON and CSV, never for the
+    /// terminal.
+    pub fn exact_extra(&self) -> &[(String, String)] {
+        self.exact.extra.as_deref().unwrap_or(&self.extra)
     }
 
     pub fn with_created(mut self, raw: Option<&str>) -> Self {
         if let Some(raw) = raw {
             match parse_timestamp(raw) {
                 Some(t) => self.created_at = Some(t),
-                None if !raw.is_empty() => self.extra.push(("created (raw)".into(), sanitize(raw))),
+                None if !raw.is_empty() => self = self.with_extra("created (raw)", Some(raw)),
                 None => {}
             }
         }
@@ -93,18 +142,26 @@ impl Token {
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
-        self.scopes = scopes.into_iter().map(|s| sanitize(s.as_ref())).collect();
+        let raw: Vec<String> = scopes.into_iter().map(|s| s.as_ref().to_owned()).collect();
+        self.scopes = raw.iter().map(|s| sanitize(s)).collect();
+        self.exact.scopes = (self.scopes != raw).then_some(raw);
         self
     }
 
     pub fn with_description(mut self, description: Option<&str>) -> Self {
-        self.description = description.map(sanitize);
+        self.description = description.map(|d| shown(d, &mut self.exact.description));
         self
     }
 
     pub fn with_extra(mut self, key: &str, value: Option<&str>) -> Self {
         if let Some(v) = value {
-            self.extra.push((key.to_owned(), sanitize(v)));
+            let mut exact = None;
+            let clean = shown(v, &mut exact);
+            if exact.is_some() || self.exact.extra.is_some() {
+                let all = self.exact.extra.get_or_insert_with(|| self.extra.clone());
+                all.push((key.to_owned(), v.to_owned()));
+            }
+            self.extra.push((key.to_owned(), clean));
         }
         self
     }
@@ -126,6 +183,7 @@ impl Clone for Token {
             description: self.description.clone(),
             extra: self.extra.clone(),
             secret: self.secret.clone(),
+            exact: self.exact.clone(),
         }
     }
 }
@@ -390,7 +448,7 @@ impl fmt::Display for OpKind {
 /// Why the gate refused an operation.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Refusal {
-    #[error("account {account} is read-only: {op} is not allowed")]
+    #[error("account {} is read-only: {op} is not allowed", sanitize(.account))]
     ReadOnly { account: String, op: OpKind },
     #[error("{provider} cannot {op} tokens")]
     Unsupported { provider: ProviderKind, op: OpKind },
@@ -660,6 +718,31 @@ mod tests {
             assert_eq!(field_flag(key), flag);
         }
         assert_eq!(field_flag(FIELD_PERMISSIONS), "--permission");
+    }
+
+    #[test]
+    fn a_token_keeps_the_exact_spelling_beside_the_shown_one() {
+        let t = Token::new("1", "ci\x1b[31m")
+            .with_description(Some("d\u{202E}"))
+            .with_scopes(["read", "w\u{7}"])
+            .with_extra("created by", Some("a@b"))
+            .with_extra("note", Some("n\u{3164}"));
+        assert_eq!(t.name, "ci\\x1b[31m");
+        assert_eq!(t.exact_name(), "ci\x1b[31m");
+        assert_eq!(t.exact_description(), Some("d\u{202E}"));
+        assert_eq!(t.exact_scopes(), ["read", "w\u{7}"]);
+        assert_eq!(t.scopes, ["read", "w\\x07"]);
+        assert_eq!(t.exact_extra()[1].1, "n\u{3164}");
+        assert_eq!(t.exact_extra()[0].1, "a@b");
+        // Clean text is kept once.
+        let plain = Token::new("1", "ci")
+            .with_scopes(["read"])
+            .with_description(Some("d"));
+        assert_eq!(plain.exact_name(), "ci");
+        assert_eq!(plain.exact_scopes(), ["read"]);
+        assert_eq!(plain.exact_description(), Some("d"));
+        assert!(plain.exact.name.is_none() && plain.exact.scopes.is_none());
+        assert_eq!(t.clone().exact_name(), "ci\x1b[31m");
     }
 
     #[test]

@@ -33,10 +33,12 @@ pub async fn run(
     finish(change::run(change, registry, format, ids, &Trail::from_env(demo)).await)
 }
 
-/// Print why a command stopped and pick the exit code.
+/// Print why a command stopped and pick the exit code. The message quotes what the user typed
+/// and what providers said, each sanitised where it was quoted; sanitising the whole again is
+/// the backstop (it changes nothing that already was).
 fn finish(outcome: Outcome) -> i32 {
     outcome.unwrap_or_else(|failure| {
-        eprintln!("tokdash: {}", failure.message());
+        eprintln!("tokdash: {}", sanitize(failure.message()));
         failure.exit_code()
     })
 }
@@ -88,7 +90,7 @@ async fn list(args: &ListArgs, registry: &Registry, format: Format, ids: Ids) ->
         match result {
             Ok(tokens) => listed.extend(tokens.into_iter().map(|t| (order, *account, t))),
             Err(e) => errors.push(ListError {
-                account: sanitize(&account.name),
+                account: account.name.clone(),
                 provider: account.kind,
                 error: e.to_string(),
                 message: e.failure_text(
@@ -116,7 +118,14 @@ async fn list(args: &ListArgs, registry: &Registry, format: Format, ids: Ids) ->
 
     match format {
         Format::Json => output::print(&output::list_json(&rows, &errors)),
-        Format::Csv => output::print(&output::list_csv(&rows)),
+        Format::Csv => {
+            let to = if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+                output::CsvTo::Terminal
+            } else {
+                output::CsvTo::Pipe
+            };
+            output::print(&output::list_csv(&rows, to));
+        }
         Format::Table => output::print(&output::list_table(&rows)),
     }
     if format != Format::Json {

@@ -1,7 +1,15 @@
 //! What the headless commands print: aligned tables, JSON and CSV.
 //!
-//! Provider strings were sanitised when they entered (`Token::new`); account names come from the
-//! configuration and are sanitised here, so nothing printed can drive the terminal.
+//! Tables and `key  value` blocks are for the terminal: every cell goes through [`sanitize`]
+//! (provider strings were sanitised when they entered, `Token::new`; account names, and ids shown
+//! whole by `--show-secrets`, are sanitised here), so nothing printed can drive the terminal.
+//!
+//! JSON and CSV are for programs and spreadsheets, so they keep names, accounts, scopes and
+//! descriptions exact, as the provider or the configuration spelled them: a JSON `account` can be
+//! passed back to `--account`. JSON stays terminal-safe all the same: every control, format or
+//! invisible character is written as a `\uXXXX` escape ([`to_json`]). A CSV cell cannot escape,
+//! so CSV printed to a terminal is sanitised like a table; written to a pipe or a file it is
+//! exact, but for the `'` that defuses a cell a spreadsheet would run as a formula.
 
 use std::borrow::Cow;
 use std::io::Write;
@@ -15,7 +23,7 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::model::{Token, TokenId, format_timestamp, masked_id};
 use crate::provider::ProviderKind;
-use crate::text::{sanitize, truncate};
+use crate::text::{is_unsafe, sanitize, truncate};
 
 /// Tables show minutes, in UTC; JSON and CSV carry the full RFC 3339 timestamp.
 const TABLE_TIME: &[BorrowedFormatItem<'_>] =
@@ -61,7 +69,7 @@ impl Ids {
     }
 }
 
-/// The JSON shape of a token. The secret is deliberately not part of it.
+/// The JSON shape of a token, its strings exact. The secret is deliberately not part of it.
 #[derive(Serialize)]
 pub struct TokenJson {
     account: String,
@@ -78,14 +86,14 @@ impl TokenJson {
     pub fn new(row: &Row<'_>) -> Self {
         let t = row.token;
         TokenJson {
-            account: sanitize(row.account),
+            account: row.account.to_owned(),
             provider: row.provider,
             id: row.id(),
-            name: t.name.clone(),
+            name: t.exact_name().to_owned(),
             enabled: t.enabled,
             created_at: t.created_at.map(format_timestamp),
-            scopes: t.scopes.clone(),
-            description: t.description.clone(),
+            scopes: t.exact_scopes().to_vec(),
+            description: t.exact_description().map(str::to_owned),
         }
     }
 }
@@ -93,6 +101,7 @@ impl TokenJson {
 /// An account that did not answer a `list`.
 #[derive(Serialize)]
 pub struct ListError {
+    /// As the configuration spells it.
     pub account: String,
     pub provider: ProviderKind,
     pub error: String,
@@ -129,7 +138,7 @@ pub fn list_table(rows: &[Row<'_>]) -> String {
         .map(|r| {
             let t = r.token;
             vec![
-                sanitize(r.account),
+                r.account.to_owned(),
                 r.provider.name().to_owned(),
                 r.id(),
                 t.name.clone(),
@@ -166,20 +175,32 @@ pub fn list_json(rows: &[Row<'_>], errors: &[ListError]) -> String {
     to_json(&out)
 }
 
-/// The tokens as CSV (RFC 4180, CRLF line ends), every field defused by [`defuse_formula`] first.
-pub fn list_csv(rows: &[Row<'_>]) -> String {
+/// Where CSV goes: a terminal gets every field sanitised, anything else gets it exact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CsvTo {
+    Terminal,
+    Pipe,
+}
+
+/// The tokens as CSV (RFC 4180, CRLF line ends), their strings exact (sanitised for a
+/// terminal), every field defused by [`defuse_formula`].
+pub fn list_csv(rows: &[Row<'_>], to: CsvTo) -> String {
     let records = rows.iter().map(|r| {
         let t = r.token;
-        [
-            sanitize(r.account),
+        let record = [
+            r.account.to_owned(),
             r.provider.name().to_owned(),
             r.id(),
-            t.name.clone(),
+            t.exact_name().to_owned(),
             t.enabled.map(|e| e.to_string()).unwrap_or_default(),
             t.created_at.map(format_timestamp).unwrap_or_default(),
-            t.scopes.join(";"),
-            t.description.clone().unwrap_or_default(),
-        ]
+            t.exact_scopes().join(";"),
+            t.exact_description().unwrap_or_default().to_owned(),
+        ];
+        match to {
+            CsvTo::Pipe => record,
+            CsvTo::Terminal => record.map(|f| sanitize(&f)),
+        }
     });
     csv(CSV_HEADERS.map(str::to_owned), records)
 }
@@ -188,7 +209,7 @@ pub fn list_csv(rows: &[Row<'_>]) -> String {
 pub fn token_block(row: &Row<'_>, secret: Option<&SecretString>) -> String {
     let t = row.token;
     let mut pairs = vec![
-        ("account", sanitize(row.account)),
+        ("account", row.account.to_owned()),
         ("provider", row.provider.name().to_owned()),
         ("id", row.id()),
         ("name", t.name.clone()),
@@ -209,13 +230,13 @@ pub fn token_block(row: &Row<'_>, secret: Option<&SecretString>) -> String {
         pairs.push((k.as_str(), v.clone()));
     }
     if let Some(secret) = secret {
-        // A hostile provider could put escape sequences in a "secret" too.
-        pairs.push(("secret", sanitize(secret.expose_secret())));
+        // A hostile provider could put escape sequences in a "secret" too: sanitised below.
+        pairs.push(("secret", secret.expose_secret().to_owned()));
     }
     let width = pairs.iter().map(|(k, _)| k.width()).max().unwrap_or(0);
     pairs
         .iter()
-        .map(|(k, v)| format!("{}  {v}\n", pad(k, width)))
+        .map(|(k, v)| format!("{}  {}\n", pad(&sanitize(k), width), sanitize(v)))
         .collect()
 }
 
@@ -233,7 +254,8 @@ pub fn token_json(row: &Row<'_>, secret: Option<&SecretString>) -> String {
     })
 }
 
-/// `{"account":…,"provider":…,"id":…,"deleted":true}` for a delete; `id` as it may be shown.
+/// `{"account":…,"provider":…,"id":…,"deleted":true}` for a delete; `id` as it may be shown,
+/// the account as configured.
 pub fn deleted_json(account: &str, provider: ProviderKind, id: &str) -> String {
     #[derive(Serialize)]
     struct Deleted<'a> {
@@ -243,25 +265,43 @@ pub fn deleted_json(account: &str, provider: ProviderKind, id: &str) -> String {
         deleted: bool,
     }
     to_json(&Deleted {
-        account: sanitize(account),
+        account: account.to_owned(),
         provider,
         id,
         deleted: true,
     })
 }
 
+/// `value` as pretty JSON, safe to print on a terminal while every string stays exact: serde
+/// escapes the C0 controls, and every other control, format or invisible character
+/// ([`is_unsafe`]: C1 controls, bidi overrides, zero-width characters…) is written as a
+/// `\uXXXX` escape (a surrogate pair beyond U+FFFF), which any JSON reader turns back into it.
 pub fn to_json<T: Serialize>(value: &T) -> String {
     // Serialising plain structs of strings cannot fail; an empty object is a safe fallback.
-    let mut s = serde_json::to_string_pretty(value).unwrap_or_else(|_| "{}".into());
+    let raw = serde_json::to_string_pretty(value).unwrap_or_else(|_| "{}".into());
+    let mut s = String::with_capacity(raw.len() + 1);
+    // Outside strings, pretty JSON holds only printable ASCII and line breaks; every other
+    // character is inside a string, where an escape means the same.
+    for c in raw.chars() {
+        if c != '\n' && is_unsafe(c) {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                s.push_str(&format!("\\u{unit:04x}"));
+            }
+        } else {
+            s.push(c);
+        }
+    }
     s.push('\n');
     s
 }
 
-/// Columns padded to their widest cell, by display width (CJK and emoji take two columns).
+/// Columns padded to their widest cell, by display width (CJK and emoji take two columns). Every
+/// cell is sanitised: a table is for the terminal.
 pub fn table(headers: &[&str], rows: Vec<Vec<String>>) -> String {
     let rows: Vec<Vec<String>> = rows
         .into_iter()
-        .map(|r| r.iter().map(|c| truncate(c, MAX_CELL)).collect())
+        .map(|r| r.iter().map(|c| truncate(&sanitize(c), MAX_CELL)).collect())
         .collect();
     let mut widths: Vec<usize> = headers.iter().map(|h| h.width()).collect();
     for row in &rows {
@@ -305,17 +345,48 @@ fn csv<const N: usize>(header: [String; N], records: impl Iterator<Item = [Strin
 
 /// A field a spreadsheet would run as a formula (a token named `=HYPERLINK(…)`, say) gets a
 /// leading `'`, so an audit export opened in a spreadsheet shows text, not a live formula.
-/// Numbers such as `-5` are left alone.
-fn defuse_formula(field: &str) -> Cow<'_, str> {
-    if field.starts_with(['=', '+', '-', '@', '\t', '\r']) && !is_number(field) {
+///
+/// A field is a formula when its first character, after any whitespace (a no-break space
+/// included) and invisible characters, is one of [`FORMULA_TRIGGERS`]: `= + - @`, their
+/// full-width and small forms (`＝ ＋ － ＠`, `﹦ ﹢ ﹣ ﹫`, which some spreadsheets fold into the ASCII
+/// ones) and the minus sign `−`; a field that starts with a tab or a line break is defused too.
+/// Plain decimal numbers such as `-5` or `+1.5e3` are left alone; `-inf`, `+NaN` and the like
+/// are not numbers here.
+pub fn defuse_formula(field: &str) -> Cow<'_, str> {
+    let first = field.chars().find(|c| !c.is_whitespace() && !is_unsafe(*c));
+    let formula = first.is_some_and(|c| FORMULA_TRIGGERS.contains(&c))
+        || field.starts_with(['\t', '\r', '\n']);
+    if formula && !is_plain_number(field) {
         Cow::Owned(format!("'{field}"))
     } else {
         Cow::Borrowed(field)
     }
 }
 
-fn is_number(s: &str) -> bool {
-    s.parse::<f64>().is_ok()
+/// The characters that start a spreadsheet formula, in any of their forms.
+pub const FORMULA_TRIGGERS: &[char] = &[
+    '=', '+', '-', '@', '\u{FF1D}', '\u{FF0B}', '\u{FF0D}', '\u{FF20}', '\u{FE66}', '\u{FE62}',
+    '\u{FE63}', '\u{FE6B}', '\u{2212}',
+];
+
+/// `[+-]digits[.digits][e[+-]digits]`, in ASCII and nothing else: what every spreadsheet reads
+/// as a number and never as a formula.
+fn is_plain_number(s: &str) -> bool {
+    let s = s.strip_prefix(['+', '-']).unwrap_or(s);
+    let (mantissa, exponent) = match s.split_once(['e', 'E']) {
+        Some((m, e)) => (m, Some(e.strip_prefix(['+', '-']).unwrap_or(e))),
+        None => (s, None),
+    };
+    let digits = |d: &str| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit());
+    let mantissa_ok = match mantissa.split_once('.') {
+        Some((int, frac)) => {
+            (digits(int) || int.is_empty())
+                && (digits(frac) || frac.is_empty())
+                && !(int.is_empty() && frac.is_empty())
+        }
+        None => digits(mantissa),
+    };
+    mantissa_ok && exponent.is_none_or(digits)
 }
 
 /// `word` as one shell word, quoted only when it needs to be, for commands the user may paste.
@@ -367,6 +438,51 @@ mod tests {
             ]),
             "a,b,c,d,e\r\n\"'=HYPERLINK(\"\"http://evil\"\")\",'@SUM(A1),-5,'+x,'\t=1\r\n"
         );
+    }
+
+    #[test]
+    fn csv_defuses_what_hides_or_disguises_a_formula() {
+        for field in [
+            "\u{00A0}=1+1",
+            " =1",
+            "\u{200B}@SUM(A1)",
+            "\u{FF1D}HYPERLINK(\"x\")",
+            "\u{FF0B}1",
+            "\u{FF0D}1",
+            "\u{FF20}SUM(A1)",
+            "\u{FE66}1",
+            "\u{2212}1",
+            "+NaN",
+            "-inf",
+            "-infinity",
+            "+nan",
+            "-1+1",
+            "\r\nx",
+            "\tplain",
+            "-",
+            "-.",
+            "-1e",
+        ] {
+            assert_eq!(defuse_formula(field), format!("'{field}"), "{field:?}");
+        }
+        for field in [
+            "-5", "+1.5e3", "-0.25", ".5", "-5.", "1E-7", "plain", "a=b", "", " x",
+        ] {
+            assert_eq!(defuse_formula(field), field, "{field:?}");
+        }
+    }
+
+    #[test]
+    fn json_escapes_what_would_drive_a_terminal_and_keeps_the_text() {
+        let text = "a\x1b[2J\u{9b}b\u{202E}c\u{200B}d\u{E0041}e 日本 ❤\u{FE0F}";
+        let json = to_json(&serde_json::json!({ "name": text }));
+        assert!(!json.chars().any(|c| c != '\n' && is_unsafe(c)), "{json}");
+        assert!(
+            json.contains("\\u001b[2J\\u009bb\\u202ec\\u200bd\\udb40\\udc41e 日本 ❤\\ufe0f"),
+            "{json}"
+        );
+        let back: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(back["name"], text);
     }
 
     #[test]
