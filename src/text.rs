@@ -317,4 +317,67 @@ mod tests {
         assert_eq!(truncate("cafe\u{301}-latte", 6), "cafe\u{301}-…");
         assert_eq!(truncate("cafe\u{301}", 4), "cafe\u{301}");
     }
+
+    /// `cases` per property unless `PROPTEST_CASES` says otherwise (see SECURITY.md for the
+    /// longer runs); `PROPTEST_RNG_SEED` fixes the seed.
+    fn config(cases: u32) -> proptest::test_runner::Config {
+        let mut config = proptest::test_runner::Config {
+            failure_persistence: None,
+            ..proptest::test_runner::Config::default()
+        };
+        if std::env::var_os("PROPTEST_CASES").is_none() {
+            config.cases = cases;
+        }
+        config
+    }
+
+    /// Strings rich in what the sanitizer cares about: ASCII, controls, format characters,
+    /// selectors, fillers, wide and combining characters, and anything at all.
+    fn nasty_text() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let pool = prop_oneof![
+            4 => proptest::char::range(' ', '~'),
+            2 => proptest::char::range('\0', '\u{9f}'),
+            2 => prop::sample::select(vec![
+                '\u{AD}', '\u{34F}', '\u{61C}', '\u{115F}', '\u{180E}', '\u{200B}', '\u{200D}',
+                '\u{2028}', '\u{202E}', '\u{2060}', '\u{2066}', '\u{2800}', '\u{3164}', '\u{FE0F}',
+                '\u{FEFF}', '\u{FFA0}', '\u{E0041}', '\u{E0100}', '日', '❤', 'é', '\u{301}',
+            ]),
+            2 => any::<char>(),
+        ];
+        proptest::collection::vec(pool, 0..64).prop_map(|cs| cs.into_iter().collect())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(config(512))]
+
+        /// Whatever goes in, nothing hidden comes out, and a second pass changes nothing.
+        #[test]
+        fn sanitized_text_holds_no_hidden_character(input in nasty_text()) {
+            let out = sanitize(&input);
+            proptest::prop_assert!(!out.chars().any(is_hidden), "{:?} -> {:?}", input, out);
+            proptest::prop_assert!(
+                !out.chars().any(|c| in_hidden_categories(c)),
+                "{:?} -> {:?}", input, out
+            );
+            proptest::prop_assert_eq!(sanitize(&out), out.clone());
+            // A variation selector survives only right after a visible non-ASCII character.
+            let chars: Vec<char> = out.chars().collect();
+            for (i, c) in chars.iter().enumerate() {
+                if is_variation_selector(*c) {
+                    let before = i.checked_sub(1).map(|j| chars[j]);
+                    proptest::prop_assert!(
+                        before.is_some_and(|p| !p.is_ascii() && !p.is_whitespace() && !is_unsafe(p)),
+                        "{:?} -> {:?}", input, out
+                    );
+                }
+            }
+        }
+
+        /// Text with nothing to escape is returned as it is.
+        #[test]
+        fn clean_text_is_unchanged(input in "[ -~日本語✓é]{0,40}") {
+            proptest::prop_assert_eq!(sanitize(&input), input);
+        }
+    }
 }

@@ -508,4 +508,76 @@ mod tests {
         assert_eq!(lines[1], "日本語  1");
         assert_eq!(lines[2], "abc     2");
     }
+
+    /// `cases` per property unless `PROPTEST_CASES` says otherwise (see SECURITY.md).
+    fn config(cases: u32) -> proptest::test_runner::Config {
+        let mut config = proptest::test_runner::Config {
+            failure_persistence: None,
+            ..proptest::test_runner::Config::default()
+        };
+        if std::env::var_os("PROPTEST_CASES").is_none() {
+            config.cases = cases;
+        }
+        config
+    }
+
+    /// Cells rich in what spreadsheets and terminals care about.
+    fn nasty_cell() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let pool = prop_oneof![
+            4 => proptest::char::range(' ', '~'),
+            3 => prop::sample::select(FORMULA_TRIGGERS.to_vec()),
+            2 => prop::sample::select(vec![
+                '\t', '\r', '\n', '"', ',', '\'', '\u{A0}', '\u{3000}', '\u{200B}', '\u{FEFF}',
+                '\u{202E}', '\x1b', '\u{9b}', '0', '5', '.', 'e', 'N', 'a', 'i', 'n', 'f',
+            ]),
+            1 => any::<char>(),
+        ];
+        proptest::collection::vec(pool, 0..24).prop_map(|cs| cs.into_iter().collect())
+    }
+
+    /// The first character a spreadsheet would look at: past blanks and invisible ones.
+    fn first_seen(cell: &str) -> Option<char> {
+        cell.chars().find(|c| !c.is_whitespace() && !is_unsafe(*c))
+    }
+
+    proptest::proptest! {
+        #![proptest_config(config(256))]
+
+        /// Any records come back from the CSV as they went in, but for a `'` in front of a cell
+        /// that would be a formula; no cell read back starts a formula unless it is a number.
+        #[test]
+        fn csv_cells_never_start_a_formula(
+            rows in proptest::collection::vec(proptest::array::uniform5(nasty_cell()), 0..6)
+        ) {
+            let header = ["a", "b", "c", "d", "e"].map(str::to_owned);
+            let text = csv(header.clone(), rows.clone().into_iter());
+            let mut reader = ::csv::ReaderBuilder::new().from_reader(text.as_bytes());
+            let read: Vec<::csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+            proptest::prop_assert_eq!(read.len(), rows.len());
+            for (row, record) in rows.iter().zip(&read) {
+                for (cell, back) in row.iter().zip(record.iter()) {
+                    proptest::prop_assert!(
+                        back == cell || back == format!("'{cell}"),
+                        "{:?} read back as {:?}", cell, back
+                    );
+                    let formula = first_seen(back).is_some_and(|c| FORMULA_TRIGGERS.contains(&c))
+                        || back.starts_with(['\t', '\r', '\n']);
+                    proptest::prop_assert!(
+                        !formula || is_plain_number(back),
+                        "{:?} read back as {:?}", cell, back
+                    );
+                }
+            }
+        }
+
+        /// JSON keeps any text exact and never carries a character a terminal would act on.
+        #[test]
+        fn json_is_exact_and_terminal_safe(text in nasty_cell()) {
+            let json = to_json(&serde_json::json!({ "name": &text, "list": [&text] }));
+            proptest::prop_assert!(!json.chars().any(|c| c != '\n' && is_unsafe(c)), "{}", json);
+            let back: serde_json::Value = serde_json::from_str(&json).unwrap();
+            proptest::prop_assert_eq!(back["name"].as_str(), Some(text.as_str()));
+        }
+    }
 }
