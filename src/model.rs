@@ -60,8 +60,9 @@ pub struct Token {
     pub extra: Vec<(String, String)>,
     /// The token's secret, for providers whose list returns it (sematext).
     pub secret: Option<SecretString>,
-    /// The strings above as the provider spelled them, where that differs from the shown ones.
-    exact: Exact,
+    /// The strings above as the provider spelled them, where that differs from the shown ones:
+    /// `None` for the usual token, whose strings needed no sanitising.
+    exact: Option<Box<Exact>>,
 }
 
 /// A token's strings as the provider spelled them; `None` where the shown one is the same.
@@ -73,38 +74,49 @@ struct Exact {
     extra: Option<Vec<(String, String)>>,
 }
 
-/// `raw` sanitised, with `raw` itself kept in `exact` when that changed it.
-fn shown(raw: &str, exact: &mut Option<String>) -> String {
+/// `raw` sanitised, and `raw` itself when that changed it.
+fn shown(raw: &str) -> (String, Option<String>) {
     let clean = sanitize(raw);
-    *exact = (clean != raw).then(|| raw.to_owned());
-    clean
+    let exact = (clean != raw).then(|| raw.to_owned());
+    (clean, exact)
 }
 
 impl Token {
     /// A token with its untrusted strings sanitised; the other fields start empty.
     pub fn new(id: &str, name: &str) -> Self {
-        let mut exact = Exact::default();
-        Token {
+        let (name, exact_name) = shown(name);
+        let mut token = Token {
             id: TokenId(sanitize(id)),
-            name: shown(name, &mut exact.name),
+            name,
             created_at: None,
             enabled: None,
             scopes: Vec::new(),
             description: None,
             extra: Vec::new(),
             secret: None,
-            exact,
+            exact: None,
+        };
+        if exact_name.is_some() {
+            token.exact_mut().name = exact_name;
         }
+        token
+    }
+
+    fn exact_mut(&mut self) -> &mut Exact {
+        self.exact.get_or_insert_with(Box::default)
     }
 
     /// The name as the provider spelled it: for JSON and CSV, never for the terminal.
     pub fn exact_name(&self) -> &str {
-        self.exact.name.as_deref().unwrap_or(&self.name)
+        self.exact
+            .as_ref()
+            .and_then(|e| e.name.as_deref())
+            .unwrap_or(&self.name)
     }
 
     /// The description as the provider spelled it: for JSON and CSV, never for the terminal.
     pub fn exact_description(&self) -> Option<&str> {
-        match &self.exact.description {
+        match self.exact.as_ref().and_then(|e| e.description.as_deref()) {
             Some(d) => Some(d),
             None => self.description.as_deref(),
         }
@@ -112,13 +124,19 @@ impl Token {
 
     /// The scopes as the provider spelled them: for JSON and CSV, never for the terminal.
     pub fn exact_scopes(&self) -> &[String] {
-        self.exact.scopes.as_deref().unwrap_or(&self.scopes)
+        self.exact
+            .as_ref()
+            .and_then(|e| e.scopes.as_deref())
+            .unwrap_or(&self.scopes)
     }
 
     /// The provider-only facts as the provider spelled them: for JSON and CSV, never for the
     /// terminal.
     pub fn exact_extra(&self) -> &[(String, String)] {
-        self.exact.extra.as_deref().unwrap_or(&self.extra)
+        self.exact
+            .as_ref()
+            .and_then(|e| e.extra.as_deref())
+            .unwrap_or(&self.extra)
     }
 
     pub fn with_created(mut self, raw: Option<&str>) -> Self {
@@ -144,22 +162,34 @@ impl Token {
     {
         let raw: Vec<String> = scopes.into_iter().map(|s| s.as_ref().to_owned()).collect();
         self.scopes = raw.iter().map(|s| sanitize(s)).collect();
-        self.exact.scopes = (self.scopes != raw).then_some(raw);
+        if self.scopes != raw {
+            self.exact_mut().scopes = Some(raw);
+        } else if let Some(e) = &mut self.exact {
+            e.scopes = None;
+        }
         self
     }
 
     pub fn with_description(mut self, description: Option<&str>) -> Self {
-        self.description = description.map(|d| shown(d, &mut self.exact.description));
+        let (shown, exact) = description.map(shown).unzip();
+        self.description = shown;
+        let exact = exact.flatten();
+        if exact.is_some() || self.exact.is_some() {
+            self.exact_mut().description = exact;
+        }
         self
     }
 
     pub fn with_extra(mut self, key: &str, value: Option<&str>) -> Self {
         if let Some(v) = value {
-            let mut exact = None;
-            let clean = shown(v, &mut exact);
-            if exact.is_some() || self.exact.extra.is_some() {
-                let all = self.exact.extra.get_or_insert_with(|| self.extra.clone());
-                all.push((key.to_owned(), v.to_owned()));
+            let (clean, exact) = shown(v);
+            let kept = self.exact.as_ref().is_some_and(|e| e.extra.is_some());
+            if exact.is_some() || kept {
+                let all = self.extra.clone();
+                let e = self.exact_mut();
+                e.extra
+                    .get_or_insert(all)
+                    .push((key.to_owned(), v.to_owned()));
             }
             self.extra.push((key.to_owned(), clean));
         }
@@ -741,7 +771,7 @@ mod tests {
         assert_eq!(plain.exact_name(), "ci");
         assert_eq!(plain.exact_scopes(), ["read"]);
         assert_eq!(plain.exact_description(), Some("d"));
-        assert!(plain.exact.name.is_none() && plain.exact.scopes.is_none());
+        assert!(plain.exact.is_none());
         assert_eq!(t.clone().exact_name(), "ci\x1b[31m");
     }
 

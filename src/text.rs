@@ -357,7 +357,7 @@ mod tests {
             let out = sanitize(&input);
             proptest::prop_assert!(!out.chars().any(is_hidden), "{:?} -> {:?}", input, out);
             proptest::prop_assert!(
-                !out.chars().any(|c| in_hidden_categories(c)),
+                !out.chars().any(in_hidden_categories),
                 "{:?} -> {:?}", input, out
             );
             proptest::prop_assert_eq!(sanitize(&out), out.clone());
