@@ -6,9 +6,6 @@
 //! no secret in the log, the audit trail, the fingerprints, the exports, stdout or stderr (but
 //! for the one line where a command prints the secret it just made), the screen after its
 //! dialog closed, or the panic's output.
-//!
-//! Over 500 lines: one flow per secret, each with the outputs it must keep clean; split up, the
-//! list of secrets and outputs would have to be rebuilt in every file.
 
 mod common {
     #[allow(dead_code)]
