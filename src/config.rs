@@ -14,6 +14,7 @@ use std::time::Duration;
 use crate::clipboard::ClipboardMode;
 use crate::credential::CredentialSource;
 use crate::model::ProviderKind;
+use crate::text::sanitize;
 
 /// The whole configuration, validated, but for each provider's own keys (checked by the
 /// provider layer when it builds the clients, before any terminal mode is entered).
@@ -154,7 +155,9 @@ pub use resolve::{ConfigEnv, Located, locate};
 /// A configuration problem, located in its file where possible.
 ///
 /// Displays as `path:line: key `k`: problem`; the line and key are left out when they are not
-/// known (a file that cannot be read has neither).
+/// known (a file that cannot be read has neither). The path, the key and the problem quote what
+/// the user wrote (a provider name, a duplicate account name, a `base_url`…), so all three go
+/// through [`sanitize`] there: a config file cannot drive the terminal through its errors.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigError {
     pub path: PathBuf,
@@ -167,14 +170,14 @@ pub struct ConfigError {
 
 impl std::fmt::Display for ConfigError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.path.display())?;
+        write!(f, "{}", sanitize(&self.path.display().to_string()))?;
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
         }
         if let Some(key) = &self.key {
-            write!(f, ": key `{key}`")?;
+            write!(f, ": key `{}`", sanitize(key))?;
         }
-        write!(f, ": {}", self.problem)
+        write!(f, ": {}", sanitize(&self.problem))
     }
 }
 

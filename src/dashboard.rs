@@ -2,6 +2,7 @@
 //! terminal, then run the [event loop](crate::event_loop), which starts the worker, until the
 //! user quits.
 
+use std::io;
 use std::time::Duration;
 
 use crossterm::event::EventStream;
@@ -10,11 +11,11 @@ use crate::app::{AccountInfo, App, AppOptions, Keymap, ToastKind};
 use crate::audit::AuditLog;
 use crate::clipboard::Clipboard;
 use crate::config::Config;
-use crate::event_loop::EventLoop;
+use crate::event_loop::{EventLoop, Screen};
 use crate::logging;
 use crate::provider::Registry;
 use crate::sandbox::{Sandbox, SandboxOptions};
-use crate::terminal::{TerminalGuard, install_panic_hook};
+use crate::terminal::{TerminalGuard, Tui, install_panic_hook};
 
 /// How to start the dashboard; the CLI fills it in.
 #[derive(Debug, Clone)]
@@ -83,7 +84,11 @@ pub async fn run_async(launch: Launch) -> i32 {
     install_panic_hook();
     let code = match TerminalGuard::enter(launch.config.ui.mouse) {
         Ok(mut guard) => {
-            let mut event_loop = EventLoop::new(registry, clipboard, audit, &mut guard.terminal);
+            let screen = DashboardScreen {
+                terminal: &mut guard.terminal,
+                panic_after_frame: std::env::var_os(TEST_PANIC).is_some_and(|v| v == "1"),
+            };
+            let mut event_loop = EventLoop::new(registry, clipboard, audit, screen);
             let result = event_loop.run(&mut app, EventStream::new()).await;
             drop(event_loop);
             drop(guard);
@@ -108,6 +113,32 @@ pub async fn run_async(launch: Launch) -> i32 {
         s.shutdown().await;
     }
     code
+}
+
+/// **For one test only** (`tests/e2e_tmux.rs`, which checks that a panic leaves the terminal
+/// usable, and prints and logs no secret): with `TOKDASH_TEST_PANIC=1` in its environment the
+/// dashboard panics right after drawing its first frame, in raw mode on the alternate screen,
+/// as a bug would. Nothing else sets or reads it.
+const TEST_PANIC: &str = "TOKDASH_TEST_PANIC";
+
+/// The terminal the dashboard draws on; panics after the first frame when [`TEST_PANIC`] asks.
+struct DashboardScreen<'a> {
+    terminal: &'a mut Tui,
+    panic_after_frame: bool,
+}
+
+impl Screen for DashboardScreen<'_> {
+    fn size(&self) -> io::Result<(u16, u16)> {
+        Screen::size(&*self.terminal)
+    }
+
+    fn draw(&mut self, app: &App) -> io::Result<()> {
+        Screen::draw(&mut *self.terminal, app)?;
+        if self.panic_after_frame {
+            panic!("{TEST_PANIC}=1: panicking after the first frame, as the test asked");
+        }
+        Ok(())
+    }
 }
 
 fn demo_options() -> SandboxOptions {

@@ -238,7 +238,7 @@ impl fmt::Display for OpKind {
 /// Why the gate refused an operation.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Refusal {
-    #[error("account {account} is read-only: {op} is not allowed")]
+    #[error("account {} is read-only: {op} is not allowed", sanitize(.account))]
     ReadOnly { account: String, op: OpKind },
     #[error("{provider} cannot {op} tokens")]
     Unsupported { provider: ProviderKind, op: OpKind },

@@ -12,7 +12,6 @@ use time::OffsetDateTime;
 use crate::model::{
     Privilege, ProviderKind, Token, TokenId, age_days, format_timestamp, is_stale, masked_id,
 };
-use crate::text::sanitize;
 
 /// How exports print token ids that are secrets themselves (lagrello's `tokenKey`, see
 /// `Caps::id_is_secret`): masked by [`masked_id`], the rule every screen and file follows, unless
@@ -128,21 +127,21 @@ impl TokenRecord {
         partial: bool,
     ) -> Self {
         TokenRecord {
-            account: text(account),
+            account: account.to_owned(),
             provider,
             app: token.app.as_ref().map(|a| a.to_string()),
             id: ids.show(&token.id, provider),
-            name: token.name.clone(),
+            name: token.exact_name().to_owned(),
             enabled: token.enabled,
             created_at: token.created_at.map(format_timestamp),
             age_days: clock.age_days(token.created_at),
             stale: clock.is_stale(token.created_at),
             privilege: token.privilege,
-            scopes: token.scopes.clone(),
-            role: token.role.clone(),
-            created_by: token.created_by.clone(),
+            scopes: token.exact_scopes().to_vec(),
+            role: token.exact_role().map(str::to_owned),
+            created_by: token.exact_created_by().map(str::to_owned),
             updated_at: token.updated_at.map(format_timestamp),
-            description: token.description.clone(),
+            description: token.exact_description().map(str::to_owned),
             partial,
         }
     }
@@ -172,12 +171,6 @@ impl TokenRecord {
             self.partial.to_string(),
         ]
     }
-}
-
-/// A string that did not come through [`Token::new`] (an account name from the configuration),
-/// made safe the way the token's own strings were.
-fn text(s: &str) -> String {
-    sanitize(s)
 }
 
 #[cfg(test)]

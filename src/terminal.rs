@@ -2,6 +2,7 @@
 
 use std::io::{self, Stdout, Write};
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::{self, ThreadId};
 
 use crossterm::event::{
@@ -18,8 +19,16 @@ pub type Tui = Terminal<CrosstermBackend<Stdout>>;
 
 static UI_THREAD: OnceLock<ThreadId> = OnceLock::new();
 
-/// Undo everything [`TerminalGuard::enter`] did. Safe to call more than once.
+/// Is the terminal in raw mode on the alternate screen, by [`TerminalGuard::enter`]?
+static ENTERED: AtomicBool = AtomicBool::new(false);
+
+/// Undo everything [`TerminalGuard::enter`] did. Safe to call more than once: only the first
+/// call after entering acts. (A second "leave the alternate screen" would move the cursor back
+/// to where it was before entering, and the next output would overwrite a panic's message.)
 pub fn restore() {
+    if !ENTERED.swap(false, Ordering::SeqCst) {
+        return;
+    }
     let _ = disable_raw_mode();
     let mut out = io::stdout();
     let _ = execute!(
@@ -56,6 +65,7 @@ pub struct TerminalGuard {
 impl TerminalGuard {
     pub fn enter(mouse: bool) -> io::Result<TerminalGuard> {
         enable_raw_mode()?;
+        ENTERED.store(true, Ordering::SeqCst);
         let mut out = io::stdout();
         let entered = execute!(out, EnterAlternateScreen, EnableBracketedPaste).and_then(|()| {
             if mouse {

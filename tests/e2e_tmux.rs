@@ -93,3 +93,75 @@ fn with_no_config_anywhere_the_demo_opens_and_says_why() {
     let screen = tmux.wait_for("tokdash to exit", |s| s.contains("TOKDASH_EXITED="));
     assert!(screen.contains("TOKDASH_EXITED=0"), "{screen}");
 }
+
+/// The words of `stty -a` (its flags), from a file it was written to.
+fn stty_flags(path: &std::path::Path) -> Vec<String> {
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .split([' ', ';', '\n'])
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// A bug that panics in the middle of the dashboard (raw mode, the alternate screen) leaves the
+/// terminal as it found it: echo and line editing back on, the main screen, the message shown.
+/// `TOKDASH_TEST_PANIC=1` makes the dashboard panic right after its first frame, for this test.
+#[test]
+fn a_panic_leaves_the_terminal_restored() {
+    if !require_tools(&["tmux"]) {
+        return;
+    }
+    let state = tempfile::tempdir().expect("temp dir");
+    let before = state.path().join("stty-before");
+    let after = state.path().join("stty-after");
+    let bin = env!("CARGO_BIN_EXE_tokdash");
+    let command = format!(
+        "stty -a > '{}'; XDG_STATE_HOME='{}' TOKDASH_TEST_PANIC=1 RUST_BACKTRACE=0 '{bin}' --demo; \
+         echo TOKDASH_EXITED=$?; stty -a > '{}'; echo STTY_DONE; sleep 60",
+        before.display(),
+        state.path().display(),
+        after.display()
+    );
+    let tmux = Tmux::start("panic", 120, 35, &command);
+    let screen = tmux.wait_for("tokdash to panic and the terminal to be read", |s| {
+        s.contains("STTY_DONE")
+    });
+    assert!(screen.contains("TOKDASH_EXITED=101"), "{screen}");
+    // The message whole, on the main screen: nothing later was written over it.
+    assert!(
+        screen
+            .lines()
+            .any(|l| l.starts_with("thread 'main'") && l.contains("panicked at")),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("TOKDASH_TEST_PANIC=1: panicking"),
+        "{screen}"
+    );
+    let flags = stty_flags(&before);
+    assert!(
+        flags.iter().any(|f| f == "echo") && flags.iter().any(|f| f == "icanon"),
+        "the terminal starts cooked: {flags:?}"
+    );
+    let flags = stty_flags(&after);
+    for flag in ["echo", "icanon", "icrnl", "opost"] {
+        assert!(
+            flags.iter().any(|f| f == flag),
+            "{flag} is back on after the panic: {flags:?}"
+        );
+        assert!(!flags.iter().any(|f| *f == format!("-{flag}")), "{flags:?}");
+    }
+    assert_eq!(
+        tmux.cmd(&["display", "-p", "-t", "main", "#{alternate_on}"])
+            .trim(),
+        "0",
+        "left the alternate screen"
+    );
+    assert_eq!(
+        tmux.cmd(&["display", "-p", "-t", "main", "#{cursor_flag}"])
+            .trim(),
+        "1",
+        "the cursor is visible again"
+    );
+}

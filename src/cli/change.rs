@@ -415,7 +415,8 @@ fn show(
             output::print(&output::deleted_json(&account.name, account.kind, &id));
         }
         (Answer::Deleted(id), _) => {
-            let id = ids.show(id, account.kind);
+            // `--show-secrets` shows the id whole, as the provider or the user spelled it.
+            let id = sanitize(&ids.show(id, account.kind));
             let what = match &label.name {
                 Some(name) => format!("{name} ({id})"),
                 None => id,
@@ -468,8 +469,9 @@ fn new_token(args: &CreateArgs, account: &Account) -> Result<NewToken, Failure> 
                 Some(c) => *p = (*c).to_owned(),
                 None => {
                     return Err(Failure::Usage(format!(
-                        "{} has no permission `{p}`; expected one of {}",
+                        "{} has no permission `{}`; expected one of {}",
                         account.kind,
+                        sanitize(p),
                         choices.join(", ")
                     )));
                 }

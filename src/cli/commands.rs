@@ -39,10 +39,12 @@ pub async fn run(
     finish(change::run(change, registry, format, ids, &Trail::from_env(demo)).await)
 }
 
-/// Print why a command stopped and pick the exit code.
+/// Print why a command stopped and pick the exit code. The message quotes what the user typed
+/// and what providers said, each sanitised where it was quoted; sanitising the whole again is
+/// the backstop (it changes nothing that already was).
 fn finish(outcome: Outcome) -> i32 {
     outcome.unwrap_or_else(|failure| {
-        eprintln!("tokdash: {}", failure.message());
+        eprintln!("tokdash: {}", sanitize(failure.message()));
         failure.exit_code()
     })
 }

@@ -217,7 +217,7 @@ pub async fn run(
             if format == Format::Json {
                 output::print(&output::list_json(&records, &fetched.errors));
             } else {
-                output::print(&output::list_csv(&records));
+                output::print(&output::list_csv(&records, output::CsvTo::detect()));
             }
         }
     }

@@ -229,10 +229,14 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let cli = match Cli::try_parse_from(args) {
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
         Err(e) => {
-            let _ = e.print();
+            let typed_unsafe = args
+                .iter()
+                .any(|a| a.to_string_lossy().chars().any(crate::text::is_unsafe));
+            print_clap_error(&e, typed_unsafe);
             // 2 for usage errors, 0 for --help and --version.
             return e.exit_code();
         }
@@ -303,6 +307,32 @@ where
     commands::run(command, &registry, cli.format, ids, &clock, cli.demo).await
 }
 
+/// Print clap's message (an error, or the help). An error quotes the argument it refuses, as
+/// typed, and clap prints it as it is to a terminal: where the command line held a control or
+/// invisible character (`typed_unsafe`), the message is printed plain (clap's plain rendering
+/// drops escape sequences) with each line sanitised, so a command line cannot drive the terminal
+/// through it.
+fn print_clap_error(e: &clap::Error, typed_unsafe: bool) {
+    let plain = e.render().to_string();
+    if !typed_unsafe
+        && !plain
+            .chars()
+            .any(|c| c != '\n' && crate::text::is_unsafe(c))
+    {
+        let _ = e.print();
+        return;
+    }
+    let safe: String = plain
+        .lines()
+        .map(|l| format!("{}\n", crate::text::sanitize(l)))
+        .collect();
+    if e.use_stderr() {
+        eprint!("{safe}");
+    } else {
+        output::print(&safe);
+    }
+}
+
 /// Load the configuration, printing any error; `Err` holds the exit code.
 fn load_config(explicit: &Option<PathBuf>) -> Result<Loaded, i32> {
     config::load(explicit.as_deref(), &ConfigEnv::from_process()).map_err(|e| {
@@ -317,7 +347,7 @@ fn not_found_message(looked: &[PathBuf]) -> String {
     } else {
         looked
             .iter()
-            .map(|p| p.display().to_string())
+            .map(|p| crate::text::sanitize(&p.display().to_string()))
             .collect::<Vec<_>>()
             .join(", ")
     };

@@ -1,7 +1,15 @@
 //! What the headless commands print: aligned tables, JSON and CSV.
 //!
-//! Provider strings were sanitised when they entered (`Token::new`); account names come from the
-//! configuration and are sanitised here, so nothing printed can drive the terminal.
+//! Tables and `key  value` blocks are for the terminal: every cell goes through [`sanitize`]
+//! (provider strings were sanitised when they entered, `Token::new`; account names, and ids shown
+//! whole by `--show-secrets`, are sanitised here), so nothing printed can drive the terminal.
+//!
+//! JSON and CSV are for programs and spreadsheets, so they keep names, accounts, scopes and
+//! descriptions exact, as the provider or the configuration spelled them: a JSON `account` can be
+//! passed back to `--account`. JSON stays terminal-safe all the same: every control, format or
+//! invisible character is written as a `\uXXXX` escape ([`to_json`]). A CSV cell cannot escape,
+//! so CSV printed to a terminal is sanitised like a table; written to a pipe or a file it is
+//! exact, but for the `'` that defuses a cell a spreadsheet would run as a formula.
 
 use std::borrow::Cow;
 use std::io::Write;
@@ -16,7 +24,7 @@ use unicode_width::UnicodeWidthStr;
 use crate::model::{Token, format_timestamp, human_age};
 use crate::provider::ProviderKind;
 use crate::record::{Clock, FIELDS, TokenRecord};
-use crate::text::{sanitize, truncate};
+use crate::text::{is_unsafe, sanitize, truncate};
 
 /// Tables show minutes, in UTC; JSON and CSV carry the full RFC 3339 timestamp.
 const TABLE_TIME: &[BorrowedFormatItem<'_>] =
@@ -56,7 +64,7 @@ impl Row<'_> {
 /// How the commands print token ids that are secrets themselves; shared with every export.
 pub use crate::record::Ids;
 
-/// The JSON shape of a token. The secret is deliberately not part of it.
+/// The JSON shape of a token, its strings exact. The secret is deliberately not part of it.
 #[derive(Serialize)]
 pub struct TokenJson {
     account: String,
@@ -73,14 +81,14 @@ impl TokenJson {
     pub fn new(row: &Row<'_>) -> Self {
         let t = row.token;
         TokenJson {
-            account: sanitize(row.account),
+            account: row.account.to_owned(),
             provider: row.provider,
             id: row.id(),
-            name: t.name.clone(),
+            name: t.exact_name().to_owned(),
             enabled: t.enabled,
             created_at: t.created_at.map(format_timestamp),
-            scopes: t.scopes.clone(),
-            description: t.description.clone(),
+            scopes: t.exact_scopes().to_vec(),
+            description: t.exact_description().map(str::to_owned),
         }
     }
 }
@@ -88,6 +96,7 @@ impl TokenJson {
 /// An account that did not answer a `list`, or answered only in part.
 #[derive(Serialize)]
 pub struct ListError {
+    /// As the configuration spells it.
     pub account: String,
     pub provider: ProviderKind,
     /// Why: the failure, or what is missing from a partial list and why.
@@ -130,7 +139,7 @@ pub fn list_table(rows: &[Row<'_>], clock: &Clock) -> String {
                 None => "-".into(),
             };
             vec![
-                sanitize(r.account),
+                r.account.to_owned(),
                 r.provider.name().to_owned(),
                 r.id(),
                 t.name.clone(),
@@ -169,12 +178,36 @@ pub fn list_json(records: &[TokenRecord], errors: &[ListError]) -> String {
     })
 }
 
+/// Where CSV goes: a terminal gets every field sanitised, anything else gets it exact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CsvTo {
+    Terminal,
+    Pipe,
+}
+
+impl CsvTo {
+    /// Where standard output goes now.
+    pub fn detect() -> Self {
+        if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+            CsvTo::Terminal
+        } else {
+            CsvTo::Pipe
+        }
+    }
+}
+
 /// The tokens as CSV (RFC 4180, CRLF line ends), the same fields as JSON under the same names,
-/// every field defused by [`defuse_formula`] first.
-pub fn list_csv(records: &[TokenRecord]) -> String {
+/// their strings exact (sanitised for a terminal), every field defused by [`defuse_formula`].
+pub fn list_csv(records: &[TokenRecord], to: CsvTo) -> String {
     csv(
         FIELDS.map(str::to_owned),
-        records.iter().map(TokenRecord::csv_fields),
+        records.iter().map(|r| {
+            let fields = r.csv_fields();
+            match to {
+                CsvTo::Pipe => fields,
+                CsvTo::Terminal => fields.map(|f| sanitize(&f)),
+            }
+        }),
     )
 }
 
@@ -182,7 +215,7 @@ pub fn list_csv(records: &[TokenRecord]) -> String {
 pub fn token_block(row: &Row<'_>, secret: Option<&SecretString>) -> String {
     let t = row.token;
     let mut pairs = vec![
-        ("account", sanitize(row.account)),
+        ("account", row.account.to_owned()),
         ("provider", row.provider.name().to_owned()),
         ("id", row.id()),
         ("name", t.name.clone()),
@@ -204,13 +237,13 @@ pub fn token_block(row: &Row<'_>, secret: Option<&SecretString>) -> String {
         pairs.push((k.as_str(), v.clone()));
     }
     if let Some(secret) = secret {
-        // A hostile provider could put escape sequences in a "secret" too.
-        pairs.push(("secret", sanitize(secret.expose_secret())));
+        // A hostile provider could put escape sequences in a "secret" too: sanitised below.
+        pairs.push(("secret", secret.expose_secret().to_owned()));
     }
     let width = pairs.iter().map(|(k, _)| k.width()).max().unwrap_or(0);
     pairs
         .iter()
-        .map(|(k, v)| format!("{}  {v}\n", pad(k, width)))
+        .map(|(k, v)| format!("{}  {}\n", pad(&sanitize(k), width), sanitize(v)))
         .collect()
 }
 
@@ -228,7 +261,8 @@ pub fn token_json(row: &Row<'_>, secret: Option<&SecretString>) -> String {
     })
 }
 
-/// `{"account":…,"provider":…,"id":…,"deleted":true}` for a delete; `id` as it may be shown.
+/// `{"account":…,"provider":…,"id":…,"deleted":true}` for a delete; `id` as it may be shown,
+/// the account as configured.
 pub fn deleted_json(account: &str, provider: ProviderKind, id: &str) -> String {
     #[derive(Serialize)]
     struct Deleted<'a> {
@@ -238,25 +272,43 @@ pub fn deleted_json(account: &str, provider: ProviderKind, id: &str) -> String {
         deleted: bool,
     }
     to_json(&Deleted {
-        account: sanitize(account),
+        account: account.to_owned(),
         provider,
         id,
         deleted: true,
     })
 }
 
+/// `value` as pretty JSON, safe to print on a terminal while every string stays exact: serde
+/// escapes the C0 controls, and every other control, format or invisible character
+/// ([`is_unsafe`]: C1 controls, bidi overrides, zero-width characters…) is written as a
+/// `\uXXXX` escape (a surrogate pair beyond U+FFFF), which any JSON reader turns back into it.
 pub fn to_json<T: Serialize>(value: &T) -> String {
     // Serialising plain structs of strings cannot fail; an empty object is a safe fallback.
-    let mut s = serde_json::to_string_pretty(value).unwrap_or_else(|_| "{}".into());
+    let raw = serde_json::to_string_pretty(value).unwrap_or_else(|_| "{}".into());
+    let mut s = String::with_capacity(raw.len() + 1);
+    // Outside strings, pretty JSON holds only printable ASCII and line breaks; every other
+    // character is inside a string, where an escape means the same.
+    for c in raw.chars() {
+        if c != '\n' && is_unsafe(c) {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                s.push_str(&format!("\\u{unit:04x}"));
+            }
+        } else {
+            s.push(c);
+        }
+    }
     s.push('\n');
     s
 }
 
-/// Columns padded to their widest cell, by display width (CJK and emoji take two columns).
+/// Columns padded to their widest cell, by display width (CJK and emoji take two columns). Every
+/// cell is sanitised: a table is for the terminal.
 pub fn table(headers: &[&str], rows: Vec<Vec<String>>) -> String {
     let rows: Vec<Vec<String>> = rows
         .into_iter()
-        .map(|r| r.iter().map(|c| truncate(c, MAX_CELL)).collect())
+        .map(|r| r.iter().map(|c| truncate(&sanitize(c), MAX_CELL)).collect())
         .collect();
     let mut widths: Vec<usize> = headers.iter().map(|h| h.width()).collect();
     for row in &rows {
@@ -300,17 +352,48 @@ fn csv<const N: usize>(header: [String; N], records: impl Iterator<Item = [Strin
 
 /// A field a spreadsheet would run as a formula (a token named `=HYPERLINK(…)`, say) gets a
 /// leading `'`, so an audit export opened in a spreadsheet shows text, not a live formula.
-/// Numbers such as `-5` are left alone.
-fn defuse_formula(field: &str) -> Cow<'_, str> {
-    if field.starts_with(['=', '+', '-', '@', '\t', '\r']) && !is_number(field) {
+///
+/// A field is a formula when its first character, after any whitespace (a no-break space
+/// included) and invisible characters, is one of [`FORMULA_TRIGGERS`]: `= + - @`, their
+/// full-width and small forms (`＝ ＋ － ＠`, `﹦ ﹢ ﹣ ﹫`, which some spreadsheets fold into the ASCII
+/// ones) and the minus sign `−`; a field that starts with a tab or a line break is defused too.
+/// Plain decimal numbers such as `-5` or `+1.5e3` are left alone; `-inf`, `+NaN` and the like
+/// are not numbers here.
+pub fn defuse_formula(field: &str) -> Cow<'_, str> {
+    let first = field.chars().find(|c| !c.is_whitespace() && !is_unsafe(*c));
+    let formula = first.is_some_and(|c| FORMULA_TRIGGERS.contains(&c))
+        || field.starts_with(['\t', '\r', '\n']);
+    if formula && !is_plain_number(field) {
         Cow::Owned(format!("'{field}"))
     } else {
         Cow::Borrowed(field)
     }
 }
 
-fn is_number(s: &str) -> bool {
-    s.parse::<f64>().is_ok()
+/// The characters that start a spreadsheet formula, in any of their forms.
+pub const FORMULA_TRIGGERS: &[char] = &[
+    '=', '+', '-', '@', '\u{FF1D}', '\u{FF0B}', '\u{FF0D}', '\u{FF20}', '\u{FE66}', '\u{FE62}',
+    '\u{FE63}', '\u{FE6B}', '\u{2212}',
+];
+
+/// `[+-]digits[.digits][e[+-]digits]`, in ASCII and nothing else: what every spreadsheet reads
+/// as a number and never as a formula.
+fn is_plain_number(s: &str) -> bool {
+    let s = s.strip_prefix(['+', '-']).unwrap_or(s);
+    let (mantissa, exponent) = match s.split_once(['e', 'E']) {
+        Some((m, e)) => (m, Some(e.strip_prefix(['+', '-']).unwrap_or(e))),
+        None => (s, None),
+    };
+    let digits = |d: &str| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit());
+    let mantissa_ok = match mantissa.split_once('.') {
+        Some((int, frac)) => {
+            (digits(int) || int.is_empty())
+                && (digits(frac) || frac.is_empty())
+                && !(int.is_empty() && frac.is_empty())
+        }
+        None => digits(mantissa),
+    };
+    mantissa_ok && exponent.is_none_or(digits)
 }
 
 /// `word` as one shell word, quoted only when it needs to be, for commands the user may paste.
@@ -365,6 +448,51 @@ mod tests {
     }
 
     #[test]
+    fn csv_defuses_what_hides_or_disguises_a_formula() {
+        for field in [
+            "\u{00A0}=1+1",
+            " =1",
+            "\u{200B}@SUM(A1)",
+            "\u{FF1D}HYPERLINK(\"x\")",
+            "\u{FF0B}1",
+            "\u{FF0D}1",
+            "\u{FF20}SUM(A1)",
+            "\u{FE66}1",
+            "\u{2212}1",
+            "+NaN",
+            "-inf",
+            "-infinity",
+            "+nan",
+            "-1+1",
+            "\r\nx",
+            "\tplain",
+            "-",
+            "-.",
+            "-1e",
+        ] {
+            assert_eq!(defuse_formula(field), format!("'{field}"), "{field:?}");
+        }
+        for field in [
+            "-5", "+1.5e3", "-0.25", ".5", "-5.", "1E-7", "plain", "a=b", "", " x",
+        ] {
+            assert_eq!(defuse_formula(field), field, "{field:?}");
+        }
+    }
+
+    #[test]
+    fn json_escapes_what_would_drive_a_terminal_and_keeps_the_text() {
+        let text = "a\x1b[2J\u{9b}b\u{202E}c\u{200B}d\u{E0041}e 日本 ❤\u{FE0F}";
+        let json = to_json(&serde_json::json!({ "name": text }));
+        assert!(!json.chars().any(|c| c != '\n' && is_unsafe(c)), "{json}");
+        assert!(
+            json.contains("\\u001b[2J\\u009bb\\u202ec\\u200bd\\udb40\\udc41e 日本 ❤\\ufe0f"),
+            "{json}"
+        );
+        let back: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(back["name"], text);
+    }
+
+    #[test]
     fn shell_words_are_quoted_only_when_needed() {
         assert_eq!(shell_word("sematext-1"), "sematext-1");
         assert_eq!(shell_word("prod eu"), "'prod eu'");
@@ -386,5 +514,77 @@ mod tests {
         assert_eq!(lines[0], "NAME    ID");
         assert_eq!(lines[1], "日本語  1");
         assert_eq!(lines[2], "abc     2");
+    }
+
+    /// `cases` per property unless `PROPTEST_CASES` says otherwise (see SECURITY.md).
+    fn config(cases: u32) -> proptest::test_runner::Config {
+        let mut config = proptest::test_runner::Config {
+            failure_persistence: None,
+            ..proptest::test_runner::Config::default()
+        };
+        if std::env::var_os("PROPTEST_CASES").is_none() {
+            config.cases = cases;
+        }
+        config
+    }
+
+    /// Cells rich in what spreadsheets and terminals care about.
+    fn nasty_cell() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let pool = prop_oneof![
+            4 => proptest::char::range(' ', '~'),
+            3 => prop::sample::select(FORMULA_TRIGGERS.to_vec()),
+            2 => prop::sample::select(vec![
+                '\t', '\r', '\n', '"', ',', '\'', '\u{A0}', '\u{3000}', '\u{200B}', '\u{FEFF}',
+                '\u{202E}', '\x1b', '\u{9b}', '0', '5', '.', 'e', 'N', 'a', 'i', 'n', 'f',
+            ]),
+            1 => any::<char>(),
+        ];
+        proptest::collection::vec(pool, 0..24).prop_map(|cs| cs.into_iter().collect())
+    }
+
+    /// The first character a spreadsheet would look at: past blanks and invisible ones.
+    fn first_seen(cell: &str) -> Option<char> {
+        cell.chars().find(|c| !c.is_whitespace() && !is_unsafe(*c))
+    }
+
+    proptest::proptest! {
+        #![proptest_config(config(256))]
+
+        /// Any records come back from the CSV as they went in, but for a `'` in front of a cell
+        /// that would be a formula; no cell read back starts a formula unless it is a number.
+        #[test]
+        fn csv_cells_never_start_a_formula(
+            rows in proptest::collection::vec(proptest::array::uniform5(nasty_cell()), 0..6)
+        ) {
+            let header = ["a", "b", "c", "d", "e"].map(str::to_owned);
+            let text = csv(header.clone(), rows.clone().into_iter());
+            let mut reader = ::csv::ReaderBuilder::new().from_reader(text.as_bytes());
+            let read: Vec<::csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+            proptest::prop_assert_eq!(read.len(), rows.len());
+            for (row, record) in rows.iter().zip(&read) {
+                for (cell, back) in row.iter().zip(record.iter()) {
+                    proptest::prop_assert!(
+                        back == cell || back == format!("'{cell}"),
+                        "{:?} read back as {:?}", cell, back
+                    );
+                    let formula = first_seen(back).is_some_and(|c| FORMULA_TRIGGERS.contains(&c))
+                        || back.starts_with(['\t', '\r', '\n']);
+                    proptest::prop_assert!(
+                        !formula || is_plain_number(back),
+                        "{:?} read back as {:?}", cell, back
+                    );
+                }
+            }
+        }
+
+        /// JSON keeps any text exact and never carries a character a terminal would act on.
+        #[test]
+        fn json_is_exact_and_terminal_safe(text in nasty_cell()) {
+            let json = to_json(&serde_json::json!({ "name": &text, "list": [&text] }));
+            proptest::prop_assert!(!json.chars().any(|c| c != '\n' && is_unsafe(c)), "{}", json);
+            let back: serde_json::Value = serde_json::from_str(&json).unwrap();
+            proptest::prop_assert_eq!(back["name"].as_str(), Some(text.as_str()));
+        }
     }
 }

@@ -60,7 +60,10 @@ pub async fn run(args: SandboxArgs) -> i32 {
     if let Some(path) = &args.write_config
         && let Err(e) = write_private(path, &sandbox.config_toml())
     {
-        eprintln!("tokdash: could not write {}: {e}", path.display());
+        eprintln!(
+            "tokdash: could not write {}: {e}",
+            crate::text::sanitize(&path.display().to_string())
+        );
         sandbox.shutdown().await;
         return EXIT_FAILED;
     }

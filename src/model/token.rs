@@ -88,14 +88,36 @@ pub struct Token {
     pub extra: Vec<(String, String)>,
     /// The token's secret, for providers whose list returns it (sematext).
     pub secret: Option<SecretString>,
+    /// The strings above as the provider spelled them, where that differs from the shown ones:
+    /// `None` for the usual token, whose strings needed no sanitising.
+    exact: Option<Box<Exact>>,
+}
+
+/// A token's strings as the provider spelled them; `None` where the shown one is the same.
+#[derive(Clone, Default)]
+struct Exact {
+    name: Option<String>,
+    description: Option<String>,
+    scopes: Option<Vec<String>>,
+    extra: Option<Vec<(String, String)>>,
+    role: Option<String>,
+    created_by: Option<String>,
+}
+
+/// `raw` sanitised, and `raw` itself when that changed it.
+fn shown(raw: &str) -> (String, Option<String>) {
+    let clean = sanitize(raw);
+    let exact = (clean != raw).then(|| raw.to_owned());
+    (clean, exact)
 }
 
 impl Token {
     /// A token with its untrusted strings sanitised; the other fields start empty.
     pub fn new(id: &str, name: &str) -> Self {
-        Token {
+        let (name, exact_name) = shown(name);
+        let mut token = Token {
             id: TokenId(sanitize(id)),
-            name: sanitize(name),
+            name,
             created_at: None,
             enabled: None,
             scopes: Vec::new(),
@@ -107,14 +129,72 @@ impl Token {
             description: None,
             extra: Vec::new(),
             secret: None,
+            exact: None,
+        };
+        if exact_name.is_some() {
+            token.exact_mut().name = exact_name;
         }
+        token
+    }
+
+    fn exact_mut(&mut self) -> &mut Exact {
+        self.exact.get_or_insert_with(Box::default)
+    }
+
+    /// The name as the provider spelled it: for JSON and CSV, never for the terminal.
+    pub fn exact_name(&self) -> &str {
+        self.exact
+            .as_ref()
+            .and_then(|e| e.name.as_deref())
+            .unwrap_or(&self.name)
+    }
+
+    /// The description as the provider spelled it: for JSON and CSV, never for the terminal.
+    pub fn exact_description(&self) -> Option<&str> {
+        match self.exact.as_ref().and_then(|e| e.description.as_deref()) {
+            Some(d) => Some(d),
+            None => self.description.as_deref(),
+        }
+    }
+
+    /// The role as the provider spelled it: for JSON and CSV, never for the terminal.
+    pub fn exact_role(&self) -> Option<&str> {
+        match self.exact.as_ref().and_then(|e| e.role.as_deref()) {
+            Some(r) => Some(r),
+            None => self.role.as_deref(),
+        }
+    }
+
+    /// Who created it, as the provider spelled it: for JSON and CSV, never for the terminal.
+    pub fn exact_created_by(&self) -> Option<&str> {
+        match self.exact.as_ref().and_then(|e| e.created_by.as_deref()) {
+            Some(c) => Some(c),
+            None => self.created_by.as_deref(),
+        }
+    }
+
+    /// The scopes as the provider spelled them: for JSON and CSV, never for the terminal.
+    pub fn exact_scopes(&self) -> &[String] {
+        self.exact
+            .as_ref()
+            .and_then(|e| e.scopes.as_deref())
+            .unwrap_or(&self.scopes)
+    }
+
+    /// The provider-only facts as the provider spelled them: for JSON and CSV, never for the
+    /// terminal.
+    pub fn exact_extra(&self) -> &[(String, String)] {
+        self.exact
+            .as_ref()
+            .and_then(|e| e.extra.as_deref())
+            .unwrap_or(&self.extra)
     }
 
     pub fn with_created(mut self, raw: Option<&str>) -> Self {
         if let Some(raw) = raw {
             match parse_timestamp(raw) {
                 Some(t) => self.created_at = Some(t),
-                None if !raw.is_empty() => self.extra.push(("created (raw)".into(), sanitize(raw))),
+                None if !raw.is_empty() => self = self.with_extra("created (raw)", Some(raw)),
                 None => {}
             }
         }
@@ -127,7 +207,7 @@ impl Token {
         if let Some(raw) = raw {
             match parse_timestamp(raw) {
                 Some(t) => self.updated_at = Some(t),
-                None if !raw.is_empty() => self.extra.push(("updated (raw)".into(), sanitize(raw))),
+                None if !raw.is_empty() => self = self.with_extra("updated (raw)", Some(raw)),
                 None => {}
             }
         }
@@ -140,7 +220,11 @@ impl Token {
     }
 
     pub fn with_role(mut self, role: Option<&str>) -> Self {
-        self.role = role.map(sanitize);
+        let (shown, exact) = role.map(shown).unzip();
+        self.role = shown;
+        if let Some(exact) = exact.flatten() {
+            self.exact_mut().role = Some(exact);
+        }
         self
     }
 
@@ -150,7 +234,11 @@ impl Token {
     }
 
     pub fn with_created_by(mut self, created_by: Option<&str>) -> Self {
-        self.created_by = created_by.map(sanitize);
+        let (shown, exact) = created_by.map(shown).unzip();
+        self.created_by = shown;
+        if let Some(exact) = exact.flatten() {
+            self.exact_mut().created_by = Some(exact);
+        }
         self
     }
 
@@ -164,18 +252,38 @@ impl Token {
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
-        self.scopes = scopes.into_iter().map(|s| sanitize(s.as_ref())).collect();
+        let raw: Vec<String> = scopes.into_iter().map(|s| s.as_ref().to_owned()).collect();
+        self.scopes = raw.iter().map(|s| sanitize(s)).collect();
+        if self.scopes != raw {
+            self.exact_mut().scopes = Some(raw);
+        } else if let Some(e) = &mut self.exact {
+            e.scopes = None;
+        }
         self
     }
 
     pub fn with_description(mut self, description: Option<&str>) -> Self {
-        self.description = description.map(sanitize);
+        let (shown, exact) = description.map(shown).unzip();
+        self.description = shown;
+        let exact = exact.flatten();
+        if exact.is_some() || self.exact.is_some() {
+            self.exact_mut().description = exact;
+        }
         self
     }
 
     pub fn with_extra(mut self, key: &str, value: Option<&str>) -> Self {
         if let Some(v) = value {
-            self.extra.push((key.to_owned(), sanitize(v)));
+            let (clean, exact) = shown(v);
+            let kept = self.exact.as_ref().is_some_and(|e| e.extra.is_some());
+            if exact.is_some() || kept {
+                let all = self.extra.clone();
+                let e = self.exact_mut();
+                e.extra
+                    .get_or_insert(all)
+                    .push((key.to_owned(), v.to_owned()));
+            }
+            self.extra.push((key.to_owned(), clean));
         }
         self
     }
@@ -220,6 +328,7 @@ impl Clone for Token {
             updated_at: self.updated_at,
             description: self.description.clone(),
             extra: self.extra.clone(),
+            exact: self.exact.clone(),
             secret: self.secret.clone(),
         }
     }

@@ -17,7 +17,7 @@ mod settings;
 
 pub use settings::{Checked, Login, Settings};
 
-use super::http::{Endpoint, Response, secret_header, status_error};
+use super::http::{Endpoint, Response, status_error};
 use super::{AccountProblem, Client, Provider, ProviderKind};
 use crate::credential::{CredentialSource, LazyCredential};
 use crate::model::{
@@ -135,6 +135,9 @@ impl Fluid {
             return Err(ApiError::Credential("this account has no login".into()));
         };
         let password = password.get().await?;
+        // The password goes in the body, not a header: held by hand, so an error answer that
+        // echoes the body has it cut out.
+        self.endpoint.hold(password);
         let body = LoginRequest {
             email,
             password: password.expose_secret(),
@@ -181,7 +184,9 @@ impl Fluid {
         build: &impl Fn() -> RequestBuilder,
         session: &SecretString,
     ) -> Result<Response, ApiError> {
-        let cookie = secret_header(&format!("{}=", self.cookie_name), session)?;
+        let cookie = self
+            .endpoint
+            .secret_header(&format!("{}=", self.cookie_name), session)?;
         self.endpoint.send(build().header(COOKIE, cookie)).await
     }
 

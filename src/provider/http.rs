@@ -1,12 +1,27 @@
 //! HTTP plumbing shared by every provider client: the one `reqwest::Client`, base-URL rules,
-//! capped response reading and the mapping from HTTP status to [`ApiError`]. Nothing here knows
+//! capped response reading, the mapping from HTTP status to [`ApiError`], and the scrubbing of
+//! the account's secrets out of everything a provider answers with an error. Nothing here knows
 //! any provider.
+//!
+//! **Scrubbing.** A provider (or a proxy in front of it) that echoes the request back in an
+//! error body, `Authorization` header and all, would otherwise get the credential shown on
+//! screen, written to the log and kept in the audit trail. So every secret an account's requests
+//! carry is held by its [`Endpoint`] the moment it is put in a request
+//! ([`Endpoint::secret_header`], [`Endpoint::hold`]), and [`Endpoint::send`] cuts every held
+//! secret out of the body of every non-2xx answer before anyone reads it: the one place a
+//! provider's words enter tokdash. (sematext's `success: false` in a 2xx is read through
+//! [`Endpoint::scrub`].) A secret is cut as it is, percent-encoded and JSON-escaped, and inside
+//! JSON strings after decoding, so an escaped echo is caught too; what is cut becomes
+//! `[redacted]`. It happens before a message is trimmed to length, so no cut-off prefix of a
+//! secret survives either.
 
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use futures::StreamExt;
 use reqwest::header::{HeaderMap, HeaderValue, LOCATION, RETRY_AFTER};
 use reqwest::{Client, RequestBuilder, StatusCode};
+use secrecy::zeroize::Zeroizing;
 use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
 use url::Url;
@@ -63,13 +78,148 @@ fn is_loopback(url: &Url) -> bool {
     }
 }
 
-/// A provider account's origin plus the shared client, and the account's name for messages.
+/// A provider account's origin plus the shared client, the account's name for messages, and
+/// the secrets its requests carry.
 #[derive(Clone)]
 pub struct Endpoint {
     client: Client,
     base: Url,
     max_response_bytes: usize,
     account: String,
+    held: Held,
+}
+
+/// What a scrubbed secret is replaced with.
+pub const REDACTED: &str = "[redacted]";
+
+/// The secrets one account's requests have carried: its credential, a login password, a session.
+/// Clones share them.
+#[derive(Clone, Default)]
+struct Held(Arc<Mutex<Vec<SecretString>>>);
+
+impl Held {
+    fn hold(&self, secret: &SecretString) {
+        if secret.expose_secret().is_empty() {
+            return;
+        }
+        let mut held = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if !held
+            .iter()
+            .any(|h| h.expose_secret() == secret.expose_secret())
+        {
+            held.push(secret.clone());
+        }
+    }
+
+    /// The byte strings to cut out: each secret as it is, percent-encoded and JSON-escaped.
+    /// Wiped from memory when dropped, like the secrets themselves.
+    fn patterns(&self) -> Vec<Zeroizing<Vec<u8>>> {
+        let held = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut patterns: Vec<Zeroizing<Vec<u8>>> = Vec::new();
+        for secret in held.iter() {
+            let raw = secret.expose_secret();
+            let encoded: Zeroizing<String> =
+                Zeroizing::new(url::form_urlencoded::byte_serialize(raw.as_bytes()).collect());
+            let quoted = Zeroizing::new(serde_json::to_string(raw).unwrap_or_default());
+            let escaped = quoted
+                .strip_prefix('"')
+                .and_then(|e| e.strip_suffix('"'))
+                .unwrap_or(raw);
+            for form in [raw, encoded.as_str(), escaped] {
+                if !patterns.iter().any(|p| p.as_slice() == form.as_bytes()) {
+                    patterns.push(Zeroizing::new(form.as_bytes().to_vec()));
+                }
+            }
+        }
+        patterns
+    }
+}
+
+/// `input` with every occurrence of any of `patterns` replaced by [`REDACTED`] (overlapping
+/// occurrences together, once), or `None` when none occurs. Patterns are UTF-8, so valid UTF-8
+/// stays valid.
+fn cut(input: &[u8], patterns: &[Zeroizing<Vec<u8>>]) -> Option<Vec<u8>> {
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    for p in patterns.iter().filter(|p| !p.is_empty()) {
+        // Overlapping occurrences too: `aXa` in `aXaXa` is cut whole.
+        let finder = memchr::memmem::Finder::new(p.as_slice());
+        let mut from = 0;
+        while let Some(at) = finder.find(&input[from..]) {
+            spans.push((from + at, from + at + p.len()));
+            from += at + 1;
+        }
+    }
+    if spans.is_empty() {
+        return None;
+    }
+    spans.sort_unstable();
+    let mut out = Vec::with_capacity(input.len());
+    let mut done = 0;
+    for (start, end) in spans {
+        if start >= done {
+            out.extend_from_slice(&input[done..start]);
+            out.extend_from_slice(REDACTED.as_bytes());
+            done = end;
+        } else {
+            // Overlaps the span just cut: cut it to its end too.
+            done = done.max(end);
+        }
+    }
+    out.extend_from_slice(&input[done..]);
+    Some(out)
+}
+
+/// A body with `patterns` cut out: inside every string (and key) of a JSON body, after decoding,
+/// so a secret written with escapes is found too; in the raw bytes of anything else.
+fn scrub_body(body: Vec<u8>, patterns: &[Zeroizing<Vec<u8>>]) -> Vec<u8> {
+    fn walk(value: &mut serde_json::Value, patterns: &[Zeroizing<Vec<u8>>]) -> bool {
+        match value {
+            serde_json::Value::String(s) => match cut(s.as_bytes(), patterns) {
+                Some(clean) => {
+                    *s = String::from_utf8(clean).unwrap_or_else(|_| REDACTED.to_owned());
+                    true
+                }
+                None => false,
+            },
+            serde_json::Value::Array(items) => {
+                let mut changed = false;
+                for item in items {
+                    changed |= walk(item, patterns);
+                }
+                changed
+            }
+            serde_json::Value::Object(map) => {
+                let mut changed = false;
+                let entries = std::mem::take(map);
+                for (key, mut item) in entries {
+                    changed |= walk(&mut item, patterns);
+                    let key = match cut(key.as_bytes(), patterns) {
+                        Some(clean) => {
+                            changed = true;
+                            String::from_utf8(clean).unwrap_or_else(|_| REDACTED.to_owned())
+                        }
+                        None => key,
+                    };
+                    map.insert(key, item);
+                }
+                changed
+            }
+            _ => false,
+        }
+    }
+    if patterns.is_empty() {
+        return body;
+    }
+    match serde_json::from_slice::<serde_json::Value>(&body) {
+        Ok(mut value) => {
+            if walk(&mut value, patterns) {
+                serde_json::to_vec(&value).unwrap_or_default()
+            } else {
+                body
+            }
+        }
+        Err(_) => cut(&body, patterns).unwrap_or(body),
+    }
 }
 
 /// A response whose body has been read in full, within the size cap.
@@ -131,6 +281,7 @@ impl Endpoint {
             base,
             max_response_bytes: settings.max_response_bytes,
             account: String::new(),
+            held: Held::default(),
         }
     }
 
@@ -147,6 +298,41 @@ impl Endpoint {
             "this account"
         } else {
             &self.account
+        }
+    }
+
+    /// Hold `secret`, which a request is about to carry outside a header (fluid's login
+    /// password): it is cut out of every error answer from now on.
+    pub fn hold(&self, secret: &SecretString) {
+        self.held.hold(secret);
+    }
+
+    /// A header value carrying `secret` after `prefix`, marked sensitive so reqwest redacts it in
+    /// Debug output; the secret is held, so it is cut out of every error answer from now on. The
+    /// only way a provider puts a credential in a header.
+    pub fn secret_header(
+        &self,
+        prefix: &str,
+        secret: &SecretString,
+    ) -> Result<HeaderValue, ApiError> {
+        self.held.hold(secret);
+        let mut value = HeaderValue::from_str(&format!("{prefix}{}", secret.expose_secret()))
+            .map_err(|_| {
+                ApiError::Credential(
+                    "the credential contains characters that cannot go in an HTTP header".into(),
+                )
+            })?;
+        value.set_sensitive(true);
+        Ok(value)
+    }
+
+    /// `text` with every held secret cut out: for provider words that arrive in a 2xx answer
+    /// (sematext's `success: false`), which [`Endpoint::send`] leaves as they are.
+    pub fn scrub(&self, text: &str) -> String {
+        let patterns = self.held.patterns();
+        match cut(text.as_bytes(), &patterns) {
+            Some(clean) => String::from_utf8(clean).unwrap_or_else(|_| REDACTED.to_owned()),
+            None => text.to_owned(),
         }
     }
 
@@ -203,6 +389,11 @@ impl Endpoint {
                 return Err(too_large(self.max_response_bytes));
             }
             body.extend_from_slice(&chunk);
+        }
+        // An error answer may echo the request: cut every held secret out before anything
+        // reads it. A 2xx is left whole: it may rightly hold a secret (a new token's).
+        if !status.is_success() {
+            body = scrub_body(body, &self.held.patterns());
         }
         Ok(Response {
             status,
@@ -296,18 +487,6 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     v.trim().parse::<u64>().ok().map(Duration::from_secs)
 }
 
-/// A header value holding a credential, marked sensitive so reqwest redacts it in Debug output.
-pub fn secret_header(prefix: &str, secret: &SecretString) -> Result<HeaderValue, ApiError> {
-    let mut value =
-        HeaderValue::from_str(&format!("{prefix}{}", secret.expose_secret())).map_err(|_| {
-            ApiError::Credential(
-                "the credential contains characters that cannot go in an HTTP header".into(),
-            )
-        })?;
-    value.set_sensitive(true);
-    Ok(value)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -351,6 +530,127 @@ mod tests {
                 assert!(text.contains("same server"), "{text}");
             }
         }
+    }
+
+    /// A loopback server that echoes each request, headers and body, in its answer: with the
+    /// status the path's first segment names, as a JSON `message` (after `pad` filler
+    /// characters) or, under `/text`, as plain text.
+    async fn echoing_server() -> Url {
+        async fn echo(
+            uri: axum::http::Uri,
+            headers: HeaderMap,
+            body: String,
+        ) -> axum::response::Response {
+            use axum::response::IntoResponse;
+            let mut segments = uri.path().trim_start_matches('/').split('/');
+            let status = segments
+                .next()
+                .and_then(|s| s.parse::<u16>().ok())
+                .and_then(|s| StatusCode::from_u16(s).ok())
+                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let pad: usize = segments.next().and_then(|p| p.parse().ok()).unwrap_or(0);
+            let mut echo = "x".repeat(pad);
+            for (name, value) in &headers {
+                echo.push_str(&format!(
+                    "{name}: {}\n",
+                    String::from_utf8_lossy(value.as_bytes())
+                ));
+            }
+            echo.push_str(&body);
+            if uri.path().contains("/text") {
+                (status, echo).into_response()
+            } else {
+                let json = serde_json::json!({ "message": echo, "echo": { "headers": echo } });
+                // Escape every character, so only a decoder sees the secret.
+                let escaped: String = serde_json::to_string(&json)
+                    .unwrap()
+                    .replace("Bearer ", "Bearer\\u0020");
+                (status, [("content-type", "application/json")], escaped).into_response()
+            }
+        }
+        let app = axum::Router::new().fallback(echo);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        Url::parse(&format!("http://{addr}")).unwrap()
+    }
+
+    #[tokio::test]
+    async fn an_error_answer_that_echoes_the_request_has_every_held_secret_cut_out() {
+        let settings = HttpSettings::default();
+        let ep = Endpoint::new(build_client(&settings), echoing_server().await, &settings);
+        let credential = SecretString::from("cred-7f3a9c2e-5b1d-4e8a".to_owned());
+        let password = SecretString::from("pass word/+&\"é".to_owned());
+        ep.hold(&password);
+        for (path, pad) in [
+            ("401", 0),
+            ("500/290", 290),
+            ("403/text", 0),
+            ("500/120/text", 120),
+        ] {
+            let request = ep
+                .client()
+                .post(ep.url(&format!("/{path}")))
+                .header(
+                    reqwest::header::AUTHORIZATION,
+                    ep.secret_header("Bearer ", &credential).unwrap(),
+                )
+                .body(format!(
+                    "password={}&json={}",
+                    url::form_urlencoded::byte_serialize(password.expose_secret().as_bytes())
+                        .collect::<String>(),
+                    serde_json::to_string(password.expose_secret()).unwrap()
+                ));
+            let response = ep.send(request).await.unwrap();
+            let body = String::from_utf8(response.body.clone()).unwrap();
+            let message = response.error_message(&["message"]);
+            let error = status_error(response.status, &response.headers, message).to_string();
+            for text in [&body, &error] {
+                for secret in [&credential, &password] {
+                    let secret = secret.expose_secret();
+                    assert!(!text.contains(secret), "{path}: {text}");
+                    // Nor a cut-off head of it, where the message is trimmed to length.
+                    assert!(!text.contains(&secret[..8]), "{path}: {text}");
+                }
+                assert!(!text.contains("pass+word"), "{path}: {text}");
+            }
+            assert!(body.contains(REDACTED), "{path}: {body}");
+            if !path.contains("text") {
+                assert_eq!(error.contains("xxx"), pad > 0, "{error}");
+                if pad == 0 {
+                    assert!(
+                        error.contains("authorization: Bearer [redacted]"),
+                        "{error}"
+                    );
+                }
+            }
+        }
+
+        // A 2xx is left whole, and `scrub` serves the words read from one.
+        let ok = ep.client().get(ep.url("/200")).header(
+            reqwest::header::AUTHORIZATION,
+            ep.secret_header("Bearer ", &credential).unwrap(),
+        );
+        let body = String::from_utf8(ep.send(ok).await.unwrap().body).unwrap();
+        assert!(body.contains("Bearer\\u0020cred-7f3a9c2e"), "{body}");
+        assert_eq!(
+            ep.scrub("a cred-7f3a9c2e-5b1d-4e8acred-7f3a9c2e-5b1d-4e8a b"),
+            "a [redacted][redacted] b"
+        );
+    }
+
+    #[test]
+    fn overlapping_secrets_are_cut_together() {
+        let patterns = [b"abcdef".to_vec(), b"defghi".to_vec(), b"zz".to_vec()]
+            .map(Zeroizing::new)
+            .to_vec();
+        let cut = |s: &str| String::from_utf8(cut(s.as_bytes(), &patterns).unwrap()).unwrap();
+        assert_eq!(cut("1abcdefghi2"), "1[redacted]2");
+        assert_eq!(cut("zzz"), "[redacted]");
+        assert_eq!(cut("abcdef abcdef"), "[redacted] [redacted]");
+        let aba = [Zeroizing::new(b"aXa".to_vec())];
+        assert_eq!(super::cut(b"aXaXa", &aba).unwrap(), b"[redacted]");
+        assert!(super::cut(b"nothing here", &patterns).is_none());
     }
 
     #[test]

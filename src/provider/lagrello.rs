@@ -12,7 +12,7 @@ use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use super::http::{Endpoint, Response, secret_header, status_error};
+use super::http::{Endpoint, Response, status_error};
 use super::{AccountProblem, Client, Provider, ProviderKind};
 use crate::credential::{CredentialSource, LazyCredential};
 use crate::model::{
@@ -122,7 +122,8 @@ impl Lagrello {
     }
 
     async fn auth(&self) -> Result<reqwest::header::HeaderValue, ApiError> {
-        secret_header("Bearer ", self.credential.get().await?)
+        self.endpoint
+            .secret_header("Bearer ", self.credential.get().await?)
     }
 
     fn list_url(&self, page: Option<usize>) -> Url {

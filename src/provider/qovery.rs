@@ -10,7 +10,7 @@ use reqwest::header::{ACCEPT, AUTHORIZATION};
 use reqwest::{Method, StatusCode};
 use serde::{Deserialize, Serialize};
 
-use super::http::{Endpoint, Response, secret_header, status_error};
+use super::http::{Endpoint, Response, status_error};
 use super::{AccountProblem, Choice, Client, Provider, ProviderKind};
 use crate::credential::{CredentialSource, LazyCredential};
 use crate::model::{
@@ -142,7 +142,9 @@ impl Qovery {
         path: &str,
         body: Option<&B>,
     ) -> Result<Response, ApiError> {
-        let auth = secret_header("Token ", self.credential.get().await?)?;
+        let auth = self
+            .endpoint
+            .secret_header("Token ", self.credential.get().await?)?;
         let mut request = self
             .endpoint
             .client()

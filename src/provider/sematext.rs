@@ -19,7 +19,7 @@ use reqwest::header::{ACCEPT, AUTHORIZATION};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use super::http::{Endpoint, Response, secret_header, status_error};
+use super::http::{Endpoint, Response, status_error};
 use super::{AccountProblem, Client, Provider, ProviderKind};
 use crate::credential::{CredentialSource, LazyCredential};
 use crate::model::{
@@ -172,7 +172,9 @@ impl Sematext {
         path: &str,
         body: Option<&B>,
     ) -> Result<Option<T>, ApiError> {
-        let auth = secret_header("apiKey ", self.credential.get().await?)?;
+        let auth = self
+            .endpoint
+            .secret_header("apiKey ", self.credential.get().await?)?;
         let mut request = self
             .endpoint
             .client()
@@ -194,7 +196,9 @@ impl Sematext {
         }
         let envelope: Envelope<T> = response.json()?;
         if envelope.success == Some(false) {
-            return Err(refused(&response, envelope.error_text()));
+            // A 2xx, so `send` left the body whole: the provider's words are scrubbed here.
+            let message = envelope.error_text().map(|m| self.endpoint.scrub(&m));
+            return Err(refused(&response, message));
         }
         Ok(envelope.data)
     }

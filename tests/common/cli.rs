@@ -17,6 +17,8 @@ pub struct Env {
     pub state_home: PathBuf,
     /// `$TOKDASH_LOG` for every run, if any.
     pub log_level: Option<&'static str>,
+    /// More environment variables for every run (credentials read from the environment).
+    pub vars: Vec<(String, String)>,
     _dir: tempfile::TempDir,
 }
 
@@ -44,6 +46,7 @@ pub async fn setup_with(opts: SandboxOptions) -> Env {
         config,
         state_home: dir.path().join("state"),
         log_level: None,
+        vars: Vec::new(),
         _dir: dir,
     }
 }
@@ -62,6 +65,7 @@ impl Env {
             Some(level) => cmd.env("TOKDASH_LOG", level),
             None => cmd.env_remove("TOKDASH_LOG"),
         };
+        cmd.envs(self.vars.iter().map(|(k, v)| (k, v)));
         cmd.arg("--config")
             .arg(&self.config)
             .args(args)
@@ -102,6 +106,11 @@ impl Env {
             .token_keys(account);
         assert!(!keys.is_empty(), "{account} has tokens");
         keys
+    }
+
+    /// A private scratch directory beside the config, for files the test needs.
+    pub fn dir(&self) -> &Path {
+        self._dir.path()
     }
 
     /// A file in tokdash's state directory.

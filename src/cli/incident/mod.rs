@@ -304,7 +304,7 @@ impl MatchJson {
         };
         let t = m.token.as_ref();
         MatchJson {
-            account: sanitize(&m.account),
+            account: m.account.clone(),
             provider: m.provider,
             id: m.shown_id.clone(),
             name: m.name.clone(),
@@ -332,7 +332,7 @@ fn unsearched_json(f: &Findings) -> Vec<UnsearchedJson> {
     f.unsearched
         .iter()
         .map(|u| UnsearchedJson {
-            account: sanitize(&u.account),
+            account: u.account.clone(),
             provider: u.provider,
             error: u.error.clone(),
         })

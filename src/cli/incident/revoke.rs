@@ -424,7 +424,7 @@ fn json(f: &Findings, done: &[Done<'_>], action: Action) -> String {
         revoked: done
             .iter()
             .map(|d| Revoked {
-                account: sanitize(&d.target.account),
+                account: d.target.account.clone(),
                 provider: d.target.provider,
                 id: d.target.shown_id.clone(),
                 name: d.target.name.clone(),
