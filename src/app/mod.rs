@@ -3,7 +3,7 @@
 //!
 //! Where things live: msg.rs has what goes in and out of `update`; accounts.rs the accounts and
 //! their tokens; token_table/ the tokens table (scope, sort, filter, cursor, marks); modal/ the
-//! overlays, one file per overlay with the keys it takes (modal/leak.rs: a leaked secret, from
+//! overlays, one file per overlay with the keys it takes (modal/leak/: a leaked secret, from
 //! paste to verified revoke; modal/quit.rs: quitting with changes in flight); op_flow/ the token
 //! operations from key to answer; messages.rs the log of everything said. Drawing is in src/ui:
 //! ui/tokens.rs draws the table, ui/modal/ the overlays.
