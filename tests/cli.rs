@@ -126,6 +126,40 @@ async fn a_failing_account_gives_exit_3_and_the_rest_still_prints() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn sematext_writeable_alone_is_write_only() {
+    let env = setup().await;
+    let v = env.json(&[
+        "create",
+        "--account",
+        "sematext-1",
+        "--name",
+        "shipper",
+        "--writeable",
+        "--format",
+        "json",
+    ]);
+    let id = v["token"]["id"].as_str().unwrap().to_owned();
+    let listed = env.token("sematext-1", &id).expect("listed");
+    assert_eq!(listed["scopes"], serde_json::json!(["write"]), "{listed}");
+    let v = env.json(&[
+        "create",
+        "--account",
+        "sematext-1",
+        "--name",
+        "both",
+        "--readable",
+        "--writeable",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        v["token"]["scopes"],
+        serde_json::json!(["read", "write"]),
+        "{v}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn sematext_token_lifecycle() {
     let env = setup().await;
     let v = env.json(&[

@@ -161,6 +161,26 @@ async fn default_create_is_read_only_and_spelled_writeable() {
 }
 
 #[tokio::test]
+async fn writeable_alone_creates_a_write_only_token() {
+    let sb = start(SandboxOptions::default()).await;
+    let s = client(&sb, ACCOUNT);
+    sb.clear_requests();
+    let shipper = NewToken {
+        writeable: Some(true),
+        ..NewToken::named("shipper")
+    };
+    let created = s.create(shipper).await.unwrap();
+    assert_eq!(created.token.scopes, ["write"]);
+    assert_eq!(
+        only(&sb, "POST").json(),
+        Some(json!({"name": "shipper", "readable": false, "writeable": true}))
+    );
+    let tokens = s.list().await.unwrap().tokens;
+    let listed = find(&tokens, &created.token.id).expect("listed");
+    assert_eq!(listed.scopes, ["write"]);
+}
+
+#[tokio::test]
 async fn success_false_in_a_200_is_an_error() {
     let sb = start(SandboxOptions::default()).await;
     let s = client(&sb, ACCOUNT);

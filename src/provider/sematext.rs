@@ -33,8 +33,18 @@ use wire::{CreateBody, Envelope, TokenData, TokensData, UpdateBody};
 const US_BASE_URL: &str = "https://apps.sematext.com";
 const EU_BASE_URL: &str = "https://apps.eu.sematext.com";
 
+/// The form's defaults: a read-only token.
 const READABLE_DEFAULT: bool = true;
 const WRITEABLE_DEFAULT: bool = false;
+
+/// The flags a create sends. The two are independent: an unset `readable` is on only when the
+/// token is not asked to be writeable, so `--writeable` alone makes a write-only token (a log
+/// shipper's), both flags a read-write one, and neither the read-only default.
+fn create_flags(new: &NewToken) -> (bool, bool) {
+    let writeable = new.writeable.unwrap_or(WRITEABLE_DEFAULT);
+    let readable = new.readable.unwrap_or(READABLE_DEFAULT && !writeable);
+    (readable, writeable)
+}
 
 const FORM: &[FieldSpec] = &[
     FieldSpec {
@@ -51,7 +61,8 @@ const FORM: &[FieldSpec] = &[
             default: READABLE_DEFAULT,
         },
         required: false,
-        help: "may read the app's data; cannot be changed later",
+        help: "may read the app's data (a read-only token by default; turn off for a write-only \
+               one); cannot be changed later",
     },
     FieldSpec {
         key: FIELD_WRITEABLE,
@@ -60,7 +71,8 @@ const FORM: &[FieldSpec] = &[
             default: WRITEABLE_DEFAULT,
         },
         required: false,
-        help: "may send data to the app; cannot be changed later",
+        help: "may send data to the app (with Readable off: write-only, for a log shipper); \
+               cannot be changed later",
     },
 ];
 
@@ -347,10 +359,11 @@ impl Sematext {
 
     async fn create_token(&self, new: NewToken) -> Result<Created, ApiError> {
         let app = self.app_for_create().await?;
+        let (readable, writeable) = create_flags(&new);
         let body = CreateBody {
             name: &new.name,
-            readable: new.readable.unwrap_or(READABLE_DEFAULT),
-            writeable: new.writeable.unwrap_or(WRITEABLE_DEFAULT),
+            readable,
+            writeable,
         };
         let data: TokenData = self
             .call_data(Method::POST, &tokens_path(app.id), Some(&body))
@@ -505,6 +518,22 @@ mod tests {
             numeric_id(&TokenId::new("9007199254740993")).unwrap(),
             9007199254740993
         );
+    }
+
+    #[test]
+    fn readable_and_writeable_are_independent() {
+        let flags = |readable, writeable| {
+            create_flags(&NewToken {
+                readable,
+                writeable,
+                ..NewToken::named("t")
+            })
+        };
+        assert_eq!(flags(None, None), (true, false), "read-only by default");
+        assert_eq!(flags(None, Some(true)), (false, true), "writeable alone");
+        assert_eq!(flags(Some(true), Some(true)), (true, true));
+        assert_eq!(flags(Some(true), None), (true, false));
+        assert_eq!(flags(Some(false), Some(true)), (false, true), "the form");
     }
 
     #[test]
