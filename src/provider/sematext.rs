@@ -10,6 +10,7 @@
 //! the account, else the app the token was last listed in (listing first if need be).
 
 mod apps;
+mod no_content;
 mod wire;
 
 use futures::future::BoxFuture;
@@ -177,7 +178,8 @@ fn token_path(app: i64, id: i64) -> String {
 
 impl Sematext {
     /// Send an authenticated request and unwrap the envelope: a 2xx with `success: false` is an
-    /// error too. `None` when a 2xx came with no body (delete's 204).
+    /// error too. `None` when a 2xx came with no body (the 201 or 204 "no content" sematext
+    /// declares besides its 200).
     async fn call<T: DeserializeOwned, B: Serialize + ?Sized>(
         &self,
         method: Method,
@@ -365,10 +367,14 @@ impl Sematext {
             readable,
             writeable,
         };
-        let data: TokenData = self
-            .call_data(Method::POST, &tokens_path(app.id), Some(&body))
+        let before = self.known.ids_in(app.id);
+        let answer: Option<TokenData> = self
+            .call(Method::POST, &tokens_path(app.id), Some(&body))
             .await?;
-        let created = data.token.into_created(&app)?;
+        let created = match answer {
+            Some(data) => data.token.into_created(&app)?,
+            None => self.created_by_listing(&app, &new.name, &before).await?,
+        };
         if let Ok(id) = created.token.id.as_str().parse() {
             self.known.listed(app.id, [id]);
         }
@@ -383,16 +389,26 @@ impl Sematext {
             enabled: change.enabled,
         };
         let path = token_path(app.id, id);
-        let data: TokenData = self.call_data(Method::PUT, &path, Some(&body)).await?;
-        data.token.into_token(&app)
+        match self
+            .call::<TokenData, _>(Method::PUT, &path, Some(&body))
+            .await?
+        {
+            Some(data) => data.token.into_token(&app),
+            None => self.relisted(&app, id, "update").await,
+        }
     }
 
     async fn regenerate_token(&self, id: TokenId) -> Result<Created, ApiError> {
         let id = numeric_id(&id)?;
         let app = self.app_of_token(id).await?;
         let path = format!("{}/regenerate", token_path(app.id, id));
-        let data: TokenData = self.call_data::<_, ()>(Method::POST, &path, None).await?;
-        data.token.into_created(&app)
+        match self
+            .call::<TokenData, ()>(Method::POST, &path, None)
+            .await?
+        {
+            Some(data) => data.token.into_created(&app),
+            None => self.regenerated_by_listing(&app, id).await,
+        }
     }
 
     async fn delete_token(&self, id: TokenId) -> Result<(), ApiError> {

@@ -45,6 +45,9 @@ pub enum FaultKind {
     Huge,
     /// Answer correctly, but only after a few seconds.
     Slow,
+    /// Do the work, then answer with no content: 201 for a create, update or regenerate, 204 for
+    /// a delete, 200 for anything else. sematext declares these besides its 200 with a body.
+    NoContent,
 }
 
 const STATUSES: [u16; 8] = [401, 403, 404, 409, 429, 500, 502, 503];
@@ -58,11 +61,12 @@ impl FromStr for FaultKind {
             "truncated" => FaultKind::Truncated,
             "huge" => FaultKind::Huge,
             "slow" => FaultKind::Slow,
+            "no-content" => FaultKind::NoContent,
             other => match other.parse::<u16>() {
                 Ok(code) if STATUSES.contains(&code) => FaultKind::Status(code),
                 _ => {
                     return Err(format!(
-                        "unknown fault kind `{other}`; expected one of 401, 403, 404, 409, 429, 500, 502, 503, timeout, malformed, truncated, huge, slow"
+                        "unknown fault kind `{other}`; expected one of 401, 403, 404, 409, 429, 500, 502, 503, timeout, malformed, truncated, huge, slow, no-content"
                     ));
                 }
             },
@@ -154,6 +158,7 @@ impl fmt::Display for FaultRule {
             FaultKind::Truncated => "truncated".into(),
             FaultKind::Huge => "huge".into(),
             FaultKind::Slow => "slow".into(),
+            FaultKind::NoContent => "no-content".into(),
         };
         write!(f, "{}:{op}:{kind}:{}", self.target, self.rate)
     }

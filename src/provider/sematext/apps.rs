@@ -187,6 +187,16 @@ impl Known {
         }
     }
 
+    /// The tokens listed in `app` so far (none when it never was).
+    pub fn ids_in(&self, app: i64) -> Vec<i64> {
+        self.lock()
+            .token_app
+            .iter()
+            .filter(|(_, a)| **a == Some(app))
+            .map(|(id, _)| *id)
+            .collect()
+    }
+
     pub fn whereabouts(&self, token: i64) -> Whereabouts {
         match self.lock().token_app.get(&token) {
             Some(Some(app)) => Whereabouts::In(*app),
