@@ -228,7 +228,23 @@ pub fn permissions_privilege(permissions: &[String]) -> Privilege {
 /// The error for a non-success response, with the `message` of lagrello's error body if any.
 fn api_error(response: &Response) -> ApiError {
     let message = response.error_message(&["message"]);
-    status_error(response.status, &response.headers, message)
+    wrong_key_or_lacking(status_error(response.status, &response.headers, message))
+}
+
+/// lagrello answers 403 for a wrong access token as for one that lacks a permission. When its
+/// message says the token is wrong, that is an authentication failure; any other 403 says both
+/// causes, never only "lacks the permission".
+fn wrong_key_or_lacking(error: ApiError) -> ApiError {
+    match error {
+        ApiError::Forbidden(m) if m.to_ascii_lowercase().contains("wrong") => {
+            ApiError::Unauthorized(format!("{m} (lagrello answered 403)"))
+        }
+        ApiError::Forbidden(m) => ApiError::Forbidden(format!(
+            "{m}; lagrello answers 403 for a wrong access token too: the key may be wrong, or \
+             lack ADMIN (needed to create and delete tokens)"
+        )),
+        other => other,
+    }
 }
 
 /// The error for a request about one token. A message that repeats the tokenKey (which may be
@@ -243,7 +259,7 @@ fn token_error(response: &Response, key: &TokenId) -> ApiError {
             m.replace(key, &format!("{head}…"))
         }
     });
-    status_error(response.status, &response.headers, message)
+    wrong_key_or_lacking(status_error(response.status, &response.headers, message))
 }
 
 #[derive(Serialize)]
