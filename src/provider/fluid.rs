@@ -258,15 +258,24 @@ struct CreateRequest<'a> {
 /// Prism answers the list with `{}`, so every field has a default.
 #[derive(Deserialize)]
 struct ListResponse {
-    #[serde(default)]
+    #[serde(
+        default,
+        deserialize_with = "crate::provider::lenient::null_as_default"
+    )]
     tokens: Vec<WireToken>,
 }
 
 #[derive(Deserialize)]
 struct WireToken {
-    #[serde(default)]
+    #[serde(
+        default,
+        deserialize_with = "crate::provider::lenient::null_as_default"
+    )]
     id: String,
-    #[serde(default)]
+    #[serde(
+        default,
+        deserialize_with = "crate::provider::lenient::null_as_default"
+    )]
     name: String,
     #[serde(default)]
     created_at: Option<String>,
@@ -366,6 +375,15 @@ pub const SECRET_FORMAT: crate::model::SecretFormat = crate::model::SecretFormat
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn null_lists_and_fields_are_empty() {
+        let list: ListResponse = serde_json::from_str(r#"{"tokens":null,"count":0}"#).unwrap();
+        assert!(list.tokens.is_empty());
+        let list: ListResponse =
+            serde_json::from_str(r#"{"tokens":[{"id":"HTK-1","name":null}]}"#).unwrap();
+        assert_eq!(list.tokens[0].name, "");
+    }
     use reqwest::header::HeaderValue;
 
     #[test]

@@ -274,15 +274,24 @@ struct CreateRequest<'a> {
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct WireToken {
-    #[serde(default)]
+    #[serde(
+        default,
+        deserialize_with = "crate::provider::lenient::null_as_default"
+    )]
     token_key: String,
-    #[serde(default)]
+    #[serde(
+        default,
+        deserialize_with = "crate::provider::lenient::null_as_default"
+    )]
     token_name: String,
     #[serde(default)]
     created_by: Option<String>,
     #[serde(default)]
     created_at: Option<String>,
-    #[serde(default)]
+    #[serde(
+        default,
+        deserialize_with = "crate::provider::lenient::null_as_default"
+    )]
     permissions: Vec<String>,
 }
 
@@ -298,7 +307,10 @@ impl WireToken {
 
 #[derive(Deserialize)]
 struct TokenList {
-    #[serde(default)]
+    #[serde(
+        default,
+        deserialize_with = "crate::provider::lenient::null_as_default"
+    )]
     data: Vec<WireToken>,
     #[serde(default)]
     paging: Option<Paging>,
@@ -384,6 +396,20 @@ pub const SECRET_FORMAT: crate::model::SecretFormat = crate::model::SecretFormat
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn null_lists_are_empty() {
+        let list: TokenList =
+            serde_json::from_str(r#"{"data":null,"paging":{"previous":null,"next":null}}"#)
+                .unwrap();
+        assert!(list.data.is_empty());
+        let list: TokenList = serde_json::from_str(
+            r#"{"data":[{"tokenKey":"13777603-bdf9-48f7-a493-3b4a94e8be02","tokenName":null,
+                "permissions":null}]}"#,
+        )
+        .unwrap();
+        assert!(list.data[0].permissions.is_empty());
+    }
     use crate::provider::http::{HttpSettings, build_client, check_base_url};
 
     fn client(base: &str) -> Lagrello {

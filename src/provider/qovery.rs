@@ -377,8 +377,12 @@ impl Qovery {
 }
 
 #[derive(Deserialize)]
+#[serde(bound = "T: Deserialize<'de>")]
 struct ListBody<T> {
-    #[serde(default = "Vec::new")]
+    #[serde(
+        default = "Vec::new",
+        deserialize_with = "crate::provider::lenient::null_as_default"
+    )]
     results: Vec<T>,
 }
 
@@ -469,6 +473,19 @@ pub const SECRET_FORMAT: crate::model::SecretFormat = crate::model::SecretFormat
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_null_list_is_empty_and_optional_fields_may_be_missing() {
+        let list: ListBody<WireToken> = serde_json::from_str(r#"{"results":null}"#).unwrap();
+        assert!(list.results.is_empty());
+        let list: ListBody<WireToken> = serde_json::from_str(
+            r#"{"results":[{"id":"5d2a3c1e-8f4b-4a7e-9c3d-2b1f0e6a7d90","created_at":"2026-05-02T09:14:11.203Z"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(list.results.len(), 1);
+        let roles: ListBody<WireRole> = serde_json::from_str(r#"{"results":null}"#).unwrap();
+        assert!(roles.results.is_empty());
+    }
 
     fn check(org: Option<&str>, credential: bool) -> Result<Checked, AccountProblem> {
         let settings = Settings {

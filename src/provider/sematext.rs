@@ -305,27 +305,43 @@ impl Sematext {
         }
     }
 
-    async fn list_app(&self, app: &App) -> Result<Vec<Token>, ApiError> {
+    /// The tokens of `app`. Every TokenDto field is optional in the spec, so one without an id
+    /// (which nothing could be done with) is left out and the listing says so, rather than
+    /// failing the app's whole list.
+    async fn list_app(&self, app: &App) -> Result<Listing, ApiError> {
         let data: TokensData = self
             .call_data::<_, ()>(Method::GET, &tokens_path(app.id), None)
             .await?;
-        let tokens = data
-            .tokens
-            .into_iter()
-            .map(|t| t.into_token(app))
-            .collect::<Result<Vec<_>, _>>()?;
+        let mut tokens = Vec::with_capacity(data.tokens.len());
+        let mut without_id = 0;
+        for wire in data.tokens {
+            match wire.into_token(app) {
+                Ok(token) => tokens.push(token),
+                Err(_) => without_id += 1,
+            }
+        }
         self.known.listed(
             app.id,
             tokens.iter().filter_map(|t| t.id.as_str().parse().ok()),
         );
-        Ok(tokens)
+        Ok(match without_id {
+            0 => Listing::complete(tokens),
+            n => Listing::partial(
+                tokens,
+                format!(
+                    "{}: {n} token(s) of sematext app {} came without an id and are not shown",
+                    self.endpoint.account(),
+                    app.app
+                ),
+            ),
+        })
     }
 
     /// Every app's tokens, a few apps at a time. An app whose tokens cannot be listed makes the
     /// list partial, naming it; when none can be, the first failure is the answer.
     async fn list_all(&self) -> Result<Listing, ApiError> {
         let apps = self.scoped_apps().await?;
-        let results: Vec<(App, Result<Vec<Token>, ApiError>)> = stream::iter(apps.clone())
+        let results: Vec<(App, Result<Listing, ApiError>)> = stream::iter(apps.clone())
             .map(|app| async move {
                 let result = self.list_app(&app).await;
                 (app, result)
@@ -339,7 +355,7 @@ impl Sematext {
         let mut failed = 0;
         for (app, result) in results {
             match result {
-                Ok(tokens) => listing.extend(Listing::complete(tokens)),
+                Ok(listed) => listing.extend(listed),
                 Err(e) => {
                     failed += 1;
                     listing.extend(Listing::partial(

@@ -108,7 +108,10 @@ pub struct App {
 /// `writeToken`, `readWriteToken`, `tokens[]`), which are never read.
 #[derive(Deserialize)]
 pub struct AppsData {
-    #[serde(default)]
+    #[serde(
+        default,
+        deserialize_with = "crate::provider::lenient::null_as_default"
+    )]
     apps: Vec<WireApp>,
 }
 

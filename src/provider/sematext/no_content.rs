@@ -18,7 +18,7 @@ impl Sematext {
             token = id,
             "sematext answered the {what} with no content; listing the app for the token"
         );
-        let tokens = self.list_app(app).await.map_err(|e| {
+        let tokens = self.list_app(app).await.map(|l| l.tokens).map_err(|e| {
             ApiError::Decode(format!(
                 "sematext answered the {what} of token {id} with no content (it happened), and \
                  listing app {} to see the result failed: {e}",
@@ -63,7 +63,7 @@ impl Sematext {
             "sematext answered the create with no content; listing the app for the new token"
         );
         let shown = truncate(&sanitize(name), 60);
-        let tokens = self.list_app(app).await.map_err(|e| {
+        let tokens = self.list_app(app).await.map(|l| l.tokens).map_err(|e| {
             ApiError::Decode(format!(
                 "sematext created the token `{shown}` (201, no content) without sending it, and \
                  listing app {} for its secret failed: {e}",
