@@ -405,6 +405,18 @@ async fn usage_mistakes_exit_2() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_fault_on_an_unknown_target_is_refused() {
+    let env = setup().await;
+    let out = env.run(&["sandbox", "--fault", "bogus:list:500"]);
+    assert_ne!(code(&out), 0);
+    assert!(
+        stderr(&out).contains("unknown target `bogus`"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn env_credentials_are_read_when_the_command_runs() {
     let env = setup().await;
     let account = env.sandbox.account("sematext-1").unwrap().clone();

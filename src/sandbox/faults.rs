@@ -74,10 +74,13 @@ impl FromStr for FaultKind {
     }
 }
 
+/// The target that matches every request, on purpose.
+pub const ANY: &str = "any";
+
 /// One `--fault` rule.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FaultRule {
-    /// A provider name or an account name.
+    /// A provider name, an account name, or `any` (every request).
     pub target: String,
     pub op: FaultOp,
     pub kind: FaultKind,
@@ -97,9 +100,36 @@ impl FaultRule {
 
     /// Does this rule cover a request of `op` to `provider`, made as `account`?
     pub fn matches(&self, provider: ProviderKind, account: Option<&str>, op: FaultOp) -> bool {
-        let target_ok = self.target == provider.name() || account.is_some_and(|a| a == self.target);
+        let target_ok = self.target == ANY
+            || self.target == provider.name()
+            || account.is_some_and(|a| a == self.target);
         let op_ok = self.op == FaultOp::Any || self.op == op;
         target_ok && op_ok
+    }
+}
+
+impl FaultRule {
+    /// Refuse a target that names neither a provider, an account of this sandbox, nor `any`: a
+    /// typo would otherwise inject nothing, silently.
+    pub fn check_target<'a>(
+        &self,
+        accounts: impl IntoIterator<Item = &'a str>,
+    ) -> Result<(), String> {
+        let accounts: Vec<&str> = accounts.into_iter().collect();
+        let known = self.target == ANY
+            || ProviderKind::NAMES.contains(&self.target.as_str())
+            || accounts.contains(&self.target.as_str());
+        if known {
+            return Ok(());
+        }
+        let providers = ProviderKind::NAMES;
+        Err(format!(
+            "fault `{self}`: unknown target `{}`; expected a provider ({}), an account of the \
+             sandbox (such as {}) or `any`",
+            self.target,
+            providers.join(", "),
+            accounts.first().copied().unwrap_or("fluid-1")
+        ))
     }
 }
 
@@ -206,6 +236,18 @@ mod tests {
                 .unwrap_err()
                 .contains("RATE")
         );
+    }
+
+    #[test]
+    fn targets_are_checked_and_any_is_allowed() {
+        let rule = |t: &str| FaultRule::new(t, FaultOp::List, FaultKind::Status(500));
+        let accounts = ["fluid-1", "sematext-1"];
+        assert!(rule("any").check_target(accounts).is_ok());
+        assert!(rule("qovery").check_target(accounts).is_ok());
+        assert!(rule("sematext-1").check_target(accounts).is_ok());
+        let e = rule("bogus").check_target(accounts).unwrap_err();
+        assert!(e.contains("unknown target `bogus`"), "{e}");
+        assert!(rule("any").matches(ProviderKind::Qovery, None, FaultOp::List));
     }
 
     #[test]
