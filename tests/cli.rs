@@ -129,6 +129,40 @@ async fn a_failing_account_gives_exit_3_and_the_rest_still_prints() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn sematext_writeable_alone_is_write_only() {
+    let env = setup().await;
+    let v = env.json(&[
+        "create",
+        "--account",
+        "sematext-1",
+        "--name",
+        "shipper",
+        "--writeable",
+        "--format",
+        "json",
+    ]);
+    let id = v["token"]["id"].as_str().unwrap().to_owned();
+    let listed = env.token("sematext-1", &id).expect("listed");
+    assert_eq!(listed["scopes"], serde_json::json!(["write"]), "{listed}");
+    let v = env.json(&[
+        "create",
+        "--account",
+        "sematext-1",
+        "--name",
+        "both",
+        "--readable",
+        "--writeable",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        v["token"]["scopes"],
+        serde_json::json!(["read", "write"]),
+        "{v}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn sematext_token_lifecycle() {
     let env = setup().await;
     let v = env.json(&[
@@ -371,6 +405,18 @@ async fn usage_mistakes_exit_2() {
         let out = env.run(args);
         assert_eq!(code(&out), 2, "{args:?}: {}", stderr(&out));
     }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_fault_on_an_unknown_target_is_refused() {
+    let env = setup().await;
+    let out = env.run(&["sandbox", "--fault", "bogus:list:500"]);
+    assert_ne!(code(&out), 0);
+    assert!(
+        stderr(&out).contains("unknown target `bogus`"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -275,3 +275,42 @@ async fn the_fake_decodes_strictly() {
             .all(|t| t.get("token").is_none())
     );
 }
+
+#[tokio::test]
+async fn a_base_url_ending_in_v1_is_not_doubled() {
+    let sandbox = sandbox().await;
+    let base = format!("{}/v1/", sandbox.base_url().trim_end_matches('/'));
+    for account in ["fluid-1", "fluid-2"] {
+        let fluid = client_with(&sandbox, account, |a| a.base_url = Some(base.clone()));
+        sandbox.clear_requests();
+        fluid
+            .list()
+            .await
+            .expect("list with a base_url ending in /v1");
+        let reqs = requests_to(&sandbox, ProviderKind::Fluid);
+        assert!(!reqs.is_empty());
+        assert!(
+            reqs.iter()
+                .all(|r| r.uri.starts_with("/v1/") && !r.uri.starts_with("/v1/v1/")),
+            "{:?}",
+            reqs.iter().map(|r| &r.uri).collect::<Vec<_>>()
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_404_names_the_url_asked() {
+    let sandbox = sandbox().await;
+    let fluid = client_with(&sandbox, "fluid-2", |a| {
+        a.provider_keys.set("org_slug", "no-such-org");
+    });
+    let err = fluid.list().await.unwrap_err();
+    assert!(matches!(err, ApiError::NotFound(_)), "{err:?}");
+    let text = err.to_string();
+    let url = format!(
+        "{}/v1/orgs/no-such-org/hosts/tokens",
+        sandbox.base_url().trim_end_matches('/')
+    );
+    assert!(text.contains(&url), "{text}");
+    assert!(!text.contains(&credential(&sandbox, "fluid-2")), "{text}");
+}

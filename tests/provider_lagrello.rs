@@ -315,6 +315,12 @@ async fn a_read_only_credential_lists_but_cannot_change_tokens() {
         matches!(&err, ApiError::Forbidden(m) if m.contains("ADMIN")),
         "{err:?}"
     );
+    // lagrello's 403 is also its answer to a wrong key: the message says both.
+    assert!(
+        err.to_string()
+            .contains("the key may be wrong, or lack ADMIN"),
+        "{err}"
+    );
     let err = lagrello.delete(tokens[0].id.clone()).await.unwrap_err();
     assert!(matches!(err, ApiError::Forbidden(_)), "{err:?}");
 }

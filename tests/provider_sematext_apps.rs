@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::get;
 use reqwest::Method;
-use serde_json::json;
+use serde_json::{Value, json};
 use tokdash::config::{AccountConfig, Config, ProviderKeys};
 use tokdash::credential::CredentialSource;
 use tokdash::model::{ApiError, NewToken, Token, TokenUpdate};
@@ -294,5 +294,54 @@ async fn an_app_that_cannot_be_listed_makes_the_list_partial() {
             "two-apps: the tokens of sematext app broken (2) could not be listed: forbidden: \
              app 2 is locked"
         )
+    );
+}
+
+/// A sematext server whose first app lists a token without an id, one with only an id and
+/// `null` tokens in the second app: every TokenDto field is optional in the spec.
+async fn sparse_server() -> String {
+    let app = Router::new()
+        .route(
+            APPS,
+            get(|| async {
+                axum::Json(json!({"success": true, "data": {"apps": [
+                    {"id": 1, "name": "sparse"}, {"id": 2, "name": "empty"}]}}))
+            }),
+        )
+        .route(
+            "/users-web/api/v3/apps/{app}/tokens",
+            get(|Path(app): Path<i64>| async move {
+                let tokens = if app == 1 {
+                    json!([{"name": "no id", "token": "s"}, {"id": 11},
+                           {"id": 12, "name": "full", "token": "t", "readable": true,
+                            "writeable": false, "enabled": true,
+                            "createdAt": "2022-03-01T12:00:00.000+00:00"}])
+                } else {
+                    Value::Null
+                };
+                axum::Json(json!({"success": true, "data": {"tokens": tokens}}))
+            }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    format!("http://{addr}")
+}
+
+#[tokio::test]
+async fn a_sparse_token_or_a_null_list_does_not_fail_the_list() {
+    let mut account = AccountConfig::new("sparse", ProviderKind::Sematext);
+    account.base_url = Some(sparse_server().await);
+    account.credential = Some(CredentialSource::Value("k".to_owned().into()));
+    let config = Config {
+        accounts: vec![account],
+        ..Config::default()
+    };
+    let listing = client_from(&config, "sparse").list().await.unwrap();
+    let ids: Vec<&str> = listing.tokens.iter().map(|t| t.id.as_str()).collect();
+    assert_eq!(ids, ["11", "12"]);
+    assert_eq!(
+        listing.partial.as_deref(),
+        Some("sparse: 1 token(s) of sematext app sparse (1) came without an id and are not shown")
     );
 }

@@ -170,10 +170,10 @@ pub struct CreateArgs {
     /// The role to give the token
     #[arg(long, value_name = "R")]
     pub role_id: Option<String>,
-    /// Allow the token to read
+    /// Allow the token to read (sematext: the default, unless --writeable is given alone)
     #[arg(long)]
     pub readable: bool,
-    /// Allow the token to write
+    /// Allow the token to write (sematext: alone, a write-only token; with --readable, both)
     #[arg(long)]
     pub writeable: bool,
 }

@@ -89,8 +89,18 @@ impl Client for Fluid {
 
 impl Fluid {
     fn tokens_url(&self) -> Url {
-        self.endpoint
-            .url(&format!("/v1/orgs/{}/hosts/tokens", self.org_slug))
+        self.api_url(&format!("/v1/orgs/{}/hosts/tokens", self.org_slug))
+    }
+
+    /// The URL of `path` (which starts with `/v1/`). fluid's own client documentation makes
+    /// URIs relative to `…/v1`, so a `base_url` ending in `/v1` is taken as that and not
+    /// doubled: both `https://host` and `https://host/v1` reach `https://host/v1/…`.
+    fn api_url(&self, path: &str) -> Url {
+        let base = self.endpoint.base().path().trim_end_matches('/');
+        match path.strip_prefix("/v1") {
+            Some(rest) if base.ends_with("/v1") => self.endpoint.url(rest),
+            _ => self.endpoint.url(path),
+        }
     }
 
     /// The session to use now, logging in first if there is none yet.
@@ -145,7 +155,7 @@ impl Fluid {
         let request = self
             .endpoint
             .client()
-            .post(self.endpoint.url("/v1/auth/login"))
+            .post(self.api_url("/v1/auth/login"))
             .json(&body);
         let response = self.endpoint.send(request).await?;
         if response.status == StatusCode::UNAUTHORIZED {
@@ -203,7 +213,10 @@ impl Fluid {
             (403, OpKind::List) => format!("you are not a member of org `{slug}`"),
             (403, _) => format!("changing host tokens in org `{slug}` needs role owner or admin"),
             (404, OpKind::Delete) => format!("no such host token in org `{slug}`"),
-            (404, _) => format!("there is no org `{slug}`"),
+            (404, _) => format!(
+                "there is no org `{slug}` at {} (check base_url and org_slug)",
+                shown_url(&self.tokens_url())
+            ),
             (400, OpKind::Create) => {
                 "fluid rejected the token: a non-empty name is required".to_owned()
             }
@@ -211,6 +224,16 @@ impl Fluid {
         };
         status_error(response.status, &response.headers, Some(message))
     }
+}
+
+/// A URL as messages show it: no user, password, query or fragment.
+fn shown_url(url: &Url) -> String {
+    let mut url = url.clone();
+    let _ = url.set_username("");
+    let _ = url.set_password(None);
+    url.set_query(None);
+    url.set_fragment(None);
+    url.to_string()
 }
 
 /// The value of the cookie `name` among the `Set-Cookie` headers; an empty value (the server
@@ -240,15 +263,24 @@ struct CreateRequest<'a> {
 /// Prism answers the list with `{}`, so every field has a default.
 #[derive(Deserialize)]
 struct ListResponse {
-    #[serde(default)]
+    #[serde(
+        default,
+        deserialize_with = "crate::provider::lenient::null_as_default"
+    )]
     tokens: Vec<WireToken>,
 }
 
 #[derive(Deserialize)]
 struct WireToken {
-    #[serde(default)]
+    #[serde(
+        default,
+        deserialize_with = "crate::provider::lenient::null_as_default"
+    )]
     id: String,
-    #[serde(default)]
+    #[serde(
+        default,
+        deserialize_with = "crate::provider::lenient::null_as_default"
+    )]
     name: String,
     #[serde(default)]
     created_at: Option<String>,
@@ -348,6 +380,15 @@ pub const SECRET_FORMAT: crate::model::SecretFormat = crate::model::SecretFormat
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn null_lists_and_fields_are_empty() {
+        let list: ListResponse = serde_json::from_str(r#"{"tokens":null,"count":0}"#).unwrap();
+        assert!(list.tokens.is_empty());
+        let list: ListResponse =
+            serde_json::from_str(r#"{"tokens":[{"id":"HTK-1","name":null}]}"#).unwrap();
+        assert_eq!(list.tokens[0].name, "");
+    }
     use reqwest::header::HeaderValue;
 
     #[test]

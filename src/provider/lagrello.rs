@@ -229,7 +229,23 @@ pub fn permissions_privilege(permissions: &[String]) -> Privilege {
 /// The error for a non-success response, with the `message` of lagrello's error body if any.
 fn api_error(response: &Response) -> ApiError {
     let message = response.error_message(&["message"]);
-    status_error(response.status, &response.headers, message)
+    wrong_key_or_lacking(status_error(response.status, &response.headers, message))
+}
+
+/// lagrello answers 403 for a wrong access token as for one that lacks a permission. When its
+/// message says the token is wrong, that is an authentication failure; any other 403 says both
+/// causes, never only "lacks the permission".
+fn wrong_key_or_lacking(error: ApiError) -> ApiError {
+    match error {
+        ApiError::Forbidden(m) if m.to_ascii_lowercase().contains("wrong") => {
+            ApiError::Unauthorized(format!("{m} (lagrello answered 403)"))
+        }
+        ApiError::Forbidden(m) => ApiError::Forbidden(format!(
+            "{m}; lagrello answers 403 for a wrong access token too: the key may be wrong, or \
+             lack ADMIN (needed to create and delete tokens)"
+        )),
+        other => other,
+    }
 }
 
 /// The error for a request about one token. A message that repeats the tokenKey (which may be
@@ -244,7 +260,7 @@ fn token_error(response: &Response, key: &TokenId) -> ApiError {
             m.replace(key, &format!("{head}…"))
         }
     });
-    status_error(response.status, &response.headers, message)
+    wrong_key_or_lacking(status_error(response.status, &response.headers, message))
 }
 
 #[derive(Serialize)]
@@ -259,15 +275,24 @@ struct CreateRequest<'a> {
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct WireToken {
-    #[serde(default)]
+    #[serde(
+        default,
+        deserialize_with = "crate::provider::lenient::null_as_default"
+    )]
     token_key: String,
-    #[serde(default)]
+    #[serde(
+        default,
+        deserialize_with = "crate::provider::lenient::null_as_default"
+    )]
     token_name: String,
     #[serde(default)]
     created_by: Option<String>,
     #[serde(default)]
     created_at: Option<String>,
-    #[serde(default)]
+    #[serde(
+        default,
+        deserialize_with = "crate::provider::lenient::null_as_default"
+    )]
     permissions: Vec<String>,
 }
 
@@ -283,7 +308,10 @@ impl WireToken {
 
 #[derive(Deserialize)]
 struct TokenList {
-    #[serde(default)]
+    #[serde(
+        default,
+        deserialize_with = "crate::provider::lenient::null_as_default"
+    )]
     data: Vec<WireToken>,
     #[serde(default)]
     paging: Option<Paging>,
@@ -369,6 +397,20 @@ pub const SECRET_FORMAT: crate::model::SecretFormat = crate::model::SecretFormat
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn null_lists_are_empty() {
+        let list: TokenList =
+            serde_json::from_str(r#"{"data":null,"paging":{"previous":null,"next":null}}"#)
+                .unwrap();
+        assert!(list.data.is_empty());
+        let list: TokenList = serde_json::from_str(
+            r#"{"data":[{"tokenKey":"13777603-bdf9-48f7-a493-3b4a94e8be02","tokenName":null,
+                "permissions":null}]}"#,
+        )
+        .unwrap();
+        assert!(list.data[0].permissions.is_empty());
+    }
     use crate::provider::http::{HttpSettings, build_client, check_base_url};
 
     fn client(base: &str) -> Lagrello {

@@ -6,6 +6,7 @@
 pub mod fluid;
 pub mod http;
 pub mod lagrello;
+pub mod lenient;
 pub mod qovery;
 pub mod sematext;
 

@@ -3,7 +3,8 @@
 //! Wire details are in `../shared/providers/qovery.md`. The quirks handled here: `role_id` must be
 //! present in every create body (a UUID or an explicit `null`), `description` must be omitted
 //! rather than `null`, a 409 means the name is taken, and a 403 may mean "not found", so a 403 on
-//! delete is checked against a fresh list before it is reported.
+//! delete is checked against a fresh list before it is reported. An API token goes as
+//! `Authorization: Token <t>`; a human login's JWT as `Bearer <jwt>`, chosen by `auth_scheme`.
 
 use futures::future::BoxFuture;
 use reqwest::header::{ACCEPT, AUTHORIZATION};
@@ -60,18 +61,71 @@ pub const CAPS: Caps = Caps {
 pub struct Settings {
     /// The organization's UUID.
     pub organization_id: Option<String>,
+    /// How the credential is sent: `token` (an organization API token, the default) or `bearer`
+    /// (a JWT, as a human login has).
+    pub auth_scheme: Option<String>,
+}
+
+/// How the credential goes in `Authorization`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthScheme {
+    /// `Token <api token>`: an organization API token.
+    Token,
+    /// `Bearer <jwt>`: a JWT, as qovery's generated clients document besides API tokens.
+    Bearer,
+}
+
+impl AuthScheme {
+    fn from_setting(raw: Option<&str>) -> Result<AuthScheme, AccountProblem> {
+        match raw.map(str::trim) {
+            None => Ok(AuthScheme::Token),
+            Some(s) if s.eq_ignore_ascii_case("token") => Ok(AuthScheme::Token),
+            Some(s) if s.eq_ignore_ascii_case("bearer") => Ok(AuthScheme::Bearer),
+            Some(other) => Err(AccountProblem::new(
+                "auth_scheme",
+                format!(
+                    "unknown auth_scheme `{}`; expected \"token\" (an organization API token, \
+                     the default) or \"bearer\" (a JWT)",
+                    truncate(&sanitize(other), 40)
+                ),
+            )),
+        }
+    }
+
+    fn prefix(self) -> &'static str {
+        match self {
+            AuthScheme::Token => "Token ",
+            AuthScheme::Bearer => "Bearer ",
+        }
+    }
+
+    /// What a 401 adds: the other scheme may be the one this credential needs.
+    fn unauthorized_hint(self) -> &'static str {
+        match self {
+            AuthScheme::Token => {
+                "sent as `Token`, for an organization API token; if this credential is a JWT, \
+                 set auth_scheme = \"bearer\""
+            }
+            AuthScheme::Bearer => {
+                "sent as `Bearer`, for a JWT; if this credential is an organization API token, \
+                 set auth_scheme = \"token\" (the default)"
+            }
+        }
+    }
 }
 
 /// A qovery account, checked.
 pub struct Checked {
     /// A UUID, so also safe to put in a URL path.
     organization_id: String,
+    auth_scheme: AuthScheme,
     credential: CredentialSource,
 }
 
 pub struct Qovery {
     endpoint: Endpoint,
     organization_id: String,
+    auth_scheme: AuthScheme,
     credential: LazyCredential,
 }
 
@@ -85,6 +139,7 @@ impl Client for Qovery {
         credential: Option<CredentialSource>,
     ) -> Result<Checked, AccountProblem> {
         let organization_id = organization_id(settings.organization_id.as_deref())?;
+        let auth_scheme = AuthScheme::from_setting(settings.auth_scheme.as_deref())?;
         let credential = super::require_credential(
             ProviderKind::Qovery,
             credential,
@@ -92,6 +147,7 @@ impl Client for Qovery {
         )?;
         Ok(Checked {
             organization_id,
+            auth_scheme,
             credential,
         })
     }
@@ -104,6 +160,7 @@ impl Client for Qovery {
         Qovery {
             endpoint,
             organization_id: checked.organization_id,
+            auth_scheme: checked.auth_scheme,
             credential: LazyCredential::new(checked.credential),
         }
     }
@@ -144,7 +201,7 @@ impl Qovery {
     ) -> Result<Response, ApiError> {
         let auth = self
             .endpoint
-            .secret_header("Token ", self.credential.get().await?)?;
+            .secret_header(self.auth_scheme.prefix(), self.credential.get().await?)?;
         let mut request = self
             .endpoint
             .client()
@@ -162,7 +219,7 @@ impl Qovery {
             .send::<()>(Method::GET, &self.tokens_path(), None)
             .await?;
         if !response.status.is_success() {
-            return Err(failure(&response));
+            return Err(self.failure(&response));
         }
         let list: ListBody<WireToken> = response.json()?;
         Ok(list
@@ -210,7 +267,7 @@ impl Qovery {
             ));
         }
         if !response.status.is_success() {
-            return Err(failure(&response));
+            return Err(self.failure(&response));
         }
         let created: WireCreated = response.json()?;
         let secret = created.token.filter(|t| !t.is_empty()).ok_or_else(|| {
@@ -232,7 +289,7 @@ impl Qovery {
         if response.status.is_success() {
             return Ok(());
         }
-        let error = failure(&response);
+        let error = self.failure(&response);
         if response.status != StatusCode::FORBIDDEN {
             return Err(error);
         }
@@ -250,7 +307,7 @@ impl Qovery {
         let path = format!("/organization/{}/availableRole", self.organization_id);
         let response = self.send::<()>(Method::GET, &path, None).await?;
         if !response.status.is_success() {
-            return Err(failure(&response));
+            return Err(self.failure(&response));
         }
         let list: ListBody<WireRole> = response.json()?;
         Ok(list
@@ -306,15 +363,28 @@ fn token_uuid(id: &TokenId) -> Result<String, ApiError> {
 /// `title`, sometimes empty. Read whatever is there, in this order.
 const ERROR_KEYS: &[&str] = &["detail", "message", "title"];
 
-/// The error for a non-success response, with qovery's own words when the body has them.
-fn failure(response: &Response) -> ApiError {
-    let message = response.error_message(ERROR_KEYS);
-    status_error(response.status, &response.headers, message)
+impl Qovery {
+    /// The error for a non-success response, with qovery's own words when the body has them; a
+    /// 401 also says which scheme the credential went with and how to send it the other way.
+    fn failure(&self, response: &Response) -> ApiError {
+        let message = response.error_message(ERROR_KEYS);
+        let message = if response.status == StatusCode::UNAUTHORIZED {
+            let words = message.map_or_else(|| "Unauthorized".into(), |m| truncate(&m, 120));
+            Some(format!("{words}; {}", self.auth_scheme.unauthorized_hint()))
+        } else {
+            message
+        };
+        status_error(response.status, &response.headers, message)
+    }
 }
 
 #[derive(Deserialize)]
+#[serde(bound = "T: Deserialize<'de>")]
 struct ListBody<T> {
-    #[serde(default = "Vec::new")]
+    #[serde(
+        default = "Vec::new",
+        deserialize_with = "crate::provider::lenient::null_as_default"
+    )]
     results: Vec<T>,
 }
 
@@ -406,9 +476,23 @@ pub const SECRET_FORMAT: crate::model::SecretFormat = crate::model::SecretFormat
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_null_list_is_empty_and_optional_fields_may_be_missing() {
+        let list: ListBody<WireToken> = serde_json::from_str(r#"{"results":null}"#).unwrap();
+        assert!(list.results.is_empty());
+        let list: ListBody<WireToken> = serde_json::from_str(
+            r#"{"results":[{"id":"5d2a3c1e-8f4b-4a7e-9c3d-2b1f0e6a7d90","created_at":"2026-05-02T09:14:11.203Z"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(list.results.len(), 1);
+        let roles: ListBody<WireRole> = serde_json::from_str(r#"{"results":null}"#).unwrap();
+        assert!(roles.results.is_empty());
+    }
+
     fn check(org: Option<&str>, credential: bool) -> Result<Checked, AccountProblem> {
         let settings = Settings {
             organization_id: org.map(str::to_owned),
+            auth_scheme: None,
         };
         let credential = credential.then(|| CredentialSource::Env("X".into()));
         Qovery::check(settings, credential)
@@ -423,6 +507,22 @@ mod tests {
         assert!(p.message.contains("not a UUID"), "{}", p.message);
         let checked = check(Some(&uuid.to_uppercase()), true).ok().unwrap();
         assert_eq!(checked.organization_id, uuid);
+    }
+
+    #[test]
+    fn auth_scheme_is_token_or_bearer() {
+        assert_eq!(AuthScheme::from_setting(None), Ok(AuthScheme::Token));
+        assert_eq!(
+            AuthScheme::from_setting(Some("Bearer")),
+            Ok(AuthScheme::Bearer)
+        );
+        assert_eq!(
+            AuthScheme::from_setting(Some("token")),
+            Ok(AuthScheme::Token)
+        );
+        let p = AuthScheme::from_setting(Some("jwt")).unwrap_err();
+        assert_eq!(p.key, "auth_scheme");
+        assert!(p.message.contains("\"bearer\""), "{}", p.message);
     }
 
     #[test]

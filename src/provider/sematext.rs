@@ -10,6 +10,7 @@
 //! the account, else the app the token was last listed in (listing first if need be).
 
 mod apps;
+mod no_content;
 mod wire;
 
 use futures::future::BoxFuture;
@@ -33,8 +34,18 @@ use wire::{CreateBody, Envelope, TokenData, TokensData, UpdateBody};
 const US_BASE_URL: &str = "https://apps.sematext.com";
 const EU_BASE_URL: &str = "https://apps.eu.sematext.com";
 
+/// The form's defaults: a read-only token.
 const READABLE_DEFAULT: bool = true;
 const WRITEABLE_DEFAULT: bool = false;
+
+/// The flags a create sends. The two are independent: an unset `readable` is on only when the
+/// token is not asked to be writeable, so `--writeable` alone makes a write-only token (a log
+/// shipper's), both flags a read-write one, and neither the read-only default.
+fn create_flags(new: &NewToken) -> (bool, bool) {
+    let writeable = new.writeable.unwrap_or(WRITEABLE_DEFAULT);
+    let readable = new.readable.unwrap_or(READABLE_DEFAULT && !writeable);
+    (readable, writeable)
+}
 
 const FORM: &[FieldSpec] = &[
     FieldSpec {
@@ -51,7 +62,8 @@ const FORM: &[FieldSpec] = &[
             default: READABLE_DEFAULT,
         },
         required: false,
-        help: "may read the app's data; cannot be changed later",
+        help: "may read the app's data (a read-only token by default; turn off for a write-only \
+               one); cannot be changed later",
     },
     FieldSpec {
         key: FIELD_WRITEABLE,
@@ -60,7 +72,8 @@ const FORM: &[FieldSpec] = &[
             default: WRITEABLE_DEFAULT,
         },
         required: false,
-        help: "may send data to the app; cannot be changed later",
+        help: "may send data to the app (with Readable off: write-only, for a log shipper); \
+               cannot be changed later",
     },
 ];
 
@@ -165,7 +178,8 @@ fn token_path(app: i64, id: i64) -> String {
 
 impl Sematext {
     /// Send an authenticated request and unwrap the envelope: a 2xx with `success: false` is an
-    /// error too. `None` when a 2xx came with no body (delete's 204).
+    /// error too. `None` when a 2xx came with no body (the 201 or 204 "no content" sematext
+    /// declares besides its 200).
     async fn call<T: DeserializeOwned, B: Serialize + ?Sized>(
         &self,
         method: Method,
@@ -295,27 +309,43 @@ impl Sematext {
         }
     }
 
-    async fn list_app(&self, app: &App) -> Result<Vec<Token>, ApiError> {
+    /// The tokens of `app`. Every TokenDto field is optional in the spec, so one without an id
+    /// (which nothing could be done with) is left out and the listing says so, rather than
+    /// failing the app's whole list.
+    async fn list_app(&self, app: &App) -> Result<Listing, ApiError> {
         let data: TokensData = self
             .call_data::<_, ()>(Method::GET, &tokens_path(app.id), None)
             .await?;
-        let tokens = data
-            .tokens
-            .into_iter()
-            .map(|t| t.into_token(app))
-            .collect::<Result<Vec<_>, _>>()?;
+        let mut tokens = Vec::with_capacity(data.tokens.len());
+        let mut without_id = 0;
+        for wire in data.tokens {
+            match wire.into_token(app) {
+                Ok(token) => tokens.push(token),
+                Err(_) => without_id += 1,
+            }
+        }
         self.known.listed(
             app.id,
             tokens.iter().filter_map(|t| t.id.as_str().parse().ok()),
         );
-        Ok(tokens)
+        Ok(match without_id {
+            0 => Listing::complete(tokens),
+            n => Listing::partial(
+                tokens,
+                format!(
+                    "{}: {n} token(s) of sematext app {} came without an id and are not shown",
+                    self.endpoint.account(),
+                    app.app
+                ),
+            ),
+        })
     }
 
     /// Every app's tokens, a few apps at a time. An app whose tokens cannot be listed makes the
     /// list partial, naming it; when none can be, the first failure is the answer.
     async fn list_all(&self) -> Result<Listing, ApiError> {
         let apps = self.scoped_apps().await?;
-        let results: Vec<(App, Result<Vec<Token>, ApiError>)> = stream::iter(apps.clone())
+        let results: Vec<(App, Result<Listing, ApiError>)> = stream::iter(apps.clone())
             .map(|app| async move {
                 let result = self.list_app(&app).await;
                 (app, result)
@@ -329,7 +359,7 @@ impl Sematext {
         let mut failed = 0;
         for (app, result) in results {
             match result {
-                Ok(tokens) => listing.extend(Listing::complete(tokens)),
+                Ok(listed) => listing.extend(listed),
                 Err(e) => {
                     failed += 1;
                     listing.extend(Listing::partial(
@@ -351,15 +381,20 @@ impl Sematext {
 
     async fn create_token(&self, new: NewToken) -> Result<Created, ApiError> {
         let app = self.app_for_create().await?;
+        let (readable, writeable) = create_flags(&new);
         let body = CreateBody {
             name: &new.name,
-            readable: new.readable.unwrap_or(READABLE_DEFAULT),
-            writeable: new.writeable.unwrap_or(WRITEABLE_DEFAULT),
+            readable,
+            writeable,
         };
-        let data: TokenData = self
-            .call_data(Method::POST, &tokens_path(app.id), Some(&body))
+        let before = self.known.ids_in(app.id);
+        let answer: Option<TokenData> = self
+            .call(Method::POST, &tokens_path(app.id), Some(&body))
             .await?;
-        let created = data.token.into_created(&app)?;
+        let created = match answer {
+            Some(data) => data.token.into_created(&app)?,
+            None => self.created_by_listing(&app, &new.name, &before).await?,
+        };
         if let Ok(id) = created.token.id.as_str().parse() {
             self.known.listed(app.id, [id]);
         }
@@ -374,16 +409,26 @@ impl Sematext {
             enabled: change.enabled,
         };
         let path = token_path(app.id, id);
-        let data: TokenData = self.call_data(Method::PUT, &path, Some(&body)).await?;
-        data.token.into_token(&app)
+        match self
+            .call::<TokenData, _>(Method::PUT, &path, Some(&body))
+            .await?
+        {
+            Some(data) => data.token.into_token(&app),
+            None => self.relisted(&app, id, "update").await,
+        }
     }
 
     async fn regenerate_token(&self, id: TokenId) -> Result<Created, ApiError> {
         let id = numeric_id(&id)?;
         let app = self.app_of_token(id).await?;
         let path = format!("{}/regenerate", token_path(app.id, id));
-        let data: TokenData = self.call_data::<_, ()>(Method::POST, &path, None).await?;
-        data.token.into_created(&app)
+        match self
+            .call::<TokenData, ()>(Method::POST, &path, None)
+            .await?
+        {
+            Some(data) => data.token.into_created(&app),
+            None => self.regenerated_by_listing(&app, id).await,
+        }
     }
 
     async fn delete_token(&self, id: TokenId) -> Result<(), ApiError> {
@@ -509,6 +554,22 @@ mod tests {
             numeric_id(&TokenId::new("9007199254740993")).unwrap(),
             9007199254740993
         );
+    }
+
+    #[test]
+    fn readable_and_writeable_are_independent() {
+        let flags = |readable, writeable| {
+            create_flags(&NewToken {
+                readable,
+                writeable,
+                ..NewToken::named("t")
+            })
+        };
+        assert_eq!(flags(None, None), (true, false), "read-only by default");
+        assert_eq!(flags(None, Some(true)), (false, true), "writeable alone");
+        assert_eq!(flags(Some(true), Some(true)), (true, true));
+        assert_eq!(flags(Some(true), None), (true, false));
+        assert_eq!(flags(Some(false), Some(true)), (false, true), "the form");
     }
 
     #[test]

@@ -45,6 +45,9 @@ pub enum FaultKind {
     Huge,
     /// Answer correctly, but only after a few seconds.
     Slow,
+    /// Do the work, then answer with no content: 201 for a create, update or regenerate, 204 for
+    /// a delete, 200 for anything else. sematext declares these besides its 200 with a body.
+    NoContent,
 }
 
 const STATUSES: [u16; 8] = [401, 403, 404, 409, 429, 500, 502, 503];
@@ -58,11 +61,12 @@ impl FromStr for FaultKind {
             "truncated" => FaultKind::Truncated,
             "huge" => FaultKind::Huge,
             "slow" => FaultKind::Slow,
+            "no-content" => FaultKind::NoContent,
             other => match other.parse::<u16>() {
                 Ok(code) if STATUSES.contains(&code) => FaultKind::Status(code),
                 _ => {
                     return Err(format!(
-                        "unknown fault kind `{other}`; expected one of 401, 403, 404, 409, 429, 500, 502, 503, timeout, malformed, truncated, huge, slow"
+                        "unknown fault kind `{other}`; expected one of 401, 403, 404, 409, 429, 500, 502, 503, timeout, malformed, truncated, huge, slow, no-content"
                     ));
                 }
             },
@@ -70,10 +74,13 @@ impl FromStr for FaultKind {
     }
 }
 
+/// The target that matches every request, on purpose.
+pub const ANY: &str = "any";
+
 /// One `--fault` rule.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FaultRule {
-    /// A provider name or an account name.
+    /// A provider name, an account name, or `any` (every request).
     pub target: String,
     pub op: FaultOp,
     pub kind: FaultKind,
@@ -93,9 +100,36 @@ impl FaultRule {
 
     /// Does this rule cover a request of `op` to `provider`, made as `account`?
     pub fn matches(&self, provider: ProviderKind, account: Option<&str>, op: FaultOp) -> bool {
-        let target_ok = self.target == provider.name() || account.is_some_and(|a| a == self.target);
+        let target_ok = self.target == ANY
+            || self.target == provider.name()
+            || account.is_some_and(|a| a == self.target);
         let op_ok = self.op == FaultOp::Any || self.op == op;
         target_ok && op_ok
+    }
+}
+
+impl FaultRule {
+    /// Refuse a target that names neither a provider, an account of this sandbox, nor `any`: a
+    /// typo would otherwise inject nothing, silently.
+    pub fn check_target<'a>(
+        &self,
+        accounts: impl IntoIterator<Item = &'a str>,
+    ) -> Result<(), String> {
+        let accounts: Vec<&str> = accounts.into_iter().collect();
+        let known = self.target == ANY
+            || ProviderKind::NAMES.contains(&self.target.as_str())
+            || accounts.contains(&self.target.as_str());
+        if known {
+            return Ok(());
+        }
+        let providers = ProviderKind::NAMES;
+        Err(format!(
+            "fault `{self}`: unknown target `{}`; expected a provider ({}), an account of the \
+             sandbox (such as {}) or `any`",
+            self.target,
+            providers.join(", "),
+            accounts.first().copied().unwrap_or("fluid-1")
+        ))
     }
 }
 
@@ -154,6 +188,7 @@ impl fmt::Display for FaultRule {
             FaultKind::Truncated => "truncated".into(),
             FaultKind::Huge => "huge".into(),
             FaultKind::Slow => "slow".into(),
+            FaultKind::NoContent => "no-content".into(),
         };
         write!(f, "{}:{op}:{kind}:{}", self.target, self.rate)
     }
@@ -201,6 +236,18 @@ mod tests {
                 .unwrap_err()
                 .contains("RATE")
         );
+    }
+
+    #[test]
+    fn targets_are_checked_and_any_is_allowed() {
+        let rule = |t: &str| FaultRule::new(t, FaultOp::List, FaultKind::Status(500));
+        let accounts = ["fluid-1", "sematext-1"];
+        assert!(rule("any").check_target(accounts).is_ok());
+        assert!(rule("qovery").check_target(accounts).is_ok());
+        assert!(rule("sematext-1").check_target(accounts).is_ok());
+        let e = rule("bogus").check_target(accounts).unwrap_err();
+        assert!(e.contains("unknown target `bogus`"), "{e}");
+        assert!(rule("any").matches(ProviderKind::Qovery, None, FaultOp::List));
     }
 
     #[test]

@@ -123,11 +123,11 @@ pub(super) async fn intercept(
             .find(|r| r.matches(provider, account.as_deref(), op))
             .cloned()?;
         let hit = rule.rate >= 1.0 || state.with_rng(|r| r.random_bool(rule.rate));
-        hit.then_some((provider, rule.kind))
+        hit.then_some((provider, op, rule.kind))
     });
 
     let req = Request::from_parts(parts, Body::from(body));
-    let Some((provider, kind)) = fault else {
+    let Some((provider, op, kind)) = fault else {
         return next.run(req).await;
     };
     match kind {
@@ -159,6 +159,18 @@ pub(super) async fn intercept(
             let _ = next.run(req).await;
             tokio::time::sleep(HANG).await;
             StatusCode::GATEWAY_TIMEOUT.into_response()
+        }
+        FaultKind::NoContent => {
+            let real = next.run(req).await;
+            if !real.status().is_success() {
+                return real;
+            }
+            match op {
+                FaultOp::Create | FaultOp::Update | FaultOp::Regenerate => StatusCode::CREATED,
+                FaultOp::Delete => StatusCode::NO_CONTENT,
+                _ => StatusCode::OK,
+            }
+            .into_response()
         }
         FaultKind::Malformed => {
             let _ = next.run(req).await;

@@ -197,6 +197,10 @@ impl Sandbox {
         accounts.extend(more);
         let (sematext, more) = sematext::seed(&seed);
         accounts.extend(more);
+        for rule in &opts.faults {
+            rule.check_target(accounts.iter().map(|a| a.name.as_str()))
+                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
+        }
 
         let state = Arc::new(SandboxState {
             anchor: opts.anchor,

@@ -1,7 +1,9 @@
 //! The qovery fake: organization API tokens, as `../shared/providers/qovery.md` describes them.
 //!
 //! Organizations are keyed by UUID and the tenant comes from the API token in
-//! `Authorization: Token <t>`. It is as strict as the real service where the spec is: `role_id`
+//! `Authorization: Token <t>`, or from a member's login JWT in `Authorization: Bearer <jwt>`
+//! (each organization has one, [`QoveryState::jwt_of`]). An API token sent as `Bearer` is
+//! refused: the notes call that undocumented, so a client must not rely on it. It is as strict as the real service where the spec is: `role_id`
 //! must be present (a known role or `null`), `description` may be absent but not `null`, names
 //! are unique per organization (409), and errors are `{"status", "detail"}`.
 
@@ -39,6 +41,8 @@ struct Org {
     id: String,
     account: String,
     api_token: String,
+    /// A member's login: a JWT, sent as `Bearer`.
+    jwt: String,
     roles: Vec<Role>,
     tokens: Vec<ApiToken>,
 }
@@ -102,6 +106,7 @@ pub fn seed(opts: &SeedOptions) -> (QoveryState, Vec<SandboxAccount>) {
         let name = format!("qovery-{n}");
         let org_id = store::uuid(&mut rng);
         let api_token = format!("qov_{}", store::hex(&mut rng, 24));
+        let jwt = jwt(&mut rng, &org_id);
         let roles: Vec<Role> = ROLE_NAMES
             .iter()
             .map(|r| Role {
@@ -142,6 +147,7 @@ pub fn seed(opts: &SeedOptions) -> (QoveryState, Vec<SandboxAccount>) {
             id: org_id,
             account: name,
             api_token,
+            jwt,
             roles,
             tokens,
         });
@@ -159,12 +165,43 @@ pub fn routes() -> Router<Arc<SandboxState>> {
         .route("/organization/{org}/availableRole", get(list_roles))
 }
 
+/// A JWT-shaped login for an organization: `header.payload.signature`, base64url, as qovery's
+/// OIDC provider issues them (its contents are never checked, only its value).
+fn jwt(rng: &mut rand::rngs::StdRng, org_id: &str) -> String {
+    use base64::Engine;
+    let b64 = |v: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v);
+    let header = b64(br#"{"alg":"RS256","typ":"JWT"}"#);
+    let payload = b64(format!(r#"{{"sub":"sandbox|{org_id}","iss":"sandbox"}}"#).as_bytes());
+    format!("{header}.{payload}.{}", store::hex(rng, 32))
+}
+
+impl QoveryState {
+    /// The login JWT of the organization of `account`, for clients that send `Bearer`.
+    pub fn jwt_of(&self, account: &str) -> Option<String> {
+        self.orgs
+            .iter()
+            .find(|o| o.account == account)
+            .map(|o| o.jwt.clone())
+    }
+
+    /// The organization a credential belongs to, as sent.
+    fn org_of(&mut self, credential: Credential<'_>) -> Option<&mut Org> {
+        self.orgs.iter_mut().find(|o| match credential {
+            Credential::Token(t) => o.api_token == t,
+            Credential::Bearer(t) => o.jwt == t,
+        })
+    }
+}
+
 pub fn account_for(state: &QoveryState, headers: &HeaderMap, _path: &str) -> Option<String> {
-    let token = api_token(headers)?;
+    let credential = api_credential(headers)?;
     state
         .orgs
         .iter()
-        .find(|o| o.api_token == token)
+        .find(|o| match credential {
+            Credential::Token(t) => o.api_token == t,
+            Credential::Bearer(t) => o.jwt == t,
+        })
         .map(|o| o.account.clone())
 }
 
@@ -198,12 +235,20 @@ fn bad_request(detail: &'static str) -> Reject {
     reject(StatusCode::BAD_REQUEST, detail)
 }
 
-fn api_token(headers: &HeaderMap) -> Option<&str> {
-    headers
-        .get(header::AUTHORIZATION)?
-        .to_str()
-        .ok()?
-        .strip_prefix("Token ")
+/// What `Authorization` carries: an API token (`Token`) or a JWT (`Bearer`).
+#[derive(Clone, Copy)]
+enum Credential<'a> {
+    Token(&'a str),
+    Bearer(&'a str),
+}
+
+fn api_credential(headers: &HeaderMap) -> Option<Credential<'_>> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    if let Some(t) = value.strip_prefix("Token ") {
+        Some(Credential::Token(t))
+    } else {
+        value.strip_prefix("Bearer ").map(Credential::Bearer)
+    }
 }
 
 /// The organization the request may act on: 401 without a known API token, 403 for an
@@ -213,14 +258,21 @@ fn authorize<'a>(
     headers: &HeaderMap,
     org_id: &str,
 ) -> Result<&'a mut Org, Reject> {
-    let Some(token) = api_token(headers) else {
+    let Some(credential) = api_credential(headers) else {
         return Err(reject(
             StatusCode::UNAUTHORIZED,
-            "Missing or malformed Authorization header; expected `Token <api token>`",
+            "Missing or malformed Authorization header; expected `Token <api token>` or \
+             `Bearer <jwt>`",
         ));
     };
-    let Some(org) = state.orgs.iter_mut().find(|o| o.api_token == token) else {
-        return Err(reject(StatusCode::UNAUTHORIZED, "Invalid API token"));
+    let Some(org) = state.org_of(credential) else {
+        return Err(reject(
+            StatusCode::UNAUTHORIZED,
+            match credential {
+                Credential::Token(_) => "Invalid API token",
+                Credential::Bearer(_) => "Invalid or expired JWT",
+            },
+        ));
     };
     if org.id != org_id {
         return Err(reject(

@@ -108,7 +108,10 @@ pub struct App {
 /// `writeToken`, `readWriteToken`, `tokens[]`), which are never read.
 #[derive(Deserialize)]
 pub struct AppsData {
-    #[serde(default)]
+    #[serde(
+        default,
+        deserialize_with = "crate::provider::lenient::null_as_default"
+    )]
     apps: Vec<WireApp>,
 }
 
@@ -185,6 +188,16 @@ impl Known {
                 *entry = None;
             }
         }
+    }
+
+    /// The tokens listed in `app` so far (none when it never was).
+    pub fn ids_in(&self, app: i64) -> Vec<i64> {
+        self.lock()
+            .token_app
+            .iter()
+            .filter(|(_, a)| **a == Some(app))
+            .map(|(id, _)| *id)
+            .collect()
     }
 
     pub fn whereabouts(&self, token: i64) -> Whereabouts {

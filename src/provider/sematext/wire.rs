@@ -36,7 +36,10 @@ struct WireError {
 
 #[derive(Deserialize)]
 pub struct TokensData {
-    #[serde(default)]
+    #[serde(
+        default,
+        deserialize_with = "crate::provider::lenient::null_as_default"
+    )]
     pub tokens: Vec<WireToken>,
 }
 
