@@ -200,7 +200,7 @@ async fn exports_keep_names_and_accounts_exact_and_tables_show_them_sanitised() 
     let mut reader = csv::Reader::from_reader(out.stdout.as_slice());
     let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert!(records.iter().any(|r| &r[0] == account));
-    assert!(records.iter().any(|r| &r[3] == "admin\u{202E}txt.exe"));
+    assert!(records.iter().any(|r| &r[4] == "admin\u{202E}txt.exe"), "the name column");
 
     // Tables: sanitised.
     let out = env.run(&["list"]);
@@ -239,7 +239,7 @@ async fn csv_defuses_disguised_formulas_from_a_provider() {
     let out = env.run(&["list", "--account", "sematext-1", "--format", "csv"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let mut reader = csv::Reader::from_reader(out.stdout.as_slice());
-    let cells: Vec<String> = reader.records().map(|r| r.unwrap()[3].to_owned()).collect();
+    let cells: Vec<String> = reader.records().map(|r| r.unwrap()[4].to_owned()).collect();
     for name in names {
         let defused = format!("'{name}");
         assert!(
