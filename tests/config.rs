@@ -358,6 +358,73 @@ fn a_literal_secret_in_a_readable_file_is_refused() {
 }
 
 #[test]
+fn a_file_others_can_write_is_refused_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    // A command credential and a base_url: what another user would like to change.
+    let text = SEMATEXT.replace(
+        "{ env = \"ST_KEY\" }",
+        "{ command = [\"printf\", \"k\"] }",
+    );
+    for mode in [0o622, 0o602, 0o620, 0o666, 0o664, 0o660, 0o646] {
+        let path = write(dir.path(), &format!("w{mode:o}.toml"), &text, mode);
+        let err = load(&path).unwrap_err();
+        assert_eq!((err.line, err.key.as_deref()), (None, None), "{err}");
+        let shown = err.to_string();
+        assert!(shown.contains(&format!("(mode {mode:03o})")), "{shown}");
+        assert!(
+            shown.contains(&format!("run `chmod go-w {}`", path.display())),
+            "{shown}"
+        );
+    }
+    for mode in [0o600, 0o640, 0o644, 0o400] {
+        let path = write(dir.path(), &format!("r{mode:o}.toml"), &text, mode);
+        assert!(load(&path).is_ok(), "mode {mode:o}");
+    }
+}
+
+#[test]
+fn a_credential_program_given_by_a_relative_or_writable_path_is_refused() {
+    let command = |program: &str| {
+        SEMATEXT.replace(
+            "{ env = \"ST_KEY\" }",
+            &format!("{{ command = [\"{program}\", \"show\"] }}"),
+        )
+    };
+    let rest = error_of(&command("./getpw"), 7);
+    assert!(
+        rest.starts_with("key `credential.command`: `./getpw` is a relative path"),
+        "{rest}"
+    );
+    assert!(rest.contains("give the full path"), "{rest}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let program = write(dir.path(), "getpw", "#!/bin/sh\necho pw\n", 0o777);
+    let shown = program.display().to_string();
+    let rest = error_of(&command(&shown), 7);
+    assert!(rest.starts_with("key `credential.command`: "), "{rest}");
+    assert!(rest.contains("(mode 777)"), "{rest}");
+    assert!(rest.contains(&format!("run `chmod go-w {shown}`")), "{rest}");
+
+    // fluid's login password is a credential too.
+    let fluid = format!(
+        "[[accounts]]\nname = \"f\"\nprovider = \"fluid\"\nbase_url = \"https://f.example\"\norg_slug = \"acme\"\nlogin = {{ email = \"a@b.c\", password = {{ command = [\"{shown}\"] }} }}\n"
+    );
+    let rest = error_of(&fluid, 6);
+    assert!(
+        rest.starts_with("key `login.password.command`: ") && rest.contains("(mode 777)"),
+        "{rest}"
+    );
+
+    // Once only its owner can change it, it loads; a program not there yet is reported when
+    // the credential is needed.
+    std::fs::set_permissions(&program, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let path = write(dir.path(), "c.toml", &command(&shown), 0o600);
+    assert!(load(&path).is_ok());
+    let path = write(dir.path(), "d.toml", &command("/nonexistent/getpw"), 0o600);
+    assert!(load(&path).is_ok());
+}
+
+#[test]
 fn a_literal_login_password_is_refused_too() {
     let dir = tempfile::tempdir().unwrap();
     let text = "[[accounts]]\nname = \"f\"\nprovider = \"fluid\"\nbase_url = \"https://f.example\"\norg_slug = \"acme\"\nlogin = { email = \"a@b.c\", password = { value = \"pw\" } }\n";
@@ -392,7 +459,11 @@ async fn env_and_command_credentials_are_fetched_when_used() {
 
 #[test]
 fn the_example_config_is_valid_and_covers_every_provider() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("config.example.toml");
+    // Copied as a user would install it, whatever the umask of this checkout.
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("config.example.toml");
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(example).unwrap();
+    let path = write(dir.path(), "config.toml", &text, 0o644);
     let config = load(&path).unwrap_or_else(|e| panic!("{e}"));
     let mut kinds: Vec<ProviderKind> = config.accounts.iter().map(|a| a.provider).collect();
     kinds.sort();
