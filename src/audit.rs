@@ -475,7 +475,14 @@ mod tests {
         let log = AuditLog::new(&state);
         let label = TokenLabel::default();
         let err = log
-            .record("a", ProviderKind::Fluid, OpKind::Create, &label, Outcome::Refused, None)
+            .record(
+                "a",
+                ProviderKind::Fluid,
+                OpKind::Create,
+                &label,
+                Outcome::Refused,
+                None,
+            )
             .unwrap_err();
         assert!(err.to_string().contains("symbolic link"), "{err}");
         let secret = SecretString::from("s".to_owned());

@@ -211,7 +211,8 @@ pub fn load_file(path: &std::path::Path) -> Result<Config, ConfigError> {
         key: None,
         problem,
     };
-    let cannot_read = |e: std::io::Error| refuse(format!("cannot read the configuration file: {e}"));
+    let cannot_read =
+        |e: std::io::Error| refuse(format!("cannot read the configuration file: {e}"));
     // One open file for the checks and the text, so they are about the same file.
     let mut file = std::fs::File::open(path).map_err(cannot_read)?;
     let meta = file.metadata().map_err(cannot_read)?;

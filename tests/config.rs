@@ -290,6 +290,50 @@ fn a_plain_http_base_url_needs_an_opt_in() {
 }
 
 #[test]
+fn a_base_url_with_a_user_or_password_is_refused_without_showing_them() {
+    let with = |url: &str| SEMATEXT.replace("http://127.0.0.1:9", url);
+    let rest = error_of(&with("https://ops:hunter2@apps.example.com/api"), 5);
+    assert!(
+        rest.starts_with(
+            "key `base_url`: `https://apps.example.com/api` has a user name or password"
+        ),
+        "{rest}"
+    );
+    assert!(rest.contains("credential"), "{rest}");
+    for url in [
+        "http://ops:hunter2@127.0.0.1:9",
+        "https://:hunter2@apps.example.com",
+        "https://ops:hunter2@not a host",
+    ] {
+        let rest = error_of(&with(url), 5);
+        assert!(rest.starts_with("key `base_url`: "), "{rest}");
+        assert!(!rest.contains("hunter2"), "{rest}");
+    }
+
+    // The binary refuses it before any request, and says so without the password.
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        dir.path(),
+        "c.toml",
+        &with("http://ops:hunter2@127.0.0.1:9"),
+        0o600,
+    );
+    let out = Command::cargo_bin("tokdash")
+        .unwrap()
+        .env("ST_KEY", "k")
+        .env("XDG_STATE_HOME", dir.path().join("state"))
+        .arg("--config")
+        .arg(&path)
+        .arg("list")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("user name or password"), "{stderr}");
+    assert!(!stderr.contains("hunter2"), "{stderr}");
+}
+
+#[test]
 fn a_credential_must_be_exactly_one_source() {
     let two = SEMATEXT.replace(
         "credential = { env = \"ST_KEY\" }",
@@ -361,10 +405,7 @@ fn a_literal_secret_in_a_readable_file_is_refused() {
 fn a_file_others_can_write_is_refused_whole() {
     let dir = tempfile::tempdir().unwrap();
     // A command credential and a base_url: what another user would like to change.
-    let text = SEMATEXT.replace(
-        "{ env = \"ST_KEY\" }",
-        "{ command = [\"printf\", \"k\"] }",
-    );
+    let text = SEMATEXT.replace("{ env = \"ST_KEY\" }", "{ command = [\"printf\", \"k\"] }");
     for mode in [0o622, 0o602, 0o620, 0o666, 0o664, 0o660, 0o646] {
         let path = write(dir.path(), &format!("w{mode:o}.toml"), &text, mode);
         let err = load(&path).unwrap_err();
@@ -403,7 +444,10 @@ fn a_credential_program_given_by_a_relative_or_writable_path_is_refused() {
     let rest = error_of(&command(&shown), 7);
     assert!(rest.starts_with("key `credential.command`: "), "{rest}");
     assert!(rest.contains("(mode 777)"), "{rest}");
-    assert!(rest.contains(&format!("run `chmod go-w {shown}`")), "{rest}");
+    assert!(
+        rest.contains(&format!("run `chmod go-w {shown}`")),
+        "{rest}"
+    );
 
     // fluid's login password is a credential too.
     let fluid = format!(

@@ -429,7 +429,10 @@ mod tests {
         std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o777)).unwrap();
         let why = unsafe_(find_program(&program, None));
         assert!(why.contains("mode 777"), "{why}");
-        assert!(why.contains(&format!("chmod go-w {}", shared.display())), "{why}");
+        assert!(
+            why.contains(&format!("chmod go-w {}", shared.display())),
+            "{why}"
+        );
         // A sticky directory (as /tmp) lets nobody replace another's file.
         std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o1777)).unwrap();
         assert!(find_program(&program, None).is_ok());
@@ -464,7 +467,11 @@ mod tests {
     async fn a_refused_program_is_not_run() {
         let dir = tempfile::tempdir().unwrap();
         let marker = dir.path().join("ran");
-        let argv = script(dir.path(), "getpw", &format!("touch '{}'", marker.display()));
+        let argv = script(
+            dir.path(),
+            "getpw",
+            &format!("touch '{}'", marker.display()),
+        );
         std::fs::set_permissions(&argv[0], std::fs::Permissions::from_mode(0o777)).unwrap();
         let err = run(&argv).await.unwrap_err().to_string();
         assert!(err.contains("refusing to run"), "{err}");
