@@ -12,7 +12,7 @@ use serde::de::DeserializeOwned;
 use url::Url;
 
 pub use crate::config::HttpSettings;
-use crate::model::ApiError;
+use crate::model::{ApiError, TokenId};
 use crate::text::{sanitize, truncate};
 
 /// Build the client every account shares. Redirects are never followed: an authenticated request
@@ -104,6 +104,30 @@ fn is_loopback(url: &Url) -> bool {
         Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
         None => false,
     }
+}
+
+/// A token id as one segment of a request path: the one check every provider's token URLs go
+/// through. An id that is empty, `.` or `..` (also spelled with `%2e`), or holds `/` or `\`,
+/// would make the request name another path than one token (the URL library drops dot segments:
+/// `DELETE /v1/tokens/..` would be sent as `DELETE /v1/tokens`), so it is refused before any
+/// request, wherever it came from: the command line, a form or a provider's own list. The id
+/// itself is never repeated (some ids are secrets).
+pub fn token_segment(id: &TokenId) -> Result<&str, ApiError> {
+    let raw = id.as_str();
+    let dots = raw.to_ascii_lowercase().replace("%2e", ".");
+    let what = match raw {
+        "" => "an empty id",
+        "." => "`.`",
+        ".." => "`..`",
+        _ if dots == "." || dots == ".." => "an id that spells `.` or `..` in %-escapes",
+        _ if raw.contains('/') => "an id with `/` in it",
+        _ if raw.contains('\\') => "an id with `\\` in it",
+        _ => return Ok(raw),
+    };
+    Err(ApiError::NotFound(format!(
+        "{what} is not a token id: in a request it would name another path than one token, so \
+         nothing was sent"
+    )))
 }
 
 /// A provider account's origin plus the shared client.

@@ -290,7 +290,7 @@ impl Provider for Qovery {
 
 /// qovery token ids are UUIDs; anything else cannot name a token (and must not reach a path).
 fn token_uuid(id: &TokenId) -> Result<String, ApiError> {
-    uuid::Uuid::parse_str(id.as_str())
+    uuid::Uuid::parse_str(super::http::token_segment(id)?)
         .map(|u| u.to_string())
         .map_err(|_| {
             ApiError::NotFound(format!(
