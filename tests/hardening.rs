@@ -13,7 +13,10 @@ use tokdash::model::{ApiError, TokenId, TokenUpdate};
 use tokdash::sandbox::SandboxOptions;
 
 mod common {
+    // Shared runners: the parts this crate leaves unused, others use.
+    #[allow(dead_code)]
     pub mod cli;
+    #[allow(dead_code)]
     pub mod sandbox;
 }
 

@@ -11,6 +11,7 @@
 //! deserializer (`de.rs`), which knows the key and reports in the same terms. Every `credential` goes through that reader
 //! too, so the shared one and a provider's (fluid's `login.password`) are read by one piece of code.
 
+use std::collections::HashMap;
 use std::ops::Range;
 use std::path::Path;
 use std::str::FromStr;
@@ -34,11 +35,7 @@ pub(super) fn parse(
     text: &str,
     shared_mode: Option<u32>,
 ) -> Result<Config, ConfigError> {
-    let doc = Doc {
-        path,
-        text,
-        shared_mode,
-    };
+    let doc = Doc::new(path, text, shared_mode);
     let root = DeTable::parse(text).map_err(|e| ConfigError {
         path: path.to_owned(),
         line: e.span().map(|s| doc.line(&s)),
@@ -105,7 +102,7 @@ pub(super) fn parse(
                 "expected [[accounts]] entries (an array of tables)".into(),
             ));
         };
-        let mut seen: Vec<(String, usize)> = Vec::new();
+        let mut seen: HashMap<String, usize> = HashMap::with_capacity(items.len());
         for item in items.iter() {
             config.accounts.push(read_account(&doc, item, &mut seen)?);
         }
@@ -132,7 +129,7 @@ fn read_ui(ui: &Table<'_, '_>) -> Result<UiConfig, ConfigError> {
 fn read_account(
     doc: &Doc<'_>,
     item: &Spanned<DeValue<'_>>,
-    seen: &mut Vec<(String, usize)>,
+    seen: &mut HashMap<String, usize>,
 ) -> Result<AccountConfig, ConfigError> {
     let Some(table) = item.get_ref().as_table() else {
         return Err(doc.error(
@@ -157,14 +154,14 @@ fn read_account(
         return Err(entry.error_at(name_span, "name", "the name is empty".into()));
     }
     let line = doc.line(&name_span);
-    if let Some((_, first)) = seen.iter().find(|(n, _)| *n == name) {
+    if let Some(first) = seen.get(&name) {
         return Err(entry.error_at(
             name_span,
             "name",
             format!("account name `{name}` is already used on line {first}; names must be unique"),
         ));
     }
-    seen.push((name.clone(), line));
+    seen.insert(name.clone(), line);
 
     let Some((provider, provider_span)) = entry.string("provider")? else {
         return Err(entry.missing(
@@ -263,19 +260,24 @@ fn to_node(doc: &Doc<'_>, key: &str, value: &Spanned<DeValue<'_>>) -> Result<Nod
 /// The file being read.
 struct Doc<'a> {
     path: &'a Path,
-    text: &'a str,
     shared_mode: Option<u32>,
+    /// The byte offset of every line break, in order: a line is found by binary search, so
+    /// naming the line of every key stays linear in the size of the file.
+    breaks: Vec<usize>,
 }
 
-impl Doc<'_> {
-    /// The 1-based line of a byte offset.
+impl<'a> Doc<'a> {
+    fn new(path: &'a Path, text: &str, shared_mode: Option<u32>) -> Self {
+        Doc {
+            path,
+            shared_mode,
+            breaks: memchr::memchr_iter(b'\n', text.as_bytes()).collect(),
+        }
+    }
+
+    /// The 1-based line of a span's start.
     fn line(&self, span: &Range<usize>) -> usize {
-        let end = span.start.min(self.text.len());
-        self.text.as_bytes()[..end]
-            .iter()
-            .filter(|b| **b == b'\n')
-            .count()
-            + 1
+        self.breaks.partition_point(|&b| b < span.start) + 1
     }
 
     fn error(&self, span: Range<usize>, key: Option<String>, problem: String) -> ConfigError {
