@@ -129,12 +129,6 @@ fn a_wrong_type_says_what_was_expected() {
         "{rest}"
     );
 
-    let rest = error_of("[http]\nconnect_timeout_secs = 0\n", 2);
-    assert!(
-        rest.starts_with("key `http.connect_timeout_secs`: 0 is out of range"),
-        "{rest}"
-    );
-
     let rest = error_of("[keys]\nquit = 3\n", 2);
     assert!(
         rest.starts_with("key `keys.quit`: expected a key spec"),
@@ -146,6 +140,77 @@ fn a_wrong_type_says_what_was_expected() {
         rest.starts_with("key `accounts`: expected [[accounts]]"),
         "{rest}"
     );
+}
+
+#[test]
+fn a_number_out_of_range_says_which_way_and_what_is_expected() {
+    let rest = error_of("stale_after_days = 99999999999999999999\n", 1);
+    assert_eq!(
+        rest,
+        "key `stale_after_days`: 99999999999999999999 is too large: expected a number of days \
+         from 1 to 36500"
+    );
+    let rest = error_of("\nstale_after_days = -99999999999999999999\n", 2);
+    assert!(
+        rest.contains("is too small: expected a number of days"),
+        "{rest}"
+    );
+    let rest = error_of("stale_after_days = 0\n", 1);
+    assert_eq!(
+        rest,
+        "key `stale_after_days`: 0 is too small: expected a number of days from 1 to 36500"
+    );
+    let rest = error_of("[http]\nconnect_timeout_secs = 601\n", 2);
+    assert_eq!(
+        rest,
+        "key `http.connect_timeout_secs`: 601 is too large: expected a number of seconds from 1 \
+         to 600"
+    );
+    let rest = error_of("[http]\nmax_response_mb = 0\n", 2);
+    assert!(
+        rest.ends_with("expected a size in MiB from 1 to 4096"),
+        "{rest}"
+    );
+    // A provider's key, beyond any integer.
+    let rest = error_of(
+        &SEMATEXT.replace("app_id = 7", "app_id = 99999999999999999999"),
+        6,
+    );
+    assert_eq!(
+        rest,
+        "key `app_id`: 99999999999999999999 is too large: expected a whole number from \
+         -9223372036854775808 to 9223372036854775807"
+    );
+}
+
+#[test]
+fn a_config_without_accounts_says_to_add_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "c.toml", "stale_after_days = 30\n", 0o600);
+    for args in [
+        &["list"][..],
+        &["delete", "--account", "x", "--id", "1", "--yes"],
+    ] {
+        let out = Command::cargo_bin("tokdash")
+            .unwrap()
+            .env("XDG_STATE_HOME", dir.path().join("state"))
+            .arg("--config")
+            .arg(&path)
+            .args(args)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert_eq!(
+            stderr.trim_end(),
+            format!(
+                "tokdash: the configuration {} has no [[accounts]]: add one (see \
+                 config.example.toml) or run with --demo",
+                path.display()
+            ),
+            "{args:?}"
+        );
+    }
 }
 
 /// The dashboard reads `[keys]` when it starts; a binding it refuses is named with the file,

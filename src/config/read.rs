@@ -51,18 +51,18 @@ pub(super) fn parse(
     top.check_keys(TOP_KEYS)?;
 
     let mut config = Config::default();
-    if let Some(days) = top.integer_in("stale_after_days", 1..=36_500)? {
+    if let Some(days) = top.integer_in("stale_after_days", 1..=36_500, "a number of days")? {
         config.stale_after_days = days as u32;
     }
     if let Some(http) = top.table("http")? {
         http.check_keys(HTTP_KEYS)?;
-        if let Some(s) = http.integer_in("connect_timeout_secs", 1..=600)? {
+        if let Some(s) = http.integer_in("connect_timeout_secs", 1..=600, "a number of seconds")? {
             config.http.connect_timeout = std::time::Duration::from_secs(s as u64);
         }
-        if let Some(s) = http.integer_in("timeout_secs", 1..=3_600)? {
+        if let Some(s) = http.integer_in("timeout_secs", 1..=3_600, "a number of seconds")? {
             config.http.request_timeout = std::time::Duration::from_secs(s as u64);
         }
-        if let Some(mb) = http.integer_in("max_response_mb", 1..=4_096)? {
+        if let Some(mb) = http.integer_in("max_response_mb", 1..=4_096, "a size in MiB")? {
             config.http.max_response_bytes = mb as usize * 1024 * 1024;
         }
     }
@@ -120,7 +120,7 @@ fn read_ui(ui: &Table<'_, '_>) -> Result<UiConfig, ConfigError> {
             .parse()
             .map_err(|problem| ui.error_at(span, "clipboard", problem))?;
     }
-    if let Some(secs) = ui.integer_in("clipboard_clear_secs", 1..=86_400)? {
+    if let Some(secs) = ui.integer_in("clipboard_clear_secs", 1..=86_400, "a number of seconds")? {
         out.clipboard_clear_secs = secs as u64;
     }
     Ok(out)
@@ -225,10 +225,19 @@ fn to_node(doc: &Doc<'_>, key: &str, value: &Spanned<DeValue<'_>>) -> Result<Nod
         DeValue::Integer(i) => match i64::from_str_radix(i.as_str(), i.radix()) {
             Ok(n) => Node::Integer(n),
             Err(_) => {
+                let too = if i.as_str().starts_with('-') {
+                    "small"
+                } else {
+                    "large"
+                };
                 return Err(doc.error(
                     value.span(),
                     Some(key.to_owned()),
-                    format!("{i} is out of range; expected a 64-bit integer"),
+                    format!(
+                        "{i} is too {too}: expected a whole number from {} to {}",
+                        i64::MIN,
+                        i64::MAX
+                    ),
                 ));
             }
         },
@@ -395,39 +404,36 @@ impl<'a, 'i> Table<'a, 'i> {
         }
     }
 
-    fn integer(&self, key: &str) -> Result<Option<(i64, Range<usize>)>, ConfigError> {
-        let Some(value) = self.get(key) else {
-            return Ok(None);
-        };
-        let parsed = value
-            .get_ref()
-            .as_integer()
-            .and_then(|i| i64::from_str_radix(i.as_str(), i.radix()).ok());
-        match parsed {
-            Some(n) => Ok(Some((n, value.span()))),
-            None => Err(self.type_error(key, value, "an integer")),
-        }
-    }
-
+    /// An integer within `range`, `what` saying what it counts ("a number of days"). A value
+    /// out of range, even beyond any integer, is reported as too small or too large, with what
+    /// is expected.
     fn integer_in(
         &self,
         key: &str,
         range: std::ops::RangeInclusive<i64>,
+        what: &str,
     ) -> Result<Option<i64>, ConfigError> {
-        let Some((n, span)) = self.integer(key)? else {
+        let Some(value) = self.get(key) else {
             return Ok(None);
         };
-        if !range.contains(&n) {
-            return Err(self.error_at(
-                span,
-                key,
-                format!(
-                    "{n} is out of range; expected {} to {}",
-                    range.start(),
-                    range.end()
-                ),
-            ));
-        }
-        Ok(Some(n))
+        let Some(int) = value.get_ref().as_integer() else {
+            return Err(self.type_error(key, value, "an integer"));
+        };
+        let too = match i64::from_str_radix(int.as_str(), int.radix()) {
+            Ok(n) if range.contains(&n) => return Ok(Some(n)),
+            Ok(n) if n < *range.start() => "small",
+            Ok(_) => "large",
+            Err(_) if int.as_str().starts_with('-') => "small",
+            Err(_) => "large",
+        };
+        Err(self.error_at(
+            value.span(),
+            key,
+            format!(
+                "{int} is too {too}: expected {what} from {} to {}",
+                range.start(),
+                range.end()
+            ),
+        ))
     }
 }
