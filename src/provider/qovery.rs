@@ -290,7 +290,7 @@ impl Provider for Qovery {
 
 /// qovery token ids are UUIDs; anything else cannot name a token (and must not reach a path).
 fn token_uuid(id: &TokenId) -> Result<String, ApiError> {
-    uuid::Uuid::parse_str(super::http::token_segment(id)?)
+    uuid::Uuid::parse_str(id.as_str())
         .map(|u| u.to_string())
         .map_err(|_| {
             ApiError::NotFound(format!(
@@ -298,6 +298,7 @@ fn token_uuid(id: &TokenId) -> Result<String, ApiError> {
                 truncate(&sanitize(id.as_str()), 60)
             ))
         })
+        .and_then(|uuid| super::http::token_segment(id).map(|_| uuid))
 }
 
 /// qovery's error body is undocumented; in practice `{status, detail}`, sometimes `message` or
