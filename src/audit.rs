@@ -1,5 +1,6 @@
 //! The audit trail: every change attempted through tokdash, and a fingerprint of every secret it
-//! created, appended as JSON lines under the state directory with mode 0600.
+//! created, appended as JSON lines under the state directory (0700) with mode 0600, never through
+//! a symbolic link (see [`crate::paths::open_private_append`]).
 //!
 //! A change that is sent to a provider leaves two records with the same `attempt` id: `pending`
 //! before the request goes out, and its outcome when the answer (or the lack of one) is known. So
@@ -12,9 +13,7 @@
 //! `Caps::id_is_secret`) are written masked, by the same rule as on screen
 //! ([`crate::model::masked_id`]).
 
-use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -230,28 +229,14 @@ impl AuditLog {
     }
 
     fn append(&self, file: &str, line: &impl Serialize) -> io::Result<()> {
-        std::fs::create_dir_all(&self.dir)?;
+        crate::paths::private_dir(&self.dir)?;
         let path = self.dir.join(file);
-        let mut f = open_private_append(&path)?;
+        let mut f = crate::paths::open_private_append(&path)?;
         let mut bytes = serde_json::to_vec(line).map_err(io::Error::other)?;
         bytes.push(b'\n');
         // One write call per line, so concurrent tokdash processes do not interleave records.
         f.write_all(&bytes)
     }
-}
-
-/// Open for appending, creating with mode 0600, and narrow an existing file to 0600.
-fn open_private_append(path: &Path) -> io::Result<File> {
-    let f = OpenOptions::new()
-        .create(true)
-        .append(true)
-        .mode(0o600)
-        .open(path)?;
-    let mode = f.metadata()?.permissions().mode() & 0o777;
-    if mode != 0o600 {
-        f.set_permissions(std::fs::Permissions::from_mode(0o600))?;
-    }
-    Ok(f)
 }
 
 fn now() -> String {
@@ -327,6 +312,7 @@ impl AuditLog {
 mod tests {
     use super::*;
     use crate::secret::ExposeSecret;
+    use std::os::unix::fs::PermissionsExt;
 
     const PLAIN: Caps = Caps {
         rename: false,
@@ -473,6 +459,42 @@ mod tests {
             .unwrap();
         let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);
+    }
+
+    #[test]
+    fn a_symlinked_trail_is_refused_and_its_target_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, "").unwrap();
+        std::fs::set_permissions(&victim, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let state = dir.path().join("state");
+        std::fs::create_dir(&state).unwrap();
+        for file in [AUDIT_FILE, FINGERPRINTS_FILE] {
+            std::os::unix::fs::symlink(&victim, state.join(file)).unwrap();
+        }
+        let log = AuditLog::new(&state);
+        let label = TokenLabel::default();
+        let err = log
+            .record(
+                "a",
+                ProviderKind::Fluid,
+                OpKind::Create,
+                &label,
+                Outcome::Refused,
+                None,
+            )
+            .unwrap_err();
+        assert!(err.to_string().contains("symbolic link"), "{err}");
+        let secret = SecretString::from("s".to_owned());
+        assert!(
+            log.fingerprint("a", ProviderKind::Fluid, &label, &secret)
+                .is_err()
+        );
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "");
+        let mode = std::fs::metadata(&victim).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o644, "the link's target keeps its mode");
+        let mode = std::fs::metadata(&state).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o700, "the state directory is narrowed to 0700");
     }
 
     #[test]

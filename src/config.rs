@@ -202,15 +202,30 @@ pub fn load(explicit: Option<&std::path::Path>, env: &ConfigEnv) -> Result<Loade
     }
 }
 
-/// Load and validate one file.
+/// Load and validate one file. A file that group or others can write, or that belongs to
+/// another user, is refused whole: whoever can change it chooses which program tokdash runs for a
+/// credential and where it sends credentials. Literal secrets are refused in a file group or
+/// others can read.
 pub fn load_file(path: &std::path::Path) -> Result<Config, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+    use std::io::Read;
+    let refuse = |problem: String| ConfigError {
         path: path.to_owned(),
         line: None,
         key: None,
-        problem: format!("cannot read the configuration file: {e}"),
-    })?;
-    let shared_mode = group_or_other_readable(path);
+        problem,
+    };
+    let cannot_read =
+        |e: std::io::Error| refuse(format!("cannot read the configuration file: {e}"));
+    // One open file for the checks and the text, so they are about the same file.
+    let mut file = std::fs::File::open(path).map_err(cannot_read)?;
+    let meta = file.metadata().map_err(cannot_read)?;
+    if let Some(problem) = changeable_by_others(&meta, path) {
+        return Err(refuse(problem));
+    }
+    let mut text = String::new();
+    file.read_to_string(&mut text).map_err(cannot_read)?;
+    let mode = std::os::unix::fs::PermissionsExt::mode(&meta.permissions()) & 0o777;
+    let shared_mode = (mode & 0o044 != 0).then_some(mode);
     let mut config = read::parse(path, &text, shared_mode)?;
     config.path = Some(path.to_owned());
     Ok(config)
@@ -231,21 +246,33 @@ pub fn read_toml_file<T: serde::de::DeserializeOwned>(
     read::parse_document(path, &text)
 }
 
+/// Why someone else could change the file, if they could: group or others may write it, or it
+/// belongs to another user (root's files excepted).
+fn changeable_by_others(meta: &std::fs::Metadata, path: &std::path::Path) -> Option<String> {
+    use std::os::unix::fs::MetadataExt;
+    let mode = meta.mode() & 0o7777;
+    if mode & 0o022 != 0 {
+        return Some(format!(
+            "group or others can write the configuration file (mode {mode:03o}), so another \
+             user could make tokdash run their program or send your credentials to their server; \
+             run `chmod go-w {}`",
+            path.display()
+        ));
+    }
+    let me = rustix::process::getuid().as_raw();
+    if meta.uid() != me && meta.uid() != 0 {
+        return Some(format!(
+            "the configuration file belongs to another user (uid {}), who can change it at any \
+             time; use a copy of your own (`cp {} NEW && chmod 600 NEW`, then --config NEW)",
+            meta.uid(),
+            path.display()
+        ));
+    }
+    None
+}
+
 /// Parse a configuration held in memory (the sandbox's); `name` stands for its file in errors.
 /// Literal secrets are allowed, as in a file only its owner can read.
 pub fn parse(name: &std::path::Path, text: &str) -> Result<Config, ConfigError> {
     read::parse(name, text, None)
-}
-
-/// The file's permission bits when group or others may read it, else `None`.
-#[cfg(unix)]
-fn group_or_other_readable(path: &std::path::Path) -> Option<u32> {
-    use std::os::unix::fs::PermissionsExt;
-    let mode = std::fs::metadata(path).ok()?.permissions().mode() & 0o777;
-    (mode & 0o044 != 0).then_some(mode)
-}
-
-#[cfg(not(unix))]
-fn group_or_other_readable(_path: &std::path::Path) -> Option<u32> {
-    None
 }

@@ -4,25 +4,23 @@
 //! locked fails alone instead of stopping tokdash from starting.
 
 use std::fmt;
-use std::process::Stdio;
-use std::time::Duration;
 
 use secrecy::SecretString;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
-use tokio::io::AsyncReadExt;
 use tokio::sync::OnceCell;
 
 use crate::model::ApiError;
 
-/// How long a `command` credential may run.
-pub const COMMAND_TIMEOUT: Duration = Duration::from_secs(15);
+mod command;
+
+pub use command::{COMMAND_TIMEOUT, MAX_OUTPUT, ProgramProblem, find_program};
 
 #[derive(Clone)]
 pub enum CredentialSource {
     /// Read from an environment variable.
     Env(String),
-    /// Run a program (no shell) and take its standard output, trimmed.
+    /// Run a program (no shell) and take its standard output, trimmed (see `command.rs`).
     Command(Vec<String>),
     /// A literal value from the config file.
     Value(SecretString),
@@ -107,7 +105,9 @@ impl<'de> Deserialize<'de> for EnvVar {
     }
 }
 
-/// A program and its arguments: a non-empty array of strings, the first not empty.
+/// A program and its arguments: a non-empty array of strings, the first not empty, and not a
+/// program given by a relative path or one that group or others could change (a program that is
+/// not there yet is reported when the credential is needed).
 struct Argv(Vec<String>);
 
 impl<'de> Deserialize<'de> for Argv {
@@ -115,7 +115,13 @@ impl<'de> Deserialize<'de> for Argv {
         let expected = || de::Error::custom(format!("expected {EXPECTED_COMMAND}"));
         let argv = Vec::<String>::deserialize(deserializer).map_err(|_| expected())?;
         match argv.first() {
-            Some(program) if !program.is_empty() => Ok(Argv(argv)),
+            Some(program) if !program.is_empty() => {
+                let path = std::env::var_os("PATH");
+                if let Err(ProgramProblem::Unsafe(why)) = find_program(program, path.as_deref()) {
+                    return Err(de::Error::custom(why));
+                }
+                Ok(Argv(argv))
+            }
             _ => Err(expected()),
         }
     }
@@ -160,55 +166,9 @@ impl CredentialSource {
                     "environment variable {var} is not set"
                 ))),
             },
-            CredentialSource::Command(argv) => run_command(argv).await,
+            CredentialSource::Command(argv) => command::run(argv).await,
         }
     }
-}
-
-async fn run_command(argv: &[String]) -> Result<SecretString, ApiError> {
-    let Some((program, args)) = argv.split_first() else {
-        return Err(ApiError::Credential(
-            "the credential command is empty".into(),
-        ));
-    };
-    let mut child = tokio::process::Command::new(program)
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .map_err(|e| ApiError::Credential(format!("could not run `{program}`: {e}")))?;
-    let mut stdout = child.stdout.take().expect("stdout is piped");
-    let run = async {
-        let mut out = Vec::new();
-        stdout.read_to_end(&mut out).await?;
-        let status = child.wait().await?;
-        Ok::<_, std::io::Error>((status, out))
-    };
-    let (status, out) = match tokio::time::timeout(COMMAND_TIMEOUT, run).await {
-        Err(_) => {
-            return Err(ApiError::Credential(format!(
-                "`{program}` did not finish within {}s",
-                COMMAND_TIMEOUT.as_secs()
-            )));
-        }
-        Ok(Err(e)) => return Err(ApiError::Credential(format!("`{program}` failed: {e}"))),
-        Ok(Ok(r)) => r,
-    };
-    if !status.success() {
-        return Err(ApiError::Credential(format!(
-            "`{program}` exited with {status}"
-        )));
-    }
-    let text = String::from_utf8(out).map_err(|_| {
-        ApiError::Credential(format!("`{program}` printed something that is not UTF-8"))
-    })?;
-    let trimmed = text.trim();
-    if trimmed.is_empty() {
-        return Err(ApiError::Credential(format!("`{program}` printed nothing")));
-    }
-    Ok(SecretString::from(trimmed.to_owned()))
 }
 
 /// A credential fetched on first use and kept for the life of the account.

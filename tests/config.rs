@@ -129,12 +129,6 @@ fn a_wrong_type_says_what_was_expected() {
         "{rest}"
     );
 
-    let rest = error_of("[http]\nconnect_timeout_secs = 0\n", 2);
-    assert!(
-        rest.starts_with("key `http.connect_timeout_secs`: 0 is out of range"),
-        "{rest}"
-    );
-
     let rest = error_of("[keys]\nquit = 3\n", 2);
     assert!(
         rest.starts_with("key `keys.quit`: expected a key spec"),
@@ -146,6 +140,77 @@ fn a_wrong_type_says_what_was_expected() {
         rest.starts_with("key `accounts`: expected [[accounts]]"),
         "{rest}"
     );
+}
+
+#[test]
+fn a_number_out_of_range_says_which_way_and_what_is_expected() {
+    let rest = error_of("stale_after_days = 99999999999999999999\n", 1);
+    assert_eq!(
+        rest,
+        "key `stale_after_days`: 99999999999999999999 is too large: expected a number of days \
+         from 1 to 36500"
+    );
+    let rest = error_of("\nstale_after_days = -99999999999999999999\n", 2);
+    assert!(
+        rest.contains("is too small: expected a number of days"),
+        "{rest}"
+    );
+    let rest = error_of("stale_after_days = 0\n", 1);
+    assert_eq!(
+        rest,
+        "key `stale_after_days`: 0 is too small: expected a number of days from 1 to 36500"
+    );
+    let rest = error_of("[http]\nconnect_timeout_secs = 601\n", 2);
+    assert_eq!(
+        rest,
+        "key `http.connect_timeout_secs`: 601 is too large: expected a number of seconds from 1 \
+         to 600"
+    );
+    let rest = error_of("[http]\nmax_response_mb = 0\n", 2);
+    assert!(
+        rest.ends_with("expected a size in MiB from 1 to 4096"),
+        "{rest}"
+    );
+    // A provider's key, beyond any integer.
+    let rest = error_of(
+        &SEMATEXT.replace("app_id = 7", "app_id = 99999999999999999999"),
+        6,
+    );
+    assert_eq!(
+        rest,
+        "key `app_id`: 99999999999999999999 is too large: expected a whole number from \
+         -9223372036854775808 to 9223372036854775807"
+    );
+}
+
+#[test]
+fn a_config_without_accounts_says_to_add_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "c.toml", "stale_after_days = 30\n", 0o600);
+    for args in [
+        &["list"][..],
+        &["delete", "--account", "x", "--id", "1", "--yes"],
+    ] {
+        let out = Command::cargo_bin("tokdash")
+            .unwrap()
+            .env("XDG_STATE_HOME", dir.path().join("state"))
+            .arg("--config")
+            .arg(&path)
+            .args(args)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert_eq!(
+            stderr.trim_end(),
+            format!(
+                "tokdash: the configuration {} has no [[accounts]]: add one (see \
+                 config.example.toml) or run with --demo",
+                path.display()
+            ),
+            "{args:?}"
+        );
+    }
 }
 
 /// The dashboard reads `[keys]` when it starts; a binding it refuses is named with the file,
@@ -301,6 +366,50 @@ fn a_plain_http_base_url_needs_an_opt_in() {
 }
 
 #[test]
+fn a_base_url_with_a_user_or_password_is_refused_without_showing_them() {
+    let with = |url: &str| SEMATEXT.replace("http://127.0.0.1:9", url);
+    let rest = error_of(&with("https://ops:hunter2@apps.example.com/api"), 5);
+    assert!(
+        rest.starts_with(
+            "key `base_url`: `https://apps.example.com/api` has a user name or password"
+        ),
+        "{rest}"
+    );
+    assert!(rest.contains("credential"), "{rest}");
+    for url in [
+        "http://ops:hunter2@127.0.0.1:9",
+        "https://:hunter2@apps.example.com",
+        "https://ops:hunter2@not a host",
+    ] {
+        let rest = error_of(&with(url), 5);
+        assert!(rest.starts_with("key `base_url`: "), "{rest}");
+        assert!(!rest.contains("hunter2"), "{rest}");
+    }
+
+    // The binary refuses it before any request, and says so without the password.
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        dir.path(),
+        "c.toml",
+        &with("http://ops:hunter2@127.0.0.1:9"),
+        0o600,
+    );
+    let out = Command::cargo_bin("tokdash")
+        .unwrap()
+        .env("ST_KEY", "k")
+        .env("XDG_STATE_HOME", dir.path().join("state"))
+        .arg("--config")
+        .arg(&path)
+        .arg("list")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("user name or password"), "{stderr}");
+    assert!(!stderr.contains("hunter2"), "{stderr}");
+}
+
+#[test]
 fn a_credential_must_be_exactly_one_source() {
     let two = SEMATEXT.replace(
         "credential = { env = \"ST_KEY\" }",
@@ -369,6 +478,73 @@ fn a_literal_secret_in_a_readable_file_is_refused() {
 }
 
 #[test]
+fn a_file_others_can_write_is_refused_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    // A command credential and a base_url: what another user would like to change.
+    let text = SEMATEXT.replace("{ env = \"ST_KEY\" }", "{ command = [\"printf\", \"k\"] }");
+    for mode in [0o622, 0o602, 0o620, 0o666, 0o664, 0o660, 0o646] {
+        let path = write(dir.path(), &format!("w{mode:o}.toml"), &text, mode);
+        let err = load(&path).unwrap_err();
+        assert_eq!((err.line, err.key.as_deref()), (None, None), "{err}");
+        let shown = err.to_string();
+        assert!(shown.contains(&format!("(mode {mode:03o})")), "{shown}");
+        assert!(
+            shown.contains(&format!("run `chmod go-w {}`", path.display())),
+            "{shown}"
+        );
+    }
+    for mode in [0o600, 0o640, 0o644, 0o400] {
+        let path = write(dir.path(), &format!("r{mode:o}.toml"), &text, mode);
+        assert!(load(&path).is_ok(), "mode {mode:o}");
+    }
+}
+
+#[test]
+fn a_credential_program_given_by_a_relative_or_writable_path_is_refused() {
+    let command = |program: &str| {
+        SEMATEXT.replace(
+            "{ env = \"ST_KEY\" }",
+            &format!("{{ command = [\"{program}\", \"show\"] }}"),
+        )
+    };
+    let rest = error_of(&command("./getpw"), 7);
+    assert!(
+        rest.starts_with("key `credential.command`: `./getpw` is a relative path"),
+        "{rest}"
+    );
+    assert!(rest.contains("give the full path"), "{rest}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let program = write(dir.path(), "getpw", "#!/bin/sh\necho pw\n", 0o777);
+    let shown = program.display().to_string();
+    let rest = error_of(&command(&shown), 7);
+    assert!(rest.starts_with("key `credential.command`: "), "{rest}");
+    assert!(rest.contains("(mode 777)"), "{rest}");
+    assert!(
+        rest.contains(&format!("run `chmod go-w {shown}`")),
+        "{rest}"
+    );
+
+    // fluid's login password is a credential too.
+    let fluid = format!(
+        "[[accounts]]\nname = \"f\"\nprovider = \"fluid\"\nbase_url = \"https://f.example\"\norg_slug = \"acme\"\nlogin = {{ email = \"a@b.c\", password = {{ command = [\"{shown}\"] }} }}\n"
+    );
+    let rest = error_of(&fluid, 6);
+    assert!(
+        rest.starts_with("key `login.password.command`: ") && rest.contains("(mode 777)"),
+        "{rest}"
+    );
+
+    // Once only its owner can change it, it loads; a program not there yet is reported when
+    // the credential is needed.
+    std::fs::set_permissions(&program, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let path = write(dir.path(), "c.toml", &command(&shown), 0o600);
+    assert!(load(&path).is_ok());
+    let path = write(dir.path(), "d.toml", &command("/nonexistent/getpw"), 0o600);
+    assert!(load(&path).is_ok());
+}
+
+#[test]
 fn a_literal_login_password_is_refused_too() {
     let dir = tempfile::tempdir().unwrap();
     let text = "[[accounts]]\nname = \"f\"\nprovider = \"fluid\"\nbase_url = \"https://f.example\"\norg_slug = \"acme\"\nlogin = { email = \"a@b.c\", password = { value = \"pw\" } }\n";
@@ -403,7 +579,11 @@ async fn env_and_command_credentials_are_fetched_when_used() {
 
 #[test]
 fn the_example_config_is_valid_and_covers_every_provider() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("config.example.toml");
+    // Copied as a user would install it, whatever the umask of this checkout.
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("config.example.toml");
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(example).unwrap();
+    let path = write(dir.path(), "config.toml", &text, 0o644);
     let config = load(&path).unwrap_or_else(|e| panic!("{e}"));
     let mut kinds: Vec<ProviderKind> = config.accounts.iter().map(|a| a.provider).collect();
     kinds.sort();

@@ -302,6 +302,18 @@ where
             return EXIT_USAGE;
         }
     };
+    if registry.accounts.is_empty() {
+        let file = config
+            .path
+            .as_ref()
+            .map(|p| format!(" {}", p.display()))
+            .unwrap_or_default();
+        eprintln!(
+            "tokdash: the configuration{file} has no [[accounts]]: add one (see \
+             config.example.toml) or run with --demo"
+        );
+        return EXIT_USAGE;
+    }
     let ids = output::Ids::new(cli.show_secrets);
     let clock = Clock::new(time::OffsetDateTime::now_utc(), config.stale_after_days);
     commands::run(command, &registry, cli.format, ids, &clock, cli.demo).await

@@ -378,7 +378,10 @@ mod tests {
         assert_eq!(e.problem, "expected an integer, found string");
 
         let e = read(vec![("count", Node::Integer(-1))]).unwrap_err();
-        assert_eq!(e.problem, "-1 is not valid here; expected u32");
+        assert_eq!(
+            e.problem,
+            "-1 is too small: expected a whole number from 0 to 4294967295"
+        );
 
         let e = read(vec![("inner", Node::Table(Vec::new()))]).unwrap_err();
         assert_eq!(e.key.as_deref(), Some("inner.required"));

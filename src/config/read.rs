@@ -11,6 +11,7 @@
 //! deserializer (`de.rs`), which knows the key and reports in the same terms. Every `credential` goes through that reader
 //! too, so the shared one and a provider's (fluid's `login.password`) are read by one piece of code.
 
+use std::collections::HashMap;
 use std::ops::Range;
 use std::path::Path;
 use std::str::FromStr;
@@ -34,11 +35,7 @@ pub(super) fn parse(
     text: &str,
     shared_mode: Option<u32>,
 ) -> Result<Config, ConfigError> {
-    let doc = Doc {
-        path,
-        text,
-        shared_mode,
-    };
+    let doc = Doc::new(path, text, shared_mode);
     let root = DeTable::parse(text).map_err(|e| ConfigError {
         path: path.to_owned(),
         line: e.span().map(|s| doc.line(&s)),
@@ -54,18 +51,18 @@ pub(super) fn parse(
     top.check_keys(TOP_KEYS)?;
 
     let mut config = Config::default();
-    if let Some(days) = top.integer_in("stale_after_days", 1..=36_500)? {
+    if let Some(days) = top.integer_in("stale_after_days", 1..=36_500, "a number of days")? {
         config.stale_after_days = days as u32;
     }
     if let Some(http) = top.table("http")? {
         http.check_keys(HTTP_KEYS)?;
-        if let Some(s) = http.integer_in("connect_timeout_secs", 1..=600)? {
+        if let Some(s) = http.integer_in("connect_timeout_secs", 1..=600, "a number of seconds")? {
             config.http.connect_timeout = std::time::Duration::from_secs(s as u64);
         }
-        if let Some(s) = http.integer_in("timeout_secs", 1..=3_600)? {
+        if let Some(s) = http.integer_in("timeout_secs", 1..=3_600, "a number of seconds")? {
             config.http.request_timeout = std::time::Duration::from_secs(s as u64);
         }
-        if let Some(mb) = http.integer_in("max_response_mb", 1..=4_096)? {
+        if let Some(mb) = http.integer_in("max_response_mb", 1..=4_096, "a size in MiB")? {
             config.http.max_response_bytes = mb as usize * 1024 * 1024;
         }
     }
@@ -105,7 +102,7 @@ pub(super) fn parse(
                 "expected [[accounts]] entries (an array of tables)".into(),
             ));
         };
-        let mut seen: Vec<(String, usize)> = Vec::new();
+        let mut seen: HashMap<String, usize> = HashMap::with_capacity(items.len());
         for item in items.iter() {
             config.accounts.push(read_account(&doc, item, &mut seen)?);
         }
@@ -121,11 +118,7 @@ pub(super) fn parse_document<T: serde::de::DeserializeOwned>(
     path: &Path,
     text: &str,
 ) -> Result<(T, Origin), ConfigError> {
-    let doc = Doc {
-        path,
-        text,
-        shared_mode: None,
-    };
+    let doc = Doc::new(path, text, None);
     let root = DeTable::parse(text).map_err(|e| ConfigError {
         path: path.to_owned(),
         line: e.span().map(|s| doc.line(&s)),
@@ -167,7 +160,7 @@ fn read_ui(ui: &Table<'_, '_>) -> Result<UiConfig, ConfigError> {
             .parse()
             .map_err(|problem| ui.error_at(span, "clipboard", problem))?;
     }
-    if let Some(secs) = ui.integer_in("clipboard_clear_secs", 1..=86_400)? {
+    if let Some(secs) = ui.integer_in("clipboard_clear_secs", 1..=86_400, "a number of seconds")? {
         out.clipboard_clear_secs = secs as u64;
     }
     Ok(out)
@@ -176,7 +169,7 @@ fn read_ui(ui: &Table<'_, '_>) -> Result<UiConfig, ConfigError> {
 fn read_account(
     doc: &Doc<'_>,
     item: &Spanned<DeValue<'_>>,
-    seen: &mut Vec<(String, usize)>,
+    seen: &mut HashMap<String, usize>,
 ) -> Result<AccountConfig, ConfigError> {
     let Some(table) = item.get_ref().as_table() else {
         return Err(doc.error(
@@ -201,14 +194,14 @@ fn read_account(
         return Err(entry.error_at(name_span, "name", "the name is empty".into()));
     }
     let line = doc.line(&name_span);
-    if let Some((_, first)) = seen.iter().find(|(n, _)| *n == name) {
+    if let Some(first) = seen.get(&name) {
         return Err(entry.error_at(
             name_span,
             "name",
             format!("account name `{name}` is already used on line {first}; names must be unique"),
         ));
     }
-    seen.push((name.clone(), line));
+    seen.insert(name.clone(), line);
 
     let Some((provider, provider_span)) = entry.string("provider")? else {
         return Err(entry.missing(
@@ -272,10 +265,19 @@ fn to_node(doc: &Doc<'_>, key: &str, value: &Spanned<DeValue<'_>>) -> Result<Nod
         DeValue::Integer(i) => match i64::from_str_radix(i.as_str(), i.radix()) {
             Ok(n) => Node::Integer(n),
             Err(_) => {
+                let too = if i.as_str().starts_with('-') {
+                    "small"
+                } else {
+                    "large"
+                };
                 return Err(doc.error(
                     value.span(),
                     Some(key.to_owned()),
-                    format!("{i} is out of range; expected a 64-bit integer"),
+                    format!(
+                        "{i} is too {too}: expected a whole number from {} to {}",
+                        i64::MIN,
+                        i64::MAX
+                    ),
                 ));
             }
         },
@@ -307,19 +309,24 @@ fn to_node(doc: &Doc<'_>, key: &str, value: &Spanned<DeValue<'_>>) -> Result<Nod
 /// The file being read.
 struct Doc<'a> {
     path: &'a Path,
-    text: &'a str,
     shared_mode: Option<u32>,
+    /// The byte offset of every line break, in order: a line is found by binary search, so
+    /// naming the line of every key stays linear in the size of the file.
+    breaks: Vec<usize>,
 }
 
-impl Doc<'_> {
-    /// The 1-based line of a byte offset.
+impl<'a> Doc<'a> {
+    fn new(path: &'a Path, text: &str, shared_mode: Option<u32>) -> Self {
+        Doc {
+            path,
+            shared_mode,
+            breaks: memchr::memchr_iter(b'\n', text.as_bytes()).collect(),
+        }
+    }
+
+    /// The 1-based line of a span's start.
     fn line(&self, span: &Range<usize>) -> usize {
-        let end = span.start.min(self.text.len());
-        self.text.as_bytes()[..end]
-            .iter()
-            .filter(|b| **b == b'\n')
-            .count()
-            + 1
+        self.breaks.partition_point(|&b| b < span.start) + 1
     }
 
     fn error(&self, span: Range<usize>, key: Option<String>, problem: String) -> ConfigError {
@@ -437,39 +444,36 @@ impl<'a, 'i> Table<'a, 'i> {
         }
     }
 
-    fn integer(&self, key: &str) -> Result<Option<(i64, Range<usize>)>, ConfigError> {
-        let Some(value) = self.get(key) else {
-            return Ok(None);
-        };
-        let parsed = value
-            .get_ref()
-            .as_integer()
-            .and_then(|i| i64::from_str_radix(i.as_str(), i.radix()).ok());
-        match parsed {
-            Some(n) => Ok(Some((n, value.span()))),
-            None => Err(self.type_error(key, value, "an integer")),
-        }
-    }
-
+    /// An integer within `range`, `what` saying what it counts ("a number of days"). A value
+    /// out of range, even beyond any integer, is reported as too small or too large, with what
+    /// is expected.
     fn integer_in(
         &self,
         key: &str,
         range: std::ops::RangeInclusive<i64>,
+        what: &str,
     ) -> Result<Option<i64>, ConfigError> {
-        let Some((n, span)) = self.integer(key)? else {
+        let Some(value) = self.get(key) else {
             return Ok(None);
         };
-        if !range.contains(&n) {
-            return Err(self.error_at(
-                span,
-                key,
-                format!(
-                    "{n} is out of range; expected {} to {}",
-                    range.start(),
-                    range.end()
-                ),
-            ));
-        }
-        Ok(Some(n))
+        let Some(int) = value.get_ref().as_integer() else {
+            return Err(self.type_error(key, value, "an integer"));
+        };
+        let too = match i64::from_str_radix(int.as_str(), int.radix()) {
+            Ok(n) if range.contains(&n) => return Ok(Some(n)),
+            Ok(n) if n < *range.start() => "small",
+            Ok(_) => "large",
+            Err(_) if int.as_str().starts_with('-') => "small",
+            Err(_) => "large",
+        };
+        Err(self.error_at(
+            value.span(),
+            key,
+            format!(
+                "{int} is too {too}: expected {what} from {} to {}",
+                range.start(),
+                range.end()
+            ),
+        ))
     }
 }

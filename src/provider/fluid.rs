@@ -353,7 +353,7 @@ impl Provider for Fluid {
             let mut url = self.tokens_url();
             url.path_segments_mut()
                 .map_err(|_| ApiError::Credential("the base URL cannot take a path".into()))?
-                .push(id.as_str());
+                .push(super::http::token_segment(&id)?);
             let response = self
                 .send(|| self.endpoint.client().delete(url.clone()))
                 .await?;

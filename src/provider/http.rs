@@ -27,7 +27,7 @@ use serde::de::DeserializeOwned;
 use url::Url;
 
 pub use crate::config::HttpSettings;
-use crate::model::ApiError;
+use crate::model::{ApiError, TokenId};
 use crate::text::{sanitize, truncate};
 
 /// Build the client every account shares. Redirects are never followed: an authenticated request
@@ -43,7 +43,8 @@ pub fn build_client(settings: &HttpSettings) -> Client {
         .expect("the HTTP client configuration is static and valid")
 }
 
-/// Why a base URL was refused.
+/// Why a base URL was refused. Each holds the URL as it may be shown: without any user name or
+/// password written into it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum BaseUrlError {
     #[error("`{0}` is not a valid URL")]
@@ -54,18 +55,60 @@ pub enum BaseUrlError {
     Insecure(String),
     #[error("`{0}` must use http or https")]
     Scheme(String),
+    #[error(
+        "`{0}` has a user name or password before its host; remove it (`user:password@`) and give the secret as the account's credential: tokdash would send both"
+    )]
+    Userinfo(String),
 }
 
 /// Check a configured base URL: https, or http to a loopback host, or http where the account
-/// opted in. A trailing slash is removed so paths can be appended.
+/// opted in; never with a user name or password in it (reqwest would send them as a Basic
+/// `Authorization` beside the account's own). A trailing slash is removed so paths can be
+/// appended.
 pub fn check_base_url(raw: &str, allow_insecure_http: bool) -> Result<Url, BaseUrlError> {
+    let shown = without_userinfo(raw);
     let url =
-        Url::parse(raw.trim_end_matches('/')).map_err(|_| BaseUrlError::Invalid(raw.into()))?;
+        Url::parse(raw.trim_end_matches('/')).map_err(|_| BaseUrlError::Invalid(shown.clone()))?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(BaseUrlError::Userinfo(shown));
+    }
     match url.scheme() {
         "https" => Ok(url),
         "http" if allow_insecure_http || is_loopback(&url) => Ok(url),
-        "http" => Err(BaseUrlError::Insecure(raw.into())),
-        _ => Err(BaseUrlError::Scheme(raw.into())),
+        "http" => Err(BaseUrlError::Insecure(shown)),
+        _ => Err(BaseUrlError::Scheme(shown)),
+    }
+}
+
+/// `raw` as it may appear in a message: without a user name or password. A URL that parses with
+/// them is shown as parsed, without them; anything else loses whatever stands before an `@` in
+/// what would be its authority (after `scheme:` and its slashes, up to the first `/`, `\`, `?`
+/// or `#`).
+fn without_userinfo(raw: &str) -> String {
+    if let Ok(mut url) = Url::parse(raw)
+        && (!url.username().is_empty() || url.password().is_some())
+        && url.set_username("").is_ok()
+        && url.set_password(None).is_ok()
+    {
+        return url.to_string();
+    }
+    let scheme_len = raw
+        .find(':')
+        .filter(|&i| {
+            raw[..i].starts_with(|c: char| c.is_ascii_alphabetic())
+                && raw[..i]
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        })
+        .map_or(0, |i| i + 1);
+    let after_scheme = &raw[scheme_len..];
+    let start =
+        scheme_len + (after_scheme.len() - after_scheme.trim_start_matches(['/', '\\']).len());
+    let rest = &raw[start..];
+    let authority = &rest[..rest.find(['/', '\\', '?', '#']).unwrap_or(rest.len())];
+    match authority.rfind('@') {
+        Some(at) => format!("{}{}", &raw[..start], &rest[at + 1..]),
+        None => raw.to_owned(),
     }
 }
 
@@ -80,6 +123,30 @@ fn is_loopback(url: &Url) -> bool {
 
 /// A provider account's origin plus the shared client, the account's name for messages, and
 /// the secrets its requests carry.
+/// A token id as one segment of a request path: the one check every provider's token URLs go
+/// through. An id that is empty, `.` or `..` (also spelled with `%2e`), or holds `/` or `\`,
+/// would make the request name another path than one token (the URL library drops dot segments:
+/// `DELETE /v1/tokens/..` would be sent as `DELETE /v1/tokens`), so it is refused before any
+/// request, wherever it came from: the command line, a form or a provider's own list. The id
+/// itself is never repeated (some ids are secrets).
+pub fn token_segment(id: &TokenId) -> Result<&str, ApiError> {
+    let raw = id.as_str();
+    let dots = raw.to_ascii_lowercase().replace("%2e", ".");
+    let what = match raw {
+        "" => "an empty id",
+        "." => "`.`",
+        ".." => "`..`",
+        _ if dots == "." || dots == ".." => "an id that spells `.` or `..` in %-escapes",
+        _ if raw.contains('/') => "an id with `/` in it",
+        _ if raw.contains('\\') => "an id with `\\` in it",
+        _ => return Ok(raw),
+    };
+    Err(ApiError::NotFound(format!(
+        "{what} is not a token id: in a request it would name another path than one token, so \
+         nothing was sent"
+    )))
+}
+
 #[derive(Clone)]
 pub struct Endpoint {
     client: Client,
@@ -692,6 +759,43 @@ mod tests {
             check_base_url("not a url", true),
             Err(BaseUrlError::Invalid(_))
         ));
+    }
+
+    #[test]
+    fn userinfo_is_refused_and_never_shown() {
+        for raw in [
+            "https://ops:hunter2@api.example.com",
+            "https://ops@api.example.com/prefix",
+            "https://:hunter2@api.example.com",
+            "http://ops:hunter2@127.0.0.1:8080",
+        ] {
+            let err = check_base_url(raw, true).unwrap_err();
+            assert!(matches!(err, BaseUrlError::Userinfo(_)), "{raw}: {err}");
+            let text = err.to_string();
+            assert!(!text.contains("hunter2") && !text.contains("ops"), "{text}");
+            assert!(text.contains("://"), "{text}");
+        }
+        // Refused for another reason, the URL is still shown without them.
+        for raw in [
+            "http://ops:hunter2@fluid.internal",
+            "ftp://ops:hunter2@x",
+            "https:/ops:hunter2@api.example.com",
+            "https://ops:hunter2 @exa mple.com/a@b",
+            "ops:hunter2@api.example.com",
+            "https:\\\\ops:hunter2@exa mple.com",
+        ] {
+            let text = check_base_url(raw, false).unwrap_err().to_string();
+            assert!(!text.contains("hunter2"), "{text}");
+        }
+        assert_eq!(
+            without_userinfo("https://u:p@h.example:8443/a@b?c@d"),
+            "https://h.example:8443/a@b?c@d"
+        );
+        assert_eq!(
+            without_userinfo("https://u:p @h.example/a@b"),
+            "https://h.example/a@b"
+        );
+        assert_eq!(without_userinfo("not a url"), "not a url");
     }
 
     #[test]

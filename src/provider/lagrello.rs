@@ -370,7 +370,7 @@ impl Provider for Lagrello {
             let mut url = self.endpoint.url("/v1/tokens");
             url.path_segments_mut()
                 .map_err(|_| ApiError::Credential("the base URL cannot take a path".into()))?
-                .push(id.as_str());
+                .push(super::http::token_segment(&id)?);
             let auth = self.auth().await?;
             let request = self
                 .endpoint

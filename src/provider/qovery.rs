@@ -357,6 +357,7 @@ fn token_uuid(id: &TokenId) -> Result<String, ApiError> {
                 truncate(&sanitize(id.as_str()), 60)
             ))
         })
+        .and_then(|uuid| super::http::token_segment(id).map(|_| uuid))
 }
 
 /// qovery's error body is undocumented; in practice `{status, detail}`, sometimes `message` or

@@ -468,12 +468,13 @@ impl Provider for Sematext {
 
 /// sematext token ids are int64; anything else cannot name a token (and must not reach a path).
 fn numeric_id(id: &TokenId) -> Result<i64, ApiError> {
-    id.as_str().trim().parse::<i64>().map_err(|_| {
+    let n = id.as_str().trim().parse::<i64>().map_err(|_| {
         ApiError::NotFound(format!(
             "`{}` is not a sematext token id (they are whole numbers)",
             truncate(&sanitize(id.as_str()), 60)
         ))
-    })
+    })?;
+    super::http::token_segment(id).map(|_| n)
 }
 
 /// A 2xx whose envelope says `success: false`: the provider refused, whatever the status.

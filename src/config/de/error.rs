@@ -59,6 +59,15 @@ impl de::Error for Error {
     }
 
     fn invalid_value(unexp: Unexpected<'_>, exp: &dyn Expected) -> Self {
+        let number = match unexp {
+            Unexpected::Signed(n) => Some(i128::from(n)),
+            Unexpected::Unsigned(n) => Some(i128::from(n)),
+            _ => None,
+        };
+        if let (Some(n), Some((min, _))) = (number, integer_bounds(&exp.to_string())) {
+            let too = if n < min { "small" } else { "large" };
+            return Error::new(format!("{n} is too {too}: expected {}", expected(exp)));
+        }
         let shown = match unexp {
             Unexpected::Signed(n) => n.to_string(),
             Unexpected::Unsigned(n) => n.to_string(),
@@ -95,16 +104,34 @@ impl de::Error for Error {
     }
 }
 
-/// What a visitor expects, in the words TOML users know.
+/// What a visitor expects, in the words TOML users know: "a whole number from 0 to 255" rather
+/// than serde's "u8".
 pub(super) fn expected(exp: &dyn Expected) -> String {
     let text = exp.to_string();
     if text.starts_with("struct ") || text == "a map" {
         "a table".into()
     } else if text == "a sequence" {
         "an array".into()
+    } else if let Some((min, max)) = integer_bounds(&text) {
+        format!("a whole number from {min} to {max}")
     } else {
         text
     }
+}
+
+/// The range of a Rust integer type, by the name serde's visitors give it.
+fn integer_bounds(name: &str) -> Option<(i128, i128)> {
+    Some(match name {
+        "u8" => (0, u8::MAX.into()),
+        "u16" => (0, u16::MAX.into()),
+        "u32" => (0, u32::MAX.into()),
+        "u64" | "usize" => (0, u64::MAX.into()),
+        "i8" => (i8::MIN.into(), i8::MAX.into()),
+        "i16" => (i16::MIN.into(), i16::MAX.into()),
+        "i32" => (i32::MIN.into(), i32::MAX.into()),
+        "i64" | "isize" => (i64::MIN.into(), i64::MAX.into()),
+        _ => return None,
+    })
 }
 
 /// The TOML name of what was found. Never the value: it may be a secret.
