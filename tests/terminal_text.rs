@@ -200,7 +200,10 @@ async fn exports_keep_names_and_accounts_exact_and_tables_show_them_sanitised() 
     let mut reader = csv::Reader::from_reader(out.stdout.as_slice());
     let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert!(records.iter().any(|r| &r[0] == account));
-    assert!(records.iter().any(|r| &r[4] == "admin\u{202E}txt.exe"), "the name column");
+    assert!(
+        records.iter().any(|r| &r[4] == "admin\u{202E}txt.exe"),
+        "the name column"
+    );
 
     // Tables: sanitised.
     let out = env.run(&["list"]);
