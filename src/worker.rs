@@ -76,13 +76,15 @@ async fn run(
         async move {
             match job_req {
                 ApiRequest::List { .. } => ApiResult::List(client.list().await),
-                ApiRequest::Create { new, .. } => ApiResult::Created(client.create(new).await),
+                ApiRequest::Create { new, .. } => {
+                    ApiResult::Created(client.create(new).await.map(Box::new))
+                }
                 ApiRequest::Delete { token, .. } => ApiResult::Changed(client.delete(token).await),
                 ApiRequest::Update { token, change, .. } => {
                     ApiResult::Changed(client.update(token, change).await.map(|_| ()))
                 }
                 ApiRequest::Regenerate { token, .. } => {
-                    ApiResult::Created(client.regenerate(token).await)
+                    ApiResult::Created(client.regenerate(token).await.map(Box::new))
                 }
                 ApiRequest::Choices { field, .. } => {
                     ApiResult::Choices(client.form_choices(field).await)

@@ -9,7 +9,7 @@ use std::io::Write;
 use std::os::unix::fs::OpenOptionsExt;
 use std::sync::{Arc, LazyLock, Mutex};
 
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::{HeaderValue, StatusCode, Uri};
 use axum::response::IntoResponse;
 use proptest::prelude::*;
 use serde_json::{Map, Value};
@@ -33,6 +33,9 @@ fn config(cases: u32) -> proptest::test_runner::Config {
 
 // --- providers -------------------------------------------------------------------------------
 
+/// Where sematext lists the apps an API key can see, asked before any app's tokens.
+const SEMATEXT_APPS: &str = "/users-web/api/v3/apps";
+
 /// What the loopback server answers every request with, until the next case.
 #[derive(Clone, Debug)]
 struct Answer {
@@ -41,6 +44,32 @@ struct Answer {
     /// A `Set-Cookie` for fluid's login, so the requests after it are made too.
     cookie: bool,
     retry_after: Option<String>,
+    /// When set, sematext's apps list (`GET /users-web/api/v3/apps`) is answered 200 with this
+    /// body, as the real service and the sandbox answer it, so the sematext client goes on to
+    /// the request `status` and `body` answer; unset, the apps list gets `status` and `body`
+    /// like every other request.
+    apps: Option<Vec<u8>>,
+}
+
+/// Sematext's apps list as the spec and the sandbox (`src/sandbox/sematext.rs`) spell it, with
+/// the app the `sematext` account's `app_id = 1` names.
+fn sematext_apps() -> Vec<u8> {
+    let body = serde_json::json!({
+        "success": true,
+        "message": null,
+        "data": { "apps": [{
+            "id": 1,
+            "name": "prod-logs",
+            "appType": "Logsene",
+            "status": "ACTIVE",
+            "displayStatus": "Active",
+            "ownerEmail": "owner@prod-logs.example",
+            "token": "app-secret",
+            "tokens": ["app-secret"],
+        }] },
+        "errors": [],
+    });
+    serde_json::to_vec(&body).unwrap()
 }
 
 /// One runtime, one server and one registry of every provider, shared by all cases.
@@ -61,12 +90,16 @@ static WORLD: LazyLock<World> = LazyLock::new(|| {
         body: Vec::new(),
         cookie: false,
         retry_after: None,
+        apps: None,
     }));
     let shared = answer.clone();
     let base = runtime.block_on(async move {
-        let app = axum::Router::new().fallback(move || {
+        let app = axum::Router::new().fallback(move |uri: Uri| {
             let answer = shared.lock().unwrap().clone();
             async move {
+                if let Some(apps) = answer.apps.filter(|_| uri.path() == SEMATEXT_APPS) {
+                    return (StatusCode::OK, apps).into_response();
+                }
                 let status = StatusCode::from_u16(answer.status)
                     .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
                 let mut response = (status, answer.body).into_response();
@@ -359,14 +392,18 @@ fn answer() -> impl Strategy<Value = Answer> {
         }),
     ];
     let retry_after = proptest::option::of(prop_oneof!["[0-9]{1,6}", "[ -~]{0,8}"]);
-    (status, body, any::<bool>(), retry_after).prop_map(|(status, body, cookie, retry_after)| {
-        Answer {
+    // Half the time sematext's apps list answers well, so its token requests meet the answer
+    // too; the other half the apps list itself gets it.
+    let apps = proptest::option::of(Just(sematext_apps()));
+    (status, body, any::<bool>(), retry_after, apps).prop_map(
+        |(status, body, cookie, retry_after, apps)| Answer {
             status,
             body,
             cookie,
             retry_after,
-        }
-    })
+            apps,
+        },
+    )
 }
 
 /// Text as the sanitizer leaves it: nothing hidden, and a second pass would change nothing.
@@ -561,6 +598,7 @@ fn the_properties_see_real_answers_too() {
         body: serde_json::to_vec(&body).unwrap(),
         cookie: false,
         retry_after: None,
+        apps: Some(sematext_apps()),
     };
     let sematext = world
         .accounts

@@ -1186,10 +1186,10 @@ fn a_token_whose_regenerate_outcome_was_unknown_is_highlighted_after_the_relist(
         &mut app,
         Msg::Api {
             id,
-            result: ApiResult::Created(Ok(tokdash::model::Created {
+            result: ApiResult::Created(Ok(Box::new(tokdash::model::Created {
                 token: Token::new("4711", "shipper"),
                 secret: "st-secret-value-0003".to_owned().into(),
-            })),
+            }))),
         },
     );
     assert!(app.accounts[3].flagged.is_empty());

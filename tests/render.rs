@@ -279,10 +279,10 @@ fn secret_modal_is_masked_120x35() {
         &mut app,
         Msg::Api {
             id,
-            result: ApiResult::Created(Ok(Created {
+            result: ApiResult::Created(Ok(Box::new(Created {
                 token: Token::new("4711", "shipper"),
                 secret: "st-brand-new-secret-0002".to_owned().into(),
-            })),
+            }))),
         },
     );
     let screen = draw(&app, 120, 35);

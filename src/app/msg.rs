@@ -84,8 +84,9 @@ impl ApiRequest {
 #[derive(Debug)]
 pub enum ApiResult {
     List(Result<Listing, ApiError>),
-    /// Create and regenerate: a new secret, shown once.
-    Created(Result<Created, ApiError>),
+    /// Create and regenerate: a new secret, shown once. Boxed: a whole token is far larger than
+    /// the other answers, and every message would otherwise be as large.
+    Created(Result<Box<Created>, ApiError>),
     /// Delete, rename, enable and disable.
     Changed(Result<(), ApiError>),
     Choices(Result<Vec<Choice>, ApiError>),

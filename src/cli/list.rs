@@ -267,12 +267,16 @@ fn filter(tokens: &mut Vec<Listed<'_>>, args: &ListArgs, clock: &Clock) -> usize
 
 /// Order the tokens by `key`, then as by default: accounts in config order, newest first (the
 /// undated last), names in natural order, ids. `reverse` turns the whole order round.
+///
+/// Names are ordered as the provider spelled them (`Token::exact_name`), which is what JSON and
+/// CSV carry, so an export is in the order `--sort name` promises; the table shows the same rows
+/// sanitised, in the same order.
 fn sort(tokens: &mut [Listed<'_>], key: Option<SortKey>, reverse: bool) {
     let default = |a: &Listed<'_>, b: &Listed<'_>| {
         a.order
             .cmp(&b.order)
             .then_with(|| b.token.created_at.cmp(&a.token.created_at))
-            .then_with(|| natural_cmp(&a.token.name, &b.token.name))
+            .then_with(|| natural_cmp(a.token.exact_name(), b.token.exact_name()))
             .then_with(|| a.token.id.cmp(&b.token.id))
     };
     let by_key = |a: &Listed<'_>, b: &Listed<'_>| -> Ordering {
@@ -280,7 +284,7 @@ fn sort(tokens: &mut [Listed<'_>], key: Option<SortKey>, reverse: bool) {
             None => Ordering::Equal,
             Some(SortKey::Account) => natural_cmp(&a.account.name, &b.account.name),
             Some(SortKey::Provider) => a.account.kind.name().cmp(b.account.kind.name()),
-            Some(SortKey::Name) => natural_cmp(&a.token.name, &b.token.name),
+            Some(SortKey::Name) => natural_cmp(a.token.exact_name(), b.token.exact_name()),
             // Oldest first; a token without a date last.
             Some(SortKey::Age) => match (a.token.created_at, b.token.created_at) {
                 (Some(x), Some(y)) => x.cmp(&y),

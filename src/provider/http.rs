@@ -159,14 +159,23 @@ pub struct Endpoint {
 /// What a scrubbed secret is replaced with.
 pub const REDACTED: &str = "[redacted]";
 
+/// The shortest secret held, in bytes (of the secret as it is, before any encoding).
+///
+/// A shorter "secret" is not held, so never cut out: one to seven bytes occur inside ordinary
+/// words (a credential `k` or `loc` would turn "app 2 is locked" into "app 2 is
+/// [redacted]ed"), so cutting them destroys every message the provider sends and hides nothing
+/// worth hiding: a credential that short is guessed faster than it is read off a screen. Real
+/// API keys, tokens and session ids are far longer, so each is still cut wherever it appears.
+pub const MIN_HELD_LEN: usize = 8;
+
 /// The secrets one account's requests have carried: its credential, a login password, a session.
-/// Clones share them.
+/// Clones share them. Only secrets of at least [`MIN_HELD_LEN`] bytes are held.
 #[derive(Clone, Default)]
 struct Held(Arc<Mutex<Vec<SecretString>>>);
 
 impl Held {
     fn hold(&self, secret: &SecretString) {
-        if secret.expose_secret().is_empty() {
+        if secret.expose_secret().len() < MIN_HELD_LEN {
             return;
         }
         let mut held = self.0.lock().unwrap_or_else(PoisonError::into_inner);
@@ -703,6 +712,31 @@ mod tests {
         assert_eq!(
             ep.scrub("a cred-7f3a9c2e-5b1d-4e8acred-7f3a9c2e-5b1d-4e8a b"),
             "a [redacted][redacted] b"
+        );
+    }
+
+    #[test]
+    fn a_short_credential_leaves_a_message_whole_and_a_real_one_is_cut() {
+        let settings = HttpSettings::default();
+        let base = Url::parse("http://127.0.0.1:9").unwrap();
+        let ep = Endpoint::new(build_client(&settings), base, &settings);
+        // Shorter than MIN_HELD_LEN: found inside ordinary words, so not held.
+        for short in ["k", "loc", "is", "1234567"] {
+            ep.hold(&SecretString::from(short.to_owned()));
+        }
+        assert_eq!(
+            ep.scrub("app 2 is locked (code 1234567)"),
+            "app 2 is locked (code 1234567)"
+        );
+        // A real-length credential (from MIN_HELD_LEN bytes up) is still cut wherever it stands.
+        let real = "cred-7f3a9c2e-5b1d-4e8a";
+        ep.hold(&SecretString::from(real.to_owned()));
+        let eight = "12345678";
+        assert_eq!(eight.len(), MIN_HELD_LEN);
+        ep.hold(&SecretString::from(eight.to_owned()));
+        assert_eq!(
+            ep.scrub(&format!("app 2 is locked: key {real}, pin {eight}")),
+            "app 2 is locked: key [redacted], pin [redacted]"
         );
     }
 

@@ -59,7 +59,7 @@ pub fn on_op_result(app: &mut App, id: ReqId, p: PendingOp, result: ApiResult) -
             }
             app.table
                 .select_when_listed(p.account, created.token.id.clone());
-            show_secret(app, &p, created);
+            show_secret(app, &p, *created);
             vec![app.request_list(p.account)]
         }
         ApiResult::Created(Err(e)) if e.outcome_unknown() => {
