@@ -22,8 +22,8 @@ const MAX_SCOPES: usize = 24;
 /// Scopes may grow to this when the name leaves room.
 const MAX_WIDE_SCOPES: usize = 60;
 const STATE: usize = 8;
-/// `182d !`: the age and the stale marker.
-const AGE: usize = 6;
+/// `1y 11m !`: the age and the stale marker.
+const AGE: usize = 8;
 /// Below this the name column takes room back from scopes, then account, then id.
 const MIN_NAME: usize = 16;
 /// What marks a token older than `stale_after_days`; the legend is in the table's bottom border.
@@ -90,12 +90,12 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
                 Some(c) if is_stale(Some(c), now, app.stale_after_days) => {
                     any_stale = true;
                     Line::from(vec![
-                        Span::raw(format!("{:>4} ", age(c, now))),
+                        Span::raw(format!("{:>6} ", age(c, now))),
                         Span::styled(STALE, theme::warn()),
                     ])
                 }
-                Some(c) => Line::raw(format!("{:>4}", age(c, now))),
-                None => Line::styled(format!("{:>4}", "—"), theme::dim()),
+                Some(c) => Line::raw(format!("{:>6}", age(c, now))),
+                None => Line::styled(format!("{:>6}", "—"), theme::dim()),
             };
             let mut cells = vec![
                 Cell::from(marker),
