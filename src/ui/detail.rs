@@ -10,7 +10,7 @@ use time::OffsetDateTime;
 
 use super::{age, is_stale, theme};
 use crate::app::{Action, App, Focus, Layer};
-use crate::model::{OpKind, Refusal, format_timestamp, gate, masked_id};
+use crate::model::{OpKind, Privilege, Refusal, format_timestamp, gate, masked_id};
 use crate::text::{sanitize, truncate};
 
 /// Field values longer than this are cut; the pane wraps, and nobody reads 5,000 characters.
@@ -34,6 +34,18 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
         return;
     };
     let caps = acc.caps();
+    // What none of these APIs tell, said plainly rather than left blank, on the border so that
+    // it never takes a row from the token's fields.
+    let block = block.title_bottom(
+        Line::styled(
+            format!(
+                " last used, expiry: not offered by the {} API ",
+                acc.info.kind
+            ),
+            theme::dim(),
+        )
+        .right_aligned(),
+    );
     let inner = block.inner(area);
     let (lines_area, perms_area) = if inner.width >= TWO_COLUMNS {
         // Wide and short (under the tokens table): what the token is on the left, what can be
@@ -80,6 +92,12 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
             Some(false) => "disabled".into(),
             None => "— (no enable/disable)".into(),
         },
+    ));
+    lines.extend(hanging(
+        "privilege",
+        theme::label(),
+        &privilege_parts(token.privilege, token.role.as_deref()),
+        lines_area.width,
     ));
     match token.created_at {
         Some(c) => {
@@ -184,6 +202,25 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
             frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
         }
     }
+}
+
+/// The privilege, the role it comes from (where the provider has roles) and what it means;
+/// admin stands out as in the table.
+fn privilege_parts(
+    privilege: Privilege,
+    role: Option<&str>,
+) -> Vec<(String, Option<ratatui::style::Style>)> {
+    let (level, style, meaning) = match privilege {
+        Privilege::Admin => ("ADMIN", theme::admin(), "may manage the account"),
+        Privilege::Write => ("write", theme::warn(), "may change, not administer"),
+        Privilege::Read => ("read", ratatui::style::Style::new(), "may only read"),
+        Privilege::Unknown => ("unknown", theme::dim(), "not said in words tokdash knows"),
+    };
+    let why = match role {
+        Some(role) => format!("(role {role}: {meaning})"),
+        None => format!("({meaning})"),
+    };
+    vec![(level.to_owned(), Some(style)), (why, Some(theme::dim()))]
 }
 
 /// Width of the label column.

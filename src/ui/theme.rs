@@ -74,6 +74,14 @@ pub fn warn() -> Style {
     Style::new().fg(Color::Yellow)
 }
 
+/// An admin token's privilege: a badge that stands out in any row.
+pub fn admin() -> Style {
+    Style::new()
+        .fg(Color::White)
+        .bg(Color::Red)
+        .add_modifier(Modifier::BOLD)
+}
+
 pub fn badge() -> Style {
     Style::new().fg(Color::Black).bg(Color::Yellow)
 }

@@ -1,0 +1,68 @@
+//! Snapshots of the auditing screens: privilege, partial lists, views, the summary and the
+//! export dialog, with the fixed clock of the fixtures. Review changes with `cargo insta review`
+//! (or `INSTA_UPDATE=always cargo test --test render_audit`).
+
+// Shared helpers: this file uses some of them.
+#[allow(dead_code)]
+mod common {
+    pub mod fixtures;
+    pub mod screen;
+}
+
+use common::fixtures::*;
+use common::screen::{draw, draw_styled};
+use crossterm::event::KeyCode;
+use ratatui::style::Color;
+use tokdash::app::{ApiResult, App, Msg, update};
+use tokdash::model::Listing;
+
+/// Admin tokens stand out: a white-on-red `ADMIN`, in capitals so it shows without colour
+/// too; write is yellow, unknown dimmed. Scopes stay beside it, in the provider's words.
+#[test]
+fn admin_tokens_stand_out_120x35() {
+    let mut app = loaded();
+    key(&mut app, KeyCode::Char('2'));
+    let screen = draw_styled(&app, 120, 35, |s| {
+        s.bg == Some(Color::Red) || s.fg == Some(Color::Yellow)
+    });
+    insta::assert_snapshot!("admin_stands_out_120x35", screen);
+}
+
+/// An app whose lagrello account was listed only in part.
+fn with_partial_lagrello() -> App {
+    let (mut app, _) = started(options());
+    for i in 0..app.accounts.len() {
+        let id = list_id(&app, i);
+        let listing = if i == 1 {
+            Listing::partial(
+                tokens_for(i),
+                "ops-lagrello: only the first 3 pages were listed (max_pages = 3)",
+            )
+        } else {
+            Listing::from(tokens_for(i))
+        };
+        update(
+            &mut app,
+            Msg::Api {
+                id,
+                result: ApiResult::List(Ok(listing)),
+            },
+        );
+    }
+    app
+}
+
+#[test]
+fn a_partial_list_is_marked_in_its_row_and_says_why_in_the_tokens_title() {
+    let mut app = with_partial_lagrello();
+    let screen = draw(&app, 120, 35);
+    assert!(screen.contains("◐ ops-lagrello"), "{screen}");
+    assert!(screen.contains("2 partial"), "{screen}");
+    assert!(
+        screen.contains("partial: ops-lagrello: only the first 3"),
+        "All accounts names the one partial account:\n{screen}"
+    );
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Char('j'));
+    insta::assert_snapshot!("partial_account_120x35", draw(&app, 120, 35));
+}
