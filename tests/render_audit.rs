@@ -66,3 +66,27 @@ fn a_partial_list_is_marked_in_its_row_and_says_why_in_the_tokens_title() {
     key(&mut app, KeyCode::Char('j'));
     insta::assert_snapshot!("partial_account_120x35", draw(&app, 120, 35));
 }
+
+/// The view names itself in the tokens title, the filter works inside it, and the status bar
+/// counts what is shown.
+#[test]
+fn a_view_with_the_filter_on_top_80x24() {
+    let mut app = loaded();
+    key(&mut app, KeyCode::Char('V'));
+    key(&mut app, KeyCode::Char('/'));
+    chars(&mut app, "a");
+    key(&mut app, KeyCode::Enter);
+    let screen = draw(&app, 80, 24);
+    assert!(screen.contains("[stale]"), "{screen}");
+    insta::assert_snapshot!("stale_view_filtered_80x24", screen);
+    // A view with nothing in it says so.
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char(':'));
+    chars(&mut app, "view duplicates");
+    key(&mut app, KeyCode::Enter);
+    let screen = draw(&app, 80, 24);
+    assert!(
+        screen.contains("No tokens in the duplicates view (names used twice in an account)."),
+        "{screen}"
+    );
+}

@@ -143,6 +143,8 @@ pub enum Action {
     Leak,
     #[strum(message = "message log", props(keys = "m", hint = "msgs"))]
     Messages,
+    #[strum(message = "next view (stale…)", props(keys = "V", hint = "view"))]
+    View,
 }
 
 /// Where an action works: one group of the help overlay. The first four are the panes'; the
@@ -315,7 +317,8 @@ impl Action {
             | Action::Command
             | Action::Help
             | Action::Leak
-            | Action::Messages => &[Scope::Global],
+            | Action::Messages
+            | Action::View => &[Scope::Global],
             Action::Accept => &[Scope::Line, Scope::Form, Scope::Confirm],
             Action::Cancel => &[Scope::Line, Scope::Form, Scope::Confirm, Scope::Secret],
             Action::NextField | Action::PrevField | Action::Submit => &[Scope::Form],
@@ -891,6 +894,7 @@ mod tests {
                 "cancel",
                 "leak",
                 "messages",
+                "view",
             ]
         );
         for &a in Action::ALL {

@@ -23,6 +23,7 @@ pub mod update;
 use std::collections::{HashMap, VecDeque};
 use std::time::Instant;
 
+use time::OffsetDateTime;
 use tui_input::Input;
 
 use crate::model::{ApiError, Listing, Token, TokenId};
@@ -148,6 +149,8 @@ pub struct App {
     pub help_scroll: u16,
     /// The terminal's size at the last resize: whether the help needs scrolling depends on it.
     pub size: (u16, u16),
+    /// The wall-clock time (UTC) as of the last `Msg::Clock` or tick.
+    clock: Option<OffsetDateTime>,
     /// Something visible changed since the last draw.
     pub dirty: bool,
     pub quit: bool,
@@ -162,6 +165,7 @@ impl App {
                     info,
                     tokens: Loadable::NotLoaded,
                     haystacks: token_table::filter::Haystacks::default(),
+                    facts: token_table::view::Facts::default(),
                     partial: None,
                     latest_list: None,
                     pending: HashMap::new(),
@@ -169,7 +173,7 @@ impl App {
                     flagged: HashMap::new(),
                 })
                 .collect(),
-            table: TokenTable::default(),
+            table: TokenTable::with_stale_after_days(options.stale_after_days),
             focus: Focus::Accounts,
             mode: Mode::Normal,
             command: Input::default(),
@@ -191,6 +195,7 @@ impl App {
             clipboard_clear_secs: options.clipboard_clear_secs,
             help_scroll: 0,
             size: (80, 24),
+            clock: None,
             dirty: true,
             quit: false,
         }
@@ -240,6 +245,7 @@ impl App {
                 let secret_ids = acc.caps().id_is_secret;
                 acc.haystacks =
                     token_table::filter::Haystacks::build(&acc.info.name, &tokens, secret_ids);
+                acc.facts = token_table::view::Facts::build(&tokens);
                 let notes = acc.flag_unknown_creates(&tokens);
                 acc.tokens = Loadable::Loaded(tokens);
                 for note in notes {
@@ -251,12 +257,28 @@ impl App {
                 let text = e.failure_text(&format!("{}: list tokens", acc.info.name), None);
                 acc.partial = None;
                 acc.haystacks.clear();
+                acc.facts.clear();
                 acc.tokens = Loadable::Failed(e);
                 self.notify(ToastKind::Error, Some(account), text);
             }
         }
         self.table.listed(&self.accounts, account);
         self.dirty = true;
+    }
+
+    /// The wall-clock time (UTC) as of the last `Msg::Clock` or tick; `None` before the first.
+    pub fn clock(&self) -> Option<OffsetDateTime> {
+        self.clock
+    }
+
+    /// The time moved on (see `Msg::Clock`): the stale view and the counts follow it.
+    pub fn set_clock(&mut self, now: OffsetDateTime) {
+        self.clock = Some(now);
+        let before = (self.table.rows().len(), self.table.counts());
+        self.table.set_clock(&self.accounts, now);
+        if (self.table.rows().len(), self.table.counts()) != before {
+            self.dirty = true;
+        }
     }
 
     /// The account whose tokens the table lists, `None` for `All accounts`.

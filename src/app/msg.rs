@@ -128,6 +128,10 @@ pub enum Msg {
     /// Sent only while something animates or expires (see [`super::App::needs_tick`]): the
     /// monotonic time for timers, and the wall-clock time (UTC) for the message log.
     Tick(Instant, OffsetDateTime),
+    /// The wall-clock time (UTC), sent when the loop starts and before each input, so that
+    /// what is stale, the export's date and the summary's ages follow the calendar without a
+    /// clock in `update`.
+    Clock(OffsetDateTime),
     /// The fingerprint files, read for a leak search ([`Effect::LoadFingerprints`]).
     Fingerprints(Fingerprints),
     /// How an [`Effect::Copy`] went.

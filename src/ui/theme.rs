@@ -82,6 +82,11 @@ pub fn admin() -> Style {
         .add_modifier(Modifier::BOLD)
 }
 
+/// The view in the tokens title (`[stale]`): not every token is listed.
+pub fn view() -> Style {
+    Style::new().fg(Color::Magenta).add_modifier(Modifier::BOLD)
+}
+
 pub fn badge() -> Style {
     Style::new().fg(Color::Black).bg(Color::Yellow)
 }

@@ -9,6 +9,7 @@ use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, Wrap};
 use time::OffsetDateTime;
 
 use super::{age, fit, is_stale, theme, width_of, window};
+use crate::app::token_table::view::View;
 use crate::app::{AccountState, App, Focus, Loadable, Mode, RowRef};
 use crate::model::{MASKED_ID_WIDTH, Privilege, Token, masked_id};
 use crate::text::truncate;
@@ -314,10 +315,15 @@ fn title(app: &App, focused: bool) -> Line<'static> {
         let arrow = if app.table.descending() { "↓" } else { "↑" };
         format!("sort {}{arrow}", app.table.sort().label())
     };
-    let mut spans = vec![
-        Span::styled(format!(" 2 Tokens: {scope} "), theme::title(focused)),
-        Span::raw(format!("({}/{total}) ", app.table.rows().len())),
-    ];
+    let mut spans = vec![Span::styled(
+        format!(" 2 Tokens: {scope} "),
+        theme::title(focused),
+    )];
+    let view = app.table.view();
+    if view != View::All {
+        spans.push(Span::styled(format!("[{}] ", view.name()), theme::view()));
+    }
+    spans.push(Span::raw(format!("({}/{total}) ", app.table.rows().len())));
     // Before the sort: when the title is cut, what is missing from the list matters more.
     if let Some(partial) = partial_note(app) {
         spans.push(Span::styled(format!("{partial} "), theme::warn()));
@@ -385,9 +391,18 @@ fn empty_message(app: &App) -> String {
     {
         return "Loading…".into();
     }
+    let view = app.table.view();
+    let in_view = match view {
+        View::All => String::new(),
+        _ => format!(
+            " in the {} view ({})",
+            view.name(),
+            view.describe(app.table.stale_after_days())
+        ),
+    };
     if app.table.query().is_empty() {
-        "No tokens.".into()
+        format!("No tokens{in_view}.")
     } else {
-        "No tokens match the filter (Esc clears it).".into()
+        format!("No tokens{in_view} match the filter (Esc clears it).")
     }
 }
