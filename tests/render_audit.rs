@@ -30,9 +30,24 @@ fn admin_tokens_stand_out_120x35() {
 
 /// An app whose lagrello account was listed only in part.
 fn with_partial_lagrello() -> App {
+    with_partial_lagrello_and(false)
+}
+
+/// The same, and with logs-sematext's list failed if `sematext_fails`.
+fn with_partial_lagrello_and(sematext_fails: bool) -> App {
     let (mut app, _) = started(options());
     for i in 0..app.accounts.len() {
         let id = list_id(&app, i);
+        if i == 3 && sematext_fails {
+            answer(
+                &mut app,
+                id,
+                Err(tokdash::model::ApiError::Unauthorized(
+                    "invalid API token".into(),
+                )),
+            );
+            continue;
+        }
         let listing = if i == 1 {
             Listing::partial(
                 tokens_for(i),
@@ -89,4 +104,33 @@ fn a_view_with_the_filter_on_top_80x24() {
         screen.contains("No tokens in the duplicates view (names used twice in an account)."),
         "{screen}"
     );
+}
+
+/// Every account at a glance, charts first: by the overlay (`:summary`), and in the detail pane
+/// while `All accounts` is chosen in the accounts pane.
+#[test]
+fn the_summary_120x35_and_in_the_detail_pane_160x40() {
+    let mut app = with_partial_lagrello_and(true);
+    // The failure's message would cover the charts.
+    app.dismiss_toasts();
+    let pane = draw(&app, 160, 40);
+    assert!(pane.contains("Tokens per account"), "{pane}");
+    insta::assert_snapshot!("summary_pane_160x40", pane);
+    insta::assert_snapshot!("summary_pane_200x50", draw(&app, 200, 50));
+
+    key(&mut app, KeyCode::Char(':'));
+    chars(&mut app, "summary");
+    key(&mut app, KeyCode::Enter);
+    let screen = draw(&app, 120, 35);
+    assert!(screen.contains("Token ages"), "{screen}");
+    assert!(
+        screen.contains("partial: ops-lagrello: only the first 3"),
+        "{screen}"
+    );
+    insta::assert_snapshot!("summary_120x35", screen);
+    // Any key but the move keys closes it.
+    key(&mut app, KeyCode::Char('j'));
+    assert!(app.modal.is_some());
+    key(&mut app, KeyCode::Esc);
+    assert!(app.modal.is_none());
 }

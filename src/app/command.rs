@@ -14,6 +14,8 @@ pub enum Command {
     Messages,
     /// `:view NAME`, or the view's own name (`:stale`): which tokens the table lists.
     View(View),
+    /// `:summary`: every account at a glance.
+    Summary,
     /// Asked for never-used tokens, which no view can list: the answer says why.
     NoSuchView(String),
     Quit,
@@ -45,11 +47,12 @@ pub fn parse(line: &str) -> Result<Command, String> {
         "stale" | "privileged" | "priv" | "disabled" | "duplicates" | "dupes" => {
             Ok(Command::View(View::parse(verb)?))
         }
+        "summary" | "sum" => Ok(Command::Summary),
         "unused" | "never-used" => Ok(Command::NoSuchView(NEVER_USED.to_owned())),
         "q" | "quit" | "q!" => Ok(Command::Quit),
         "" => Err("empty command".into()),
         other => Err(format!(
-            "unknown command `{}`; try :account NAME, :view NAME, :refresh, :leak, :messages, \
+            "unknown command `{}`; try :account NAME, :view NAME, :summary, :refresh, :leak, :messages, \
              :help, :q",
             crate::text::truncate(&crate::text::sanitize(other), 40)
         )),

@@ -145,6 +145,8 @@ pub enum Action {
     Messages,
     #[strum(message = "next view (stale…)", props(keys = "V", hint = "view"))]
     View,
+    #[strum(message = "summary and charts", props(keys = "i", hint = "summary"))]
+    Summary,
 }
 
 /// Where an action works: one group of the help overlay. The first four are the panes'; the
@@ -318,7 +320,8 @@ impl Action {
             | Action::Help
             | Action::Leak
             | Action::Messages
-            | Action::View => &[Scope::Global],
+            | Action::View
+            | Action::Summary => &[Scope::Global],
             Action::Accept => &[Scope::Line, Scope::Form, Scope::Confirm],
             Action::Cancel => &[Scope::Line, Scope::Form, Scope::Confirm, Scope::Secret],
             Action::NextField | Action::PrevField | Action::Submit => &[Scope::Form],
@@ -895,6 +898,7 @@ mod tests {
                 "leak",
                 "messages",
                 "view",
+                "summary",
             ]
         );
         for &a in Action::ALL {

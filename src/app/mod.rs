@@ -5,7 +5,8 @@
 //! their tokens; token_table/ the tokens table (scope, sort, filter, cursor, marks); modal/ the
 //! overlays, one file per overlay with the keys it takes (modal/leak.rs: a leaked secret, from
 //! paste to verified revoke; modal/quit.rs: quitting with changes in flight); op_flow/ the token
-//! operations from key to answer; messages.rs the log of everything said. Drawing is in src/ui:
+//! operations from key to answer; messages.rs the log of everything said; summary.rs the
+//! numbers of the summary (its overlay in modal/summary.rs). Drawing is in src/ui:
 //! ui/tokens.rs draws the table, ui/modal/ the overlays.
 
 pub mod accounts;
@@ -17,6 +18,7 @@ pub mod modal;
 pub mod msg;
 pub mod op;
 pub mod op_flow;
+pub mod summary;
 pub mod token_table;
 pub mod update;
 

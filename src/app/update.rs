@@ -275,6 +275,7 @@ fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
             let next = app.table.view().next();
             set_view(app, next);
         }
+        Action::Summary => modal::summary::open(app),
         Action::Mark => {
             if !app.table.toggle_mark(&app.accounts) {
                 app.toast(ToastKind::Info, "no token to mark");
@@ -364,6 +365,10 @@ fn run_command(app: &mut App, line: &str) -> Vec<Effect> {
         }
         Ok(Command::View(view)) => {
             set_view(app, view);
+            Vec::new()
+        }
+        Ok(Command::Summary) => {
+            modal::summary::open(app);
             Vec::new()
         }
         Ok(Command::NoSuchView(why)) => {

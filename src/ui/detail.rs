@@ -20,6 +20,24 @@ const TWO_COLUMNS: u16 = 90;
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
     let focused = app.focus == Focus::Detail;
+    // Choosing among the accounts with `All accounts` on: the summary of them all.
+    if app.focus == Focus::Accounts && app.selected_account().is_none() {
+        let summary = crate::app::summary::Summary::of(app);
+        let totals = super::summary::totals_line(&summary);
+        let mut block = Block::bordered()
+            .border_type(theme::border_type(false))
+            .title(Line::from(format!(" 3 Summary: {totals} ")).style(theme::title(false)))
+            .border_style(theme::border(false));
+        if let Some(key) = app.keymap.first_key(Action::Summary, Layer::Panes) {
+            block = block.title_bottom(
+                Line::styled(format!(" {key}: the whole summary "), theme::dim()).right_aligned(),
+            );
+        }
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        super::summary::render_pane(app, &summary, frame, inner, now);
+        return;
+    }
     let block = Block::bordered()
         .border_type(theme::border_type(focused))
         .title(Line::from(" 3 Detail ").style(theme::title(focused)))

@@ -5,6 +5,7 @@ pub mod detail;
 pub mod help;
 pub mod modal;
 pub mod statusbar;
+pub mod summary;
 pub mod theme;
 pub mod toast;
 pub mod tokens;

@@ -1,5 +1,6 @@
 //! Overlays that take the keys: forms, confirmations, the one-time secret, reports, the leaked
-//! secret dialog, the message log and the question before quitting with changes in flight. Each
+//! secret dialog, the message log, the question before quitting with changes in flight and the
+//! summary. Each
 //! has a file here with its state and the keys it takes, and one under src/ui/modal/ that draws
 //! it.
 //!
@@ -15,6 +16,7 @@ pub mod messages;
 pub mod quit;
 pub mod report;
 pub mod secret;
+pub mod summary;
 
 use crossterm::event::KeyEvent;
 
@@ -25,6 +27,7 @@ pub use leak::LeakView;
 pub use messages::MessagesView;
 pub use quit::QuitPrompt;
 pub use secret::SecretView;
+pub use summary::SummaryView;
 
 #[derive(Debug)]
 pub enum Modal {
@@ -46,6 +49,8 @@ pub enum Modal {
     Messages(MessagesView),
     /// Quitting while changes are in flight: wait, or quit anyway.
     Quit(QuitPrompt),
+    /// Every account at a glance, with charts.
+    Summary(SummaryView),
 }
 
 impl App {
@@ -112,6 +117,7 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         Modal::Leak(view) => leak::on_key(app, view, key),
         Modal::Messages(view) => messages::on_key(app, view, key),
         Modal::Quit(prompt) => quit::on_key(app, prompt, key),
+        Modal::Summary(view) => summary::on_key(app, view, key),
     }
 }
 

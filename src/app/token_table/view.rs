@@ -8,7 +8,7 @@
 //! Never-used tokens have no view: none of the providers' APIs says when a token was last used
 //! ([`NEVER_USED`]).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use time::{Duration, OffsetDateTime};
 
@@ -118,12 +118,18 @@ const DUPLICATE: u8 = 4;
 /// No creation date: never stale.
 const UNDATED: i64 = i64::MAX;
 
-/// What the views ask of one account's tokens, in the tokens' order: built once per list.
+/// What the views ask of one account's tokens, in the tokens' order, and what the summary
+/// shows of them: built once per list.
 #[derive(Debug, Default, Clone)]
 pub struct Facts {
     bits: Vec<u8>,
     /// Creation time in Unix nanoseconds; [`UNDATED`] without one.
     created: Vec<i64>,
+    /// The oldest creation time.
+    oldest: Option<OffsetDateTime>,
+    /// How many tokens were created in each calendar quarter (UTC): (year, quarter 1–4, count),
+    /// oldest first.
+    quarters: Vec<(i32, u8, usize)>,
 }
 
 impl Facts {
@@ -156,12 +162,32 @@ impl Facts {
                 })
             })
             .collect();
-        Facts { bits, created }
+        let mut quarters: BTreeMap<(i32, u8), usize> = BTreeMap::new();
+        for c in tokens.iter().filter_map(|t| t.created_at) {
+            let utc = c.to_offset(time::UtcOffset::UTC);
+            let quarter = (u8::from(utc.month()) - 1) / 3 + 1;
+            *quarters.entry((utc.year(), quarter)).or_default() += 1;
+        }
+        Facts {
+            bits,
+            created,
+            oldest: tokens.iter().filter_map(|t| t.created_at).min(),
+            quarters: quarters.into_iter().map(|((y, q), n)| (y, q, n)).collect(),
+        }
     }
 
     pub fn clear(&mut self) {
-        self.bits.clear();
-        self.created.clear();
+        *self = Facts::default();
+    }
+
+    /// The oldest token's creation time.
+    pub fn oldest(&self) -> Option<OffsetDateTime> {
+        self.oldest
+    }
+
+    /// Tokens created per calendar quarter (UTC): (year, quarter 1–4, count), oldest first.
+    pub fn quarters(&self) -> &[(i32, u8, usize)] {
+        &self.quarters
     }
 
     pub fn len(&self) -> usize {
