@@ -56,6 +56,21 @@ const FORBIDDEN: &[(&str, &[&str])] = &[
     ),
     ("leak", &["app", "ui", "cli", "worker", "sandbox"]),
     ("audit", &["app", "ui", "cli"]),
+    (
+        "inventory",
+        &[
+            "credential",
+            "config",
+            "provider",
+            "leak",
+            "audit",
+            "app",
+            "ui",
+            "cli",
+            "worker",
+            "effects",
+        ],
+    ),
     ("sandbox", &["provider", "app", "ui", "cli"]),
     (
         "app",

@@ -247,3 +247,116 @@ fn a_failed_account_is_counted_in_scope() {
     command(&mut app, "account acme-fluid");
     assert_eq!(app.table.counts().failed, 0);
 }
+
+fn export_job(effects: &[tokdash::app::Effect]) -> tokdash::app::modal::ExportJob {
+    match effects {
+        [tokdash::app::Effect::Export(job)] => job.clone(),
+        other => panic!("expected one export, got {other:?}"),
+    }
+}
+
+#[test]
+fn e_writes_the_view_after_view_filter_and_sort_and_says_where() {
+    use tokdash::app::Modal;
+    use tokdash::inventory::{Format, WriteError};
+
+    let mut app = loaded();
+    command(&mut app, "view stale");
+    key(&mut app, KeyCode::Char('S'));
+    key(&mut app, KeyCode::Char('e'));
+    let Some(Modal::Export(view)) = &app.modal else {
+        panic!("the export dialog opens");
+    };
+    assert_eq!(view.path.value(), "tokdash-inventory-2026-06-01.csv");
+
+    let job = export_job(&key(&mut app, KeyCode::Enter));
+    assert_eq!(job.path, "tokdash-inventory-2026-06-01.csv");
+    assert_eq!(job.format, Format::Csv);
+    assert!(!job.replace);
+    let names: Vec<&str> = job.rows.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["terraform", "grafana-reader", "backup-job"],
+        "the stale view, sorted by name, reversed"
+    );
+    let grafana = &job.rows[1];
+    assert_eq!(grafana.id, "••••281706", "a secret-like id is masked");
+    assert_eq!((grafana.age_days, grafana.stale), (Some(182), true));
+    assert_eq!(grafana.privilege, "read");
+    // Enter again while it is written does nothing more.
+    assert!(key(&mut app, KeyCode::Enter).is_empty());
+
+    // There already: the dialog asks, and the next Enter replaces it.
+    update(
+        &mut app,
+        Msg::Exported(Err(WriteError::Exists(
+            "tokdash-inventory-2026-06-01.csv".into(),
+        ))),
+    );
+    let Some(Modal::Export(view)) = &app.modal else {
+        panic!("the dialog stays");
+    };
+    assert!(view.replace);
+    assert!(
+        view.error
+            .as_deref()
+            .unwrap_or_default()
+            .contains("Enter again replaces it"),
+        "{view:?}"
+    );
+    let job = export_job(&key(&mut app, KeyCode::Enter));
+    assert!(job.replace);
+    update(
+        &mut app,
+        Msg::Exported(Ok(("/home/ana/tokdash-inventory-2026-06-01.csv".into(), 3))),
+    );
+    assert!(app.modal.is_none());
+    let said = app.toasts.last().expect("said where");
+    assert_eq!(
+        said.text,
+        "wrote 3 rows to /home/ana/tokdash-inventory-2026-06-01.csv"
+    );
+}
+
+#[test]
+fn an_export_never_holds_a_secret_and_a_json_name_writes_json() {
+    use tokdash::inventory::Format;
+
+    let mut app = loaded();
+    key(&mut app, KeyCode::Char(':'));
+    chars(&mut app, "export audit.JSON");
+    key(&mut app, KeyCode::Enter);
+    let job = export_job(&key(&mut app, KeyCode::Enter));
+    assert_eq!(job.format, Format::Json);
+    assert_eq!(job.rows.len(), 7);
+    for text in [
+        Format::Csv.render(&job.rows),
+        Format::Json.render(&job.rows),
+    ] {
+        assert!(!text.contains("st-secret-value-0001"), "{text}");
+        assert!(!text.contains("lgk_9f8e7d6c5b4a39281706"), "{text}");
+        assert!(text.contains("••••281706"));
+    }
+
+    // Editing the name after "there already" asks again before replacing.
+    update(
+        &mut app,
+        Msg::Exported(Err(tokdash::inventory::WriteError::Exists(
+            "audit.JSON".into(),
+        ))),
+    );
+    key(&mut app, KeyCode::Backspace);
+    let job = export_job(&key(&mut app, KeyCode::Enter));
+    assert!(!job.replace, "another name: nothing to replace yet");
+    assert_eq!(job.path, "audit.JSO");
+    assert_eq!(job.format, Format::Csv);
+    // Esc leaves without writing.
+    update(
+        &mut app,
+        Msg::Exported(Err(tokdash::inventory::WriteError::Failed(
+            "audit.JSO: cannot write it: permission denied".into(),
+        ))),
+    );
+    key(&mut app, KeyCode::Esc);
+    assert!(app.modal.is_none());
+}

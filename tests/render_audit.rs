@@ -134,3 +134,26 @@ fn the_summary_120x35_and_in_the_detail_pane_160x40() {
     key(&mut app, KeyCode::Esc);
     assert!(app.modal.is_none());
 }
+
+/// The export dialog says what it will write (how many tokens, from which view, filter and
+/// sort), asks for the file, and asks again before replacing one.
+#[test]
+fn the_export_dialog_80x24() {
+    let mut app = loaded();
+    key(&mut app, KeyCode::Char('V'));
+    key(&mut app, KeyCode::Char('e'));
+    let screen = draw(&app, 80, 24);
+    assert!(
+        screen.contains("tokdash-inventory-2026-06-01.csv"),
+        "{screen}"
+    );
+    assert!(screen.contains("Writes the 3 tokens listed"), "{screen}");
+    key(&mut app, KeyCode::Enter);
+    update(
+        &mut app,
+        Msg::Exported(Err(tokdash::inventory::WriteError::Exists(
+            "tokdash-inventory-2026-06-01.csv".into(),
+        ))),
+    );
+    insta::assert_snapshot!("export_exists_80x24", draw(&app, 80, 24));
+}

@@ -16,6 +16,8 @@ pub enum Command {
     View(View),
     /// `:summary`: every account at a glance.
     Summary,
+    /// `:export [PATH]`: write the view to a file (the dialog opens with PATH, if given).
+    Export(Option<String>),
     /// Asked for never-used tokens, which no view can list: the answer says why.
     NoSuchView(String),
     Quit,
@@ -48,11 +50,12 @@ pub fn parse(line: &str) -> Result<Command, String> {
             Ok(Command::View(View::parse(verb)?))
         }
         "summary" | "sum" => Ok(Command::Summary),
+        "export" | "e" => Ok(Command::Export((!arg.is_empty()).then(|| arg.to_owned()))),
         "unused" | "never-used" => Ok(Command::NoSuchView(NEVER_USED.to_owned())),
         "q" | "quit" | "q!" => Ok(Command::Quit),
         "" => Err("empty command".into()),
         other => Err(format!(
-            "unknown command `{}`; try :account NAME, :view NAME, :summary, :refresh, :leak, :messages, \
+            "unknown command `{}`; try :account NAME, :view NAME, :summary, :export, :refresh, :leak, :messages, \
              :help, :q",
             crate::text::truncate(&crate::text::sanitize(other), 40)
         )),

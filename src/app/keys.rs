@@ -147,6 +147,8 @@ pub enum Action {
     View,
     #[strum(message = "summary and charts", props(keys = "i", hint = "summary"))]
     Summary,
+    #[strum(message = "export the view", props(keys = "e"))]
+    Export,
 }
 
 /// Where an action works: one group of the help overlay. The first four are the panes'; the
@@ -321,7 +323,8 @@ impl Action {
             | Action::Leak
             | Action::Messages
             | Action::View
-            | Action::Summary => &[Scope::Global],
+            | Action::Summary
+            | Action::Export => &[Scope::Global],
             Action::Accept => &[Scope::Line, Scope::Form, Scope::Confirm],
             Action::Cancel => &[Scope::Line, Scope::Form, Scope::Confirm, Scope::Secret],
             Action::NextField | Action::PrevField | Action::Submit => &[Scope::Form],
@@ -899,6 +902,7 @@ mod tests {
                 "messages",
                 "view",
                 "summary",
+                "export",
             ]
         );
         for &a in Action::ALL {

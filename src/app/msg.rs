@@ -9,6 +9,7 @@ use secrecy::{ExposeSecret, SecretString};
 use time::OffsetDateTime;
 
 use super::Action;
+use super::modal::{ExportJob, ExportResult};
 use super::op::{AuditEntry, IncidentEntry};
 use crate::clipboard::{Backend, ClearOutcome, ClipboardError};
 use crate::leak::Fingerprints;
@@ -140,6 +141,8 @@ pub enum Msg {
     ClearClipboardDue,
     /// How the clear went.
     ClipboardCleared(ClearOutcome),
+    /// How an [`Effect::Export`] went.
+    Exported(ExportResult),
 }
 
 /// What the outside world must do for `update`.
@@ -160,5 +163,8 @@ pub enum Effect {
     /// Read the fingerprint files beside the audit trail and answer with
     /// [`Msg::Fingerprints`].
     LoadFingerprints,
+    /// Write the view's rows to a file (0600, never through a symbolic link) and answer with
+    /// [`Msg::Exported`].
+    Export(ExportJob),
     Quit,
 }

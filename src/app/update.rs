@@ -56,6 +56,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             modal::secret::on_cleared(app, outcome);
             Vec::new()
         }
+        Msg::Exported(result) => {
+            modal::export::on_exported(app, result);
+            Vec::new()
+        }
     }
 }
 
@@ -276,6 +280,7 @@ fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
             set_view(app, next);
         }
         Action::Summary => modal::summary::open(app),
+        Action::Export => modal::export::open(app, None),
         Action::Mark => {
             if !app.table.toggle_mark(&app.accounts) {
                 app.toast(ToastKind::Info, "no token to mark");
@@ -369,6 +374,10 @@ fn run_command(app: &mut App, line: &str) -> Vec<Effect> {
         }
         Ok(Command::Summary) => {
             modal::summary::open(app);
+            Vec::new()
+        }
+        Ok(Command::Export(path)) => {
+            modal::export::open(app, path);
             Vec::new()
         }
         Ok(Command::NoSuchView(why)) => {

@@ -3,7 +3,6 @@
 //! Provider strings were sanitised when they entered (`Token::new`); account names come from the
 //! configuration and are sanitised here, so nothing printed can drive the terminal.
 
-use std::borrow::Cow;
 use std::io::Write;
 
 use secrecy::{ExposeSecret, SecretString};
@@ -13,6 +12,8 @@ use time::format_description::BorrowedFormatItem;
 use time::macros::format_description;
 use unicode_width::UnicodeWidthStr;
 
+// The CSV writer (with its formula defusing) is shared with the dashboard's export.
+use crate::inventory::csv;
 use crate::model::{Token, TokenId, format_timestamp, masked_id};
 use crate::provider::ProviderKind;
 use crate::text::{sanitize, truncate};
@@ -287,36 +288,6 @@ pub fn table(headers: &[&str], rows: Vec<Vec<String>>) -> String {
 fn pad(s: &str, width: usize) -> String {
     let fill = width.saturating_sub(s.width());
     format!("{s}{}", " ".repeat(fill))
-}
-
-/// A header and records as CSV: the `csv` crate quotes what needs it (commas, quotes, line
-/// breaks) and doubles quotes; lines end in CRLF as RFC 4180 has it.
-fn csv<const N: usize>(header: [String; N], records: impl Iterator<Item = [String; N]>) -> String {
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::new());
-    for record in std::iter::once(header).chain(records) {
-        // Writing to memory cannot fail; a record that somehow did is left out, not half-written.
-        let _ = w.write_record(record.iter().map(|f| defuse_formula(f).into_owned()));
-    }
-    let bytes = w.into_inner().unwrap_or_default();
-    // Every field went in as a `String`, so the output is UTF-8.
-    String::from_utf8(bytes).unwrap_or_default()
-}
-
-/// A field a spreadsheet would run as a formula (a token named `=HYPERLINK(…)`, say) gets a
-/// leading `'`, so an audit export opened in a spreadsheet shows text, not a live formula.
-/// Numbers such as `-5` are left alone.
-fn defuse_formula(field: &str) -> Cow<'_, str> {
-    if field.starts_with(['=', '+', '-', '@', '\t', '\r']) && !is_number(field) {
-        Cow::Owned(format!("'{field}"))
-    } else {
-        Cow::Borrowed(field)
-    }
-}
-
-fn is_number(s: &str) -> bool {
-    s.parse::<f64>().is_ok()
 }
 
 /// `word` as one shell word, quoted only when it needs to be, for commands the user may paste.

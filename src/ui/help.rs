@@ -121,6 +121,8 @@ fn everywhere_column(app: &App) -> Vec<Line<'static>> {
         (":account NAME", "show one account"),
         (":account all", "show every account"),
         (":view NAME", "list only some tokens"),
+        (":summary", "every account, charts"),
+        (":export [PATH]", "write the view"),
         (":refresh", "re-list"),
         (":q", "quit"),
     ] {

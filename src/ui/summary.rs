@@ -56,19 +56,25 @@ pub fn render_pane(
         render_accounts(app, summary, frame, accounts);
         return;
     }
-    let (table, charts) = if area.width >= 100 {
-        let [t, c] =
-            Layout::horizontal([Constraint::Fill(1), Constraint::Percentage(45)]).areas(area);
-        (t, Some(c))
-    } else {
-        (area, None)
-    };
-    render_table(app, summary, frame, table, now, Detail::Short, 0);
-    if let Some(charts) = charts {
-        let [ages, accounts] =
-            Layout::horizontal([Constraint::Fill(1), Constraint::Fill(1)]).areas(charts);
+    // Short and wide: the charts beside the table; the ages first, as the table has the
+    // tokens per account in numbers too.
+    if area.width >= 110 {
+        let [table, ages, accounts] = Layout::horizontal([
+            Constraint::Fill(1),
+            Constraint::Percentage(25),
+            Constraint::Percentage(23),
+        ])
+        .areas(area);
+        render_table(app, summary, frame, table, now, Detail::Short, 0);
         render_ages(app, summary, frame, ages);
         render_accounts(app, summary, frame, accounts);
+    } else if area.width >= 80 {
+        let [table, ages] =
+            Layout::horizontal([Constraint::Fill(1), Constraint::Percentage(35)]).areas(area);
+        render_table(app, summary, frame, table, now, Detail::Short, 0);
+        render_ages(app, summary, frame, ages);
+    } else {
+        render_table(app, summary, frame, area, now, Detail::Short, 0);
     }
 }
 

@@ -1,6 +1,6 @@
 //! Overlays that take the keys: forms, confirmations, the one-time secret, reports, the leaked
-//! secret dialog, the message log, the question before quitting with changes in flight and the
-//! summary. Each
+//! secret dialog, the message log, the question before quitting with changes in flight, the
+//! summary and the export. Each
 //! has a file here with its state and the keys it takes, and one under src/ui/modal/ that draws
 //! it.
 //!
@@ -10,6 +10,7 @@
 //! question alone goes in front of the open overlay, which waits behind it.
 
 pub mod confirm;
+pub mod export;
 pub mod form;
 pub mod leak;
 pub mod messages;
@@ -22,6 +23,7 @@ use crossterm::event::KeyEvent;
 
 use super::op::Op;
 use super::{App, Effect};
+pub use export::{ExportJob, ExportResult, ExportView};
 use form::Form;
 pub use leak::LeakView;
 pub use messages::MessagesView;
@@ -51,6 +53,8 @@ pub enum Modal {
     Quit(QuitPrompt),
     /// Every account at a glance, with charts.
     Summary(SummaryView),
+    /// Where to write the view, as CSV or JSON.
+    Export(ExportView),
 }
 
 impl App {
@@ -118,6 +122,7 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         Modal::Messages(view) => messages::on_key(app, view, key),
         Modal::Quit(prompt) => quit::on_key(app, prompt, key),
         Modal::Summary(view) => summary::on_key(app, view, key),
+        Modal::Export(view) => export::on_key(app, view, key),
     }
 }
 
@@ -131,6 +136,10 @@ pub fn on_paste(app: &mut App, text: String) -> Vec<Effect> {
             Vec::new()
         }
         Some(Modal::Leak(_)) => leak::on_paste(app, text),
+        Some(Modal::Export(_)) => {
+            export::on_paste(app, &text);
+            Vec::new()
+        }
         _ => {
             leak::wipe(text);
             Vec::new()

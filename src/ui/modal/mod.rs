@@ -1,7 +1,9 @@
 //! Overlays drawn above the panes: forms, confirmations, the one-time secret, reports, the
-//! leaked-secret dialog, the message log, the question before quitting and the summary.
+//! leaked-secret dialog, the message log, the question before quitting, the summary and the
+//! export.
 
 mod confirm;
+mod export;
 mod form;
 mod leak;
 mod messages;
@@ -37,6 +39,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
         Modal::Messages(view) => messages::render(app, view, frame, area),
         Modal::Quit(prompt) => quit::render(app, prompt, frame, area),
         Modal::Summary(view) => summary::render(app, view, frame, area, now),
+        Modal::Export(view) => export::render(app, view, frame, area),
     }
 }
 
