@@ -1,6 +1,7 @@
 //! Drawing. `render` only reads the [`App`]; it gets `now` so relative ages are stable in tests.
 
 pub mod accounts;
+pub mod charts;
 pub mod detail;
 pub mod help;
 pub mod modal;

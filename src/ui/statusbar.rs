@@ -46,7 +46,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             ));
         }
         Mode::Normal | Mode::Help => {
-            frame.render_widget(Paragraph::new(hints(app)), left_area);
+            frame.render_widget(Paragraph::new(hints(app, left_area.width)), left_area);
         }
     }
     frame.render_widget(Paragraph::new(right).right_aligned(), right_area);
@@ -109,7 +109,7 @@ fn counts(app: &App, wide: bool) -> Vec<Span<'static>> {
 
 /// Key hints from the live keymap for the focused pane. Token operations the gate refuses
 /// for the account in view are shown struck through.
-fn hints(app: &App) -> Line<'static> {
+fn hints(app: &App, width: u16) -> Line<'static> {
     if app.modal.is_some() {
         return Line::styled("a dialog has the keys", theme::dim());
     }
@@ -143,11 +143,17 @@ fn hints(app: &App) -> Line<'static> {
         actions.push(Action::Leak);
     }
     let mut spans = Vec::new();
+    let mut used = 0;
     for a in actions {
         let Some(key) = app.keymap.first_key(a, Layer::Panes) else {
             continue;
         };
         let label = a.hint();
+        // Whole hints only: one cut in the middle reads as another key.
+        used += super::width_of(&key) + 1 + super::width_of(label) + 2;
+        if used > usize::from(width) + 2 {
+            break;
+        }
         if app.refusal_for(a).is_some() {
             let off = theme::dim().add_modifier(Modifier::CROSSED_OUT);
             spans.push(Span::styled(format!("{key} {label}"), off));

@@ -1,31 +1,27 @@
 //! The summary (see `app::summary`), drawn in the detail pane while `All accounts` is selected
-//! in the accounts pane, and whole in its overlay (`i`, `:summary`). Charts come first, drawn
-//! with ratatui's `BarChart`: the tokens' ages by the quarter (or year) they were created in,
-//! stale ones in yellow, and tokens per account, partial accounts in yellow, failed ones in red.
-//! Then a table per provider and account: tokens, privileged, stale, disabled, the oldest token,
-//! and whether the list is complete, partial or failed, and why.
+//! in the accounts pane, and whole in its overlay (`i`, `:summary`): the charts of charts.rs
+//! (token ages, tokens per account) and a table per provider and account: tokens, privileged,
+//! stale, disabled, the oldest token, and whether the list is complete, partial or failed, and
+//! why (in the pane, the accounts pane's signs: ✓ ◐ ✗).
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Direction, Layout, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Cell, Paragraph, Row, Table};
+use ratatui::widgets::{Cell, Row, Table};
 use time::OffsetDateTime;
 
+use super::charts::{render_accounts, render_ages};
 use super::{age, fit, theme, width_of};
 use crate::app::App;
-use crate::app::summary::{AccountLine, ListState, Quarter, Summary};
+use crate::app::summary::{AccountLine, ListState, Summary};
 use crate::app::token_table::view::Counts;
 use crate::model::ProviderKind;
 
 /// Charts this tall, with their titles, where there is room.
 const CHART_HEIGHT: u16 = 10;
-/// A bar of the ages chart: wide enough for `25Q3`, `2025` and `1.2k`.
-const BAR: u16 = 4;
-/// Account names in the per-account chart are cut to this.
-const CHART_LABEL: usize = 14;
 /// The state column needs at least this much.
-const MIN_STATE: usize = 8;
+const MIN_STATE: usize = 3;
 
 /// How much the table says: the pane has one short word per state, the overlay the reasons.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -179,7 +175,7 @@ fn render_table(
             }
         })
         .collect();
-    let widths: Vec<usize> = headers.iter().map(|h| h.len().max(6)).collect();
+    let widths: Vec<usize> = headers.iter().map(|h| h.len().max(5)).collect();
     let used = name_width + widths.iter().sum::<usize>() + widths.len() + 1;
     let state_width = usize::from(area.width).saturating_sub(used).max(MIN_STATE);
 
@@ -187,7 +183,7 @@ fn render_table(
         "all accounts",
         &summary.total,
         summary.oldest,
-        state_of_many(summary.accounts.iter()),
+        state_of_many(summary.accounts.iter(), detail),
         now,
         name_width,
         theme::header(),
@@ -210,7 +206,7 @@ fn render_table(
             kind.name(),
             &total,
             oldest,
-            state_of_many(lines.iter().copied()),
+            state_of_many(lines.iter().copied(), detail),
             now,
             name_width,
             theme::label(),
@@ -272,23 +268,29 @@ fn line_row(
     ])
 }
 
-/// An account's list state: a word in the pane, the reason too in the overlay.
+/// An account's list state: in the pane the accounts pane's sign (✓ ◐ ✗), in the overlay a
+/// word and the reason.
 fn state_cell(state: &ListState, detail: Detail, width: usize) -> Line<'static> {
-    let (word, reason, style) = match state {
-        ListState::Loading => ("listing…", None, theme::dim()),
-        ListState::Complete => ("complete", None, theme::ok()),
-        ListState::Partial(why) => ("partial", Some(why), theme::warn()),
-        ListState::Failed(why) => ("failed", Some(why), theme::error()),
+    let (sign, word, reason, style) = match state {
+        ListState::Loading => ("…", "listing…", None, theme::dim()),
+        ListState::Complete => ("✓", "complete", None, theme::ok()),
+        ListState::Partial(why) => ("◐", "partial", Some(why), theme::warn()),
+        ListState::Failed(why) => ("✗", "failed", Some(why), theme::error()),
     };
     let text = match (detail, reason) {
+        (Detail::Short, _) => sign.to_owned(),
         (Detail::Full, Some(why)) => format!("{word}: {why}"),
-        _ => word.to_owned(),
+        (Detail::Full, None) => word.to_owned(),
     };
     Line::styled(fit(&text, width), style)
 }
 
-/// A provider's or everyone's state: how many accounts are partial or failed, if any.
-fn state_of_many<'a>(lines: impl Iterator<Item = &'a AccountLine>) -> Line<'static> {
+/// A provider's or everyone's state: how many accounts are partial or failed, if any (`1✗ 2◐`
+/// in the pane).
+fn state_of_many<'a>(
+    lines: impl Iterator<Item = &'a AccountLine>,
+    detail: Detail,
+) -> Line<'static> {
     let (mut partial, mut failed, mut loading) = (0, 0, 0);
     for l in lines {
         match l.state {
@@ -299,211 +301,21 @@ fn state_of_many<'a>(lines: impl Iterator<Item = &'a AccountLine>) -> Line<'stat
         }
     }
     let mut spans = Vec::new();
-    for (n, word, style) in [
-        (failed, "failed", theme::error()),
-        (partial, "partial", theme::warn()),
-        (loading, "listing…", theme::dim()),
+    for (n, word, sign, style) in [
+        (failed, "failed", "✗", theme::error()),
+        (partial, "partial", "◐", theme::warn()),
+        (loading, "listing…", "…", theme::dim()),
     ] {
         if n > 0 {
             if !spans.is_empty() {
-                spans.push(Span::raw(", "));
+                spans.push(Span::raw(if detail == Detail::Full { ", " } else { " " }));
             }
-            spans.push(Span::styled(format!("{n} {word}"), style));
+            let text = match detail {
+                Detail::Full => format!("{n} {word}"),
+                Detail::Short => format!("{n}{sign}"),
+            };
+            spans.push(Span::styled(text, style));
         }
     }
     Line::from(spans)
-}
-
-/// `999`, `1.2k`, `25k`, `1.5M`: a count in the four columns of a bar.
-fn short_count(n: usize) -> String {
-    match n {
-        0..=999 => n.to_string(),
-        1_000..=9_999 => format!("{:.1}k", n as f64 / 1_000.0),
-        10_000..=999_999 => format!("{}k", n / 1_000),
-        _ => format!("{:.1}M", n as f64 / 1_000_000.0),
-    }
-}
-
-/// One bar of the ages chart: tokens created in a span of time.
-struct AgeBar {
-    label: String,
-    tokens: usize,
-    /// Every token in it is older than `stale_after_days`.
-    stale: bool,
-}
-
-/// The quarters as bars; by year when the quarters do not fit in `bars`; the oldest years
-/// merged into one `≤YYYY` bar when the years do not fit either.
-fn age_bars(quarters: &[Quarter], bars: usize, stale_before: Option<(i32, u8)>) -> Vec<AgeBar> {
-    let is_stale = |year: i32, quarter: u8| stale_before.is_some_and(|s| (year, quarter) < s);
-    if quarters.len() <= bars {
-        return quarters
-            .iter()
-            .map(|q| AgeBar {
-                label: format!("{:02}Q{}", q.year.rem_euclid(100), q.quarter),
-                tokens: q.tokens,
-                stale: is_stale(q.year, q.quarter),
-            })
-            .collect();
-    }
-    let mut years: Vec<AgeBar> = Vec::new();
-    let mut last_year = None;
-    for q in quarters {
-        if last_year != Some(q.year) {
-            years.push(AgeBar {
-                label: q.year.to_string(),
-                tokens: 0,
-                stale: true,
-            });
-            last_year = Some(q.year);
-        }
-        if let Some(bar) = years.last_mut() {
-            bar.tokens += q.tokens;
-            bar.stale &= is_stale(q.year, q.quarter);
-        }
-    }
-    if years.len() > bars && bars > 1 {
-        let merged = years.len() - bars + 1;
-        let old: Vec<AgeBar> = years.drain(..merged).collect();
-        let label = format!("≤{}", old.last().map_or("", |b| b.label.as_str()));
-        years.insert(
-            0,
-            AgeBar {
-                label,
-                tokens: old.iter().map(|b| b.tokens).sum(),
-                stale: old.iter().all(|b| b.stale),
-            },
-        );
-    }
-    years
-}
-
-fn render_ages(app: &App, summary: &Summary, frame: &mut Frame, area: Rect) {
-    let block = Block::new().title(Line::styled("Token ages (created)", theme::header()));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    if summary.quarters.is_empty() {
-        frame.render_widget(
-            Paragraph::new("No dated tokens yet.").style(theme::dim()),
-            inner,
-        );
-        return;
-    }
-    // The quarter before which a whole quarter is stale: the one holding the stale cutoff.
-    let stale_before = app.clock().map(|now| {
-        let cutoff = (now - time::Duration::days(i64::from(app.stale_after_days) + 1))
-            .to_offset(time::UtcOffset::UTC);
-        (cutoff.year(), (u8::from(cutoff.month()) - 1) / 3 + 1)
-    });
-    let fits = usize::from((inner.width + 1) / (BAR + 1)).max(1);
-    let bars: Vec<Bar> = age_bars(&summary.quarters, fits, stale_before)
-        .into_iter()
-        .map(|b| {
-            let style = if b.stale {
-                theme::warn()
-            } else {
-                theme::label()
-            };
-            Bar::with_label(b.label, b.tokens as u64)
-                .text_value(short_count(b.tokens))
-                .style(style)
-                .value_style(style.add_modifier(ratatui::style::Modifier::REVERSED))
-        })
-        .collect();
-    let chart = BarChart::default()
-        .data(BarGroup::new(bars))
-        .bar_width(BAR)
-        .bar_gap(1);
-    frame.render_widget(chart, inner);
-}
-
-fn render_accounts(app: &App, summary: &Summary, frame: &mut Frame, area: Rect) {
-    let fits = usize::from(area.height.saturating_sub(1));
-    let mut lines: Vec<&AccountLine> = summary.accounts.iter().collect();
-    // The biggest first; failed ones (nothing listed) last, in red.
-    lines.sort_by_key(|l| std::cmp::Reverse(l.counts.tokens));
-    let title = if lines.len() > fits {
-        format!("Tokens per account (largest {fits} of {})", lines.len())
-    } else {
-        "Tokens per account".to_owned()
-    };
-    let block = Block::new().title(Line::styled(title, theme::header()));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let bars: Vec<Bar> = lines
-        .into_iter()
-        .take(fits)
-        .map(|l| {
-            let name = fit(&app.accounts[l.account].info.name, CHART_LABEL);
-            let (style, value) = match &l.state {
-                ListState::Failed(_) => (theme::error(), "failed".to_owned()),
-                ListState::Partial(_) => (theme::warn(), format!("{}+", l.counts.tokens)),
-                ListState::Loading => (theme::dim(), "…".to_owned()),
-                ListState::Complete => (theme::label(), l.counts.tokens.to_string()),
-            };
-            Bar::with_label(name, l.counts.tokens as u64)
-                .text_value(value)
-                .style(style)
-                .value_style(style.add_modifier(ratatui::style::Modifier::REVERSED))
-        })
-        .collect();
-    let chart = BarChart::default()
-        .direction(Direction::Horizontal)
-        .data(BarGroup::new(bars))
-        .bar_width(1)
-        .bar_gap(0);
-    frame.render_widget(chart, inner);
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn q(year: i32, quarter: u8, tokens: usize) -> Quarter {
-        Quarter {
-            year,
-            quarter,
-            tokens,
-        }
-    }
-
-    #[test]
-    fn ages_go_by_quarter_then_year_then_merge_the_oldest() {
-        let quarters = [q(2024, 3, 1), q(2024, 4, 0), q(2025, 1, 2), q(2025, 2, 3)];
-        let labels = |bars: Vec<AgeBar>| -> Vec<(String, usize, bool)> {
-            bars.into_iter()
-                .map(|b| (b.label, b.tokens, b.stale))
-                .collect()
-        };
-        assert_eq!(
-            labels(age_bars(&quarters, 4, Some((2025, 1)))),
-            [
-                ("24Q3".into(), 1, true),
-                ("24Q4".into(), 0, true),
-                ("25Q1".into(), 2, false),
-                ("25Q2".into(), 3, false),
-            ]
-        );
-        assert_eq!(
-            labels(age_bars(&quarters, 3, Some((2025, 1)))),
-            [("2024".into(), 1, true), ("2025".into(), 5, false)]
-        );
-        assert_eq!(
-            labels(age_bars(&quarters, 1, None)),
-            [("2024".into(), 1, false), ("2025".into(), 5, false)],
-            "one bar: nothing to merge into"
-        );
-        let long: Vec<Quarter> = (2015..2026).map(|y| q(y, 1, 1)).collect();
-        let bars = labels(age_bars(&long, 4, None));
-        assert_eq!(bars[0], ("≤2022".into(), 8, false));
-        assert_eq!(bars.len(), 4);
-    }
-
-    #[test]
-    fn counts_fit_a_bar() {
-        for (n, s) in [(7, "7"), (999, "999"), (1_234, "1.2k"), (25_000, "25k")] {
-            assert_eq!(short_count(n), s);
-            assert!(s.len() <= usize::from(BAR));
-        }
-    }
 }

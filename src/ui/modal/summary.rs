@@ -34,13 +34,7 @@ pub fn render(app: &App, view: &SummaryView, frame: &mut Frame, area: Rect, now:
     };
     let block = Block::bordered()
         .title(format!(" Summary: {totals} "))
-        .title_bottom(
-            Line::styled(
-                " last use and expiry: no provider's API offers them ",
-                theme::dim(),
-            )
-            .left_aligned(),
-        )
+        .title_bottom(Line::styled(" last use, expiry: in no API ", theme::dim()).left_aligned())
         .title_bottom(Line::styled(keys, theme::dim()).right_aligned())
         .border_style(theme::border(true));
     let inner = block.inner(rect);
