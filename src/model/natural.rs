@@ -57,51 +57,61 @@ const AFTER_NUMBER_NARROW: u8 = 0x02;
 /// of its digits without leading zeros and those digits (a longer number is a larger one), and
 /// the character after a number preceded by a byte that puts characters above U+00FF first.
 pub fn natural_key(name: &str, out: &mut Vec<u8>) {
-    let folded = fold_case(name);
-    let mut chars = folded.chars().peekable();
+    // Byte by byte: ASCII digits never occur inside a multi-byte character.
+    if name.is_ascii() {
+        push_key(name.bytes().map(|b| b.to_ascii_lowercase()), out);
+    } else {
+        push_key(name.to_lowercase().bytes(), out);
+    }
+}
+
+/// [`natural_key`] of a lower-cased name's UTF-8 bytes.
+fn push_key(bytes: impl Iterator<Item = u8>, out: &mut Vec<u8>) {
+    let mut bytes = bytes.peekable();
     let mut after_number = false;
-    let mut digits: Vec<u8> = Vec::new();
-    let mut utf8 = [0u8; 4];
-    while let Some(c) = chars.next() {
-        if c.is_ascii_digit() {
-            digits.clear();
-            let mut d = c;
+    while let Some(b) = bytes.next() {
+        if b.is_ascii_digit() {
+            out.push(DIGITS);
+            let count_at = out.len();
+            out.push(0);
+            let mut digits = 0usize;
+            let mut d = b;
             loop {
-                if !(digits.is_empty() && d == '0') {
-                    digits.push(d as u8);
+                if !(digits == 0 && d == b'0') {
+                    out.push(d);
+                    digits += 1;
                 }
-                match chars.peek() {
+                match bytes.peek() {
                     Some(&n) if n.is_ascii_digit() => {
                         d = n;
-                        chars.next();
+                        bytes.next();
                     }
                     _ => break,
                 }
             }
-            out.push(DIGITS);
             // Counts under 255 take one byte; longer numbers (names are sanitised, not short)
             // four more, after a 255 that sorts them after every shorter one.
-            match u8::try_from(digits.len()) {
-                Ok(n) if n < u8::MAX => out.push(n),
+            match u8::try_from(digits) {
+                Ok(n) if n < u8::MAX => out[count_at] = n,
                 _ => {
-                    out.push(u8::MAX);
-                    let n = u32::try_from(digits.len()).unwrap_or(u32::MAX);
-                    out.extend(n.to_be_bytes());
+                    out[count_at] = u8::MAX;
+                    let n = u32::try_from(digits).unwrap_or(u32::MAX);
+                    out.splice(count_at + 1..count_at + 1, n.to_be_bytes());
                 }
             }
-            out.extend_from_slice(&digits);
             after_number = true;
             continue;
         }
         if after_number {
-            out.push(if u32::from(c) > 0xFF {
+            // A character above U+00FF starts with a byte of 0xC4 or more.
+            out.push(if b >= 0xC4 {
                 AFTER_NUMBER_WIDE
             } else {
                 AFTER_NUMBER_NARROW
             });
             after_number = false;
         }
-        out.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
+        out.push(b);
     }
 }
 

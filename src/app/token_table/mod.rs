@@ -85,6 +85,8 @@ pub struct TokenTable {
     stale_after_days: u32,
     /// What the status bar says about the rows.
     counts: Counts,
+    /// Each account's counts for a stale cutoff, while it lists the same tokens.
+    account_counts: Vec<Option<(Option<i64>, Counts)>>,
 }
 
 impl Default for TokenTable {
@@ -107,6 +109,7 @@ impl Default for TokenTable {
             clock: None,
             stale_after_days: 90,
             counts: Counts::default(),
+            account_counts: Vec::new(),
         }
     }
 }
@@ -198,6 +201,9 @@ impl TokenTable {
     /// An account's tokens were replaced (a list answer, or a failed one): merge them into the
     /// order without re-sorting the other accounts.
     pub fn listed(&mut self, accounts: &[AccountState], account: usize) {
+        if let Some(counts) = self.account_counts.get_mut(account) {
+            *counts = None;
+        }
         self.merge_account(accounts, account);
         self.rebuild(accounts);
     }

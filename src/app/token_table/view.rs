@@ -333,7 +333,18 @@ impl TokenTable {
         let whole = self.view == View::All && self.query().trim().is_empty();
         if whole {
             for a in self.in_scope(accounts) {
-                let c = accounts[a].facts.count(cutoff);
+                // Each account's counts are kept until its next list or the next minute.
+                if self.account_counts.len() < accounts.len() {
+                    self.account_counts.resize(accounts.len(), None);
+                }
+                let c = match self.account_counts[a] {
+                    Some((at, c)) if at == cutoff => c,
+                    _ => {
+                        let c = accounts[a].facts.count(cutoff);
+                        self.account_counts[a] = Some((cutoff, c));
+                        c
+                    }
+                };
                 counts.tokens += c.tokens;
                 counts.privileged += c.privileged;
                 counts.stale += c.stale;
