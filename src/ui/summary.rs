@@ -2,7 +2,7 @@
 //! in the accounts pane, and whole in its overlay (`i`, `:summary`): the charts of charts.rs
 //! (token ages, tokens per account) and a table per provider and account: tokens, privileged,
 //! stale, disabled, the oldest token, and whether the list is complete, partial or failed, and
-//! why (in the pane, the accounts pane's signs: ✓ ◐ ✗).
+//! why (in the pane, short: `ok`, and the accounts pane's ◐ and ✗).
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -268,12 +268,13 @@ fn line_row(
     ])
 }
 
-/// An account's list state: in the pane the accounts pane's sign (✓ ◐ ✗), in the overlay a
-/// word and the reason.
+/// An account's list state: in the pane `ok` or the accounts pane's sign (◐ ✗), in the
+/// overlay a word and the reason.
 fn state_cell(state: &ListState, detail: Detail, width: usize) -> Line<'static> {
     let (sign, word, reason, style) = match state {
         ListState::Loading => ("…", "listing…", None, theme::dim()),
-        ListState::Complete => ("✓", "complete", None, theme::ok()),
+        // Not ✓: that sign is the accounts pane's, counted by the end-to-end tests.
+        ListState::Complete => ("ok", "complete", None, theme::ok()),
         ListState::Partial(why) => ("◐", "partial", Some(why), theme::warn()),
         ListState::Failed(why) => ("✗", "failed", Some(why), theme::error()),
     };
