@@ -232,11 +232,15 @@ fn privilege_parts(
         Privilege::Admin => ("ADMIN", theme::admin(), "may manage the account"),
         Privilege::Write => ("write", theme::warn(), "may change, not administer"),
         Privilege::Read => ("read", ratatui::style::Style::new(), "may only read"),
-        Privilege::Unknown => ("unknown", theme::dim(), "not said in words tokdash knows"),
+        Privilege::Unknown => ("unknown", theme::dim(), "may be admin"),
     };
-    let why = match role {
-        Some(role) => format!("(role {role}: {meaning})"),
-        None => format!("({meaning})"),
+    let why = match (privilege, role) {
+        (Privilege::Unknown, Some(role)) => {
+            format!("(role {role}, which tokdash cannot rank: {meaning})")
+        }
+        (Privilege::Unknown, None) => format!("(not said by the provider: {meaning})"),
+        (_, Some(role)) => format!("(role {role}: {meaning})"),
+        (_, None) => format!("({meaning})"),
     };
     vec![(level.to_owned(), Some(style)), (why, Some(theme::dim()))]
 }

@@ -41,10 +41,19 @@ pub fn render_pane(
 ) {
     if area.height >= 2 * CHART_HEIGHT {
         let rows = table_height(app, summary).min(area.height / 2);
-        let [table, ages, accounts] = Layout::vertical([
+        // A bar per account and a title, the ages chart the rest (up to twice its height).
+        let left = area.height.saturating_sub(rows + 1);
+        let per_account = u16::try_from(app.accounts.len() + 1)
+            .unwrap_or(u16::MAX)
+            .clamp(3, left / 2);
+        let ages_height = left
+            .saturating_sub(per_account)
+            .clamp(CHART_HEIGHT.min(left), 2 * CHART_HEIGHT);
+        let [table, _, ages, accounts] = Layout::vertical([
             Constraint::Length(rows),
-            Constraint::Length(CHART_HEIGHT),
-            Constraint::Fill(1),
+            Constraint::Length(1),
+            Constraint::Length(ages_height),
+            Constraint::Length(per_account + 1),
         ])
         .areas(area);
         render_table(app, summary, frame, table, now, Detail::Short, 0);
