@@ -254,7 +254,10 @@ mod tests {
         let mut event_loop = EventLoop::new(registry, clipboard, None, Frames(0));
         assert!(event_loop.start(&mut app).expect("start").is_continue());
         assert_eq!(event_loop.screen().0, 1, "the first frame");
-        assert!(app.clock().is_some(), "update learns the time from the loop");
+        assert!(
+            app.clock().is_some(),
+            "update learns the time from the loop"
+        );
 
         // A key bound to nothing changes nothing: no frame.
         assert!(
