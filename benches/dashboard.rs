@@ -12,8 +12,9 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use time::macros::datetime;
+use tokdash::app::token_table::view::View;
 use tokdash::app::{AccountInfo, ApiResult, App, AppOptions, Effect, Msg, update};
-use tokdash::model::Token;
+use tokdash::model::{Privilege, Token};
 use tokdash::provider::ProviderKind;
 use tokdash::sandbox::store::{NAMES, created_before, rfc3339, rng_for};
 
@@ -50,6 +51,14 @@ fn tokens(account: usize) -> Vec<Token> {
         &["ADMIN"],
         &[],
     ];
+    // What the providers' mappings would make of those scopes.
+    let privileges = [
+        Privilege::Read,
+        Privilege::Write,
+        Privilege::Read,
+        Privilege::Admin,
+        Privilege::Unknown,
+    ];
     (0..TOKENS_PER_ACCOUNT)
         .map(|i| {
             let name = format!("{}-{}", NAMES[(i * 7 + account) % NAMES.len()], i);
@@ -58,6 +67,7 @@ fn tokens(account: usize) -> Vec<Token> {
                 .with_created(Some(&created))
                 .with_enabled(Some(i % 5 != 0))
                 .with_scopes(scopes[i % scopes.len()].iter().copied())
+                .with_privilege(privileges[i % privileges.len()])
         })
         .collect()
 }
@@ -66,9 +76,14 @@ fn all_tokens() -> Vec<Vec<Token>> {
     (0..ACCOUNTS).map(tokens).collect()
 }
 
-/// A started app and the id of each account's list request.
+/// The benches' wall clock: a little after the newest token.
+const NOW: time::OffsetDateTime = datetime!(2026-11-01 00:00 UTC);
+
+/// A started app (its clock at [`NOW`], as the event loop sets it) and the id of each account's
+/// list request.
 fn started() -> (App, Vec<u64>) {
     let mut app = App::new(accounts(), AppOptions::default());
+    update(&mut app, Msg::Clock(NOW));
     let ids = app
         .start()
         .into_iter()
@@ -188,16 +203,60 @@ fn render(c: &mut Criterion) {
     for _ in 0..3 {
         key(&mut app, KeyCode::PageDown);
     }
-    let now = datetime!(2026-11-01 00:00 UTC);
     let mut terminal = Terminal::new(TestBackend::new(160, 50)).expect("test terminal");
     c.bench_function("render/160x50_100k", |b| {
         b.iter(|| {
             terminal
-                .draw(|f| tokdash::ui::render(&app, f, now))
+                .draw(|f| tokdash::ui::render(&app, f, NOW))
                 .expect("draw into the test backend");
         })
     });
 }
 
-criterion_group!(benches, filter, sort, ingest, render);
+/// The audit views: `V` to the next view, and a filter keystroke inside the stale one.
+fn views(c: &mut Criterion) {
+    let lists = all_tokens();
+    let mut app = loaded(&lists);
+    c.bench_function("view_100k/next_view", |b| {
+        b.iter(|| {
+            key(&mut app, KeyCode::Char('V'));
+            black_box(app.table.rows().len())
+        })
+    });
+    let mut app = loaded(&lists);
+    while app.table.view() != View::Stale {
+        key(&mut app, KeyCode::Char('V'));
+    }
+    c.bench_function("view_100k/stale_first_keystroke", |b| {
+        b.iter_custom(|n| time_keystroke(&mut app, n, "", |a| key(a, KeyCode::Char('g'))))
+    });
+}
+
+/// The summary in the detail pane (the first screen: `All accounts` chosen), and the rows an
+/// export of every token builds before it is written.
+fn summary_and_export(c: &mut Criterion) {
+    let lists = all_tokens();
+    let app = loaded(&lists);
+    let mut terminal = Terminal::new(TestBackend::new(160, 50)).expect("test terminal");
+    c.bench_function("render/160x50_100k_summary", |b| {
+        b.iter(|| {
+            terminal
+                .draw(|f| tokdash::ui::render(&app, f, NOW))
+                .expect("draw into the test backend");
+        })
+    });
+    c.bench_function("export_100k/rows", |b| {
+        b.iter(|| black_box(tokdash::app::modal::export::rows(&app).len()))
+    });
+}
+
+criterion_group!(
+    benches,
+    filter,
+    sort,
+    ingest,
+    render,
+    views,
+    summary_and_export
+);
 criterion_main!(benches);

@@ -1,10 +1,11 @@
 //! Runs the reducer's effects: requests go to the worker, secrets to the clipboard (one handle
-//! for the life of the app), refusals and incident records to the audit trail, and the
-//! fingerprint files (beside it) are read for a leak search. File and clipboard I/O happen
-//! here, never in `update`.
+//! for the life of the app), refusals and incident records to the audit trail, the fingerprint
+//! files (beside it) are read for a leak search, and exports are written. File and clipboard
+//! I/O happen here, never in `update`.
 
 use tokio::sync::mpsc;
 
+use crate::app::modal::{ExportJob, ExportResult};
 use crate::app::{AuditEntry, Effect, IncidentEntry, Msg};
 use crate::audit::{AuditLog, Incident};
 use crate::clipboard::Clipboard;
@@ -81,6 +82,8 @@ impl EffectRunner {
                     "no state directory (neither $XDG_STATE_HOME nor $HOME is set)",
                 ),
             })),
+            // One file, written at once: here, like the clipboard.
+            Effect::Export(job) => Next::Feed(Msg::Exported(export(job))),
             Effect::Quit => Next::Quit,
         }
     }
@@ -116,4 +119,12 @@ impl EffectRunner {
             tracing::warn!(error = %err, "could not write the incident record");
         }
     }
+}
+
+/// Write an export's rows where it says, privately (see [`crate::inventory::write_private`]).
+fn export(job: ExportJob) -> ExportResult {
+    let text = job.format.render(&job.rows);
+    let path = crate::inventory::expand_home(&job.path);
+    let written = crate::inventory::write_private(&path, text.as_bytes(), job.replace)?;
+    Ok((written.display().to_string(), job.rows.len()))
 }

@@ -124,7 +124,8 @@ impl<S: Screen> EventLoop<S> {
     /// The first turn: the screen's size, a list request for every account, the first frame.
     pub fn start(&mut self, app: &mut App) -> io::Result<ControlFlow<Stop>> {
         let (width, height) = self.screen.size()?;
-        let mut effects = app.start();
+        let mut effects = update(app, Msg::Clock(OffsetDateTime::now_utc()));
+        effects.extend(app.start());
         effects.extend(update(app, Msg::Resize(width, height)));
         self.finish_turn(app, effects)
     }
@@ -154,7 +155,12 @@ impl<S: Screen> EventLoop<S> {
             let msg = tokio::select! {
                 event = input.next() => match event {
                     Some(Ok(event)) => match to_msg(event) {
-                        Some(msg) => msg,
+                        Some(msg) => {
+                            // What the user does next may depend on the date (the stale view,
+                            // an export's default name): `update` learns it from the loop.
+                            update(app, Msg::Clock(OffsetDateTime::now_utc()));
+                            msg
+                        }
                         None => continue,
                     },
                     Some(Err(e)) => return Err(e),
@@ -248,6 +254,10 @@ mod tests {
         let mut event_loop = EventLoop::new(registry, clipboard, None, Frames(0));
         assert!(event_loop.start(&mut app).expect("start").is_continue());
         assert_eq!(event_loop.screen().0, 1, "the first frame");
+        assert!(
+            app.clock().is_some(),
+            "update learns the time from the loop"
+        );
 
         // A key bound to nothing changes nothing: no frame.
         assert!(

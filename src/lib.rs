@@ -10,6 +10,7 @@ pub mod credential;
 pub mod dashboard;
 pub mod effects;
 pub mod event_loop;
+pub mod inventory;
 pub mod leak;
 pub mod logging;
 pub mod model;

@@ -17,7 +17,7 @@ mod token;
 pub use age::{age_days, human_age, is_stale};
 pub use kind::ProviderKind;
 pub use listing::Listing;
-pub use natural::{natural_cmp, natural_cmp_folded};
+pub use natural::{fold_case, natural_cmp, natural_cmp_folded, natural_key};
 pub use privilege::Privilege;
 pub use secret_format::{Alphabet, SecretFormat, Shape};
 pub use token::{AppRef, Created, Token, TokenId, format_timestamp, parse_timestamp};

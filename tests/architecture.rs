@@ -76,6 +76,21 @@ const FORBIDDEN: &[(&str, &[&str])] = &[
         ],
     ),
     ("audit", &["app", "ui", "cli"]),
+    (
+        "inventory",
+        &[
+            "credential",
+            "config",
+            "provider",
+            "leak",
+            "audit",
+            "app",
+            "ui",
+            "cli",
+            "worker",
+            "effects",
+        ],
+    ),
     ("sandbox", &["provider", "app", "ui", "cli"]),
     (
         "app",

@@ -3,7 +3,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::ReqId;
-use super::token_table::filter;
+use super::token_table::{filter, view};
 use crate::model::{ApiError, Caps, OpKind, Token, TokenId};
 use crate::provider::{ProviderKind, Registry};
 use crate::secret::fingerprint;
@@ -47,6 +47,9 @@ pub struct AccountState {
     pub tokens: Loadable<Vec<Token>>,
     /// Lower-cased text the filter matches against, one entry per token, built once per list.
     pub haystacks: filter::Haystacks,
+    /// What the views (stale, privileged, disabled, duplicates) ask of each token, built once
+    /// per list.
+    pub facts: view::Facts,
     /// Why the latest list is partial (it names the account), `None` when it is complete or
     /// failed: carried for display.
     pub partial: Option<String>,

@@ -204,6 +204,12 @@ pub enum Action {
         props(keys = "m", hint = "msgs", log = "close")
     )]
     Messages,
+    #[strum(message = "next view (stale…)", props(keys = "V", hint = "view"))]
+    View,
+    #[strum(message = "summary and charts", props(keys = "i", hint = "summary"))]
+    Summary,
+    #[strum(message = "export the view", props(keys = "e"))]
+    Export,
 }
 
 /// Where an action works: one group of the help overlay. The first four are the panes'; the
@@ -399,7 +405,10 @@ impl Action {
             | Action::Refresh
             | Action::Command
             | Action::Help
-            | Action::Leak => &[Scope::Global],
+            | Action::Leak
+            | Action::View
+            | Action::Summary
+            | Action::Export => &[Scope::Global],
             Action::Accept => &[
                 Scope::Line,
                 Scope::Form,
@@ -1035,6 +1044,9 @@ mod tests {
                 "cancel",
                 "leak",
                 "messages",
+                "view",
+                "summary",
+                "export",
             ]
         );
         for &a in Action::ALL {

@@ -5,7 +5,8 @@
 //! their tokens; token_table/ the tokens table (scope, sort, filter, cursor, marks); modal/ the
 //! overlays, one file per overlay with the keys it takes (modal/leak/: a leaked secret, from
 //! paste to verified revoke; modal/quit.rs: quitting with changes in flight); op_flow/ the token
-//! operations from key to answer; messages.rs the log of everything said. Drawing is in src/ui:
+//! operations from key to answer; messages.rs the log of everything said; summary.rs the
+//! numbers of the summary (its overlay in modal/summary.rs). Drawing is in src/ui:
 //! ui/tokens.rs draws the table, ui/modal/ the overlays.
 
 pub mod accounts;
@@ -17,12 +18,14 @@ pub mod modal;
 pub mod msg;
 pub mod op;
 pub mod op_flow;
+pub mod summary;
 pub mod token_table;
 pub mod update;
 
 use std::collections::{HashMap, VecDeque};
 use std::time::Instant;
 
+use time::OffsetDateTime;
 use tui_input::Input;
 
 use crate::model::{ApiError, Listing, Token, TokenId};
@@ -152,6 +155,8 @@ pub struct App {
     pub help_scroll: u16,
     /// The terminal's size at the last resize: whether the help needs scrolling depends on it.
     pub size: (u16, u16),
+    /// The wall-clock time (UTC) as of the last `Msg::Clock` or tick.
+    clock: Option<OffsetDateTime>,
     /// Something visible changed since the last draw.
     pub dirty: bool,
     pub quit: bool,
@@ -166,6 +171,7 @@ impl App {
                     info,
                     tokens: Loadable::NotLoaded,
                     haystacks: token_table::filter::Haystacks::default(),
+                    facts: token_table::view::Facts::default(),
                     partial: None,
                     latest_list: None,
                     pending: HashMap::new(),
@@ -174,7 +180,7 @@ impl App {
                     flagged: HashMap::new(),
                 })
                 .collect(),
-            table: TokenTable::default(),
+            table: TokenTable::with_stale_after_days(options.stale_after_days),
             focus: Focus::Accounts,
             mode: Mode::Normal,
             command: Input::default(),
@@ -196,6 +202,7 @@ impl App {
             clipboard_clear_secs: options.clipboard_clear_secs,
             help_scroll: 0,
             size: (80, 24),
+            clock: None,
             dirty: true,
             quit: false,
         }
@@ -245,6 +252,7 @@ impl App {
                 let secret_ids = acc.caps().id_is_secret;
                 acc.haystacks =
                     token_table::filter::Haystacks::build(&acc.info.name, &tokens, secret_ids);
+                acc.facts = token_table::view::Facts::build(&tokens);
                 let notes = acc.flag_unknown_changes(&tokens);
                 acc.tokens = Loadable::Loaded(tokens);
                 self.clear_list_failure(account);
@@ -257,12 +265,28 @@ impl App {
                 let text = e.failure_text(&format!("{}: list tokens", acc.info.name), None);
                 acc.partial = None;
                 acc.haystacks.clear();
+                acc.facts.clear();
                 acc.tokens = Loadable::Failed(e);
                 self.alert_list_failure(account, text);
             }
         }
         self.table.listed(&self.accounts, account);
         self.dirty = true;
+    }
+
+    /// The wall-clock time (UTC) as of the last `Msg::Clock` or tick; `None` before the first.
+    pub fn clock(&self) -> Option<OffsetDateTime> {
+        self.clock
+    }
+
+    /// The time moved on (see `Msg::Clock`): the stale view and the counts follow it.
+    pub fn set_clock(&mut self, now: OffsetDateTime) {
+        self.clock = Some(now);
+        let before = (self.table.rows().len(), self.table.counts());
+        self.table.set_clock(&self.accounts, now);
+        if (self.table.rows().len(), self.table.counts()) != before {
+            self.dirty = true;
+        }
     }
 
     /// The account whose tokens the table lists, `None` for `All accounts`.

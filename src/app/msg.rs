@@ -9,6 +9,7 @@ use secrecy::{ExposeSecret, SecretString};
 use time::OffsetDateTime;
 
 use super::Action;
+use super::modal::{ExportJob, ExportResult};
 use super::op::{AuditEntry, IncidentEntry};
 use crate::clipboard::{Backend, ClearOutcome, ClipboardError};
 use crate::leak::Fingerprints;
@@ -129,6 +130,10 @@ pub enum Msg {
     /// Sent only while something animates or expires (see [`super::App::needs_tick`]): the
     /// monotonic time for timers, and the wall-clock time (UTC) for the message log.
     Tick(Instant, OffsetDateTime),
+    /// The wall-clock time (UTC), sent when the loop starts and before each input, so that
+    /// what is stale, the export's date and the summary's ages follow the calendar without a
+    /// clock in `update`.
+    Clock(OffsetDateTime),
     /// The fingerprint files, read for a leak search ([`Effect::LoadFingerprints`]).
     Fingerprints(Fingerprints),
     /// How an [`Effect::Copy`] went.
@@ -137,6 +142,8 @@ pub enum Msg {
     ClearClipboardDue,
     /// How the clear went.
     ClipboardCleared(ClearOutcome),
+    /// How an [`Effect::Export`] went.
+    Exported(ExportResult),
 }
 
 /// What the outside world must do for `update`.
@@ -157,5 +164,8 @@ pub enum Effect {
     /// Read the fingerprint files beside the audit trail and answer with
     /// [`Msg::Fingerprints`].
     LoadFingerprints,
+    /// Write the view's rows to a file (0600, never through a symbolic link) and answer with
+    /// [`Msg::Exported`].
+    Export(ExportJob),
     Quit,
 }

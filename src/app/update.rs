@@ -42,6 +42,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Api { id, result } => on_api(app, id, result),
         Msg::Tick(now, wall) => on_tick(app, now, wall),
+        Msg::Clock(wall) => {
+            app.set_clock(wall);
+            Vec::new()
+        }
         Msg::Fingerprints(fingerprints) => {
             modal::leak::on_fingerprints(app, fingerprints);
             Vec::new()
@@ -52,10 +56,15 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             modal::secret::on_cleared(app, outcome);
             Vec::new()
         }
+        Msg::Exported(result) => {
+            modal::export::on_exported(app, result);
+            Vec::new()
+        }
     }
 }
 
 fn on_tick(app: &mut App, now: Instant, wall: OffsetDateTime) -> Vec<Effect> {
+    app.set_clock(wall);
     if app.busy() {
         app.spinner = app.spinner.wrapping_add(1);
         app.dirty = true;
@@ -266,6 +275,12 @@ fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Quit => return quit(app),
         Action::Leak => modal::leak::open(app),
         Action::Messages => modal::messages::open(app),
+        Action::View => {
+            let next = app.table.view().next();
+            set_view(app, next);
+        }
+        Action::Summary => modal::summary::open(app),
+        Action::Export => modal::export::open(app, None),
         Action::Mark => {
             if !app.table.toggle_mark(&app.accounts) {
                 app.toast(ToastKind::Info, "no token to mark");
@@ -294,6 +309,13 @@ fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::Copy => {}
     }
     Vec::new()
+}
+
+/// List only the tokens of `view`, in the account in scope, with the filter on top; the tokens
+/// title names the view.
+fn set_view(app: &mut App, view: super::token_table::view::View) {
+    app.table.set_view(&app.accounts, view);
+    app.dirty = true;
 }
 
 /// Quit, asking first while changes are in flight: their outcome is never lost unseen.
@@ -346,6 +368,22 @@ fn run_command(app: &mut App, line: &str) -> Vec<Effect> {
         }
         Ok(Command::Messages) => {
             modal::messages::open(app);
+            Vec::new()
+        }
+        Ok(Command::View(view)) => {
+            set_view(app, view);
+            Vec::new()
+        }
+        Ok(Command::Summary) => {
+            modal::summary::open(app);
+            Vec::new()
+        }
+        Ok(Command::Export(path)) => {
+            modal::export::open(app, path);
+            Vec::new()
+        }
+        Ok(Command::NoSuchView(why)) => {
+            app.toast(ToastKind::Info, why);
             Vec::new()
         }
         Ok(Command::Account(name)) => {

@@ -11,7 +11,6 @@
 //! so CSV printed to a terminal is sanitised like a table; written to a pipe or a file it is
 //! exact, but for the `'` that defuses a cell a spreadsheet would run as a formula.
 
-use std::borrow::Cow;
 use std::io::Write;
 
 use secrecy::{ExposeSecret, SecretString};
@@ -21,6 +20,8 @@ use time::format_description::BorrowedFormatItem;
 use time::macros::format_description;
 use unicode_width::UnicodeWidthStr;
 
+// The CSV writer (with its formula defusing) is shared with the dashboard's export.
+use crate::inventory::csv;
 use crate::model::{Token, format_timestamp, human_age};
 use crate::provider::ProviderKind;
 use crate::record::{Clock, FIELDS, TokenRecord};
@@ -335,67 +336,6 @@ fn pad(s: &str, width: usize) -> String {
     format!("{s}{}", " ".repeat(fill))
 }
 
-/// A header and records as CSV: the `csv` crate quotes what needs it (commas, quotes, line
-/// breaks) and doubles quotes; lines end in CRLF as RFC 4180 has it.
-fn csv<const N: usize>(header: [String; N], records: impl Iterator<Item = [String; N]>) -> String {
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::new());
-    for record in std::iter::once(header).chain(records) {
-        // Writing to memory cannot fail; a record that somehow did is left out, not half-written.
-        let _ = w.write_record(record.iter().map(|f| defuse_formula(f).into_owned()));
-    }
-    let bytes = w.into_inner().unwrap_or_default();
-    // Every field went in as a `String`, so the output is UTF-8.
-    String::from_utf8(bytes).unwrap_or_default()
-}
-
-/// A field a spreadsheet would run as a formula (a token named `=HYPERLINK(…)`, say) gets a
-/// leading `'`, so an audit export opened in a spreadsheet shows text, not a live formula.
-///
-/// A field is a formula when its first character, after any whitespace (a no-break space
-/// included) and invisible characters, is one of [`FORMULA_TRIGGERS`]: `= + - @`, their
-/// full-width and small forms (`＝ ＋ － ＠`, `﹦ ﹢ ﹣ ﹫`, which some spreadsheets fold into the ASCII
-/// ones) and the minus sign `−`; a field that starts with a tab or a line break is defused too.
-/// Plain decimal numbers such as `-5` or `+1.5e3` are left alone; `-inf`, `+NaN` and the like
-/// are not numbers here.
-pub fn defuse_formula(field: &str) -> Cow<'_, str> {
-    let first = field.chars().find(|c| !c.is_whitespace() && !is_unsafe(*c));
-    let formula = first.is_some_and(|c| FORMULA_TRIGGERS.contains(&c))
-        || field.starts_with(['\t', '\r', '\n']);
-    if formula && !is_plain_number(field) {
-        Cow::Owned(format!("'{field}"))
-    } else {
-        Cow::Borrowed(field)
-    }
-}
-
-/// The characters that start a spreadsheet formula, in any of their forms.
-pub const FORMULA_TRIGGERS: &[char] = &[
-    '=', '+', '-', '@', '\u{FF1D}', '\u{FF0B}', '\u{FF0D}', '\u{FF20}', '\u{FE66}', '\u{FE62}',
-    '\u{FE63}', '\u{FE6B}', '\u{2212}',
-];
-
-/// `[+-]digits[.digits][e[+-]digits]`, in ASCII and nothing else: what every spreadsheet reads
-/// as a number and never as a formula.
-fn is_plain_number(s: &str) -> bool {
-    let s = s.strip_prefix(['+', '-']).unwrap_or(s);
-    let (mantissa, exponent) = match s.split_once(['e', 'E']) {
-        Some((m, e)) => (m, Some(e.strip_prefix(['+', '-']).unwrap_or(e))),
-        None => (s, None),
-    };
-    let digits = |d: &str| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit());
-    let mantissa_ok = match mantissa.split_once('.') {
-        Some((int, frac)) => {
-            (digits(int) || int.is_empty())
-                && (digits(frac) || frac.is_empty())
-                && !(int.is_empty() && frac.is_empty())
-        }
-        None => digits(mantissa),
-    };
-    mantissa_ok && exponent.is_none_or(digits)
-}
-
 /// `word` as one shell word, quoted only when it needs to be, for commands the user may paste.
 pub fn shell_word(word: &str) -> String {
     let plain = !word.is_empty()
@@ -419,6 +359,7 @@ pub fn print(text: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::inventory::{FORMULA_TRIGGERS, defuse_formula, is_plain_number};
 
     fn csv_of(fields: [&str; 5]) -> String {
         let header = ["a", "b", "c", "d", "e"].map(str::to_owned);

@@ -39,6 +39,7 @@ fn column_widths(app: &App) -> (usize, usize) {
         .iter()
         .map(|a| match &a.tokens {
             Loadable::Failed(e) => e.short().len(),
+            Loadable::Loaded(t) if a.partial.is_some() => partial_text(t.len()).len(),
             _ => 0,
         })
         .chain([total.to_string().len(), failed_text(app).len()])
@@ -119,6 +120,11 @@ fn failed_text(app: &App) -> String {
     }
 }
 
+/// An account whose list is partial: how many tokens it shows, and that there are more.
+fn partial_text(count: usize) -> String {
+    format!("{count} partial")
+}
+
 /// The cells of the `All accounts` row: marker, icon, name, provider, status.
 fn all_row(app: &App, marker: &'static str, name_width: usize) -> Vec<Cell<'static>> {
     let total: usize = app.accounts.iter().filter_map(|a| a.token_count()).sum();
@@ -143,12 +149,17 @@ fn account_row(app: &App, i: usize, marker: &'static str, name_width: usize) -> 
     let loading = app.is_loading(i);
     let icon = match &acc.tokens {
         _ if loading => Span::styled(theme::spinner(app.spinner), theme::warn()),
+        // Listed, but not all of it: the tokens title and the summary say why.
+        Loadable::Loaded(_) if acc.partial.is_some() => Span::styled("◐", theme::warn()),
         Loadable::Loaded(_) => Span::styled("✓", theme::ok()),
         Loadable::Failed(_) => Span::styled("✗", theme::error()),
         Loadable::NotLoaded | Loadable::Loading => Span::raw("·"),
     };
     let status = match &acc.tokens {
         Loadable::Failed(e) => Line::styled(e.short(), theme::error()).right_aligned(),
+        Loadable::Loaded(t) if acc.partial.is_some() => {
+            Line::styled(partial_text(t.len()), theme::warn()).right_aligned()
+        }
         Loadable::Loaded(t) => Line::from(t.len().to_string()).right_aligned(),
         Loadable::NotLoaded | Loadable::Loading => Line::styled("…", theme::dim()).right_aligned(),
     };

@@ -10,7 +10,7 @@ use time::OffsetDateTime;
 
 use super::{age, is_stale, theme};
 use crate::app::{Action, App, Focus, Layer};
-use crate::model::{OpKind, Refusal, format_timestamp, gate, masked_id};
+use crate::model::{OpKind, Privilege, Refusal, format_timestamp, gate, masked_id};
 use crate::text::{sanitize, truncate};
 
 /// Field values longer than this are cut; the pane wraps, and nobody reads 5,000 characters.
@@ -20,6 +20,24 @@ const TWO_COLUMNS: u16 = 90;
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
     let focused = app.focus == Focus::Detail;
+    // Choosing among the accounts with `All accounts` on: the summary of them all.
+    if app.focus == Focus::Accounts && app.selected_account().is_none() {
+        let summary = crate::app::summary::Summary::of(app);
+        let totals = super::summary::totals_line(&summary);
+        let mut block = Block::bordered()
+            .border_type(theme::border_type(false))
+            .title(Line::from(format!(" 3 Summary: {totals} ")).style(theme::title(false)))
+            .border_style(theme::border(false));
+        if let Some(key) = app.keymap.first_key(Action::Summary, Layer::Panes) {
+            block = block.title_bottom(
+                Line::styled(format!(" {key}: the whole summary "), theme::dim()).right_aligned(),
+            );
+        }
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        super::summary::render_pane(app, &summary, frame, inner, now);
+        return;
+    }
     let block = Block::bordered()
         .border_type(theme::border_type(focused))
         .title(Line::from(" 3 Detail ").style(theme::title(focused)))
@@ -34,6 +52,18 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
         return;
     };
     let caps = acc.caps();
+    // What none of these APIs tell, said plainly rather than left blank, on the border so that
+    // it never takes a row from the token's fields.
+    let block = block.title_bottom(
+        Line::styled(
+            format!(
+                " last used, expiry: not offered by the {} API ",
+                acc.info.kind
+            ),
+            theme::dim(),
+        )
+        .right_aligned(),
+    );
     let inner = block.inner(area);
     let (lines_area, perms_area) = if inner.width >= TWO_COLUMNS {
         // Wide and short (under the tokens table): what the token is on the left, what can be
@@ -84,6 +114,12 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
             Some(false) => "disabled".into(),
             None => "— (no enable/disable)".into(),
         },
+    ));
+    lines.extend(hanging(
+        "privilege",
+        theme::label(),
+        &privilege_parts(token.privilege, token.role.as_deref()),
+        lines_area.width,
     ));
     match token.created_at {
         Some(c) => {
@@ -188,6 +224,29 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
             frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
         }
     }
+}
+
+/// The privilege, the role it comes from (where the provider has roles) and what it means;
+/// admin stands out as in the table.
+fn privilege_parts(
+    privilege: Privilege,
+    role: Option<&str>,
+) -> Vec<(String, Option<ratatui::style::Style>)> {
+    let (level, style, meaning) = match privilege {
+        Privilege::Admin => ("ADMIN", theme::admin(), "may manage the account"),
+        Privilege::Write => ("write", theme::warn(), "may change, not administer"),
+        Privilege::Read => ("read", ratatui::style::Style::new(), "may only read"),
+        Privilege::Unknown => ("unknown", theme::dim(), "may be admin"),
+    };
+    let why = match (privilege, role) {
+        (Privilege::Unknown, Some(role)) => {
+            format!("(role {role}, which tokdash cannot rank: {meaning})")
+        }
+        (Privilege::Unknown, None) => format!("(not said by the provider: {meaning})"),
+        (_, Some(role)) => format!("(role {role}: {meaning})"),
+        (_, None) => format!("({meaning})"),
+    };
+    vec![(level.to_owned(), Some(style)), (why, Some(theme::dim()))]
 }
 
 /// Width of the label column.

@@ -13,6 +13,7 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 
 use super::theme;
 use crate::app::keys::{Layer, Scope};
+use crate::app::token_table::view::View;
 use crate::app::{Action, App, Focus};
 
 /// One column's width, border excluded: ` key` in 14, then the description.
@@ -181,11 +182,21 @@ fn everywhere_column(app: &App) -> Vec<Line<'static>> {
     for (cmd, what) in [
         (":account NAME", "show one account"),
         (":account all", "show every account"),
+        (":view NAME", "list only some tokens"),
+        (":summary", "every account, charts"),
+        (":export [PATH]", "write the view"),
         (":refresh", "re-list"),
         (":q", "quit"),
     ] {
         lines.extend(entry(cmd, what));
     }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled("Views (with / on top)", theme::header()));
+    for view in View::ALL {
+        lines.extend(entry(view.name(), &view.describe(app.stale_after_days)));
+    }
+    lines.push(Line::styled(" never used: unknowable,", theme::dim()));
+    lines.push(Line::styled("  no API says when last used", theme::dim()));
     lines
 }
 

@@ -1,10 +1,12 @@
 //! Drawing. `render` only reads the [`App`]; it gets `now` so relative ages are stable in tests.
 
 pub mod accounts;
+pub mod charts;
 pub mod detail;
 pub mod help;
 pub mod modal;
 pub mod statusbar;
+pub mod summary;
 pub mod theme;
 pub mod toast;
 pub mod tokens;
@@ -114,27 +116,14 @@ pub fn width_of(s: &str) -> usize {
     UnicodeWidthStr::width(s)
 }
 
-/// A relative age: `5m`, `3h`, `14d`, `2y`.
+/// A token's age as people say it: `now`, `5min`, `3h`, `27d`, `11m`, `1y 3m` (see
+/// [`crate::model::human_age`]).
 pub fn age(created: OffsetDateTime, now: OffsetDateTime) -> String {
-    let secs = (now - created).whole_seconds().max(0);
-    let (mins, hours, days) = (secs / 60, secs / 3600, secs / 86_400);
-    if mins < 1 {
-        "now".into()
-    } else if hours < 1 {
-        format!("{mins}m")
-    } else if days < 1 {
-        format!("{hours}h")
-    } else if days < 365 {
-        format!("{days}d")
-    } else {
-        format!("{}y", days / 365)
-    }
+    crate::model::human_age(created, now)
 }
 
-/// Is a token older than the configured limit?
-pub fn is_stale(created: Option<OffsetDateTime>, now: OffsetDateTime, days: u32) -> bool {
-    created.is_some_and(|c| (now - c).whole_days() > i64::from(days))
-}
+/// Is a token older than the configured limit? (see [`crate::model::is_stale`])
+pub use crate::model::is_stale;
 
 /// The first `n` rows starting at `offset` that keep `selected` visible: only visible rows are
 /// ever built, so 100,000 tokens cost no more to draw than 20.
@@ -157,9 +146,11 @@ mod tests {
     fn ages_read_naturally() {
         let now = datetime!(2026-06-01 12:00 UTC);
         assert_eq!(age(datetime!(2026-05-18 12:00 UTC), now), "14d");
-        assert_eq!(age(datetime!(2024-05-01 12:00 UTC), now), "2y");
+        assert_eq!(age(datetime!(2024-05-01 12:00 UTC), now), "2y 1m");
+        assert_eq!(age(datetime!(2025-03-01 12:00 UTC), now), "1y 3m");
+        assert_eq!(age(datetime!(2025-07-01 12:00 UTC), now), "11m");
         assert_eq!(age(datetime!(2026-06-01 09:00 UTC), now), "3h");
-        assert_eq!(age(datetime!(2026-06-01 11:55 UTC), now), "5m");
+        assert_eq!(age(datetime!(2026-06-01 11:55 UTC), now), "5min");
     }
 
     #[test]

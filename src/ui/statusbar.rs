@@ -1,17 +1,21 @@
 //! The bottom line: the text field being edited or key hints for the focused pane on the left;
-//! DEMO, read-only and the in-flight count (or `idle`) on the right.
+//! DEMO, read-only, what the view holds (tokens, privileged, stale, disabled, accounts failed)
+//! and the in-flight count (or `idle`) on the right.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
-use ratatui::style::Modifier;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::theme;
 use crate::app::{Action, App, Focus, Layer, Mode};
 
+/// At least this wide, the counts are spelled out (and counts of none shown too).
+const WIDE: u16 = 160;
+
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
-    let right = right_side(app);
+    let right = right_side(app, area.width >= WIDE);
     // One column of space keeps the hints from running into the right side.
     let right_width = right.width() as u16 + 1;
     let [left_area, right_area] =
@@ -42,14 +46,14 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             ));
         }
         Mode::Normal | Mode::Help => {
-            frame.render_widget(Paragraph::new(hints(app)), left_area);
+            frame.render_widget(Paragraph::new(hints(app, left_area.width)), left_area);
         }
     }
     frame.render_widget(Paragraph::new(right).right_aligned(), right_area);
 }
 
-fn right_side(app: &App) -> Line<'static> {
-    let mut spans = Vec::new();
+fn right_side(app: &App, wide: bool) -> Line<'static> {
+    let mut spans = counts(app, wide);
     if app.demo {
         spans.push(Span::styled(" DEMO ", theme::badge()));
         spans.push(Span::raw(" "));
@@ -77,14 +81,48 @@ fn right_side(app: &App) -> Line<'static> {
     Line::from(spans)
 }
 
+/// What the rows of the view hold: `7 tokens  1 privileged  4 stale  1 disabled  1 failed`;
+/// on narrower terminals `7 tok 1 priv 4 stale 1 dis 1 failed`, without the counts of none, so
+/// the key hints keep some room.
+fn counts(app: &App, wide: bool) -> Vec<Span<'static>> {
+    let c = app.table.counts();
+    let items = [
+        (c.tokens, "tokens", "tok", Style::new(), true),
+        (c.privileged, "privileged", "priv", theme::error(), false),
+        (c.stale, "stale", "stale", theme::warn(), false),
+        (c.disabled, "disabled", "dis", theme::dim(), false),
+        (c.failed, "failed", "failed", theme::error(), false),
+    ];
+    let mut spans = Vec::new();
+    for (n, long, short, style, always) in items {
+        if n == 0 && !(always || wide) {
+            continue;
+        }
+        let style = if n == 0 { theme::dim() } else { style };
+        let label = if wide { long } else { short };
+        spans.push(Span::styled(format!("{n} {label}"), style));
+        spans.push(Span::raw(if wide { "  " } else { " " }));
+    }
+    spans.push(Span::styled(if wide { "│ " } else { "· " }, theme::dim()));
+    spans
+}
+
 /// Key hints from the live keymap for the focused pane. Token operations the gate refuses
 /// for the account in view are shown struck through.
-fn hints(app: &App) -> Line<'static> {
+fn hints(app: &App, width: u16) -> Line<'static> {
     if app.modal.is_some() {
         return Line::styled("a dialog has the keys", theme::dim());
     }
-    let mut actions = match app.focus {
-        Focus::Accounts => vec![Action::Down, Action::Open, Action::Create, Action::Refresh],
+    // Help first: where the hints are cut (the counts share the line), it still shows.
+    let mut actions = vec![Action::Help];
+    actions.extend(match app.focus {
+        Focus::Accounts => vec![
+            Action::Down,
+            Action::Open,
+            Action::Create,
+            Action::Refresh,
+            Action::View,
+        ],
         Focus::Tokens => vec![
             Action::Create,
             Action::Delete,
@@ -95,25 +133,27 @@ fn hints(app: &App) -> Line<'static> {
             Action::Mark,
             Action::Filter,
             Action::SortNext,
+            Action::View,
         ],
         Focus::Detail => vec![Action::Reveal, Action::Back],
-    };
-    actions.extend([
-        Action::NextPane,
-        Action::Command,
-        Action::Help,
-        Action::Quit,
-    ]);
+    });
+    actions.extend([Action::NextPane, Action::Command, Action::Quit]);
     // On the first screen, where an on-call engineer with a leaked secret starts.
     if app.focus == Focus::Accounts {
         actions.push(Action::Leak);
     }
     let mut spans = Vec::new();
+    let mut used = 0;
     for a in actions {
         let Some(key) = app.keymap.first_key(a, Layer::Panes) else {
             continue;
         };
         let label = a.hint();
+        // Whole hints only: one cut in the middle reads as another key.
+        used += super::width_of(&key) + 1 + super::width_of(label) + 2;
+        if used > usize::from(width) + 2 {
+            break;
+        }
         if app.refusal_for(a).is_some() {
             let off = theme::dim().add_modifier(Modifier::CROSSED_OUT);
             spans.push(Span::styled(format!("{key} {label}"), off));

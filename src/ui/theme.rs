@@ -74,6 +74,19 @@ pub fn warn() -> Style {
     Style::new().fg(Color::Yellow)
 }
 
+/// An admin token's privilege: a badge that stands out in any row.
+pub fn admin() -> Style {
+    Style::new()
+        .fg(Color::White)
+        .bg(Color::Red)
+        .add_modifier(Modifier::BOLD)
+}
+
+/// The view in the tokens title (`[stale]`): not every token is listed.
+pub fn view() -> Style {
+    Style::new().fg(Color::Magenta).add_modifier(Modifier::BOLD)
+}
+
 pub fn badge() -> Style {
     Style::new().fg(Color::Black).bg(Color::Yellow)
 }

@@ -9,8 +9,9 @@ use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, Wrap};
 use time::OffsetDateTime;
 
 use super::{age, fit, is_stale, theme, width_of, window};
+use crate::app::token_table::view::View;
 use crate::app::{AccountState, App, Focus, Loadable, Mode, RowRef};
-use crate::model::{MASKED_ID_WIDTH, Token, masked_id};
+use crate::model::{MASKED_ID_WIDTH, Privilege, Token, masked_id};
 use crate::text::truncate;
 
 /// Ids are cut to this many columns; the detail pane shows them whole.
@@ -22,8 +23,10 @@ const MAX_SCOPES: usize = 24;
 /// Scopes may grow to this when the name leaves room.
 const MAX_WIDE_SCOPES: usize = 60;
 const STATE: usize = 8;
-/// `182d !`: the age and the stale marker.
-const AGE: usize = 6;
+/// `unknown`, the longest privilege.
+const PRIVILEGE: usize = 7;
+/// `1y 11m !`: the age and the stale marker.
+const AGE: usize = 8;
 /// Below this the name column takes room back from scopes, then account, then id.
 const MIN_NAME: usize = 16;
 /// What marks a token older than `stale_after_days`; the legend is in the table's bottom border.
@@ -90,12 +93,12 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
                 Some(c) if is_stale(Some(c), now, app.stale_after_days) => {
                     any_stale = true;
                     Line::from(vec![
-                        Span::raw(format!("{:>4} ", age(c, now))),
+                        Span::raw(format!("{:>6} ", age(c, now))),
                         Span::styled(STALE, theme::warn()),
                     ])
                 }
-                Some(c) => Line::raw(format!("{:>4}", age(c, now))),
-                None => Line::styled(format!("{:>4}", "—"), theme::dim()),
+                Some(c) => Line::raw(format!("{:>6}", age(c, now))),
+                None => Line::styled(format!("{:>6}", "—"), theme::dim()),
             };
             let mut cells = vec![
                 Cell::from(marker),
@@ -110,6 +113,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
             if w.scopes > 0 {
                 cells.push(Cell::from(fit(&token.scopes.join(","), w.scopes)));
             }
+            cells.push(Cell::from(privilege_cell(token.privilege)));
             cells.extend([Cell::from(state), Cell::from(age_cell)]);
             let row = Row::new(cells);
             let row = if token.enabled == Some(false) {
@@ -133,8 +137,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
             constraints.push(Constraint::Length(width as u16));
         }
     }
-    header.extend(["State", "Age"]);
+    header.extend(["Priv", "State", "Age"]);
     constraints.extend([
+        Constraint::Length(PRIVILEGE as u16),
         Constraint::Length(STATE as u16),
         Constraint::Length(AGE as u16),
     ]);
@@ -150,6 +155,17 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
     frame.render_widget(block, area);
     let table = Table::new(rows, constraints).header(Row::new(header).style(theme::header()));
     frame.render_widget(table, inner);
+}
+
+/// The normalised privilege, beside the provider's own scopes: admin stands out (a badge, in
+/// capitals so it shows without colour too), write is marked, unknown is dimmed.
+pub fn privilege_cell(privilege: Privilege) -> Span<'static> {
+    match privilege {
+        Privilege::Admin => Span::styled("ADMIN", theme::admin()),
+        Privilege::Write => Span::styled("write", theme::warn()),
+        Privilege::Read => Span::raw("read"),
+        Privilege::Unknown => Span::styled("unknown", theme::dim()),
+    }
 }
 
 /// The name, after a mark for bulk delete, the change in flight, if any, and a `?` for a token
@@ -229,11 +245,11 @@ fn widths(
         id,
         scopes,
     };
-    // Marker, state and age, and one space between every two of the columns shown.
+    // Marker, privilege, state and age, and one space between every two of the columns shown.
     let used = |w: &Widths| {
         let cols = [w.account, w.id, w.scopes];
         let shown = cols.iter().filter(|c| **c > 0).count();
-        1 + STATE + AGE + cols.iter().sum::<usize>() + shown + 3
+        1 + PRIVILEGE + STATE + AGE + cols.iter().sum::<usize>() + shown + 4
     };
     if width.saturating_sub(used(&w)) < MIN_NAME {
         w.scopes = w.scopes.min(10);
@@ -261,6 +277,19 @@ fn widths(
         .max(MIN_NAME);
     let spare = width.saturating_sub(used(&w));
     w.name = spare.min(name_wanted).max(1);
+    // The names are short: what gave way for them comes back, the id first, then the scopes.
+    let mut more = spare.saturating_sub(w.name);
+    if w.id > 0 && w.id < id {
+        let back = more.min(id - w.id);
+        w.id += back;
+        more -= back;
+    }
+    if w.scopes == 0 && scopes_wanted > 0 && more > 6 {
+        w.scopes = (more - 1)
+            .min(scopes_wanted.saturating_sub(1))
+            .min(MAX_WIDE_SCOPES);
+        return w;
+    }
     if w.scopes > 0 {
         let more = spare.saturating_sub(w.name);
         w.scopes = (w.scopes + more)
@@ -287,11 +316,20 @@ fn title(app: &App, focused: bool) -> Line<'static> {
         let arrow = if app.table.descending() { "↓" } else { "↑" };
         format!("sort {}{arrow}", app.table.sort().label())
     };
-    let mut spans = vec![
-        Span::styled(format!(" 2 Tokens: {scope} "), theme::title(focused)),
-        Span::raw(format!("({}/{total}) ", app.table.rows().len())),
-        Span::styled(format!("{sort} "), theme::dim()),
-    ];
+    let mut spans = vec![Span::styled(
+        format!(" 2 Tokens: {scope} "),
+        theme::title(focused),
+    )];
+    let view = app.table.view();
+    if view != View::All {
+        spans.push(Span::styled(format!("[{}] ", view.name()), theme::view()));
+    }
+    spans.push(Span::raw(format!("({}/{total}) ", app.table.rows().len())));
+    // Before the sort: when the title is cut, what is missing from the list matters more.
+    if let Some(partial) = partial_note(app) {
+        spans.push(Span::styled(format!("{partial} "), theme::warn()));
+    }
+    spans.push(Span::styled(format!("{sort} "), theme::dim()));
     if !filter.is_empty() || app.mode == Mode::Filter {
         spans.push(Span::styled(
             format!("/{} ", truncate(filter, 30)),
@@ -299,6 +337,43 @@ fn title(app: &App, focused: bool) -> Line<'static> {
         ));
     }
     Line::from(spans)
+}
+
+/// Why the list in view is not complete, if it is not: an account's own reason (it names the
+/// account), or how many accounts of `All accounts` are partial.
+fn partial_note(app: &App) -> Option<String> {
+    let listed = |a: &&AccountState| matches!(a.tokens, Loadable::Loaded(_));
+    match app.selected_account() {
+        Some(i) => {
+            let acc = &app.accounts[i];
+            let reason = acc.partial.as_deref().filter(|_| listed(&acc))?;
+            // The title names the account already.
+            let reason = reason
+                .strip_prefix(acc.info.name.as_str())
+                .and_then(|r| r.strip_prefix(": "))
+                .unwrap_or(reason);
+            Some(format!("partial: {}", truncate(reason, 120)))
+        }
+        None => {
+            let partial: Vec<&AccountState> = app
+                .accounts
+                .iter()
+                .filter(listed)
+                .filter(|a| a.partial.is_some())
+                .collect();
+            match partial.as_slice() {
+                [] => None,
+                [one] => one
+                    .partial
+                    .as_ref()
+                    .map(|reason| format!("partial: {}", truncate(reason, 120))),
+                many => Some(format!(
+                    "partial: {} accounts listed in part (see the summary)",
+                    many.len()
+                )),
+            }
+        }
+    }
 }
 
 fn empty_message(app: &App) -> String {
@@ -317,9 +392,18 @@ fn empty_message(app: &App) -> String {
     {
         return "Loading…".into();
     }
+    let view = app.table.view();
+    let in_view = match view {
+        View::All => String::new(),
+        _ => format!(
+            " in the {} view ({})",
+            view.name(),
+            view.describe(app.table.stale_after_days())
+        ),
+    };
     if app.table.query().is_empty() {
-        "No tokens.".into()
+        format!("No tokens{in_view}.")
     } else {
-        "No tokens match the filter (Esc clears it).".into()
+        format!("No tokens{in_view} match the filter (Esc clears it).")
     }
 }

@@ -1,5 +1,6 @@
 //! Overlays that take the keys: forms, confirmations, the one-time secret, reports, the leaked
-//! secret dialog, the message log and the question before quitting with changes in flight. Each
+//! secret dialog, the message log, the question before quitting with changes in flight, the
+//! summary and the export. Each
 //! has a file here with its state and the keys it takes, and one under src/ui/modal/ that draws
 //! it.
 //!
@@ -9,22 +10,26 @@
 //! question alone goes in front of the open overlay, which waits behind it.
 
 pub mod confirm;
+pub mod export;
 pub mod form;
 pub mod leak;
 pub mod messages;
 pub mod quit;
 pub mod report;
 pub mod secret;
+pub mod summary;
 
 use crossterm::event::KeyEvent;
 
 use super::op::Op;
 use super::{App, Effect};
+pub use export::{ExportJob, ExportResult, ExportView};
 use form::Form;
 pub use leak::LeakView;
 pub use messages::MessagesView;
 pub use quit::QuitPrompt;
 pub use secret::SecretView;
+pub use summary::SummaryView;
 
 #[derive(Debug)]
 pub enum Modal {
@@ -46,6 +51,10 @@ pub enum Modal {
     Messages(MessagesView),
     /// Quitting while changes are in flight: wait, or quit anyway.
     Quit(QuitPrompt),
+    /// Every account at a glance, with charts.
+    Summary(SummaryView),
+    /// Where to write the view, as CSV or JSON.
+    Export(ExportView),
 }
 
 impl App {
@@ -112,6 +121,8 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         Modal::Leak(view) => leak::on_key(app, view, key),
         Modal::Messages(view) => messages::on_key(app, view, key),
         Modal::Quit(prompt) => quit::on_key(app, prompt, key),
+        Modal::Summary(view) => summary::on_key(app, view, key),
+        Modal::Export(view) => export::on_key(app, view, key),
     }
 }
 
@@ -125,6 +136,10 @@ pub fn on_paste(app: &mut App, text: String) -> Vec<Effect> {
             Vec::new()
         }
         Some(Modal::Leak(_)) => leak::on_paste(app, text),
+        Some(Modal::Export(_)) => {
+            export::on_paste(app, &text);
+            Vec::new()
+        }
         _ => {
             leak::wipe(text);
             Vec::new()

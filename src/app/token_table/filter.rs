@@ -234,7 +234,16 @@ impl TokenTable {
         let value = self.filter.value();
         let Some(query) = Query::parse(value) else {
             self.filter_state.clear();
-            return self.order.clone();
+            let keep = self.keep(accounts);
+            if keep.everything() {
+                return self.order.clone();
+            }
+            return self
+                .order
+                .iter()
+                .copied()
+                .filter(|r| keep.keeps(*r))
+                .collect();
         };
         let shown = self.in_scope(accounts);
         let state = &mut self.filter_state;
@@ -271,13 +280,13 @@ impl TokenTable {
             }
         }
         state.query = value.to_owned();
-        self.ranked()
+        self.ranked(accounts)
     }
 
     /// The query lost characters at its end (Backspace): if it is one typed on the way here,
     /// take its scores back instead of rescanning. `None` when it is not; the caller then
     /// rebuilds.
-    pub(super) fn widened(&mut self) -> Option<Vec<RowRef>> {
+    pub(super) fn widened(&mut self, accounts: &[AccountState]) -> Option<Vec<RowRef>> {
         let value = self.filter.value();
         Query::parse(value)?;
         let state = &mut self.filter_state;
@@ -290,18 +299,20 @@ impl TokenTable {
         let (query, scores) = state.earlier.pop().filter(|(q, _)| q == value)?;
         state.query = query;
         state.scores = scores;
-        Some(self.ranked())
+        Some(self.ranked(accounts))
     }
 
-    /// The matches of the current scores, in `order` and then ranked best first.
-    fn ranked(&self) -> Vec<RowRef> {
+    /// The matches of the current scores in the view, in `order` and then ranked best first.
+    fn ranked(&self, accounts: &[AccountState]) -> Vec<RowRef> {
         let scores = &self.filter_state.scores;
+        let keep = self.keep(accounts);
+        let everything = keep.everything();
         let hits: Vec<(RowRef, u16)> = self
             .order
             .iter()
             .filter_map(|r| {
                 let s = *scores.get(r.account)?.get(r.token)?;
-                (s != 0).then(|| (*r, s - 1))
+                (s != 0 && (everything || keep.keeps(*r))).then(|| (*r, s - 1))
             })
             .collect();
         rank(&hits)
@@ -437,11 +448,11 @@ mod tests {
         // Backspace back to a query typed on the way: its matches come back without a rescan,
         // and they are the ones a fresh pass finds.
         table.filter = "graf".into();
-        let widened = table.widened().expect("graf was typed on the way");
+        let widened = table.widened(accounts).expect("graf was typed on the way");
         assert_eq!(widened, table.refilter(accounts, false));
         // After a full pass the history starts over: a shorter query means a rescan.
         table.filter = "gr".into();
-        assert!(table.widened().is_none());
+        assert!(table.widened(accounts).is_none());
         table.filter = "".into();
         assert_eq!(table.refilter(accounts, false).len(), 4);
     }

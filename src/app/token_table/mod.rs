@@ -8,17 +8,22 @@
 //! [`TokenTable::listed`] must follow every change to an account's tokens (`App::set_tokens`
 //! is the one place that does).
 //!
+//! Views (view.rs) narrow the rows to the stale, privileged, disabled or duplicate-named tokens
+//! before the filter, and the rows are counted for the status bar whenever they change.
+//!
 //! Speed (see BENCHMARKS.md): the sorted, unfiltered order is cached and its keys precomputed
 //! (sort.rs), so typing in the filter never re-sorts and `S` only reverses; a longer query
 //! re-checks only the previous matches and Backspace returns to earlier ones (filter.rs).
 
 pub mod filter;
 pub mod sort;
+pub mod view;
 
 use std::collections::HashSet;
 use std::ops::Range;
 
 use crossterm::event::KeyEvent;
+use time::OffsetDateTime;
 use tui_input::Input;
 
 use super::line_edit::{MAX_FIELD_CHARS, edit_text, insert_pasted};
@@ -26,6 +31,7 @@ use super::op::TokenRef;
 use super::{AccountState, Loadable};
 use crate::model::{Token, TokenId};
 use sort::SortKey;
+use view::{Counts, View};
 
 /// A token in the tokens table: indexes into `App::accounts[account].tokens`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,6 +77,16 @@ pub struct TokenTable {
     /// A token to put the cursor on as soon as it is listed: the one just created, so the user
     /// sees it among the others.
     select_next: Option<(usize, TokenId)>,
+    /// Which tokens are listed before the filter.
+    view: View,
+    /// The wall-clock time the stale view and the counts are worked out with; `None` until the
+    /// first `Msg::Clock`.
+    clock: Option<OffsetDateTime>,
+    stale_after_days: u32,
+    /// What the status bar says about the rows.
+    counts: Counts,
+    /// Each account's counts for a stale cutoff, while it lists the same tokens.
+    account_counts: Vec<Option<(Option<i64>, Counts)>>,
 }
 
 impl Default for TokenTable {
@@ -89,11 +105,24 @@ impl Default for TokenTable {
             marked: HashSet::new(),
             page: 10,
             select_next: None,
+            view: View::All,
+            clock: None,
+            stale_after_days: 90,
+            counts: Counts::default(),
+            account_counts: Vec::new(),
         }
     }
 }
 
 impl TokenTable {
+    /// An empty table whose stale view and counts use `days` (the config's `stale_after_days`).
+    pub fn with_stale_after_days(days: u32) -> TokenTable {
+        TokenTable {
+            stale_after_days: days,
+            ..TokenTable::default()
+        }
+    }
+
     pub fn scope(&self) -> Option<usize> {
         self.scope
     }
@@ -172,6 +201,9 @@ impl TokenTable {
     /// An account's tokens were replaced (a list answer, or a failed one): merge them into the
     /// order without re-sorting the other accounts.
     pub fn listed(&mut self, accounts: &[AccountState], account: usize) {
+        if let Some(counts) = self.account_counts.get_mut(account) {
+            *counts = None;
+        }
         self.merge_account(accounts, account);
         self.rebuild(accounts);
     }
@@ -311,7 +343,7 @@ impl TokenTable {
         if self.order_stale {
             return false;
         }
-        match self.widened() {
+        match self.widened(accounts) {
             Some(rows) => {
                 self.set_rows(accounts, rows);
                 self.cursor = 0;
@@ -324,6 +356,7 @@ impl TokenTable {
     fn set_rows(&mut self, accounts: &[AccountState], rows: Vec<RowRef>) {
         let keep = self.selected_id(accounts);
         self.rows = rows;
+        self.count_rows(accounts);
         let find = |rows: &[RowRef], (a, id): &(usize, TokenId)| {
             rows.iter().position(|r| {
                 r.account == *a && token_at(accounts, *r).is_some_and(|(_, t)| t.id == *id)

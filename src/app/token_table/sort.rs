@@ -1,18 +1,21 @@
 //! The tokens table's sort order.
 //!
-//! [`SortKey::compare`] defines the order. At 100,000 tokens comparing through
+//! [`SortKey::compare`] defines the order; names compare naturally ([`natural_cmp`]: `deploy-2`
+//! before `deploy-10`, case aside). At 100,000 tokens comparing through
 //! `App::accounts[..].tokens[..]` costs several dependent cache misses per comparison, and
-//! lower-cases both names every time, so the rows are sorted and merged on a compact [`Keyed`]
-//! instead: the column's key packed into one integer, the first 16 bytes of the lower-cased
-//! name, and the row. Most comparisons end there; equal prefixes fall back to the lower-cased
-//! names, kept per account in one buffer ([`Names`]) built once when the list arrives. The tests
-//! below hold the keys to `compare` on random data.
+//! folds and scans both names every time, so the rows are sorted and merged on a compact
+//! [`Keyed`] instead: the column's key packed into one integer, the first 16 bytes of the name's
+//! natural key ([`natural_key`], whose byte order is the natural order), and the row. Most
+//! comparisons end there; equal prefixes fall back to the whole keys, kept per account in one
+//! buffer ([`Names`]) built once when the list arrives, and equal keys to `natural_cmp` itself.
+//! The tests below hold the keys to `compare` on random data; they keep this file a little over
+//! 500 lines, as they belong beside the keys they check.
 
 use std::cmp::Ordering;
 
 use super::{RowRef, TokenTable, token_at};
 use crate::app::{AccountState, Loadable};
-use crate::model::Token;
+use crate::model::{Token, natural_cmp, natural_key};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SortKey {
@@ -58,7 +61,7 @@ impl SortKey {
             SortKey::Account => a.0.cmp(&b.0),
         };
         primary
-            .then_with(|| cmp_names(&a.1.name, &b.1.name))
+            .then_with(|| natural_cmp(&a.1.name, &b.1.name))
             .then_with(|| a.0.cmp(&b.0))
             .then_with(|| a.1.id.cmp(&b.1.id))
     }
@@ -85,20 +88,7 @@ fn state_rank(t: &Token) -> u8 {
     }
 }
 
-fn cmp_names(a: &str, b: &str) -> Ordering {
-    // Most names are ASCII; comparing bytes avoids Unicode case mapping in the hot path.
-    if a.is_ascii() && b.is_ascii() {
-        return a
-            .bytes()
-            .map(|c| c.to_ascii_lowercase())
-            .cmp(b.bytes().map(|c| c.to_ascii_lowercase()));
-    }
-    a.chars()
-        .flat_map(char::to_lowercase)
-        .cmp(b.chars().flat_map(char::to_lowercase))
-}
-
-/// What sorting keeps between list answers: each account's lower-cased names, and the keys of
+/// What sorting keeps between list answers: each account's natural name keys, and the keys of
 /// `TokenTable::order`, row for row, for the column they were built for.
 #[derive(Debug, Default)]
 pub struct SortCache {
@@ -107,24 +97,20 @@ pub struct SortCache {
     column: Option<SortKey>,
 }
 
-/// One account's token names, lower-cased as [`cmp_names`] compares them, in one buffer: byte
-/// order of the lower-cased UTF-8 is the order `cmp_names` gives.
+/// One account's token names as natural keys ([`natural_key`]), in one buffer: their byte
+/// order is the natural order of the names, up to `natural_cmp`'s tie-breaks.
 #[derive(Debug, Default)]
 struct Names {
-    text: String,
+    text: Vec<u8>,
     ends: Vec<usize>,
 }
 
 impl Names {
     fn build(tokens: &[Token]) -> Names {
-        let mut text = String::with_capacity(tokens.iter().map(|t| t.name.len()).sum());
+        let mut text = Vec::with_capacity(tokens.iter().map(|t| t.name.len() + 2).sum());
         let mut ends = Vec::with_capacity(tokens.len());
         for t in tokens {
-            if t.name.is_ascii() {
-                text.extend(t.name.bytes().map(|b| char::from(b.to_ascii_lowercase())));
-            } else {
-                text.extend(t.name.chars().flat_map(char::to_lowercase));
-            }
+            natural_key(&t.name, &mut text);
             ends.push(text.len());
         }
         Names { text, ends }
@@ -137,11 +123,11 @@ impl Names {
         };
         start
             .zip(self.ends.get(i).copied())
-            .and_then(|(start, end)| self.text.as_bytes().get(start..end))
+            .and_then(|(start, end)| self.text.get(start..end))
             .unwrap_or_default()
     }
 
-    /// The first 16 bytes, zero-padded: a shorter name pads with zeros, so the prefixes never
+    /// The first 16 bytes, zero-padded: a shorter key pads with zeros, so the prefixes never
     /// order two names against their full comparison, only tie.
     fn prefix(&self, i: usize) -> u128 {
         let name = self.get(i);
@@ -164,16 +150,20 @@ struct Keyed {
 /// The order of [`SortKey::compare`] (ascending), then the token's index, so that even
 /// duplicate tokens have one order and a descending sort is exactly the ascending one reversed.
 fn cmp_keys(names: &[Names], accounts: &[AccountState], x: &Keyed, y: &Keyed) -> Ordering {
-    let name = |k: &Keyed| {
+    let key = |k: &Keyed| {
         names
             .get(k.row.account)
             .map_or(&[][..], |n| n.get(k.row.token))
     };
-    let id = |k: &Keyed| token_at(accounts, k.row).map(|(_, t)| &t.id);
+    let token = |k: &Keyed| token_at(accounts, k.row).map(|(_, t)| t);
+    let name = |k: &Keyed| token(k).map_or("", |t| t.name.as_str());
+    let id = |k: &Keyed| token(k).map(|t| &t.id);
     x.primary
         .cmp(&y.primary)
         .then(x.prefix.cmp(&y.prefix))
-        .then_with(|| name(x).cmp(name(y)))
+        .then_with(|| key(x).cmp(key(y)))
+        // Equal keys: names equal but for case or leading zeros (or the same name).
+        .then_with(|| natural_cmp(name(x), name(y)))
         .then(x.row.account.cmp(&y.row.account))
         .then_with(|| id(x).cmp(&id(y)))
         .then(x.row.token.cmp(&y.row.token))
@@ -401,8 +391,25 @@ mod tests {
         );
     }
 
+    #[test]
+    fn names_sort_naturally() {
+        let mut app = app_with(&[&["deploy-10", "deploy-2", "Deploy-1", "deploy-02", "deploy"]]);
+        app.table.show(&app.accounts, None);
+        let names: Vec<&str> = app
+            .table
+            .rows()
+            .iter()
+            .filter_map(|r| app.token_at(*r).map(|(_, t)| t.name.as_str()))
+            .collect();
+        assert_eq!(
+            names,
+            ["deploy", "Deploy-1", "deploy-2", "deploy-02", "deploy-10"]
+        );
+    }
+
     /// Names that tie on their first bytes, differ only in case, lower-case to other lengths
-    /// (`İ`, `ß`) or are empty, so every fallback of the keys is exercised.
+    /// (`İ`, `ß`), are empty, or hold numbers (with leading zeros, longer than the prefix, with
+    /// wide characters after them), so every fallback of the keys is exercised.
     fn random_tokens(rng: &mut StdRng, n: usize) -> Vec<Token> {
         const NAMES: &[&str] = &[
             "grafana-readonly",
@@ -418,6 +425,11 @@ mod tests {
             "istanbul",
             "",
             "zz",
+            "deploy-",
+            "grafana-readonly-0",
+            "v1.",
+            "第1章",
+            "第1-",
         ];
         let base = datetime!(2025-01-01 00:00 UTC);
         let offsets = [offset!(UTC), offset!(+2), offset!(-5:30)];
@@ -425,7 +437,12 @@ mod tests {
             .map(|_| {
                 let mut name = NAMES[rng.random_range(0..NAMES.len())].to_owned();
                 if rng.random_bool(0.5) {
-                    name.push_str(&rng.random_range(0..30).to_string());
+                    // Numbers, sometimes with leading zeros, sometimes something after them.
+                    let zeros = ["", "0", "00"][rng.random_range(0..3)];
+                    name.push_str(&format!("{zeros}{}", rng.random_range(0..30)));
+                    if rng.random_bool(0.3) {
+                        name.push_str(["章", "-2", "b", "-10"][rng.random_range(0..4)]);
+                    }
                 }
                 // Ids repeat now and then: a buggy provider must not make the order wobble.
                 let id = format!("id-{}", rng.random_range(0..n.max(1)));

@@ -1,12 +1,15 @@
 //! Overlays drawn above the panes: forms, confirmations, the one-time secret, reports, the
-//! leaked-secret dialog, the message log and the question before quitting.
+//! leaked-secret dialog, the message log, the question before quitting, the summary and the
+//! export.
 
 mod confirm;
+mod export;
 mod form;
 mod leak;
 mod messages;
 mod quit;
 mod secret;
+mod summary;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -35,6 +38,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
         Modal::Leak(view) => leak::render(app, view, frame, area, now),
         Modal::Messages(view) => messages::render(app, view, frame, area),
         Modal::Quit(prompt) => quit::render(app, prompt, frame, area),
+        Modal::Summary(view) => summary::render(app, view, frame, area, now),
+        Modal::Export(view) => export::render(app, view, frame, area),
     }
 }
 

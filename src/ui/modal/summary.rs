@@ -1,0 +1,44 @@
+//! The summary overlay: nearly the whole screen, the totals in its title, the charts and the
+//! table of `ui::summary` inside.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Clear};
+use time::OffsetDateTime;
+
+use crate::app::modal::SummaryView;
+use crate::app::summary::Summary;
+use crate::app::{Action, App, Layer};
+use crate::ui::{summary, theme};
+
+/// The widest the overlay gets.
+const MAX_WIDTH: u16 = 150;
+
+pub fn render(app: &App, view: &SummaryView, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
+    let width = area.width.saturating_sub(2).clamp(1, MAX_WIDTH);
+    let height = area.height.saturating_sub(2).max(1);
+    let rect = Rect::new(
+        area.x + (area.width.saturating_sub(width)) / 2,
+        area.y + (area.height.saturating_sub(height)) / 2,
+        width,
+        height,
+    );
+    let totals = summary::totals_line(&Summary::of(app));
+    let keys = match (
+        app.keymap.first_key(Action::Down, Layer::Panes),
+        app.keymap.first_key(Action::Up, Layer::Panes),
+    ) {
+        (Some(d), Some(u)) => format!(" {d}/{u} scroll  other keys close "),
+        _ => " any key closes ".to_owned(),
+    };
+    let block = Block::bordered()
+        .title(format!(" Summary: {totals} "))
+        .title_bottom(Line::styled(" last use, expiry: in no API ", theme::dim()).left_aligned())
+        .title_bottom(Line::styled(keys, theme::dim()).right_aligned())
+        .border_style(theme::border(true));
+    let inner = block.inner(rect);
+    frame.render_widget(Clear, rect);
+    frame.render_widget(block, rect);
+    summary::render_full(app, frame, inner, now, view.scroll);
+}
