@@ -123,11 +123,15 @@ fn help_lists_dialog_keys() {
         "disable it instead",
         "q n N esc     close",
         "w W           wait, then quit",
-        "Message log",
     ] {
         assert!(wide.contains(dialog_key), "{dialog_key}: {wide}");
     }
     insta::assert_snapshot!("help_120x35", wide);
+    // Taller than the screen: the last groups are a scroll away.
+    key(&mut app, KeyCode::Char('G'));
+    let bottom = draw(&app, 120, 35);
+    assert!(bottom.contains("Message log"), "{bottom}");
+    key(&mut app, KeyCode::Char('g'));
 
     update(&mut app, Msg::Resize(80, 24));
     key(&mut app, KeyCode::Char('G'));
