@@ -1,6 +1,8 @@
 //! Snapshot tests of the screen, rendered into ratatui's TestBackend with a fixed clock.
 //! Review changes with `cargo insta review` (or `INSTA_UPDATE=always cargo test --test render`).
 
+// Shared helpers: this file uses some of them.
+#[allow(dead_code)]
 mod common {
     pub mod fixtures;
 }
