@@ -4,6 +4,8 @@
 //!   them, and the requests it saw (the provider tests).
 //! - `fixtures`: deterministic accounts and tokens, and keys to press, for the reducer and render
 //!   tests.
+//! - `config_file`: a config file written with given permissions and loaded as tokdash loads it
+//!   (the config tests).
 //! - `cli`: the real binary run against a sandbox, its state in a temporary directory.
 //! - `e2e`: tmux and Xvfb for the end-to-end tests.
 //!
