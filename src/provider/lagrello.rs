@@ -9,8 +9,12 @@ use std::collections::HashSet;
 use futures::future::BoxFuture;
 use reqwest::header::AUTHORIZATION;
 use secrecy::SecretString;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use url::Url;
+
+mod wire;
+
+use wire::{CreateRequest, TokenList, WireToken};
 
 use super::http::{Endpoint, Response, status_error};
 use super::{AccountProblem, Client, Provider, ProviderKind};
@@ -261,66 +265,6 @@ fn token_error(response: &Response, key: &TokenId) -> ApiError {
         }
     });
     wrong_key_or_lacking(status_error(response.status, &response.headers, message))
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct CreateRequest<'a> {
-    token_name: &'a str,
-    /// Left out when empty: the service gives every token at least READ.
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    permissions: &'a [String],
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct WireToken {
-    #[serde(
-        default,
-        deserialize_with = "crate::provider::lenient::null_as_default"
-    )]
-    token_key: String,
-    #[serde(
-        default,
-        deserialize_with = "crate::provider::lenient::null_as_default"
-    )]
-    token_name: String,
-    #[serde(default)]
-    created_by: Option<String>,
-    #[serde(default)]
-    created_at: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "crate::provider::lenient::null_as_default"
-    )]
-    permissions: Vec<String>,
-}
-
-impl WireToken {
-    fn to_token(&self) -> Token {
-        Token::new(&self.token_key, &self.token_name)
-            .with_created(self.created_at.as_deref())
-            .with_scopes(&self.permissions)
-            .with_privilege(permissions_privilege(&self.permissions))
-            .with_created_by(self.created_by.as_deref().filter(|c| !c.is_empty()))
-    }
-}
-
-#[derive(Deserialize)]
-struct TokenList {
-    #[serde(
-        default,
-        deserialize_with = "crate::provider::lenient::null_as_default"
-    )]
-    data: Vec<WireToken>,
-    #[serde(default)]
-    paging: Option<Paging>,
-}
-
-#[derive(Deserialize)]
-struct Paging {
-    #[serde(default)]
-    next: Option<String>,
 }
 
 impl Provider for Lagrello {

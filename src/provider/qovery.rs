@@ -20,6 +20,10 @@ use crate::model::{
 };
 use crate::text::{sanitize, truncate};
 
+mod wire;
+
+use wire::{CreateBody, ListBody, WireCreated, WireRole, WireToken};
+
 const DEFAULT_BASE_URL: &str = "https://api.qovery.com";
 
 const FORM: &[FieldSpec] = &[
@@ -379,33 +383,6 @@ impl Qovery {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(bound = "T: Deserialize<'de>")]
-struct ListBody<T> {
-    #[serde(
-        default = "Vec::new",
-        deserialize_with = "crate::provider::lenient::null_as_default"
-    )]
-    results: Vec<T>,
-}
-
-#[derive(Deserialize)]
-struct WireRole {
-    id: String,
-    name: String,
-}
-
-#[derive(Deserialize)]
-struct WireToken {
-    id: String,
-    name: Option<String>,
-    created_at: Option<String>,
-    updated_at: Option<String>,
-    description: Option<String>,
-    role_name: Option<String>,
-    role_id: Option<String>,
-}
-
 /// What a token acting with the role `name` may do. qovery's five built-in organization roles
 /// (its members-and-RBAC docs; the example role in qovery.md is "Admin"):
 ///
@@ -434,37 +411,6 @@ pub fn role_privilege(name: Option<&str>) -> Privilege {
         .map_or(Privilege::Unknown, |(_, privilege)| *privilege)
 }
 
-impl WireToken {
-    fn into_token(self) -> Token {
-        let role = self.role_name.as_deref().filter(|r| !r.is_empty());
-        Token::new(&self.id, self.name.as_deref().unwrap_or_default())
-            .with_created(self.created_at.as_deref())
-            .with_updated(self.updated_at.as_deref())
-            .with_scopes(role)
-            .with_role(role)
-            .with_privilege(role_privilege(role))
-            .with_description(self.description.as_deref().filter(|d| !d.is_empty()))
-            .with_extra("role id", self.role_id.as_deref())
-    }
-}
-
-#[derive(Deserialize)]
-struct WireCreated {
-    #[serde(flatten)]
-    fields: WireToken,
-    token: Option<String>,
-}
-
-/// `role_id` is required but nullable, so it is always serialised; `description` is optional but
-/// not nullable, so it is skipped when absent.
-#[derive(Serialize)]
-struct CreateBody<'a> {
-    name: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    description: Option<&'a str>,
-    role_id: Option<&'a str>,
-}
-
 /// What a qovery API token looks like: undocumented ("treat it as opaque"), so any value could
 /// be one.
 pub const SECRET_FORMAT: crate::model::SecretFormat = crate::model::SecretFormat {
@@ -474,107 +420,4 @@ pub const SECRET_FORMAT: crate::model::SecretFormat = crate::model::SecretFormat
 };
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_null_list_is_empty_and_optional_fields_may_be_missing() {
-        let list: ListBody<WireToken> = serde_json::from_str(r#"{"results":null}"#).unwrap();
-        assert!(list.results.is_empty());
-        let list: ListBody<WireToken> = serde_json::from_str(
-            r#"{"results":[{"id":"5d2a3c1e-8f4b-4a7e-9c3d-2b1f0e6a7d90","created_at":"2026-05-02T09:14:11.203Z"}]}"#,
-        )
-        .unwrap();
-        assert_eq!(list.results.len(), 1);
-        let roles: ListBody<WireRole> = serde_json::from_str(r#"{"results":null}"#).unwrap();
-        assert!(roles.results.is_empty());
-    }
-
-    fn check(org: Option<&str>, credential: bool) -> Result<Checked, AccountProblem> {
-        let settings = Settings {
-            organization_id: org.map(str::to_owned),
-            auth_scheme: None,
-        };
-        let credential = credential.then(|| CredentialSource::Env("X".into()));
-        Qovery::check(settings, credential)
-    }
-
-    #[test]
-    fn organization_id_must_be_a_uuid() {
-        let uuid = "5d2a3c1e-8f4b-4a7e-9c3d-2b1f0e6a7d90";
-        assert_eq!(check(None, true).err().unwrap().key, "organization_id");
-        let p = check(Some("../admin"), true).err().unwrap();
-        assert_eq!(p.key, "organization_id");
-        assert!(p.message.contains("not a UUID"), "{}", p.message);
-        let checked = check(Some(&uuid.to_uppercase()), true).ok().unwrap();
-        assert_eq!(checked.organization_id, uuid);
-    }
-
-    #[test]
-    fn auth_scheme_is_token_or_bearer() {
-        assert_eq!(AuthScheme::from_setting(None), Ok(AuthScheme::Token));
-        assert_eq!(
-            AuthScheme::from_setting(Some("Bearer")),
-            Ok(AuthScheme::Bearer)
-        );
-        assert_eq!(
-            AuthScheme::from_setting(Some("token")),
-            Ok(AuthScheme::Token)
-        );
-        let p = AuthScheme::from_setting(Some("jwt")).unwrap_err();
-        assert_eq!(p.key, "auth_scheme");
-        assert!(p.message.contains("\"bearer\""), "{}", p.message);
-    }
-
-    #[test]
-    fn credential_is_required() {
-        let p = check(Some("5d2a3c1e-8f4b-4a7e-9c3d-2b1f0e6a7d90"), false)
-            .err()
-            .unwrap();
-        assert_eq!(p.key, "credential");
-    }
-
-    #[test]
-    fn built_in_roles_map_to_privileges_and_others_stay_unknown() {
-        for (role, expected) in [
-            ("Owner", Privilege::Admin),
-            ("Admin", Privilege::Admin),
-            ("admin", Privilege::Admin),
-            ("DevOps", Privilege::Write),
-            ("Billing Manager", Privilege::Write),
-            (" Viewer ", Privilege::Read),
-            ("Deployer", Privilege::Unknown),
-            ("", Privilege::Unknown),
-        ] {
-            assert_eq!(role_privilege(Some(role)), expected, "{role}");
-        }
-        assert_eq!(role_privilege(None), Privilege::Unknown);
-    }
-
-    #[test]
-    fn a_custom_role_keeps_its_name() {
-        let wire: WireToken = serde_json::from_str(
-            r#"{"id":"5d2a3c1e-8f4b-4a7e-9c3d-2b1f0e6a7d90","created_at":"2026-05-02T09:14:11.203Z",
-                "updated_at":"2026-05-03T09:14:11.203Z","name":"ci","role_name":"Deployer"}"#,
-        )
-        .unwrap();
-        let token = wire.into_token();
-        assert_eq!(token.privilege, Privilege::Unknown);
-        assert_eq!(token.role.as_deref(), Some("Deployer"));
-        assert_eq!(token.scopes, ["Deployer"]);
-        assert!(token.updated_at.is_some());
-    }
-
-    #[test]
-    fn create_body_keeps_null_role_and_drops_missing_description() {
-        let body = CreateBody {
-            name: "n",
-            description: None,
-            role_id: None,
-        };
-        assert_eq!(
-            serde_json::to_string(&body).unwrap(),
-            r#"{"name":"n","role_id":null}"#
-        );
-    }
-}
+mod tests;
