@@ -255,13 +255,15 @@ fn wrong_key_or_lacking(error: ApiError) -> ApiError {
 /// The error for a request about one token. A message that repeats the tokenKey (which may be
 /// the bearer secret) gets it masked, since the text is shown, logged and audited.
 fn token_error(response: &Response, key: &TokenId) -> ApiError {
+    // The key is the secret: a message that repeats it shows it masked by the one rule, as the
+    // table and the audit do, never its head.
+    let masked = crate::model::masked_id(key, &CAPS);
     let key = key.as_str();
     let message = response.error_message(&["message"]).map(|m| {
         if key.is_empty() {
             m
         } else {
-            let head: String = key.chars().take(8).collect();
-            m.replace(key, &format!("{head}…"))
+            m.replace(key, &masked)
         }
     });
     wrong_key_or_lacking(status_error(response.status, &response.headers, message))
@@ -472,7 +474,7 @@ mod tests {
         let err = token_error(&response, &key);
         assert_eq!(
             err,
-            ApiError::NotFound("token 13777603… could not be found".into())
+            ApiError::NotFound("token ••••e8be02 could not be found".into())
         );
     }
 
