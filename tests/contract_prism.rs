@@ -3,240 +3,58 @@
 //! flags a violation with a 4xx or an `sl-violations` response header, so these tests prove the
 //! clients send what the providers' own schemas describe, independently of our sandbox.
 //!
-//! A loopback recording proxy sits between client and Prism so the tests can see Prism's response
-//! headers without the client having to expose them.
-//!
-//! Prism is installed by `.ci/run` into `.tools/prism` (or set `TOKDASH_PRISM`). Without it, or
-//! without `../shared`, the tests skip with a message, except under CI (`CI=true`), where a
-//! missing Prism fails them.
+//! A loopback recording proxy (`common::prism`) sits between client and Prism so the tests can
+//! see Prism's response headers without the client having to expose them. How the clients take
+//! every status and random data Prism can answer with is `contract_prism_answers.rs`.
 
-use std::net::{SocketAddr, TcpListener};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+mod common {
+    pub mod prism;
+}
 
-use axum::body::Body;
-use axum::extract::{Request, State};
-use axum::response::Response;
-use tokdash::config::{AccountConfig, Config};
-use tokdash::credential::CredentialSource;
+use std::path::Path;
+
+use common::prism::{Prism, Proxy, prerequisites, sematext_spec_with_apps, value};
+use tokdash::config::AccountConfig;
 use tokdash::model::{NewToken, TokenId, TokenUpdate};
-use tokdash::provider::{Account, ProviderKind, Registry};
+use tokdash::provider::{Account, ProviderKind};
 
 const QOVERY_ORG: &str = "5d2a3c1e-8f4b-4a7e-9c3d-2b1f0e6a7d90";
 const QOVERY_TOKEN_ID: &str = "8e4b1a52-0c1d-4a58-b0a1-6f2d9c3e7b11";
-
-fn specs_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/providers/specs")
-}
-
-fn prism_bin() -> PathBuf {
-    match std::env::var_os("TOKDASH_PRISM") {
-        Some(p) => PathBuf::from(p),
-        None => {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".tools/prism/node_modules/.bin/prism")
-        }
-    }
-}
-
-/// `None` (after saying why) when the contract tests cannot run here.
-fn prerequisites() -> Option<()> {
-    let in_ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
-    if !specs_dir().is_dir() {
-        eprintln!(
-            "SKIP: ../shared/providers/specs not found; contract tests need the shared folder beside the checkout"
-        );
-        return None;
-    }
-    if !prism_bin().exists() {
-        assert!(
-            !in_ci,
-            "Prism is missing at {} under CI; .ci/run must install it",
-            prism_bin().display()
-        );
-        eprintln!(
-            "SKIP: Prism not found at {}; install it with `npm install --prefix .tools/prism @stoplight/prism-cli@5.14.2`",
-            prism_bin().display()
-        );
-        return None;
-    }
-    Some(())
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// A Prism mock server process, stopped on drop.
-struct Prism {
-    child: Child,
-    port: u16,
-}
-
-impl Prism {
-    /// Serve `spec`: a file of the shared specs folder, or a path of its own.
-    fn start(spec: &Path) -> Prism {
-        let port = free_port();
-        let child = Command::new(prism_bin())
-            .args(["mock", "-h", "127.0.0.1", "-p", &port.to_string()])
-            .arg(specs_dir().join(spec))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start prism");
-        let prism = Prism { child, port };
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "Prism did not start serving {} within 60s",
-                spec.display()
-            );
-            std::thread::sleep(Duration::from_millis(200));
-        }
-        prism
-    }
-}
-
-impl Drop for Prism {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// What the proxy saw of each exchange.
-#[derive(Debug, Clone)]
-struct Exchange {
-    method: String,
-    path: String,
-    status: u16,
-    violations: Option<String>,
-}
-
-#[derive(Clone)]
-struct ProxyState {
-    upstream: String,
-    client: reqwest::Client,
-    seen: Arc<Mutex<Vec<Exchange>>>,
-}
-
-async fn forward(State(state): State<ProxyState>, req: Request) -> Response {
-    let (parts, body) = req.into_parts();
-    let body = axum::body::to_bytes(body, 1 << 20).await.unwrap();
-    let path = parts
-        .uri
-        .path_and_query()
-        .map(|p| p.to_string())
-        .unwrap_or_default();
-    let mut upstream = state
-        .client
-        .request(parts.method.clone(), format!("{}{}", state.upstream, path))
-        .body(body.to_vec());
-    for (name, value) in &parts.headers {
-        if name != "host" && name != "content-length" {
-            upstream = upstream.header(name, value);
-        }
-    }
-    let resp = upstream.send().await.unwrap();
-    let status = resp.status();
-    let violations = resp
-        .headers()
-        .get("sl-violations")
-        .map(|v| v.to_str().unwrap_or("?").to_owned());
-    state.seen.lock().unwrap().push(Exchange {
-        method: parts.method.to_string(),
-        path,
-        status: status.as_u16(),
-        violations,
-    });
-    let mut out = Response::builder().status(status);
-    for (name, value) in resp.headers() {
-        if name != "content-length" && name != "transfer-encoding" && name != "connection" {
-            out = out.header(name, value);
-        }
-    }
-    out.body(Body::from(resp.bytes().await.unwrap())).unwrap()
-}
 
 /// Prism for one spec, a recording proxy in front of it, and one tokdash account pointed at the
 /// proxy.
 struct Harness {
     _prism: Prism,
-    seen: Arc<Mutex<Vec<Exchange>>>,
+    proxy: Proxy,
     account: Account,
 }
 
 impl Harness {
     async fn start(spec: impl AsRef<Path>, account: AccountConfig) -> Harness {
         let prism = Prism::start(spec.as_ref());
-        let seen = Arc::new(Mutex::new(Vec::new()));
-        let state = ProxyState {
-            upstream: format!("http://127.0.0.1:{}", prism.port),
-            client: reqwest::Client::new(),
-            seen: seen.clone(),
-        };
-        let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
-            .await
-            .unwrap();
-        let addr = listener.local_addr().unwrap();
-        let app = axum::Router::new().fallback(forward).with_state(state);
-        tokio::spawn(async move { axum::serve(listener, app).await });
-
-        let mut account = account;
-        account.base_url = Some(format!("http://{addr}"));
-        let config = Config {
-            accounts: vec![account],
-            ..Config::default()
-        };
-        let registry = Registry::from_config(&config, false).expect("registry");
+        let proxy = Proxy::start(&prism, None).await;
+        let account = proxy.account(account);
         Harness {
             _prism: prism,
-            seen,
-            account: registry.accounts[0].clone(),
+            proxy,
+            account,
         }
     }
 
     /// Every request so far was valid by the spec: no 4xx from Prism's validator and no
     /// `sl-violations` header.
     fn assert_all_valid(&self) {
-        let seen = self.seen.lock().unwrap();
-        assert!(!seen.is_empty(), "no request reached Prism");
-        for ex in seen.iter() {
-            assert!(
-                ex.violations.is_none(),
-                "{} {} violates the spec: {}",
-                ex.method,
-                ex.path,
-                ex.violations.as_deref().unwrap_or_default()
-            );
-            assert!(
-                ex.status < 400,
-                "{} {} got HTTP {}",
-                ex.method,
-                ex.path,
-                ex.status
-            );
-        }
+        assert!(!self.proxy.seen().is_empty(), "no request reached Prism");
+        let invalid = self.proxy.invalid_requests();
+        assert!(
+            invalid.is_empty(),
+            "requests that violate the spec: {invalid:#?}"
+        );
     }
 
     fn methods(&self) -> Vec<String> {
-        self.seen
-            .lock()
-            .unwrap()
-            .iter()
-            .map(|e| e.method.clone())
-            .collect()
+        self.proxy.seen().into_iter().map(|e| e.method).collect()
     }
-}
-
-fn value(v: &str) -> Option<CredentialSource> {
-    Some(CredentialSource::Value(v.to_owned().into()))
 }
 
 #[tokio::test]
@@ -320,124 +138,6 @@ async fn qovery_list_roles_create_delete_match_the_spec() {
     assert_eq!(h.methods(), ["GET", "GET", "POST", "POST", "DELETE"]);
 }
 
-/// The apps list, `GET /users-web/api/v3/apps`, which the shared `sematext.yaml` left out when it
-/// was trimmed: the operation `listUsingGET` and its `AppsResponse` as in the spec it was trimmed
-/// from (sematext/sematext-api-client-go `stcloud/api/swagger.yaml` @ 78ea593, with `operationID`
-/// unmangled like the rest of the copy), `App` cut to the fields a client could read, with the
-/// token values it carries.
-const SEMATEXT_APPS_PATH: &str = r#"  /users-web/api/v3/apps:
-    get:
-      tags:
-      - Apps
-      summary: Get all apps accessible by account identified with apiKey
-      operationId: listUsingGET
-      responses:
-        '200':
-          description: 'Response data key: apps, Response data type: List of Apps'
-          content:
-            application/json:
-              schema:
-                $ref: '#/components/schemas/AppsResponse'
-        '401':
-          description: Unauthorized
-          content: {}
-        '403':
-          description: Forbidden
-          content: {}
-        '404':
-          description: Not Found
-          content: {}
-      security:
-      - api_key:
-        - global
-"#;
-
-const SEMATEXT_APPS_SCHEMAS: &str = r#"    App:
-      type: object
-      properties:
-        appType:
-          type: string
-        description:
-          type: string
-        id:
-          type: integer
-          format: int64
-        name:
-          type: string
-        readToken:
-          type: string
-        readWriteToken:
-          type: string
-        status:
-          type: string
-        token:
-          type: string
-        tokens:
-          type: array
-          items:
-            type: string
-        writeToken:
-          type: string
-    AppsResponseEntry:
-      type: object
-      properties:
-        apps:
-          type: array
-          items:
-            $ref: '#/components/schemas/App'
-    AppsResponse:
-      type: object
-      properties:
-        data:
-          $ref: '#/components/schemas/AppsResponseEntry'
-        errors:
-          type: array
-          items:
-            $ref: '#/components/schemas/Error'
-        message:
-          type: string
-        success:
-          type: boolean
-      example:
-        data:
-          apps:
-          - appType: appType
-            description: description
-            id: 5
-            name: name
-            readToken: readToken
-            readWriteToken: readWriteToken
-            status: status
-            token: token
-            tokens:
-            - tokens
-            - tokens
-            writeToken: writeToken
-        success: true
-        message: message
-        errors:
-        - code: code
-          message: message
-"#;
-
-/// The shared sematext spec with the apps list added, written into `dir`.
-fn sematext_spec_with_apps(dir: &Path) -> PathBuf {
-    let shared = std::fs::read_to_string(specs_dir().join("sematext.yaml")).unwrap();
-    let once = |text: &str, anchor: &str, insert: &str| {
-        assert_eq!(
-            text.matches(anchor).count(),
-            1,
-            "one `{anchor:?}` in sematext.yaml"
-        );
-        text.replacen(anchor, &format!("{anchor}{insert}"), 1)
-    };
-    let spec = once(&shared, "\npaths:\n", SEMATEXT_APPS_PATH);
-    let spec = once(&spec, "\n  schemas:\n", SEMATEXT_APPS_SCHEMAS);
-    let path = dir.join("sematext-with-apps.yaml");
-    std::fs::write(&path, spec).unwrap();
-    path
-}
-
 #[tokio::test]
 async fn sematext_every_operation_matches_the_spec() {
     if prerequisites().is_none() {
@@ -494,6 +194,6 @@ async fn sematext_every_operation_matches_the_spec() {
         h.methods(),
         ["GET", "GET", "POST", "PUT", "PUT", "POST", "DELETE"]
     );
-    let first = h.seen.lock().unwrap()[0].path.clone();
+    let first = h.proxy.seen()[0].path.clone();
     assert_eq!(first, "/users-web/api/v3/apps");
 }

@@ -79,6 +79,10 @@ impl Sematext {
                     .is_ok_and(|id| !before.contains(&id))
             })
             .collect();
+        // An id listed twice is one token listed twice (Prism's example list repeats one), not
+        // two new tokens to choose between.
+        let mut seen = std::collections::HashSet::new();
+        candidates.retain(|t| seen.insert(t.id.clone()));
         match candidates.len() {
             1 => created(candidates.remove(0), || {
                 format!(
