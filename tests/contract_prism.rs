@@ -9,11 +9,13 @@
 
 mod common {
     pub mod prism;
+    pub mod spec;
 }
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use common::prism::{Prism, Proxy, prerequisites, sematext_spec_with_apps, value};
+use common::spec::operations;
 use tokdash::config::AccountConfig;
 use tokdash::model::{NewToken, TokenId, TokenUpdate};
 use tokdash::provider::{Account, ProviderKind};
@@ -24,6 +26,7 @@ const QOVERY_TOKEN_ID: &str = "8e4b1a52-0c1d-4a58-b0a1-6f2d9c3e7b11";
 /// Prism for one spec, a recording proxy in front of it, and one tokdash account pointed at the
 /// proxy.
 struct Harness {
+    spec: PathBuf,
     _prism: Prism,
     proxy: Proxy,
     account: Account,
@@ -31,10 +34,12 @@ struct Harness {
 
 impl Harness {
     async fn start(spec: impl AsRef<Path>, account: AccountConfig) -> Harness {
-        let prism = Prism::start(spec.as_ref());
+        let spec = spec.as_ref().to_owned();
+        let prism = Prism::start(&spec);
         let proxy = Proxy::start(&prism, None).await;
         let account = proxy.account(account);
         Harness {
+            spec,
             _prism: prism,
             proxy,
             account,
@@ -49,6 +54,25 @@ impl Harness {
         assert!(
             invalid.is_empty(),
             "requests that violate the spec: {invalid:#?}"
+        );
+    }
+
+    /// Every operation of the spec but those `unused` names was sent, so each was validated.
+    fn assert_sent_every_operation(&self, unused: &[&str]) {
+        let seen = self.proxy.seen();
+        let missing: Vec<String> = operations(&self.spec)
+            .into_iter()
+            .filter(|op| !unused.contains(&op.name().as_str()))
+            .filter(|op| {
+                !seen
+                    .iter()
+                    .any(|ex| op.matches(&ex.method, ex.path.split('?').next().unwrap_or_default()))
+            })
+            .map(|op| op.name())
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "operations no client call sent: {missing:?}"
         );
     }
 
@@ -79,6 +103,7 @@ async fn fluid_list_create_delete_match_the_spec() {
         .unwrap();
 
     h.assert_all_valid();
+    h.assert_sent_every_operation(&[]);
     assert_eq!(h.methods(), ["GET", "POST", "DELETE"]);
 }
 
@@ -105,6 +130,7 @@ async fn lagrello_list_create_delete_match_the_spec() {
         .unwrap();
 
     h.assert_all_valid();
+    h.assert_sent_every_operation(&[]);
     assert_eq!(h.methods(), ["GET", "POST", "DELETE"]);
 }
 
@@ -135,6 +161,12 @@ async fn qovery_list_roles_create_delete_match_the_spec() {
     client.delete(TokenId::new(QOVERY_TOKEN_ID)).await.unwrap();
 
     h.assert_all_valid();
+    h.assert_sent_every_operation(&[
+        // Policy tokens are another feature; tokdash manages API tokens.
+        "GET /organization/{organizationId}/policyApiToken",
+        "POST /organization/{organizationId}/policyApiToken",
+        "DELETE /organization/{organizationId}/policyApiToken/{policyApiTokenId}",
+    ]);
     assert_eq!(h.methods(), ["GET", "GET", "POST", "POST", "DELETE"]);
 }
 
@@ -189,6 +221,7 @@ async fn sematext_every_operation_matches_the_spec() {
     client.delete(id).await.unwrap();
 
     h.assert_all_valid();
+    h.assert_sent_every_operation(&[]);
     // The apps list once, then the app's tokens and the changes.
     assert_eq!(
         h.methods(),

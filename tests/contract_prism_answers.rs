@@ -15,12 +15,14 @@
 
 mod common {
     pub mod prism;
+    pub mod spec;
 }
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use common::prism::{Operation, Prefer, Prism, Proxy, operations, prerequisites, value};
+use common::prism::{Prefer, Prism, Proxy, prerequisites, value};
+use common::spec::{Operation, operations};
 use tokdash::config::AccountConfig;
 use tokdash::model::{ApiError, NewToken, TokenId, TokenUpdate};
 use tokdash::provider::{Provider, ProviderKind};

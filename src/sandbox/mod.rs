@@ -349,3 +349,13 @@ impl Drop for Sandbox {
         }
     }
 }
+
+/// Does the request say its body is JSON? The media type before any parameter, in any case
+/// (`Application/JSON; charset=utf-8` is JSON too: media types are case-insensitive).
+pub(crate) fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|media| media.trim().eq_ignore_ascii_case("application/json"))
+}

@@ -360,11 +360,7 @@ struct CreateRequest {
 }
 
 fn parse_create(headers: &HeaderMap, body: &[u8]) -> Result<CreateRequest, Reject> {
-    let is_json = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
-    if !is_json {
+    if !super::is_json(headers) {
         return Err(reject(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "Content-Type must be application/json",

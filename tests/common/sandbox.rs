@@ -23,6 +23,7 @@ pub fn client_from(config: &Config, account: &str) -> Arc<dyn Provider> {
 }
 
 /// The client of one sandbox account.
+#[allow(dead_code)] // the tests of the sandbox itself speak HTTP without a client
 pub fn client(sandbox: &Sandbox, account: &str) -> Arc<dyn Provider> {
     client_from(&sandbox.config(), account)
 }
