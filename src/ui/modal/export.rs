@@ -82,7 +82,7 @@ pub fn render(app: &App, view: &ExportView, frame: &mut Frame, area: Rect) {
         ),
         theme::dim(),
     ));
-    let inner = draw_box(frame, area, "Export the view", lines, true);
+    let inner = draw_box(frame, area, "Export the view", lines);
     let x = inner
         .x
         .saturating_add(u16::try_from(LABEL + view.path.visual_cursor()).unwrap_or(u16::MAX));
