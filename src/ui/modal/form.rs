@@ -137,7 +137,16 @@ pub fn render(app: &App, form: &Form, frame: &mut Frame, area: Rect) {
             None => l.width(),
         })
         .max()
-        .unwrap_or(0);
+        .unwrap_or(0)
+        // Every field's help and choice hints, focused or not: the dialog keeps its width
+        // while Tab moves through the fields.
+        .max(
+            form.fields
+                .iter()
+                .map(|f| LABEL + crate::ui::width_of(f.spec.help))
+                .max()
+                .unwrap_or(0),
+        );
     let width = Dialog::new(&title, Vec::new())
         .content_width(wanted)
         .width_in(area);
