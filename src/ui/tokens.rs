@@ -162,6 +162,19 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
     frame.render_widget(table, inner);
 }
 
+/// The screen row of the row under the cursor, in a table drawn in `area`.
+pub fn cursor_row(app: &App, area: Rect) -> Option<u16> {
+    let rows = app.table.rows().len();
+    if rows == 0 {
+        return None;
+    }
+    // The borders and the header row.
+    let height = usize::from(area.height.saturating_sub(3));
+    let range = window(app.table.cursor(), rows, height);
+    let offset = u16::try_from(app.table.cursor().checked_sub(range.start)?).ok()?;
+    Some(area.y + 2 + offset)
+}
+
 /// The normalised privilege, beside the provider's own scopes: admin stands out (a badge, in
 /// capitals so it shows without colour too), write is marked, unknown is dimmed.
 pub fn privilege_cell(privilege: Privilege) -> Span<'static> {
