@@ -19,7 +19,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let help = app
         .keymap
         .first_key(Action::Help, Layer::Panes)
-        .map_or(0, |k| super::width_of(&k) + 1 + super::width_of(Action::Help.hint()) + 1);
+        .map_or(0, |k| {
+            super::width_of(&k) + 1 + super::width_of(Action::Help.hint()) + 1
+        });
     let room = usize::from(area.width).saturating_sub(help + 1);
     let right = right_side(app, area.width >= WIDE, room);
     // One column of space keeps the hints from running into the right side.
@@ -65,7 +67,10 @@ fn right_side(app: &App, wide: bool, room: usize) -> Line<'static> {
     // (how much it matters, its spans), in the order shown.
     let mut parts: Vec<(u8, Vec<Span<'static>>)> = counts(app, wide);
     if app.demo {
-        parts.push((6, vec![Span::styled(" DEMO ", theme::badge()), Span::raw(" ")]));
+        parts.push((
+            6,
+            vec![Span::styled(" DEMO ", theme::badge()), Span::raw(" ")],
+        ));
     }
     if !app.accounts.is_empty() && app.accounts.iter().all(|a| a.info.read_only) {
         parts.push((7, vec![Span::styled("[RO]", theme::warn()), Span::raw(" ")]));

@@ -32,6 +32,8 @@ const PRIVILEGE: usize = 7;
 const AGE: usize = 8;
 /// Below this the name column takes room back from scopes, then account, then id.
 const MIN_NAME: usize = 16;
+/// Spare room goes to the name up to this width before the other cut columns get theirs.
+const NAME_FIRST: usize = 40;
 /// What marks a token older than `stale_after_days`; the legend is in the table's bottom border.
 const STALE: &str = "!";
 
@@ -265,13 +267,11 @@ fn widths(want: ColumnWidths, width: usize, all: bool) -> Widths {
         }
     }
     let name_want = want.name.max(MIN_NAME);
-    let mut spare = width.saturating_sub(used(&w));
-    w.name = spare.min(name_want).max(1);
-    spare -= w.name.min(spare);
-    // What is still cut gets the rest, in order; a hidden column comes back with its space.
+    let mut spare = width.saturating_sub(used(&w) + MIN_NAME);
+    w.name = MIN_NAME.min(width.saturating_sub(used(&w))).max(1);
+    // What is still cut gets the rest; a hidden column comes back first, with its space.
     let grow = |current: &mut usize, wanted: usize, spare: &mut usize| {
         if *current == 0 {
-            // Its width and the space before it.
             if wanted == 0 || *spare < wanted.min(6) + 1 {
                 return;
             }
@@ -281,11 +281,18 @@ fn widths(want: ColumnWidths, width: usize, all: bool) -> Widths {
         *current += more;
         *spare -= more;
     };
+    if w.scopes == 0 {
+        grow(&mut w.scopes, scopes_want.min(10), &mut spare);
+    }
+    // The name first, up to a readable length, then the id, scopes and account whole, then
+    // the name whole.
+    grow(&mut w.name, name_want.min(NAME_FIRST), &mut spare);
     grow(&mut w.id, id_want, &mut spare);
     grow(&mut w.scopes, scopes_want, &mut spare);
     if all {
         grow(&mut w.account, account_want, &mut spare);
     }
+    grow(&mut w.name, name_want, &mut spare);
     w
 }
 
