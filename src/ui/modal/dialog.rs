@@ -45,6 +45,13 @@ pub fn place(area: Rect, width: u16, height: u16) -> Rect {
     )
 }
 
+/// An overlay that fills the screen but for one column and one row on each side (the
+/// summary), at most `max` wide.
+pub fn nearly_full(area: Rect, max: u16) -> Rect {
+    let width = area.width.saturating_sub(2).clamp(1, max);
+    place(area, width, area.height.saturating_sub(2).max(1))
+}
+
 /// What a drawn dialog tells its caller: where its text went, and where each line landed.
 pub struct Drawn {
     pub inner: Rect,

@@ -15,8 +15,7 @@ use crate::ui::{summary, theme};
 
 pub fn render(app: &App, view: &SummaryView, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
     // Nearly the whole screen: the charts and the table use every column they are given.
-    let width = dialog::width(area, usize::from(REPORT_WIDTH), REPORT_WIDTH);
-    let rect = dialog::place(area, width, area.height.saturating_sub(2).max(1));
+    let rect = dialog::nearly_full(area, REPORT_WIDTH);
     let totals = summary::totals_line(&Summary::of(app));
     let keys = match (
         app.keymap.first_key(Action::Down, Layer::Panes),
