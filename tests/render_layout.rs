@@ -344,3 +344,33 @@ fn column_widths_are_measured_over_the_view() {
     assert_eq!(w.id, 36);
     assert_eq!(w.scopes, "ADMIN".len());
 }
+
+#[test]
+fn a_field_s_help_wraps_under_the_values_not_the_labels() {
+    let mut app = loaded();
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Char('n'));
+    key(&mut app, KeyCode::Tab);
+    let screen = draw(&app, 80, 24);
+    let rows: Vec<&str> = screen
+        .lines()
+        .skip_while(|l| !l.contains("› Permissions"))
+        .skip(1)
+        .take_while(|l| !l.contains("tab next"))
+        .filter(|l| l.chars().any(char::is_alphabetic))
+        .collect();
+    assert!(rows.len() >= 2, "the help wraps at 80 columns:\n{screen}");
+    // The dialog's text starts where the focused field's marker is.
+    let field_row = screen
+        .lines()
+        .find(|l| l.contains("› Permissions"))
+        .expect("the permissions row");
+    let start = field_row[..field_row.find("› Permissions").unwrap()]
+        .chars()
+        .count();
+    let text_col = |l: &str| l.chars().skip(start).take_while(|c| *c == ' ').count();
+    for row in rows {
+        assert_eq!(text_col(row), 14, "{row:?}\n{screen}");
+    }
+}

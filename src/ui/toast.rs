@@ -93,7 +93,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, keep: Option<u16>) {
 
 /// Break `text` at spaces into lines at most `width` columns wide, at most `max_lines` of them;
 /// the last one ends in `…` when text was left over. A word longer than a line is cut.
-fn wrap(text: &str, width: usize, max_lines: usize) -> Vec<String> {
+pub(crate) fn wrap(text: &str, width: usize, max_lines: usize) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     let mut current = String::new();
     for word in text.split_whitespace() {

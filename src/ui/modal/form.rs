@@ -23,6 +23,8 @@ pub fn render(app: &App, form: &Form, frame: &mut Frame, area: Rect) {
     let mut texts = Vec::new();
     // The focused field's lines, kept in view when the form must scroll.
     let mut focus_lines = 0..1;
+    // The focused field's help: (line index, text).
+    let mut help = None;
     for (i, field) in form.fields.iter().enumerate() {
         let focused = i == form.focus;
         let marker = if focused { "› " } else { "  " };
@@ -95,10 +97,9 @@ pub fn render(app: &App, form: &Form, frame: &mut Frame, area: Rect) {
         }
         lines.push(Line::from(spans));
         if focused {
-            lines.push(Line::styled(
-                format!("{:LABEL$}{}", "", field.spec.help),
-                theme::dim(),
-            ));
+            // Wrapped under the values once the width is known.
+            help = Some((lines.len(), field.spec.help));
+            lines.push(Line::raw(""));
         }
     }
     lines.push(Line::raw(""));
@@ -125,7 +126,7 @@ pub fn render(app: &App, form: &Form, frame: &mut Frame, area: Rect) {
     lines.push(Line::styled(hints, theme::dim()));
     let title = format!("{}: {}", form.title(), account_label(app, form.account));
     // Keep the error in view with the focused field, where both fit.
-    let keep = match &form.error {
+    let mut keep = match &form.error {
         Some(_) => focus_lines.start..lines.len(),
         None => focus_lines,
     };
@@ -166,6 +167,15 @@ pub fn render(app: &App, form: &Form, frame: &mut Frame, area: Rect) {
         if focused {
             cursor = Some((at, LABEL + input.visual_cursor() - scroll));
         }
+    }
+    // The help wraps under the values, never under the labels.
+    if let Some((at, text)) = help {
+        let rows: Vec<Line> = crate::ui::toast::wrap(text, room + 1, usize::MAX)
+            .into_iter()
+            .map(|row| Line::styled(format!("{:LABEL$}{row}", ""), theme::dim()))
+            .collect();
+        keep.end += rows.len().saturating_sub(1);
+        lines.splice(at..=at, rows);
     }
     let drawn = Dialog::new(&title, lines)
         .content_width(wanted)
