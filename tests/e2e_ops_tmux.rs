@@ -235,8 +235,9 @@ fn sematext_token_lifecycle_with_the_native_clipboard_under_xvfb() {
     s.tmux.keys(&["/"]);
     s.tmux.text("e2e-");
     s.tmux.keys(&["Enter"]);
-    s.tmux
-        .wait_for("the filter", |sc| sc.contains("sorted by match /e2e-"));
+    s.tmux.wait_for("the filter", |sc| {
+        sc.contains("best match, then name↑ /e2e-")
+    });
     // Our token sorts first; put the cursor on it.
     s.tmux.keys(&["g"]);
     s.tmux.keys(&["t"]);

@@ -71,6 +71,23 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         .saturating_sub(2 + 1 + 1 + kind + status_width + gaps)
         .max(1);
     let range = window(app.account_sel(), total, inner_height);
+    // Accounts out of view are counted on the border: a short pane never hides them unsaid.
+    let above = range.start;
+    let below = total.saturating_sub(range.end);
+    let block = if above > 0 || below > 0 {
+        let mut parts = Vec::new();
+        if above > 0 {
+            parts.push(format!("↑ {above} more"));
+        }
+        if below > 0 {
+            parts.push(format!("+{below} more ↓"));
+        }
+        block.title_bottom(
+            Line::styled(format!(" {} ", parts.join(" · ")), theme::warn()).right_aligned(),
+        )
+    } else {
+        block
+    };
     let rows = range.clone().map(|i| {
         let selected = i == app.account_sel();
         let marker = if selected {

@@ -15,6 +15,9 @@ use crate::text::{sanitize, truncate};
 
 /// Field values longer than this are cut; the pane wraps, and nobody reads 5,000 characters.
 const MAX_VALUE: usize = 500;
+/// The most rows one field's value takes; the rest is cut with `…` (the id, the secret and the
+/// permissions are short enough never to be).
+const MAX_ROWS: usize = 3;
 /// At least this wide inside: the fields and the permissions side by side.
 const TWO_COLUMNS: u16 = 90;
 
@@ -76,11 +79,17 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
     };
     let mut lines: Vec<Line<'static>> = Vec::new();
     // Values wrap under the value column, never into the labels.
+    // A value stays within its own column and at most a few rows: a 5,000-character name
+    // neither runs into the permissions nor pushes them out of view.
     let field = |k: &str, v: String| {
-        hanging(
-            k,
-            theme::label(),
-            &[(truncate(&v, MAX_VALUE), None)],
+        at_most(
+            hanging(
+                k,
+                theme::label(),
+                &[(truncate(&v, MAX_VALUE), None)],
+                lines_area.width,
+            ),
+            MAX_ROWS,
             lines_area.width,
         )
     };
@@ -155,7 +164,13 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
         } else {
             "••••••••".to_owned()
         };
-        lines.extend(field("secret", shown));
+        // Shown whole, however many rows it takes.
+        lines.extend(hanging(
+            "secret",
+            theme::label(),
+            &[(shown, None)],
+            lines_area.width,
+        ));
     }
     if token.secret.is_some() || caps.id_is_secret {
         let key = app
@@ -271,7 +286,11 @@ fn hanging(
             rows.push(Vec::new());
             used = 0;
         }
-        for word in text.split(' ').filter(|w| !w.is_empty()) {
+        for word in text
+            .split(' ')
+            .filter(|w| !w.is_empty())
+            .flat_map(|w| chunks(w, room))
+        {
             let w = super::width_of(word);
             if used > 0 && used + 1 + w > room {
                 rows.push(Vec::new());
@@ -297,6 +316,36 @@ fn hanging(
             Line::from(line)
         })
         .collect()
+}
+
+/// `word` in pieces of at most `room` columns: a word longer than the value column breaks
+/// inside it rather than running past the pane's edge.
+fn chunks(word: &str, room: usize) -> Vec<&str> {
+    let mut out = Vec::new();
+    let (mut start, mut used) = (0, 0);
+    for (i, c) in word.char_indices() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w > room && used > 0 {
+            out.push(&word[start..i]);
+            (start, used) = (i, 0);
+        }
+        used += w;
+    }
+    out.push(&word[start..]);
+    out
+}
+
+/// At most `max` rows of a field; the last one kept ends in `…` when rows were left out.
+fn at_most(mut lines: Vec<Line<'static>>, max: usize, width: u16) -> Vec<Line<'static>> {
+    if lines.len() > max {
+        lines.truncate(max);
+        if let Some(last) = lines.last_mut() {
+            let text: String = last.spans.iter().map(|s| s.content.as_ref()).collect();
+            let room = usize::from(width).saturating_sub(1);
+            *last = Line::raw(format!("{}…", truncate(&text, room).trim_end_matches('…')));
+        }
+    }
+    lines
 }
 
 #[cfg(test)]

@@ -44,7 +44,9 @@ pub fn render(app: &App, frame: &mut Frame, now: OffsetDateTime) {
         detail::render(app, frame, r, now);
     }
     statusbar::render(app, frame, status);
-    toast::render(app, frame, main);
+    // Toasts never hide the row the user is on.
+    let cursor_row = panes.tokens.and_then(|t| tokens::cursor_row(app, t));
+    toast::render(app, frame, main, cursor_row);
     if app.mode == Mode::Help {
         help::render(app, frame, main);
     }

@@ -15,7 +15,15 @@ use crate::app::{Action, App, Focus, Layer, Mode};
 const WIDE: u16 = 160;
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
-    let right = right_side(app, area.width >= WIDE);
+    // The help hint always shows: the right side drops its least needed parts to leave it room.
+    let help = app
+        .keymap
+        .first_key(Action::Help, Layer::Panes)
+        .map_or(0, |k| {
+            super::width_of(&k) + 1 + super::width_of(Action::Help.hint()) + 1
+        });
+    let room = usize::from(area.width).saturating_sub(help + 1);
+    let right = right_side(app, area.width >= WIDE, room);
     // One column of space keeps the hints from running into the right side.
     let right_width = right.width() as u16 + 1;
     let [left_area, right_area] =
@@ -52,59 +60,90 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(right).right_aligned(), right_area);
 }
 
-fn right_side(app: &App, wide: bool) -> Line<'static> {
-    let mut spans = counts(app, wide);
+/// The right side, at most `room` columns: parts are dropped least needed first (the counts
+/// of disabled, stale and privileged tokens, the token count, the failures, the badges), and
+/// what is in flight stays.
+fn right_side(app: &App, wide: bool, room: usize) -> Line<'static> {
+    // (how much it matters, its spans), in the order shown.
+    let mut parts: Vec<(u8, Vec<Span<'static>>)> = counts(app, wide);
     if app.demo {
-        spans.push(Span::styled(" DEMO ", theme::badge()));
-        spans.push(Span::raw(" "));
+        parts.push((
+            6,
+            vec![Span::styled(" DEMO ", theme::badge()), Span::raw(" ")],
+        ));
     }
     if !app.accounts.is_empty() && app.accounts.iter().all(|a| a.info.read_only) {
-        spans.push(Span::styled("[RO]", theme::warn()));
-        spans.push(Span::raw(" "));
+        parts.push((7, vec![Span::styled("[RO]", theme::warn()), Span::raw(" ")]));
     }
     if app.table.mark_count() > 0 {
-        spans.push(Span::styled(
-            format!("{} marked", app.table.mark_count()),
-            theme::warn(),
-        ));
-        spans.push(Span::raw(" "));
+        let marked = format!("{} marked", app.table.mark_count());
+        parts.push((8, vec![Span::styled(marked, theme::warn()), Span::raw(" ")]));
     }
     let n = app.in_flight.len();
-    if n > 0 {
-        spans.push(Span::styled(
+    let flight = if n > 0 {
+        Span::styled(
             format!("{} {n} in flight", theme::spinner(app.spinner)),
             theme::warn(),
-        ));
+        )
     } else {
-        spans.push(Span::styled("idle", theme::dim()));
+        Span::styled("idle", theme::dim())
+    };
+    parts.push((u8::MAX, vec![flight]));
+    let width = |parts: &[(u8, Vec<Span<'static>>)]| -> usize {
+        parts.iter().flat_map(|(_, s)| s).map(Span::width).sum()
+    };
+    while width(&parts) > room {
+        let Some(least) = parts
+            .iter()
+            .enumerate()
+            .filter(|(_, (p, _))| *p > 0 && *p < u8::MAX)
+            .min_by_key(|(_, (p, _))| *p)
+            .map(|(i, _)| i)
+        else {
+            break;
+        };
+        parts.remove(least);
+        // The separator goes with the last count.
+        if !parts.iter().any(|(p, _)| (1..=5).contains(p)) {
+            parts.retain(|(p, _)| *p != 0);
+        }
     }
-    Line::from(spans)
+    Line::from(parts.into_iter().flat_map(|(_, s)| s).collect::<Vec<_>>())
 }
 
 /// What the rows of the view hold: `7 tokens  1 privileged  4 stale  1 disabled  1 failed`;
 /// on narrower terminals `7 tok 1 priv 4 stale 1 dis 1 failed`, without the counts of none, so
 /// the key hints keep some room.
-fn counts(app: &App, wide: bool) -> Vec<Span<'static>> {
+/// Each with how much it matters (1–5; 0 for the separator after them).
+fn counts(app: &App, wide: bool) -> Vec<(u8, Vec<Span<'static>>)> {
     let c = app.table.counts();
     let items = [
-        (c.tokens, "tokens", "tok", Style::new(), true),
-        (c.privileged, "privileged", "priv", theme::error(), false),
-        (c.stale, "stale", "stale", theme::warn(), false),
-        (c.disabled, "disabled", "dis", theme::dim(), false),
-        (c.failed, "failed", "failed", theme::error(), false),
+        (c.tokens, "tokens", "tok", Style::new(), true, 4),
+        (c.privileged, "privileged", "priv", theme::error(), false, 3),
+        (c.stale, "stale", "stale", theme::warn(), false, 2),
+        (c.disabled, "disabled", "dis", theme::dim(), false, 1),
+        (c.failed, "failed", "failed", theme::error(), false, 5),
     ];
-    let mut spans = Vec::new();
-    for (n, long, short, style, always) in items {
+    let mut parts = Vec::new();
+    for (n, long, short, style, always, matters) in items {
         if n == 0 && !(always || wide) {
             continue;
         }
         let style = if n == 0 { theme::dim() } else { style };
         let label = if wide { long } else { short };
-        spans.push(Span::styled(format!("{n} {label}"), style));
-        spans.push(Span::raw(if wide { "  " } else { " " }));
+        parts.push((
+            matters,
+            vec![
+                Span::styled(format!("{n} {label}"), style),
+                Span::raw(if wide { "  " } else { " " }),
+            ],
+        ));
     }
-    spans.push(Span::styled(if wide { "│ " } else { "· " }, theme::dim()));
-    spans
+    parts.push((
+        0,
+        vec![Span::styled(if wide { "│ " } else { "· " }, theme::dim())],
+    ));
+    parts
 }
 
 /// Key hints from the live keymap for the focused pane. Token operations the gate refuses

@@ -1,4 +1,5 @@
-//! Toasts: short messages stacked at the bottom right, above the status bar. An error that does
+//! Toasts: short messages stacked at the bottom right, above the status bar, or at the top
+//! right when they would hide the row under the cursor. An error that does
 //! not fit one line wraps onto a few, so its advice ("run tokdash list …") is not cut off.
 
 use ratatui::Frame;
@@ -14,12 +15,13 @@ use crate::app::{Action, App, Layer, ToastKind};
 const MAX_WIDTH: u16 = 70;
 const MAX_LINES: usize = 4;
 
-pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+/// Draw the toasts in `area`, bottom right; when they would cover screen row `keep` (the row
+/// under the cursor), they stack from the top right instead.
+pub fn render(app: &App, frame: &mut Frame, area: Rect, keep: Option<u16>) {
     let max_width = area.width.saturating_sub(4).min(MAX_WIDTH);
     if max_width < 10 {
         return;
     }
-    let mut bottom = area.bottom().saturating_sub(1);
     let dismiss = app.keymap.first_key(Action::Back, Layer::Panes);
     let log = app.keymap.first_key(Action::Messages, Layer::Panes);
     // Sticky toasts pushed off by newer ones are counted, never dropped unsaid.
@@ -40,6 +42,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         };
         (t.kind, text)
     });
+    // Newest first, as many as fit between the borders.
+    let mut stack: Vec<(ToastKind, Vec<Line>, u16)> = Vec::new();
+    let mut height = 0;
     for (kind, text) in shown.chain(more) {
         // A sign as well as a colour, so the kind reads on monochrome terminals too.
         let sign = match kind {
@@ -47,10 +52,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             ToastKind::Error => "✗",
         };
         let lines = wrap(&text, usize::from(max_width) - 4, MAX_LINES);
-        let height = lines.len() as u16;
-        if bottom < area.y + height + 1 {
+        let h = lines.len() as u16;
+        if height + h + 2 > area.height {
             break;
         }
+        height += h;
         let text: Vec<Line> = lines
             .iter()
             .enumerate()
@@ -65,21 +71,29 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             .max()
             .unwrap_or(0)
             .min(max_width);
-        let top = bottom - height;
-        let rect = Rect::new(area.right().saturating_sub(width + 1), top, width, height);
+        stack.push((kind, text, width));
+    }
+    // Above the bottom border, newest lowest; or below the top border, newest highest.
+    let bottom = area.bottom().saturating_sub(1);
+    let covers = keep.is_some_and(|row| row < bottom && row >= bottom.saturating_sub(height));
+    let mut y = if covers { area.y + 1 } else { bottom };
+    for (kind, text, width) in stack {
+        let h = text.len() as u16;
+        let top = if covers { y } else { y - h };
+        let rect = Rect::new(area.right().saturating_sub(width + 1), top, width, h);
         let style = match kind {
             ToastKind::Info => Style::new().fg(Color::Black).bg(Color::Cyan),
             ToastKind::Error => Style::new().fg(Color::White).bg(Color::Red),
         };
         frame.render_widget(Clear, rect);
         frame.render_widget(Paragraph::new(text).style(style), rect);
-        bottom = top;
+        y = if covers { y + h } else { top };
     }
 }
 
 /// Break `text` at spaces into lines at most `width` columns wide, at most `max_lines` of them;
 /// the last one ends in `…` when text was left over. A word longer than a line is cut.
-fn wrap(text: &str, width: usize, max_lines: usize) -> Vec<String> {
+pub(crate) fn wrap(text: &str, width: usize, max_lines: usize) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     let mut current = String::new();
     for word in text.split_whitespace() {

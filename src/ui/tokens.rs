@@ -1,6 +1,7 @@
 //! The tokens table: the selected account's tokens, or every account's under `All accounts`.
-//! Only the visible rows are built; column widths follow what those rows hold, the name takes
-//! the spare room, and every cut ends in `…`.
+//! Only the visible rows are built; column widths follow what the whole view holds (measured
+//! when the rows change, see `app::token_table::widths`), so they stay put while scrolling;
+//! spare room goes to what is cut, and every cut ends in `…`.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
@@ -8,13 +9,15 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, Wrap};
 use time::OffsetDateTime;
 
-use super::{age, fit, is_stale, theme, width_of, window};
+use super::{age, fit, is_stale, theme, window};
 use crate::app::token_table::view::View;
+use crate::app::token_table::widths::ColumnWidths;
 use crate::app::{AccountState, App, Focus, Loadable, Mode, RowRef};
 use crate::model::{MASKED_ID_WIDTH, Privilege, Token, masked_id};
 use crate::text::truncate;
 
-/// Ids are cut to this many columns; the detail pane shows them whole.
+/// Ids are cut to this many columns while the name needs the room; the detail pane shows
+/// them whole.
 const ID: usize = 12;
 /// A narrow pane cuts ids to this many columns before it drops the column.
 const SHORT_ID: usize = 8;
@@ -29,6 +32,8 @@ const PRIVILEGE: usize = 7;
 const AGE: usize = 8;
 /// Below this the name column takes room back from scopes, then account, then id.
 const MIN_NAME: usize = 16;
+/// Spare room goes to the name up to this width before the other cut columns get theirs.
+const NAME_FIRST: usize = 40;
 /// What marks a token older than `stale_after_days`; the legend is in the table's bottom border.
 const STALE: &str = "!";
 
@@ -71,7 +76,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
         })
         .collect();
     let all = app.selected_account().is_none();
-    let w = widths(app, &visible, usize::from(inner.width), all);
+    let w = widths(table.column_widths(), usize::from(inner.width), all);
 
     let mut any_stale = false;
     let rows: Vec<Row> = visible
@@ -143,6 +148,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
         Constraint::Length(STATE as u16),
         Constraint::Length(AGE as u16),
     ]);
+    // The rest of the width, so the last column keeps a space from the border.
+    constraints.push(Constraint::Fill(1));
     if any_stale {
         block = block.title_bottom(
             Line::styled(
@@ -155,6 +162,19 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
     frame.render_widget(block, area);
     let table = Table::new(rows, constraints).header(Row::new(header).style(theme::header()));
     frame.render_widget(table, inner);
+}
+
+/// The screen row of the row under the cursor, in a table drawn in `area`.
+pub fn cursor_row(app: &App, area: Rect) -> Option<u16> {
+    let rows = app.table.rows().len();
+    if rows == 0 {
+        return None;
+    }
+    // The borders and the header row.
+    let height = usize::from(area.height.saturating_sub(3));
+    let range = window(app.table.cursor(), rows, height);
+    let offset = u16::try_from(app.table.cursor().checked_sub(range.start)?).ok()?;
+    Some(area.y + 2 + offset)
 }
 
 /// The normalised privilege, beside the provider's own scopes: admin stands out (a badge, in
@@ -195,61 +215,40 @@ fn name_cell(app: &App, account: usize, token: &Token, width: usize) -> Line<'st
     Line::from(spans)
 }
 
-/// Fit the columns to the visible rows and the width: the name gets what is left, and when that
-/// is too little, scopes, then the account, then the id give way.
-fn widths(
-    app: &App,
-    visible: &[(usize, &AccountState, &Token)],
-    width: usize,
-    all: bool,
-) -> Widths {
-    let account = if all {
-        app.accounts
-            .iter()
-            .map(|a| width_of(&a.info.name))
-            .max()
-            .unwrap_or(0)
-            .clamp(7, MAX_ACCOUNT)
-    } else {
-        0
-    };
+/// Fit the columns to what the whole view holds (the same on every page, so nothing moves
+/// while scrolling) and to the width. When room is short, scopes, then the account, then the
+/// id give way to the name; spare room goes to whatever is still cut: the name, the id, the
+/// scopes, then the account.
+fn widths(want: ColumnWidths, width: usize, all: bool) -> Widths {
+    let account_want = if all { want.account.max(7) } else { 0 };
     // A masked id is never cut: cut, it would no longer match the dialogs and the audit trail.
-    let short_id = if visible.iter().any(|(_, a, _)| a.caps().id_is_secret) {
+    let id_want = if want.masked_ids {
+        want.id.max(MASKED_ID_WIDTH)
+    } else {
+        want.id.max(1)
+    };
+    let short_id = if want.masked_ids {
         MASKED_ID_WIDTH
     } else {
-        SHORT_ID
+        SHORT_ID.min(id_want)
     };
-    let id = if visible.iter().all(|(_, a, _)| a.caps().id_is_secret) {
-        MASKED_ID_WIDTH
-    } else {
-        visible
-            .iter()
-            .map(|(_, _, t)| width_of(t.id.as_str()))
-            .max()
-            .unwrap_or(0)
-            .clamp(short_id, ID)
-    };
-    let scopes_wanted = visible
-        .iter()
-        .map(|(_, _, t)| t.scopes.iter().map(|s| width_of(s) + 1).sum::<usize>())
-        .max()
-        .unwrap_or(0);
-    let scopes = if scopes_wanted == 0 {
-        0
-    } else {
-        scopes_wanted.saturating_sub(1).clamp(6, MAX_SCOPES)
-    };
+    let scopes_want = want.scopes.min(MAX_WIDE_SCOPES);
     let mut w = Widths {
         name: 0,
-        account,
-        id,
-        scopes,
+        account: account_want.min(MAX_ACCOUNT),
+        id: id_want.min(ID).max(short_id),
+        scopes: if scopes_want == 0 {
+            0
+        } else {
+            scopes_want.clamp(6, MAX_SCOPES)
+        },
     };
-    // Marker, privilege, state and age, and one space between every two of the columns shown.
+    // Marker, privilege, state and age, one space between every two of the columns shown, and
+    // one at the right so the stale mark does not touch the border.
     let used = |w: &Widths| {
         let cols = [w.account, w.id, w.scopes];
         let shown = cols.iter().filter(|c| **c > 0).count();
-        1 + PRIVILEGE + STATE + AGE + cols.iter().sum::<usize>() + shown + 4
+        1 + PRIVILEGE + STATE + AGE + cols.iter().sum::<usize>() + shown + 4 + 1
     };
     if width.saturating_sub(used(&w)) < MIN_NAME {
         w.scopes = w.scopes.min(10);
@@ -267,35 +266,33 @@ fn widths(
             _ => w.id = 0,
         }
     }
-    // On wide terminals the name stops at the longest visible one and the scopes get the rest,
-    // so a row still reads left to right without a gap across the screen.
-    let name_wanted = visible
-        .iter()
-        .map(|(_, _, t)| width_of(&t.name))
-        .max()
-        .unwrap_or(0)
-        .max(MIN_NAME);
-    let spare = width.saturating_sub(used(&w));
-    w.name = spare.min(name_wanted).max(1);
-    // The names are short: what gave way for them comes back, the id first, then the scopes.
-    let mut more = spare.saturating_sub(w.name);
-    if w.id > 0 && w.id < id {
-        let back = more.min(id - w.id);
-        w.id += back;
-        more -= back;
+    let name_want = want.name.max(MIN_NAME);
+    let mut spare = width.saturating_sub(used(&w) + MIN_NAME);
+    w.name = MIN_NAME.min(width.saturating_sub(used(&w))).max(1);
+    // What is still cut gets the rest; a hidden column comes back first, with its space.
+    let grow = |current: &mut usize, wanted: usize, spare: &mut usize| {
+        if *current == 0 {
+            if wanted == 0 || *spare < wanted.min(6) + 1 {
+                return;
+            }
+            *spare -= 1;
+        }
+        let more = wanted.saturating_sub(*current).min(*spare);
+        *current += more;
+        *spare -= more;
+    };
+    if w.scopes == 0 {
+        grow(&mut w.scopes, scopes_want.min(10), &mut spare);
     }
-    if w.scopes == 0 && scopes_wanted > 0 && more > 6 {
-        w.scopes = (more - 1)
-            .min(scopes_wanted.saturating_sub(1))
-            .min(MAX_WIDE_SCOPES);
-        return w;
+    // The name first, up to a readable length, then the id, scopes and account whole, then
+    // the name whole.
+    grow(&mut w.name, name_want.min(NAME_FIRST), &mut spare);
+    grow(&mut w.id, id_want, &mut spare);
+    grow(&mut w.scopes, scopes_want, &mut spare);
+    if all {
+        grow(&mut w.account, account_want, &mut spare);
     }
-    if w.scopes > 0 {
-        let more = spare.saturating_sub(w.name);
-        w.scopes = (w.scopes + more)
-            .min(scopes_wanted.max(w.scopes))
-            .min(MAX_WIDE_SCOPES);
-    }
+    grow(&mut w.name, name_want, &mut spare);
     w
 }
 
@@ -310,11 +307,14 @@ fn title(app: &App, focused: bool) -> Line<'static> {
     };
     let filter = app.table.query();
     let filtering = !filter.trim().is_empty();
+    // With a filter the best matches come first, and the sort orders equal matches: both
+    // are said, so pressing `s` visibly does what the title claims.
+    let arrow = if app.table.descending() { "↓" } else { "↑" };
+    let by = format!("{}{arrow}", app.table.sort().label());
     let sort = if filtering {
-        "sorted by match".to_owned()
+        format!("best match, then {by}")
     } else {
-        let arrow = if app.table.descending() { "↓" } else { "↑" };
-        format!("sort {}{arrow}", app.table.sort().label())
+        format!("sort {by}")
     };
     let mut spans = vec![Span::styled(
         format!(" 2 Tokens: {scope} "),

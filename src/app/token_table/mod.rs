@@ -18,6 +18,7 @@
 pub mod filter;
 pub mod sort;
 pub mod view;
+pub mod widths;
 
 use std::collections::HashSet;
 use std::ops::Range;
@@ -87,6 +88,8 @@ pub struct TokenTable {
     counts: Counts,
     /// Each account's counts for a stale cutoff, while it lists the same tokens.
     account_counts: Vec<Option<(Option<i64>, Counts)>>,
+    /// What the columns of the rows want (widths.rs), measured whenever the rows change.
+    widths: widths::ColumnWidths,
 }
 
 impl Default for TokenTable {
@@ -110,6 +113,7 @@ impl Default for TokenTable {
             stale_after_days: 90,
             counts: Counts::default(),
             account_counts: Vec::new(),
+            widths: widths::ColumnWidths::default(),
         }
     }
 }
@@ -357,6 +361,7 @@ impl TokenTable {
         let keep = self.selected_id(accounts);
         self.rows = rows;
         self.count_rows(accounts);
+        self.measure(accounts);
         let find = |rows: &[RowRef], (a, id): &(usize, TokenId)| {
             rows.iter().position(|r| {
                 r.account == *a && token_at(accounts, *r).is_some_and(|(_, t)| t.id == *id)

@@ -130,6 +130,8 @@ pub struct Facts {
     /// How many tokens were created in each calendar quarter (UTC): (year, quarter 1–4, count),
     /// oldest first.
     quarters: Vec<(i32, u8, usize)>,
+    /// The widths of each token's cells, for the table's columns (widths.rs).
+    pub(super) cells: super::widths::CellWidths,
 }
 
 impl Facts {
@@ -173,6 +175,7 @@ impl Facts {
             created,
             oldest: tokens.iter().filter_map(|t| t.created_at).min(),
             quarters: quarters.into_iter().map(|((y, q), n)| (y, q, n)).collect(),
+            cells: super::widths::CellWidths::build(tokens),
         }
     }
 

@@ -80,7 +80,7 @@ pub fn render(app: &App, op: &Op, yes: bool, frame: &mut Frame, area: Rect) {
         "   ",
     );
     lines.push(Line::styled(hints, theme::dim()));
-    draw_box(frame, area, &format!("Confirm {verb}"), lines, true);
+    draw_box(frame, area, &format!("Confirm {verb}"), lines);
 }
 
 fn capitalise(s: &str) -> String {

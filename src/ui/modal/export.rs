@@ -31,10 +31,11 @@ pub fn render(app: &App, view: &ExportView, frame: &mut Frame, area: Rect) {
         what.push(format!("filter /{}", crate::text::truncate(query, 30)));
     }
     let arrow = if table.descending() { "↓" } else { "↑" };
+    let by = format!("{}{arrow}", table.sort().label());
     if query.is_empty() {
-        what.push(format!("sorted by {}{arrow}", table.sort().label()));
+        what.push(format!("sorted by {by}"));
     } else {
-        what.push("best matches first".to_owned());
+        what.push(format!("best matches first, then by {by}"));
     }
     let s = if n == 1 { "" } else { "s" };
     // The field first, so the text cursor's row is known however the rest wraps.
@@ -82,7 +83,7 @@ pub fn render(app: &App, view: &ExportView, frame: &mut Frame, area: Rect) {
         ),
         theme::dim(),
     ));
-    let inner = draw_box(frame, area, "Export the view", lines, true);
+    let inner = draw_box(frame, area, "Export the view", lines);
     let x = inner
         .x
         .saturating_add(u16::try_from(LABEL + view.path.visual_cursor()).unwrap_or(u16::MAX));

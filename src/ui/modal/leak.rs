@@ -7,7 +7,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use time::OffsetDateTime;
 
-use super::{account_label, draw_box, key_hint};
+use super::dialog::{Dialog, REPORT_WIDTH};
+use super::{account_label, key_hint};
 use crate::app::modal::leak::{Found, LeakView, Stage, Step, token_label, verdict};
 use crate::app::{Action, App, Layer, Loadable};
 use crate::audit::Outcome;
@@ -69,7 +70,10 @@ pub fn render(app: &App, view: &LeakView, frame: &mut Frame, area: Rect, now: Of
         lines.push(Line::styled(note.clone(), theme::warn()));
     }
     lines.push(Line::styled(hint(app, view), theme::dim()));
-    draw_box(frame, area, &title, lines, true);
+    // Findings name accounts, files and reasons: a report may be wider than a form.
+    Dialog::new(&title, lines)
+        .max_width(REPORT_WIDTH)
+        .draw(frame, area);
 }
 
 /// The masked field.

@@ -7,23 +7,22 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use time::macros::format_description;
 
+use super::dialog::{self, REPORT_WIDTH};
 use super::key_hints;
 use crate::app::modal::MessagesView;
 use crate::app::{Action, App, Layer, ToastKind};
 use crate::ui::theme;
 
-/// The widest the log gets.
-const MAX_WIDTH: u16 = 110;
-
 pub fn render(app: &App, view: &MessagesView, frame: &mut Frame, area: Rect) {
-    let width = area.width.saturating_sub(4).clamp(1, MAX_WIDTH);
-    let height = area.height.saturating_sub(2).max(1);
-    let rect = Rect::new(
-        area.x + (area.width.saturating_sub(width)) / 2,
-        area.y + (area.height.saturating_sub(height)) / 2,
-        width,
-        height,
-    );
+    // As wide as the longest message wants (each wraps below that), as tall as the screen.
+    let widest = app
+        .log
+        .newest_first()
+        .map(|e| 12 + e.account.as_ref().map_or(0, |a| a.len() + 2) + crate::ui::width_of(e.body()))
+        .max()
+        .unwrap_or(0);
+    let width = dialog::width(area, widest.max(60), REPORT_WIDTH);
+    let rect = dialog::place(area, width, area.height.saturating_sub(2).max(1));
     let hints = key_hints(
         app,
         Layer::Log,

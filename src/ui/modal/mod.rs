@@ -3,6 +3,7 @@
 //! export.
 
 mod confirm;
+pub mod dialog;
 mod export;
 mod form;
 mod leak;
@@ -14,14 +15,11 @@ mod summary;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use time::OffsetDateTime;
 
 use super::theme;
 use crate::app::{Action, App, Layer, Modal};
-
-/// The widest a modal gets; narrower terminals get the width they have.
-const MAX_WIDTH: u16 = 76;
+use dialog::Dialog;
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
     let Some(modal) = &app.modal else { return };
@@ -33,7 +31,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
             let mut text: Vec<Line> = lines.iter().map(|l| Line::raw(l.clone())).collect();
             text.push(Line::raw(""));
             text.push(Line::styled("any key closes", theme::dim()));
-            draw_box(frame, area, title, text, true);
+            Dialog::new(title, text)
+                .max_width(dialog::REPORT_WIDTH)
+                .draw(frame, area);
         }
         Modal::Leak(view) => leak::render(app, view, frame, area, now),
         Modal::Messages(view) => messages::render(app, view, frame, area),
@@ -43,38 +43,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
     }
 }
 
-/// A bordered box centred in `area`, tall enough for `lines` (wrapped), cleared underneath.
-/// Returns the inner area.
-fn draw_box(frame: &mut Frame, area: Rect, title: &str, lines: Vec<Line<'_>>, wrap: bool) -> Rect {
-    let width = area.width.saturating_sub(4).clamp(1, MAX_WIDTH);
-    let inner_width = usize::from(width.saturating_sub(2)).max(1);
-    let rows: usize = if wrap {
-        lines
-            .iter()
-            .map(|l| l.width().div_ceil(inner_width).max(1))
-            .sum()
-    } else {
-        lines.len()
-    };
-    let height = (rows as u16).saturating_add(2).min(area.height);
-    let rect = Rect::new(
-        area.x + (area.width.saturating_sub(width)) / 2,
-        area.y + (area.height.saturating_sub(height)) / 2,
-        width,
-        height,
-    );
-    let block = Block::bordered()
-        .title(format!(" {} ", crate::text::truncate(title, inner_width)))
-        .border_style(theme::border(true));
-    let inner = block.inner(rect);
-    frame.render_widget(Clear, rect);
-    frame.render_widget(block, rect);
-    let mut p = Paragraph::new(lines);
-    if wrap {
-        p = p.wrap(Wrap { trim: false });
-    }
-    frame.render_widget(p, inner);
-    inner
+/// A bordered box centred in `area`, sized by [`dialog`]'s one rule, cleared underneath; its
+/// lines wrap, and scroll from the top when they do not fit. Returns the inner area.
+fn draw_box(frame: &mut Frame, area: Rect, title: &str, lines: Vec<Line<'_>>) -> Rect {
+    Dialog::new(title, lines).draw(frame, area).inner
 }
 
 /// `provider account` for titles and questions.

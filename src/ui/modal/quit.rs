@@ -114,5 +114,5 @@ pub fn render(app: &App, prompt: &QuitPrompt, frame: &mut Frame, area: Rect) {
             lines.push(Line::styled(format!("{keys}   {choose}"), theme::dim()));
         }
     }
-    draw_box(frame, area, &title, lines, true);
+    draw_box(frame, area, &title, lines);
 }

@@ -77,5 +77,5 @@ pub fn render(app: &App, view: &SecretView, frame: &mut Frame, area: Rect) {
         );
         lines.push(Line::styled(hints, theme::dim()));
     }
-    draw_box(frame, area, "New secret (shown once)", lines, true);
+    draw_box(frame, area, "New secret (shown once)", lines);
 }

@@ -7,23 +7,15 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Clear};
 use time::OffsetDateTime;
 
+use super::dialog::{self, REPORT_WIDTH};
 use crate::app::modal::SummaryView;
 use crate::app::summary::Summary;
 use crate::app::{Action, App, Layer};
 use crate::ui::{summary, theme};
 
-/// The widest the overlay gets.
-const MAX_WIDTH: u16 = 150;
-
 pub fn render(app: &App, view: &SummaryView, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
-    let width = area.width.saturating_sub(2).clamp(1, MAX_WIDTH);
-    let height = area.height.saturating_sub(2).max(1);
-    let rect = Rect::new(
-        area.x + (area.width.saturating_sub(width)) / 2,
-        area.y + (area.height.saturating_sub(height)) / 2,
-        width,
-        height,
-    );
+    // Nearly the whole screen: the charts and the table use every column they are given.
+    let rect = dialog::nearly_full(area, REPORT_WIDTH);
     let totals = summary::totals_line(&Summary::of(app));
     let keys = match (
         app.keymap.first_key(Action::Down, Layer::Panes),
