@@ -242,6 +242,8 @@ fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
             // Messages that stay until dismissed go first.
             if app.toasts.iter().any(|t| t.sticky) {
                 app.dismiss_toasts();
+            } else if app.demo_hint {
+                app.demo_hint = false;
             } else if !app.table.query().is_empty() {
                 app.table.clear_filter(&app.accounts);
             } else {
@@ -387,41 +389,30 @@ fn run_command(app: &mut App, line: &str) -> Vec<Effect> {
             Vec::new()
         }
         Ok(Command::Account(name)) => {
-            let found = if name.eq_ignore_ascii_case("all") {
-                Some(0)
-            } else {
-                app.accounts
-                    .iter()
-                    .position(|a| a.info.name == name)
-                    .or_else(|| {
-                        // Otherwise a unique prefix will do.
-                        let mut hits = app
-                            .accounts
-                            .iter()
-                            .enumerate()
-                            .filter(|(_, a)| a.info.name.starts_with(&name));
-                        match (hits.next(), hits.next()) {
-                            (Some((i, _)), None) => Some(i),
-                            _ => None,
-                        }
-                    })
-                    .map(|i| i + 1)
-            };
-            match found {
-                Some(sel) => {
-                    app.select_account_row(sel);
-                    app.focus = Focus::Tokens;
-                }
-                None => app.toast(
-                    ToastKind::Error,
-                    format!("no account named `{}`", crate::text::sanitize(&name)),
-                ),
-            }
+            show_account(app, &name);
             Vec::new()
         }
         Err(e) => {
             app.toast(ToastKind::Error, e);
             Vec::new()
         }
+    }
+}
+
+/// `:account NAME`: an exact name wins, else the one account whose name starts with, else
+/// contains, `name`. Several candidates are named, so the user can type enough to pick one.
+fn show_account(app: &mut App, name: &str) {
+    let names: Vec<&str> = app.accounts.iter().map(|a| a.info.name.as_str()).collect();
+    let sel = if name.eq_ignore_ascii_case("all") {
+        Ok(0)
+    } else {
+        super::accounts::find_by_name(&names, name).map(|i| i + 1)
+    };
+    match sel {
+        Ok(sel) => {
+            app.select_account_row(sel);
+            app.focus = Focus::Tokens;
+        }
+        Err(why) => app.toast(ToastKind::Error, why),
     }
 }

@@ -1,6 +1,7 @@
-//! The bottom line: the text field being edited or key hints for the focused pane on the left;
-//! DEMO, read-only, what the view holds (tokens, privileged, stale, disabled, accounts failed)
-//! and the in-flight count (or `idle`) on the right.
+//! The bottom line: the text field being edited, or key hints for the focused pane (in the demo,
+//! first how to set up real accounts), on the left; DEMO, read-only, what the view holds
+//! (tokens, privileged, stale, disabled, accounts failed), the in-flight count (or `idle`) and
+//! the product's name and version on the right.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
@@ -13,9 +14,11 @@ use crate::app::{Action, App, Focus, Layer, Mode};
 
 /// At least this wide, the counts are spelled out (and counts of none shown too).
 const WIDE: u16 = 160;
+/// At least this wide, the version follows the name.
+const NAMED_VERSION: u16 = 100;
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
-    let right = right_side(app, area.width >= WIDE);
+    let right = right_side(app, area.width >= WIDE, area.width >= NAMED_VERSION);
     // One column of space keeps the hints from running into the right side.
     let right_width = right.width() as u16 + 1;
     let [left_area, right_area] =
@@ -45,6 +48,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 left_area.y,
             ));
         }
+        Mode::Normal | Mode::Help if app.demo_hint && app.modal.is_none() => {
+            frame.render_widget(Paragraph::new(demo_hint(app, left_area.width)), left_area);
+        }
         Mode::Normal | Mode::Help => {
             frame.render_widget(Paragraph::new(hints(app, left_area.width)), left_area);
         }
@@ -52,7 +58,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(right).right_aligned(), right_area);
 }
 
-fn right_side(app: &App, wide: bool) -> Line<'static> {
+fn right_side(app: &App, wide: bool, with_version: bool) -> Line<'static> {
     let mut spans = counts(app, wide);
     if app.demo {
         spans.push(Span::styled(" DEMO ", theme::badge()));
@@ -78,6 +84,46 @@ fn right_side(app: &App, wide: bool) -> Line<'static> {
     } else {
         spans.push(Span::styled("idle", theme::dim()));
     }
+    // The product names itself: a screenshot or a shared terminal says what this is.
+    spans.push(Span::raw(" "));
+    spans.push(Span::styled("tokdash", theme::title(false)));
+    if with_version {
+        spans.push(Span::styled(
+            concat!(" ", env!("CARGO_PKG_VERSION")),
+            theme::dim(),
+        ));
+    }
+    Line::from(spans)
+}
+
+/// The demo says how to leave it, until the back key hides the line: the longest wording that
+/// fits, the help key first.
+fn demo_hint(app: &App, width: u16) -> Line<'static> {
+    let hide = app
+        .keymap
+        .first_key(Action::Back, Layer::Panes)
+        .unwrap_or_else(|| "esc".to_owned());
+    let help = app.keymap.first_key(Action::Help, Layer::Panes);
+    let wordings = [
+        format!("demo: run `tokdash init` to set up your accounts ({hide} hides this)"),
+        format!("demo: run `tokdash init` to set up accounts ({hide} hides)"),
+        "run `tokdash init`".to_owned(),
+    ];
+    let mut spans = Vec::new();
+    let mut room = usize::from(width);
+    if let Some(help) = help {
+        let used = super::width_of(&help) + " help  ".len();
+        if used + wordings[1].len() <= room {
+            spans.push(Span::styled(help, theme::label()));
+            spans.push(Span::styled(" help  ", theme::dim()));
+            room -= used;
+        }
+    }
+    let text = wordings
+        .iter()
+        .find(|w| super::width_of(w) <= room)
+        .unwrap_or(&wordings[2]);
+    spans.push(Span::styled(text.clone(), theme::warn()));
     Line::from(spans)
 }
 

@@ -77,6 +77,9 @@ pub struct TokenTable {
     /// A token to put the cursor on as soon as it is listed: the one just created, so the user
     /// sees it among the others.
     select_next: Option<(usize, TokenId)>,
+    /// The user has not moved the cursor since this scope was shown: while the accounts' lists
+    /// come in, it stays on the top row instead of following whichever token was there first.
+    untouched: bool,
     /// Which tokens are listed before the filter.
     view: View,
     /// The wall-clock time the stale view and the counts are worked out with; `None` until the
@@ -105,6 +108,7 @@ impl Default for TokenTable {
             marked: HashSet::new(),
             page: 10,
             select_next: None,
+            untouched: true,
             view: View::All,
             clock: None,
             stale_after_days: 90,
@@ -194,6 +198,7 @@ impl TokenTable {
     pub fn show(&mut self, accounts: &[AccountState], scope: Option<usize>) {
         self.scope = scope.filter(|a| *a < accounts.len());
         self.cursor = 0;
+        self.untouched = true;
         self.order_stale = true;
         self.rebuild(accounts);
     }
@@ -206,6 +211,9 @@ impl TokenTable {
         }
         self.merge_account(accounts, account);
         self.rebuild(accounts);
+        if self.untouched && self.select_next.is_none() {
+            self.cursor = 0;
+        }
     }
 
     /// `s`: sort by the next column.
@@ -263,12 +271,14 @@ impl TokenTable {
         let next = clamp_move(self.cursor, delta, self.rows.len());
         let moved = next != self.cursor;
         self.cursor = next;
+        self.untouched &= !moved;
         moved
     }
 
     /// Put the cursor on row `index` (the last row if there are fewer).
     pub fn set_cursor(&mut self, index: usize) {
         self.cursor = index.min(self.rows.len().saturating_sub(1));
+        self.untouched = false;
     }
 
     pub fn set_page(&mut self, rows: usize) {
@@ -290,6 +300,7 @@ impl TokenTable {
             self.marked.insert(id);
         }
         self.cursor = (self.cursor + 1).min(self.rows.len().saturating_sub(1));
+        self.untouched = false;
         true
     }
 
@@ -370,6 +381,7 @@ impl TokenTable {
         {
             self.select_next = None;
             self.cursor = i;
+            self.untouched = false;
         } else {
             self.cursor = keep
                 .and_then(|k| find(&self.rows, &k))
