@@ -15,6 +15,7 @@ pub mod keys;
 pub mod line_edit;
 pub mod messages;
 pub mod modal;
+pub mod mouse;
 pub mod msg;
 pub mod op;
 pub mod op_flow;

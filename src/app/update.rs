@@ -18,16 +18,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(key) if key.kind == KeyEventKind::Press => on_key(app, key),
         Msg::Key(_) => Vec::new(),
-        Msg::Action(action) if app.modal.is_some() || !action.in_layer(Layer::Panes) => Vec::new(),
-        Msg::Action(action) => match app.mode {
-            Mode::Normal => on_action(app, action),
-            // The wheel scrolls the help; it never closes it.
-            Mode::Help => {
-                scroll_help(app, action);
-                Vec::new()
-            }
-            Mode::Filter | Mode::Command => Vec::new(),
-        },
+        Msg::Mouse(event) => super::mouse::on_mouse(app, event),
         Msg::Paste(text) if app.modal.is_some() => modal::on_paste(app, text),
         Msg::Paste(text) => {
             on_paste(app, &text);
@@ -196,7 +187,7 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
 
 /// Scroll the help overlay, if it is taller than the screen and `action` moves. False when
 /// nothing scrolls.
-fn scroll_help(app: &mut App, action: Action) -> bool {
+pub(super) fn scroll_help(app: &mut App, action: Action) -> bool {
     let (total, shown) = crate::ui::help::rows(app, app.size.0, app.size.1);
     let last = total.saturating_sub(shown);
     if last == 0 {
@@ -217,7 +208,7 @@ fn scroll_help(app: &mut App, action: Action) -> bool {
     true
 }
 
-/// A pane action, from its key or the mouse wheel. The filter and command lines never get
+/// A pane action, from its key. The filter and command lines never get
 /// here: they take every key as text but for their own (`Layer::Line`), so `j` or `q` typed
 /// there never reach the panes.
 fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
