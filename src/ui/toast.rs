@@ -3,7 +3,6 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Style};
 use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph};
 
@@ -67,10 +66,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             .min(max_width);
         let top = bottom - height;
         let rect = Rect::new(area.right().saturating_sub(width + 1), top, width, height);
-        let style = match kind {
-            ToastKind::Info => Style::new().fg(Color::Black).bg(Color::Cyan),
-            ToastKind::Error => Style::new().fg(Color::White).bg(Color::Red),
-        };
+        let style = super::theme::toast(kind == ToastKind::Error);
         frame.render_widget(Clear, rect);
         frame.render_widget(Paragraph::new(text).style(style), rect);
         bottom = top;
