@@ -114,6 +114,7 @@ fn the_summary_120x35_and_in_the_detail_pane_160x40() {
     let mut app = with_partial_lagrello_and(true);
     // The failure's message would cover the charts.
     app.dismiss_toasts();
+    key(&mut app, KeyCode::Char('1'));
     let pane = draw(&app, 160, 40);
     assert!(pane.contains("Tokens per account"), "{pane}");
     insta::assert_snapshot!("summary_pane_160x40", pane);
