@@ -334,7 +334,10 @@ mod tests {
             MouseEventKind::ScrollUp,
             MouseEventKind::Down(MouseButton::Left),
         ] {
-            assert!(matches!(to_msg(wheel(kind)), Some(Msg::Mouse(_))), "{kind:?}");
+            assert!(
+                matches!(to_msg(wheel(kind)), Some(Msg::Mouse(_))),
+                "{kind:?}"
+            );
         }
         assert!(to_msg(wheel(MouseEventKind::Moved)).is_none());
         assert!(to_msg(wheel(MouseEventKind::Up(MouseButton::Left))).is_none());

@@ -101,7 +101,11 @@ fn moving_in_accounts_selects_an_account() {
 #[test]
 fn moving_in_tokens_and_paging() {
     let mut app = loaded();
-    assert_eq!(app.focus, Focus::Tokens, "the dashboard starts on the tokens");
+    assert_eq!(
+        app.focus,
+        Focus::Tokens,
+        "the dashboard starts on the tokens"
+    );
     key(&mut app, KeyCode::Down);
     key(&mut app, KeyCode::Char('j'));
     assert_eq!(app.selected_token().unwrap().1.name, "ci-deploy");

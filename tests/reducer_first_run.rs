@@ -57,7 +57,11 @@ fn the_dashboard_starts_on_the_tokens_and_j_moves_them() {
     assert_eq!(app.focus, Focus::Tokens);
     assert_eq!(on(&app).as_deref(), Some("alice-laptop"));
     key(&mut app, KeyCode::Char('j'));
-    assert_eq!(on(&app).as_deref(), Some("backup-job"), "j moved the tokens");
+    assert_eq!(
+        on(&app).as_deref(),
+        Some("backup-job"),
+        "j moved the tokens"
+    );
     assert_eq!(app.selected_account(), None, "not the accounts");
 }
 
@@ -225,7 +229,11 @@ fn the_wheel_scrolls_the_pane_under_it_not_the_focused_one() {
     assert_eq!(app.focus, Focus::Accounts, "the focus stays");
     assert_eq!(app.table.cursor(), (before + 3).min(6));
     key(&mut app, KeyCode::Char('g'));
-    assert_eq!(app.selected_account(), None, "g went to the top of the accounts");
+    assert_eq!(
+        app.selected_account(),
+        None,
+        "g went to the top of the accounts"
+    );
     mouse(&mut app, MouseEventKind::ScrollDown, tokens.0, tokens.1);
     mouse(&mut app, MouseEventKind::ScrollUp, tokens.0, tokens.1);
     mouse(&mut app, MouseEventKind::ScrollUp, tokens.0, tokens.1);
@@ -238,11 +246,19 @@ fn the_mouse_leaves_dialogs_and_text_lines_alone() {
     let at = find(&app, SIZE, "zapier", 0);
     key(&mut app, KeyCode::Char('/'));
     click(&mut app, at);
-    assert_eq!(on(&app).as_deref(), Some("alice-laptop"), "typing the filter");
+    assert_eq!(
+        on(&app).as_deref(),
+        Some("alice-laptop"),
+        "typing the filter"
+    );
     key(&mut app, KeyCode::Esc);
     key(&mut app, KeyCode::Char('d'));
     assert!(app.modal.is_some());
     click(&mut app, at);
     assert!(app.modal.is_some());
-    assert_eq!(on(&app).as_deref(), Some("alice-laptop"), "a dialog has the keys");
+    assert_eq!(
+        on(&app).as_deref(),
+        Some("alice-laptop"),
+        "a dialog has the keys"
+    );
 }

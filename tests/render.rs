@@ -173,7 +173,9 @@ fn status_bar_shows_busy_then_idle_and_demo() {
     let wide = draw(&app, 120, 35);
     let status = wide.lines().last().unwrap();
     assert!(
-        status.trim_end().ends_with(concat!("tokdash ", env!("CARGO_PKG_VERSION"))),
+        status
+            .trim_end()
+            .ends_with(concat!("tokdash ", env!("CARGO_PKG_VERSION"))),
         "with its version where there is room: {status}"
     );
 }

@@ -114,19 +114,29 @@ fn completions_for_every_shell_and_the_manual_page() {
         assert_eq!(out.status.code(), Some(0), "{shell}");
         assert!(script.contains(marker), "{shell}: {script}");
         // Generated from the parser: the commands are in it.
-        assert!(script.contains("revoke") && script.contains("init"), "{shell}");
+        assert!(
+            script.contains("revoke") && script.contains("init"),
+            "{shell}"
+        );
     }
     let out = tokdash(home.path())
         .args(["completions", "tcsh"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(2), "an unknown shell is a usage error");
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "an unknown shell is a usage error"
+    );
 
     let out = tokdash(home.path()).arg("man").output().unwrap();
     let page = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0));
     assert!(page.contains(".TH tokdash 1"), "{page}");
-    assert!(page.contains("completions") && page.contains("\\-\\-read\\-only"), "{page}");
+    assert!(
+        page.contains("completions") && page.contains("\\-\\-read\\-only"),
+        "{page}"
+    );
 }
 
 #[test]

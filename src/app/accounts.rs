@@ -276,6 +276,9 @@ mod tests {
             e,
             "`qov` is ambiguous: qovery-1, qovery-10, qovery-prod; type more of the name"
         );
-        assert_eq!(find_by_name(&names, "zzz").unwrap_err(), "no account named `zzz`");
+        assert_eq!(
+            find_by_name(&names, "zzz").unwrap_err(),
+            "no account named `zzz`"
+        );
     }
 }

@@ -142,9 +142,7 @@ pub fn list_table(rows: &[Row<'_>], clock: &Clock) -> String {
                     Some(false) => "no".into(),
                     None => "-".into(),
                 },
-                t.created_at
-                    .map(human_time)
-                    .unwrap_or_else(|| "-".into()),
+                t.created_at.map(human_time).unwrap_or_else(|| "-".into()),
                 age,
                 t.privilege.name().to_owned(),
                 if t.scopes.is_empty() {

@@ -24,7 +24,14 @@ use super::keys::{Node, Origin, ProviderKeys, SHARED_ACCOUNT_KEYS};
 use super::{AccountConfig, Config, ConfigError, ThemeConfig, UiConfig};
 use crate::model::ProviderKind;
 
-const TOP_KEYS: &[&str] = &["stale_after_days", "http", "ui", "theme", "keys", "accounts"];
+const TOP_KEYS: &[&str] = &[
+    "stale_after_days",
+    "http",
+    "ui",
+    "theme",
+    "keys",
+    "accounts",
+];
 const HTTP_KEYS: &[&str] = &["connect_timeout_secs", "timeout_secs", "max_response_mb"];
 const UI_KEYS: &[&str] = &["mouse", "clipboard", "clipboard_clear_secs"];
 const THEME_KEYS: &[&str] = &["accent", "warn", "error", "ok", "muted", "view"];

@@ -107,7 +107,10 @@ mod tests {
             "2026-03-06 23:05 UTC",
             "an offset is turned into UTC"
         );
-        assert_eq!(human_time(datetime!(0900-01-02 03:04 UTC)), "0900-01-02 03:04 UTC");
+        assert_eq!(
+            human_time(datetime!(0900-01-02 03:04 UTC)),
+            "0900-01-02 03:04 UTC"
+        );
     }
 
     #[test]

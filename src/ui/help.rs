@@ -359,7 +359,11 @@ mod tests {
             let entries = entries_of(&lines);
             for &layer in Layer::ALL {
                 for &action in Action::ALL.iter().filter(|a| a.in_layer(layer)) {
-                    for &scope in action.scopes().iter().filter(|s| layer.scopes().contains(s)) {
+                    for &scope in action
+                        .scopes()
+                        .iter()
+                        .filter(|s| layer.scopes().contains(s))
+                    {
                         let keys = app.keymap.keys_for(action, scope);
                         assert!(!keys.is_empty(), "{action:?} has no key in {scope:?}");
                         let what = action.describe_in(scope);

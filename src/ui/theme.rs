@@ -313,6 +313,9 @@ mod tests {
         let p = Palette::new(&theme, Some(OsStr::new("")));
         assert_eq!(p.label().fg, Some(Color::Blue));
         assert_eq!(p.error().fg, Some(Color::Red), "a default");
-        assert_eq!(Palette::new(&ThemeConfig::default(), None), Palette::default());
+        assert_eq!(
+            Palette::new(&ThemeConfig::default(), None),
+            Palette::default()
+        );
     }
 }

@@ -33,10 +33,7 @@ pub fn render(app: &App, view: &MessagesView, frame: &mut Frame, area: Rect) {
         "   ",
     );
     let block = Block::bordered()
-        .title(format!(
-            " Messages: {}, newest first ",
-            app.log.len()
-        ))
+        .title(format!(" Messages: {}, newest first ", app.log.len()))
         .title_bottom(Line::styled(format!(" {hints} "), theme::dim()))
         .border_style(theme::border(true));
     let inner = block.inner(rect);
