@@ -64,7 +64,7 @@ fn a_typo_is_refused_with_the_valid_keys() {
         "{rest}"
     );
     assert!(
-        rest.contains("stale_after_days, http, ui, keys, accounts"),
+        rest.contains("stale_after_days, http, ui, theme, keys, accounts"),
         "{rest}"
     );
 
