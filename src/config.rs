@@ -27,8 +27,8 @@ pub struct Config {
     pub stale_after_days: u32,
     pub http: HttpSettings,
     pub ui: UiConfig,
-    /// `[theme]`: colours by role.
-    pub theme: ThemeConfig,
+    /// `[theme]`: colours by role. Boxed: read once, and it would double what a `Loaded` moves.
+    pub theme: Box<ThemeConfig>,
     /// `[keys]`: action name → key spec, as written; the dashboard interprets them.
     pub keys: Vec<(String, String)>,
     /// Where `[keys]` was written: the dashboard's errors about an entry name its line.
@@ -43,7 +43,7 @@ impl Default for Config {
             stale_after_days: 90,
             http: HttpSettings::default(),
             ui: UiConfig::default(),
-            theme: ThemeConfig::default(),
+            theme: Box::default(),
             keys: Vec::new(),
             keys_origin: Origin::unread("configuration"),
         }

@@ -80,7 +80,7 @@ pub(super) fn parse(
     }
     if let Some(theme) = top.table("theme")? {
         theme.check_keys(THEME_KEYS)?;
-        config.theme = read_theme(&theme)?;
+        config.theme = Box::new(read_theme(&theme)?);
     }
     if let Some(keys) = top.table("keys")? {
         config.keys_origin = Origin {
