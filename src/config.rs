@@ -27,6 +27,8 @@ pub struct Config {
     pub stale_after_days: u32,
     pub http: HttpSettings,
     pub ui: UiConfig,
+    /// `[theme]`: colours by role. Boxed: read once, and it would double what a `Loaded` moves.
+    pub theme: Box<ThemeConfig>,
     /// `[keys]`: action name → key spec, as written; the dashboard interprets them.
     pub keys: Vec<(String, String)>,
     /// Where `[keys]` was written: the dashboard's errors about an entry name its line.
@@ -41,6 +43,7 @@ impl Default for Config {
             stale_after_days: 90,
             http: HttpSettings::default(),
             ui: UiConfig::default(),
+            theme: Box::default(),
             keys: Vec::new(),
             keys_origin: Origin::unread("configuration"),
         }
@@ -89,6 +92,19 @@ impl Default for UiConfig {
             clipboard_clear_secs: 30,
         }
     }
+}
+
+/// `[theme]`: a colour for each role the dashboard draws with; `None` keeps the default. A
+/// colour is a name (`cyan`, `lightred`, `darkgray`…), `#rrggbb` or an index of the 256-colour
+/// palette.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ThemeConfig {
+    pub accent: Option<ratatui::style::Color>,
+    pub warn: Option<ratatui::style::Color>,
+    pub error: Option<ratatui::style::Color>,
+    pub ok: Option<ratatui::style::Color>,
+    pub muted: Option<ratatui::style::Color>,
+    pub view: Option<ratatui::style::Color>,
 }
 
 /// One `[[accounts]]` entry: the keys every account has, read by the configuration, and the

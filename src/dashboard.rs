@@ -81,6 +81,11 @@ pub async fn run_async(launch: Launch) -> i32 {
     // One clipboard handle for the life of the app: on X11 the owner serves the pasted text.
     let clipboard = Clipboard::new(clipboard_mode);
 
+    // NO_COLOR (set and not empty) turns colours off; `[theme]` picks them otherwise.
+    crate::ui::theme::install(crate::ui::theme::Palette::new(
+        &launch.config.theme,
+        std::env::var_os("NO_COLOR").as_deref(),
+    ));
     install_panic_hook();
     let code = match TerminalGuard::enter(launch.config.ui.mouse) {
         Ok(mut guard) => {

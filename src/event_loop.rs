@@ -11,7 +11,7 @@ use std::io;
 use std::ops::ControlFlow;
 use std::time::{Duration, Instant};
 
-use crossterm::event::{Event, KeyEventKind, MouseEventKind};
+use crossterm::event::{Event, KeyEventKind, MouseButton, MouseEventKind};
 use futures::{Stream, StreamExt};
 use ratatui::Terminal;
 use ratatui::backend::Backend;
@@ -19,7 +19,7 @@ use time::OffsetDateTime;
 use tokio::sync::mpsc;
 use tokio::time::{Interval, MissedTickBehavior};
 
-use crate::app::{Action, App, Effect, Msg, update};
+use crate::app::{App, Effect, Msg, update};
 use crate::audit::AuditLog;
 use crate::clipboard::Clipboard;
 use crate::effects::{EffectRunner, Next};
@@ -209,11 +209,12 @@ pub fn to_msg(event: Event) -> Option<Msg> {
         Event::Key(key) if key.kind == KeyEventKind::Press => Some(Msg::Key(key)),
         Event::Paste(text) => Some(Msg::Paste(text)),
         Event::Resize(w, h) => Some(Msg::Resize(w, h)),
-        // With `[ui] mouse = true`, the wheel moves like the up and down actions, whatever
-        // keys they are bound to.
+        // With `[ui] mouse = true`: clicks and the wheel; the rest (moves, drags, releases)
+        // would only wake the loop.
         Event::Mouse(m) => match m.kind {
-            MouseEventKind::ScrollDown => Some(Msg::Action(Action::Down)),
-            MouseEventKind::ScrollUp => Some(Msg::Action(Action::Up)),
+            MouseEventKind::Down(MouseButton::Left)
+            | MouseEventKind::ScrollDown
+            | MouseEventKind::ScrollUp => Some(Msg::Mouse(m)),
             _ => None,
         },
         _ => None,
@@ -327,15 +328,18 @@ mod tests {
     }
 
     #[test]
-    fn the_wheel_is_the_up_and_down_actions() {
-        assert!(matches!(
-            to_msg(wheel(MouseEventKind::ScrollDown)),
-            Some(Msg::Action(Action::Down))
-        ));
-        assert!(matches!(
-            to_msg(wheel(MouseEventKind::ScrollUp)),
-            Some(Msg::Action(Action::Up))
-        ));
+    fn clicks_and_the_wheel_reach_update_and_moves_do_not() {
+        for kind in [
+            MouseEventKind::ScrollDown,
+            MouseEventKind::ScrollUp,
+            MouseEventKind::Down(MouseButton::Left),
+        ] {
+            assert!(
+                matches!(to_msg(wheel(kind)), Some(Msg::Mouse(_))),
+                "{kind:?}"
+            );
+        }
         assert!(to_msg(wheel(MouseEventKind::Moved)).is_none());
+        assert!(to_msg(wheel(MouseEventKind::Up(MouseButton::Left))).is_none());
     }
 }

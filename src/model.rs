@@ -14,7 +14,7 @@ mod natural;
 mod privilege;
 mod secret_format;
 mod token;
-pub use age::{age_days, human_age, is_stale};
+pub use age::{age_days, human_age, human_time, is_stale};
 pub use kind::ProviderKind;
 pub use listing::Listing;
 pub use natural::{fold_case, natural_cmp, natural_cmp_folded, natural_key};

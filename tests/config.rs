@@ -64,7 +64,7 @@ fn a_typo_is_refused_with_the_valid_keys() {
         "{rest}"
     );
     assert!(
-        rest.contains("stale_after_days, http, ui, keys, accounts"),
+        rest.contains("stale_after_days, http, ui, theme, keys, accounts"),
         "{rest}"
     );
 
@@ -172,8 +172,8 @@ fn a_config_without_accounts_says_to_add_one() {
         assert_eq!(
             stderr.trim_end(),
             format!(
-                "tokdash: the configuration {} has no [[accounts]]: add one (see \
-                 config.example.toml) or run with --demo",
+                "tokdash: the configuration {} has no [[accounts]]: add one \
+                 (`tokdash init --stdout` prints a commented example) or run with --demo",
                 path.display()
             ),
             "{args:?}"

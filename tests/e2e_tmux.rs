@@ -34,7 +34,7 @@ fn demo_dashboard_moves_filters_helps_and_restores_the_terminal() {
     );
 
     // Select the first account: the tokens pane follows.
-    tmux.keys(&["j"]);
+    tmux.keys(&["1", "j"]);
     tmux.wait_for("the fluid account's tokens", |s| {
         s.contains("Tokens: fluid-1")
     });

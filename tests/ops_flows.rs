@@ -691,7 +691,7 @@ fn wheel(kind: MouseEventKind) -> Event {
 }
 
 #[tokio::test]
-async fn the_wheel_moves_like_up_and_down_whatever_their_keys_but_never_in_a_dialog() {
+async fn the_wheel_scrolls_the_tokens_under_it_whatever_the_keys_but_never_in_a_dialog() {
     let mut h = Harness::start(false).await;
     let account = h.account_named("sematext");
     h.select_account(&account).await;
@@ -709,11 +709,11 @@ async fn the_wheel_moves_like_up_and_down_whatever_their_keys_but_never_in_a_dia
     .await;
     assert_eq!(
         h.app.table.cursor(),
-        2,
-        "the wheel is the down action, not the ↓ key"
+        6,
+        "the wheel over the tokens scrolls them, three rows a notch, whatever the keys"
     );
     h.input(vec![wheel(MouseEventKind::ScrollUp)]).await;
-    assert_eq!(h.app.table.cursor(), 1);
+    assert_eq!(h.app.table.cursor(), 3);
 
     h.key('d').await;
     h.input(vec![
@@ -726,7 +726,7 @@ async fn the_wheel_moves_like_up_and_down_whatever_their_keys_but_never_in_a_dia
         "the dialog is untouched: {:?}",
         h.app.modal
     );
-    assert_eq!(h.app.table.cursor(), 1, "the cursor stays under the dialog");
+    assert_eq!(h.app.table.cursor(), 3, "the cursor stays under the dialog");
 }
 
 /// The leaked-secret dialog end to end: `L`, the paste, `y`; then the screen must say the token

@@ -82,6 +82,7 @@ fn all_accounts_lists_every_token_sorted_by_name() {
 #[test]
 fn moving_in_accounts_selects_an_account() {
     let mut app = loaded();
+    key(&mut app, KeyCode::Char('1'));
     key(&mut app, KeyCode::Char('j'));
     assert_eq!(app.selected_account(), Some(0));
     assert_eq!(
@@ -100,8 +101,11 @@ fn moving_in_accounts_selects_an_account() {
 #[test]
 fn moving_in_tokens_and_paging() {
     let mut app = loaded();
-    key(&mut app, KeyCode::Tab);
-    assert_eq!(app.focus, Focus::Tokens);
+    assert_eq!(
+        app.focus,
+        Focus::Tokens,
+        "the dashboard starts on the tokens"
+    );
     key(&mut app, KeyCode::Down);
     key(&mut app, KeyCode::Char('j'));
     assert_eq!(app.selected_token().unwrap().1.name, "ci-deploy");
@@ -224,6 +228,7 @@ fn a_page_is_the_rows_the_table_really_shows() {
 #[test]
 fn sort_cycles_and_reverses() {
     let mut app = loaded();
+    key(&mut app, KeyCode::Char('1'));
     key(&mut app, KeyCode::Char('j'));
     assert_eq!(
         row_names(&app),
@@ -260,6 +265,7 @@ fn the_cursor_follows_its_token_across_a_resort() {
 #[test]
 fn stale_list_results_are_dropped() {
     let mut app = loaded();
+    key(&mut app, KeyCode::Char('1'));
     key(&mut app, KeyCode::Char('j'));
     let first = list_id(&app, 0);
     let effects = ctrl(&mut app, 'r');

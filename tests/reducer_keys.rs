@@ -25,6 +25,7 @@ fn remapped_keys_take_effect() {
         ..options()
     });
     assert!(key(&mut app, KeyCode::Char('q')).is_empty());
+    key(&mut app, KeyCode::Char('1'));
     key(&mut app, KeyCode::Char('j'));
     assert_eq!(app.account_sel(), 0, "j no longer moves");
     key(&mut app, KeyCode::Char('n'));
@@ -53,6 +54,7 @@ fn dialog_and_line_keys_can_be_rebound() {
         answer(&mut app, id, Ok(tokens_for(i)));
     }
     // logs-sematext's tokens.
+    key(&mut app, KeyCode::Char('1'));
     key(&mut app, KeyCode::Char('G'));
     key(&mut app, KeyCode::Char('2'));
 

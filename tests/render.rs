@@ -40,6 +40,7 @@ fn all_accounts_160x40() {
 #[test]
 fn one_account_120x35() {
     let mut app = loaded();
+    key(&mut app, KeyCode::Char('1'));
     key(&mut app, KeyCode::Char('j'));
     key(&mut app, KeyCode::Char('j'));
     key(&mut app, KeyCode::Enter);
@@ -90,6 +91,12 @@ fn help_lists_dialog_keys() {
     key(&mut app, KeyCode::Char('2'));
     key(&mut app, KeyCode::Char('?'));
     let wide = draw(&app, 120, 35);
+    insta::assert_snapshot!("help_120x35", wide);
+    // Taller than the screen: the last groups are a scroll away.
+    key(&mut app, KeyCode::Char('G'));
+    let bottom = draw(&app, 120, 35);
+    assert!(bottom.contains("Message log"), "{bottom}");
+    let both = format!("{wide}\n{bottom}");
     for dialog_key in [
         "y Y",
         "n N",
@@ -101,13 +108,8 @@ fn help_lists_dialog_keys() {
         "q n N esc     close",
         "w W           wait, then quit",
     ] {
-        assert!(wide.contains(dialog_key), "{dialog_key}: {wide}");
+        assert!(both.contains(dialog_key), "{dialog_key}: {both}");
     }
-    insta::assert_snapshot!("help_120x35", wide);
-    // Taller than the screen: the last groups are a scroll away.
-    key(&mut app, KeyCode::Char('G'));
-    let bottom = draw(&app, 120, 35);
-    assert!(bottom.contains("Message log"), "{bottom}");
     key(&mut app, KeyCode::Char('g'));
 
     update(&mut app, Msg::Resize(80, 24));
@@ -163,7 +165,19 @@ fn status_bar_shows_busy_then_idle_and_demo() {
     }
     let screen = draw(&app, 80, 24);
     let status = screen.lines().last().unwrap();
-    assert!(status.trim_end().ends_with("idle"), "{status}");
+    assert!(status.contains("idle"), "{status}");
+    assert!(
+        status.trim_end().ends_with("tokdash"),
+        "the product names itself: {status}"
+    );
+    let wide = draw(&app, 120, 35);
+    let status = wide.lines().last().unwrap();
+    assert!(
+        status
+            .trim_end()
+            .ends_with(concat!("tokdash ", env!("CARGO_PKG_VERSION"))),
+        "with its version where there is room: {status}"
+    );
 }
 
 #[test]
@@ -181,6 +195,7 @@ fn hostile_names_never_reach_the_terminal() {
         .collect();
     let id = list_id(&app, 0);
     answer(&mut app, id, Ok(tokens));
+    key(&mut app, KeyCode::Char('1'));
     key(&mut app, KeyCode::Char('j'));
     key(&mut app, KeyCode::Char('2'));
     for size in [(80, 24), (160, 40)] {
@@ -207,14 +222,16 @@ fn tiny_terminals_do_not_break() {
             assert_eq!(screen.lines().count(), usize::from(h));
         }
     }
-    // The status bar keeps `idle` visible at the smallest supported size.
+    // The status bar keeps `idle` and the product's name visible at the smallest supported size.
     let screen = draw(&loaded(), 80, 24);
-    assert!(screen.lines().last().unwrap().trim_end().ends_with("idle"));
+    let status = screen.lines().last().unwrap().trim_end();
+    assert!(status.ends_with("idle tokdash"), "{status}");
 }
 
 /// The sematext account selected, tokens focused.
 fn sematext_selected() -> App {
     let mut app = loaded();
+    key(&mut app, KeyCode::Char('1'));
     key(&mut app, KeyCode::Char('G'));
     key(&mut app, KeyCode::Char('2'));
     app
@@ -231,6 +248,7 @@ fn create_form_80x24() {
 #[test]
 fn create_form_with_error_120x35() {
     let mut app = loaded();
+    key(&mut app, KeyCode::Char('1'));
     key(&mut app, KeyCode::Char('j'));
     key(&mut app, KeyCode::Char('j'));
     key(&mut app, KeyCode::Char('n'));
@@ -294,6 +312,7 @@ fn dialog_hints_show_rebound_keys() {
         let id = list_id(&app, i);
         answer(&mut app, id, Ok(tokens_for(i)));
     }
+    key(&mut app, KeyCode::Char('1'));
     key(&mut app, KeyCode::Char('G'));
     key(&mut app, KeyCode::Char('2'));
 
@@ -343,6 +362,7 @@ fn dialog_hints_show_rebound_keys() {
 #[test]
 fn unavailable_operation_80x24() {
     let mut app = loaded();
+    key(&mut app, KeyCode::Char('1'));
     key(&mut app, KeyCode::Char('j'));
     key(&mut app, KeyCode::Char('2'));
     key(&mut app, KeyCode::Char('R'));
@@ -390,6 +410,7 @@ fn what_an_account_cannot_do_reads_as_one_phrase_at_every_size() {
         (3, "(the account is read-only)"),
     ] {
         let mut app = loaded();
+        key(&mut app, KeyCode::Char('1'));
         for _ in 0..down {
             key(&mut app, KeyCode::Char('j'));
         }
@@ -425,6 +446,7 @@ fn a_secret_like_id_is_masked_alike_in_the_table_the_detail_the_dialog_and_the_a
     use tokdash::model::TokenId;
     use tokdash::provider::ProviderKind;
     let mut app = loaded();
+    key(&mut app, KeyCode::Char('1'));
     key(&mut app, KeyCode::Char('j'));
     key(&mut app, KeyCode::Char('j'));
     key(&mut app, KeyCode::Enter);

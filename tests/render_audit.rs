@@ -77,6 +77,7 @@ fn a_partial_list_is_marked_in_its_row_and_says_why_in_the_tokens_title() {
         screen.contains("partial: ops-lagrello: only the first 3"),
         "All accounts names the one partial account:\n{screen}"
     );
+    key(&mut app, KeyCode::Char('1'));
     key(&mut app, KeyCode::Char('j'));
     key(&mut app, KeyCode::Char('j'));
     insta::assert_snapshot!("partial_account_120x35", draw(&app, 120, 35));
@@ -113,6 +114,7 @@ fn the_summary_120x35_and_in_the_detail_pane_160x40() {
     let mut app = with_partial_lagrello_and(true);
     // The failure's message would cover the charts.
     app.dismiss_toasts();
+    key(&mut app, KeyCode::Char('1'));
     let pane = draw(&app, 160, 40);
     assert!(pane.contains("Tokens per account"), "{pane}");
     insta::assert_snapshot!("summary_pane_160x40", pane);

@@ -69,6 +69,7 @@ fn twelve_accounts_at_80x24_count_what_is_out_of_view_and_keep_the_help_hint() {
     insta::assert_snapshot!("twelve_accounts_80x24", screen);
 
     // Down to the last account: it is in view, and what is above is counted instead.
+    key(&mut app, KeyCode::Char('1'));
     for _ in 0..12 {
         key(&mut app, KeyCode::Char('j'));
     }
@@ -229,6 +230,7 @@ fn a_long_server_error_in_a_form_wraps_whole_at_every_size() {
 #[test]
 fn a_dialog_taller_than_the_screen_keeps_the_focused_field_and_counts_the_rest() {
     let mut app = loaded();
+    key(&mut app, KeyCode::Char('1'));
     key(&mut app, KeyCode::Char('j'));
     key(&mut app, KeyCode::Char('j'));
     key(&mut app, KeyCode::Char('n'));
@@ -274,6 +276,7 @@ fn a_5000_character_name_stays_in_the_detail_pane_s_own_column() {
         }
         answer(&mut app, id, Ok(list));
     }
+    key(&mut app, KeyCode::Char('1'));
     key(&mut app, KeyCode::Char('j'));
     key(&mut app, KeyCode::Char('j'));
     key(&mut app, KeyCode::Enter);
@@ -348,6 +351,7 @@ fn column_widths_are_measured_over_the_view() {
 #[test]
 fn a_field_s_help_wraps_under_the_values_not_the_labels() {
     let mut app = loaded();
+    key(&mut app, KeyCode::Char('1'));
     key(&mut app, KeyCode::Char('j'));
     key(&mut app, KeyCode::Char('j'));
     key(&mut app, KeyCode::Char('n'));

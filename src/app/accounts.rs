@@ -225,3 +225,60 @@ impl AccountState {
         }
     }
 }
+
+/// Which of `names` the user means by `wanted` (`:account`): the exact name, else the only one
+/// that starts with it, else the only one that contains it. The error says what went wrong in
+/// words for the toast: nothing matches, or which candidates an ambiguous name fits.
+pub fn find_by_name(names: &[&str], wanted: &str) -> Result<usize, String> {
+    if let Some(i) = names.iter().position(|n| *n == wanted) {
+        return Ok(i);
+    }
+    let shown = crate::text::sanitize(wanted);
+    let starts: Vec<usize> = (0..names.len())
+        .filter(|i| names[*i].starts_with(wanted))
+        .collect();
+    let hits = if starts.is_empty() {
+        (0..names.len())
+            .filter(|i| names[*i].contains(wanted))
+            .collect()
+    } else {
+        starts
+    };
+    match hits.as_slice() {
+        [] => Err(format!("no account named `{shown}`")),
+        [one] => Ok(*one),
+        many => {
+            let listed: Vec<String> = many
+                .iter()
+                .map(|i| crate::text::sanitize(names[*i]))
+                .collect();
+            Err(format!(
+                "`{shown}` is ambiguous: {}; type more of the name",
+                listed.join(", ")
+            ))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::find_by_name;
+
+    #[test]
+    fn exact_wins_then_a_unique_prefix_then_a_unique_substring() {
+        let names = ["qovery-1", "qovery-10", "qovery-prod", "fluid-1"];
+        assert_eq!(find_by_name(&names, "qovery-1"), Ok(0), "exact wins");
+        assert_eq!(find_by_name(&names, "qovery-p"), Ok(2));
+        assert_eq!(find_by_name(&names, "prod"), Ok(2), "substring");
+        assert_eq!(find_by_name(&names, "flu"), Ok(3));
+        let e = find_by_name(&names, "qov").unwrap_err();
+        assert_eq!(
+            e,
+            "`qov` is ambiguous: qovery-1, qovery-10, qovery-prod; type more of the name"
+        );
+        assert_eq!(
+            find_by_name(&names, "zzz").unwrap_err(),
+            "no account named `zzz`"
+        );
+    }
+}

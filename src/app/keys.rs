@@ -215,7 +215,7 @@ pub enum Action {
 /// Where an action works: one group of the help overlay. The first four are the panes'; the
 /// others are a text line's or a dialog's. Its snake_case name is the prop that holds an
 /// action's help text there, where it differs from the action's `message`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::VariantArray)]
 #[strum(serialize_all = "snake_case")]
 pub enum Scope {
     /// Every pane.
@@ -245,6 +245,9 @@ pub enum Scope {
 }
 
 impl Scope {
+    /// Every scope, in the order the help overlay reads them.
+    pub const ALL: &[Scope] = <Scope as strum::VariantArray>::VARIANTS;
+
     /// The heading of its group in the help overlay.
     pub fn title(self) -> &'static str {
         match self {

@@ -15,6 +15,7 @@ pub mod keys;
 pub mod line_edit;
 pub mod messages;
 pub mod modal;
+pub mod mouse;
 pub mod msg;
 pub mod op;
 pub mod op_flow;
@@ -143,6 +144,9 @@ pub struct App {
     pub keymap: Keymap,
     pub stale_after_days: u32,
     pub demo: bool,
+    /// The demo's line in the status bar that says how to set up real accounts; the back key
+    /// hides it.
+    pub demo_hint: bool,
     /// The overlay that has the keys, and the ones waiting behind it (a secret that arrives
     /// while a confirmation is open waits, it is never dropped).
     pub modal: Option<Modal>,
@@ -181,7 +185,8 @@ impl App {
                 })
                 .collect(),
             table: TokenTable::with_stale_after_days(options.stale_after_days),
-            focus: Focus::Accounts,
+            // The tokens are what people come for (k9s and lazygit start on their list too).
+            focus: Focus::Tokens,
             mode: Mode::Normal,
             command: Input::default(),
             in_flight: HashMap::new(),
@@ -195,6 +200,7 @@ impl App {
             keymap: options.keymap,
             stale_after_days: options.stale_after_days,
             demo: options.demo,
+            demo_hint: options.demo,
             modal: None,
             modal_queue: VecDeque::new(),
             ops: HashMap::new(),

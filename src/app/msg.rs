@@ -4,11 +4,10 @@
 use std::fmt;
 use std::time::{Duration, Instant};
 
-use crossterm::event::KeyEvent;
+use crossterm::event::{KeyEvent, MouseEvent};
 use secrecy::{ExposeSecret, SecretString};
 use time::OffsetDateTime;
 
-use super::Action;
 use super::modal::{ExportJob, ExportResult};
 use super::op::{AuditEntry, IncidentEntry};
 use crate::clipboard::{Backend, ClearOutcome, ClipboardError};
@@ -118,9 +117,9 @@ impl fmt::Debug for CopySecret {
 #[derive(Debug)]
 pub enum Msg {
     Key(KeyEvent),
-    /// An action that comes without a key (the mouse wheel). It acts where the panes' keys do:
-    /// on the panes, or scrolling the help overlay; never in a dialog or a text field.
-    Action(Action),
+    /// A click or the wheel (see `app/mouse.rs`): on the panes, or scrolling the help overlay;
+    /// never in a dialog or a text field.
+    Mouse(MouseEvent),
     Paste(String),
     Resize(u16, u16),
     Api {

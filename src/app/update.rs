@@ -18,16 +18,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(key) if key.kind == KeyEventKind::Press => on_key(app, key),
         Msg::Key(_) => Vec::new(),
-        Msg::Action(action) if app.modal.is_some() || !action.in_layer(Layer::Panes) => Vec::new(),
-        Msg::Action(action) => match app.mode {
-            Mode::Normal => on_action(app, action),
-            // The wheel scrolls the help; it never closes it.
-            Mode::Help => {
-                scroll_help(app, action);
-                Vec::new()
-            }
-            Mode::Filter | Mode::Command => Vec::new(),
-        },
+        Msg::Mouse(event) => super::mouse::on_mouse(app, event),
         Msg::Paste(text) if app.modal.is_some() => modal::on_paste(app, text),
         Msg::Paste(text) => {
             on_paste(app, &text);
@@ -196,7 +187,7 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
 
 /// Scroll the help overlay, if it is taller than the screen and `action` moves. False when
 /// nothing scrolls.
-fn scroll_help(app: &mut App, action: Action) -> bool {
+pub(super) fn scroll_help(app: &mut App, action: Action) -> bool {
     let (total, shown) = crate::ui::help::rows(app, app.size.0, app.size.1);
     let last = total.saturating_sub(shown);
     if last == 0 {
@@ -217,7 +208,7 @@ fn scroll_help(app: &mut App, action: Action) -> bool {
     true
 }
 
-/// A pane action, from its key or the mouse wheel. The filter and command lines never get
+/// A pane action, from its key. The filter and command lines never get
 /// here: they take every key as text but for their own (`Layer::Line`), so `j` or `q` typed
 /// there never reach the panes.
 fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
@@ -242,6 +233,8 @@ fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
             // Messages that stay until dismissed go first.
             if app.toasts.iter().any(|t| t.sticky) {
                 app.dismiss_toasts();
+            } else if app.demo_hint {
+                app.demo_hint = false;
             } else if !app.table.query().is_empty() {
                 app.table.clear_filter(&app.accounts);
             } else {
@@ -387,41 +380,30 @@ fn run_command(app: &mut App, line: &str) -> Vec<Effect> {
             Vec::new()
         }
         Ok(Command::Account(name)) => {
-            let found = if name.eq_ignore_ascii_case("all") {
-                Some(0)
-            } else {
-                app.accounts
-                    .iter()
-                    .position(|a| a.info.name == name)
-                    .or_else(|| {
-                        // Otherwise a unique prefix will do.
-                        let mut hits = app
-                            .accounts
-                            .iter()
-                            .enumerate()
-                            .filter(|(_, a)| a.info.name.starts_with(&name));
-                        match (hits.next(), hits.next()) {
-                            (Some((i, _)), None) => Some(i),
-                            _ => None,
-                        }
-                    })
-                    .map(|i| i + 1)
-            };
-            match found {
-                Some(sel) => {
-                    app.select_account_row(sel);
-                    app.focus = Focus::Tokens;
-                }
-                None => app.toast(
-                    ToastKind::Error,
-                    format!("no account named `{}`", crate::text::sanitize(&name)),
-                ),
-            }
+            show_account(app, &name);
             Vec::new()
         }
         Err(e) => {
             app.toast(ToastKind::Error, e);
             Vec::new()
         }
+    }
+}
+
+/// `:account NAME`: an exact name wins, else the one account whose name starts with, else
+/// contains, `name`. Several candidates are named, so the user can type enough to pick one.
+fn show_account(app: &mut App, name: &str) {
+    let names: Vec<&str> = app.accounts.iter().map(|a| a.info.name.as_str()).collect();
+    let sel = if name.eq_ignore_ascii_case("all") {
+        Ok(0)
+    } else {
+        super::accounts::find_by_name(&names, name).map(|i| i + 1)
+    };
+    match sel {
+        Ok(sel) => {
+            app.select_account_row(sel);
+            app.focus = Focus::Tokens;
+        }
+        Err(why) => app.toast(ToastKind::Error, why),
     }
 }

@@ -14,6 +14,7 @@ mod output;
 mod policy;
 mod prompt;
 mod sandbox;
+mod setup;
 mod trail;
 
 use std::ffi::OsString;
@@ -78,6 +79,12 @@ pub enum Command {
     Token(TokenCommand),
     /// Run the fake providers on a local port, for trying tokdash out
     Sandbox(sandbox::SandboxArgs),
+    /// Write a commented starter configuration (mode 0600) where tokdash looks for it
+    Init(setup::InitArgs),
+    /// Print a shell completion script (see the README for where to put it)
+    Completions(setup::CompletionsArgs),
+    /// Print the manual page (roff) on standard output
+    Man,
 }
 
 /// The commands that work on the configured accounts' tokens.
@@ -255,6 +262,9 @@ where
     }
     let command = match cli.command {
         Some(Command::Sandbox(args)) => return sandbox::run(args).await,
+        Some(Command::Init(args)) => return setup::init(&args, cli.config.as_deref()),
+        Some(Command::Completions(args)) => return setup::completions(&args),
+        Some(Command::Man) => return setup::man(),
         Some(Command::Token(command)) => command,
         None => {
             let (config, notice) = if cli.demo {
@@ -309,8 +319,8 @@ where
             .map(|p| format!(" {}", p.display()))
             .unwrap_or_default();
         eprintln!(
-            "tokdash: the configuration{file} has no [[accounts]]: add one (see \
-             config.example.toml) or run with --demo"
+            "tokdash: the configuration{file} has no [[accounts]]: add one \
+             (`tokdash init --stdout` prints a commented example) or run with --demo"
         );
         return EXIT_USAGE;
     }
@@ -364,14 +374,14 @@ fn not_found_message(looked: &[PathBuf]) -> String {
             .join(", ")
     };
     format!(
-        "no configuration file (looked at {places}); create one (see config.example.toml), pass --config PATH or set $TOKDASH_CONFIG, or try --demo"
+        "no configuration file (looked at {places}); run `tokdash init` to write a starter, pass --config PATH or set $TOKDASH_CONFIG, or try --demo"
     )
 }
 
 /// Why the dashboard opened the demo: there was no configuration to open. Short enough for a
 /// toast; the README and `--help` name the places looked at.
 fn demo_notice() -> String {
-    "No config file: this is the demo (see config.example.toml)".to_owned()
+    "No config file: this is the demo; `tokdash init` writes one to edit".to_owned()
 }
 
 /// Open the dashboard: the configured accounts, or the demo when `config` is `None` (no file

@@ -15,21 +15,14 @@ use std::io::Write;
 
 use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
-use time::UtcOffset;
-use time::format_description::BorrowedFormatItem;
-use time::macros::format_description;
 use unicode_width::UnicodeWidthStr;
 
 // The CSV writer (with its formula defusing) is shared with the dashboard's export.
 use crate::inventory::csv;
-use crate::model::{Token, format_timestamp, human_age};
+use crate::model::{Token, format_timestamp, human_age, human_time};
 use crate::provider::ProviderKind;
 use crate::record::{Clock, FIELDS, TokenRecord};
 use crate::text::{is_unsafe, sanitize, truncate};
-
-/// Tables show minutes, in UTC; JSON and CSV carry the full RFC 3339 timestamp.
-const TABLE_TIME: &[BorrowedFormatItem<'_>] =
-    format_description!("[year]-[month]-[day] [hour]:[minute]");
 
 /// Longest cell a table shows; JSON and CSV are never cut.
 const MAX_CELL: usize = 60;
@@ -149,9 +142,7 @@ pub fn list_table(rows: &[Row<'_>], clock: &Clock) -> String {
                     Some(false) => "no".into(),
                     None => "-".into(),
                 },
-                t.created_at
-                    .and_then(|c| c.to_offset(UtcOffset::UTC).format(TABLE_TIME).ok())
-                    .unwrap_or_else(|| "-".into()),
+                t.created_at.map(human_time).unwrap_or_else(|| "-".into()),
                 age,
                 t.privilege.name().to_owned(),
                 if t.scopes.is_empty() {
@@ -225,7 +216,7 @@ pub fn token_block(row: &Row<'_>, secret: Option<&SecretString>) -> String {
         pairs.push(("enabled", if enabled { "yes" } else { "no" }.into()));
     }
     if let Some(created) = t.created_at {
-        pairs.push(("created", format_timestamp(created)));
+        pairs.push(("created", human_time(created)));
     }
     if !t.scopes.is_empty() {
         pairs.push(("scopes", t.scopes.join(", ")));

@@ -21,12 +21,20 @@ use toml::de::{DeString, DeTable, DeValue};
 
 use super::de::{self, closest};
 use super::keys::{Node, Origin, ProviderKeys, SHARED_ACCOUNT_KEYS};
-use super::{AccountConfig, Config, ConfigError, UiConfig};
+use super::{AccountConfig, Config, ConfigError, ThemeConfig, UiConfig};
 use crate::model::ProviderKind;
 
-const TOP_KEYS: &[&str] = &["stale_after_days", "http", "ui", "keys", "accounts"];
+const TOP_KEYS: &[&str] = &[
+    "stale_after_days",
+    "http",
+    "ui",
+    "theme",
+    "keys",
+    "accounts",
+];
 const HTTP_KEYS: &[&str] = &["connect_timeout_secs", "timeout_secs", "max_response_mb"];
 const UI_KEYS: &[&str] = &["mouse", "clipboard", "clipboard_clear_secs"];
+const THEME_KEYS: &[&str] = &["accent", "warn", "error", "ok", "muted", "view"];
 
 /// Parse and validate `text`, read from `path`. `shared_mode` holds the file's permission bits
 /// when group or others can read it: literal secrets are then refused.
@@ -69,6 +77,10 @@ pub(super) fn parse(
     if let Some(ui) = top.table("ui")? {
         ui.check_keys(UI_KEYS)?;
         config.ui = read_ui(&ui)?;
+    }
+    if let Some(theme) = top.table("theme")? {
+        theme.check_keys(THEME_KEYS)?;
+        config.theme = Box::new(read_theme(&theme)?);
     }
     if let Some(keys) = top.table("keys")? {
         config.keys_origin = Origin {
@@ -164,6 +176,33 @@ fn read_ui(ui: &Table<'_, '_>) -> Result<UiConfig, ConfigError> {
         out.clipboard_clear_secs = secs as u64;
     }
     Ok(out)
+}
+
+fn read_theme(theme: &Table<'_, '_>) -> Result<ThemeConfig, ConfigError> {
+    let colour = |key: &str| -> Result<Option<ratatui::style::Color>, ConfigError> {
+        let Some((name, span)) = theme.string(key)? else {
+            return Ok(None);
+        };
+        name.trim().parse().map(Some).map_err(|_| {
+            theme.error_at(
+                span,
+                key,
+                format!(
+                    "`{}` is not a colour; use a name (cyan, lightred, darkgray…), #rrggbb or \
+                     a number from 0 to 255",
+                    crate::text::sanitize(&name)
+                ),
+            )
+        })
+    };
+    Ok(ThemeConfig {
+        accent: colour("accent")?,
+        warn: colour("warn")?,
+        error: colour("error")?,
+        ok: colour("ok")?,
+        muted: colour("muted")?,
+        view: colour("view")?,
+    })
 }
 
 fn read_account(

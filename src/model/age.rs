@@ -1,5 +1,6 @@
-//! How old a token is, as people say it, and the day counts an audit needs. Pure functions of
-//! two instants: the caller passes `now`, so the answers are testable and the same everywhere.
+//! How old a token is, as people say it, the day counts an audit needs, and the one way a time
+//! is shown to people ([`human_time`]). Pure functions of their instants: the caller passes
+//! `now`, so the answers are testable and the same everywhere.
 
 use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, UtcOffset};
 
@@ -31,6 +32,21 @@ pub fn human_age(created: OffsetDateTime, now: OffsetDateTime) -> String {
         (y, 0) => format!("{y}y"),
         (y, m) => format!("{y}y {m}m"),
     }
+}
+
+/// The one way a time is shown to people, in the dashboard (detail, message log, dialogs) and in
+/// the CLI's tables and text: to the minute, in UTC, saying so: `2026-03-07 10:15 UTC`. What
+/// machines read (JSON, CSV, exports, the audit trail) keeps RFC 3339 (`format_timestamp`).
+pub fn human_time(t: OffsetDateTime) -> String {
+    let t = t.to_offset(UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02} UTC",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute()
+    )
 }
 
 /// Whole days from `created` to `now`; negative for a `created` in the future.
@@ -79,6 +95,23 @@ mod tests {
     use time::macros::datetime;
 
     const NOW: OffsetDateTime = datetime!(2026-06-01 12:00 UTC);
+
+    #[test]
+    fn times_are_shown_to_the_minute_in_utc() {
+        assert_eq!(
+            human_time(datetime!(2026-03-07 10:15:59 UTC)),
+            "2026-03-07 10:15 UTC"
+        );
+        assert_eq!(
+            human_time(datetime!(2026-03-07 01:05 +02:00)),
+            "2026-03-06 23:05 UTC",
+            "an offset is turned into UTC"
+        );
+        assert_eq!(
+            human_time(datetime!(0900-01-02 03:04 UTC)),
+            "0900-01-02 03:04 UTC"
+        );
+    }
 
     #[test]
     fn ages_read_as_people_say_them() {

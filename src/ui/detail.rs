@@ -10,7 +10,7 @@ use time::OffsetDateTime;
 
 use super::{age, is_stale, theme};
 use crate::app::{Action, App, Focus, Layer};
-use crate::model::{OpKind, Privilege, Refusal, format_timestamp, gate, masked_id};
+use crate::model::{OpKind, Privilege, Refusal, gate, human_time, masked_id};
 use crate::text::{sanitize, truncate};
 
 /// Field values longer than this are cut; the pane wraps, and nobody reads 5,000 characters.
@@ -143,7 +143,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
             };
             lines.extend(field(
                 "created",
-                format!("{} ({ago}{stale})", format_timestamp(c)),
+                format!("{} ({ago}{stale})", human_time(c)),
             ));
         }
         None => lines.extend(field("created", "unknown".into())),

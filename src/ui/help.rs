@@ -1,8 +1,9 @@
-//! The `?` overlay, generated from the live keymap: the focused pane's keys, the keys that work
-//! everywhere, the commands, and the keys of the text lines and of every dialog (forms,
-//! confirmations, a new secret, the leaked-secret dialog, the quit question, the message log).
-//! Three columns where the screen is wide enough, else two or one: the pane's keys and those
-//! that work everywhere head the first two, and the groups of the text lines and dialogs flow
+//! The `?` overlay, generated from the live keymap: every [`Scope`] gets its group, so no key of
+//! any pane or dialog can be left out. The focused pane's keys come first, then the keys that
+//! work everywhere and the commands, then the other panes' groups and those of the text lines
+//! and of every dialog (forms, confirmations, a new secret, the leaked-secret dialog, the quit
+//! question, the message log). Three columns where the screen is wide enough, else two or one:
+//! the pane's keys and those that work everywhere head the first two, and the other groups flow
 //! after them, column by column, as evenly as they go. Taller than the screen, it scrolls with
 //! the move keys (see `update`).
 
@@ -16,8 +17,9 @@ use crate::app::keys::{Layer, Scope};
 use crate::app::token_table::view::View;
 use crate::app::{Action, App, Focus};
 
-/// One column's width, border excluded: ` key` in 14, then the description.
-const COLUMN: u16 = 37;
+/// One column's width, border excluded: ` key` in 14, then the description (at most 22), then
+/// a blank, so a full line never runs into the next column's heading.
+const COLUMN: u16 = 38;
 /// Keys longer than this get a line of their own, the description below them.
 const KEY_WIDTH: usize = 13;
 
@@ -56,25 +58,17 @@ pub fn rows(app: &App, width: u16, height: u16) -> (usize, usize) {
     (rows.len(), usize::from(rect.height.saturating_sub(2)))
 }
 
-/// The groups after the panes' own, in the order they are read: the text lines, then every
-/// dialog.
-const DIALOG_SCOPES: [Scope; 9] = [
-    Scope::Line,
-    Scope::Form,
-    Scope::Choice,
-    Scope::Confirm,
-    Scope::Secret,
-    Scope::LeakPaste,
-    Scope::LeakMatch,
-    Scope::Quitting,
-    Scope::Log,
-];
-
 /// The box, centred in `area`, and every row of the help, columns side by side.
 fn layout(app: &App, area: Rect) -> (Rect, Vec<Line<'static>>) {
     let pane = pane_column(app);
     let everywhere = everywhere_column(app);
-    let groups: Vec<Vec<Line<'static>>> = DIALOG_SCOPES.iter().map(|s| group(app, *s)).collect();
+    // Every other scope, in declaration order (the other panes', then the text lines' and the
+    // dialogs'): nothing the keymap binds is left out.
+    let groups: Vec<Vec<Line<'static>>> = Scope::ALL
+        .iter()
+        .filter(|s| **s != Scope::Global && !pane_scopes(app.focus).contains(s))
+        .map(|s| group(app, *s))
+        .collect();
     let columns: u16 = if area.width >= 3 * COLUMN + 2 {
         3
     } else if area.width >= 2 * COLUMN + 2 {
@@ -154,13 +148,8 @@ fn flow(
 
 /// The focused pane's keys, with the gate's reasons for those it refuses.
 fn pane_column(app: &App) -> Vec<Line<'static>> {
-    let scopes: &[Scope] = match app.focus {
-        Focus::Accounts => &[Scope::Lists],
-        Focus::Tokens => &[Scope::Lists, Scope::Tokens],
-        Focus::Detail => &[Scope::Detail, Scope::Lists],
-    };
     let mut lines = vec![Line::styled(app.focus.title(), theme::header())];
-    for scope in scopes {
+    for scope in pane_scopes(app.focus) {
         lines.extend(entries(app, *scope));
     }
     let refusals = refusals(app);
@@ -171,6 +160,15 @@ fn pane_column(app: &App) -> Vec<Line<'static>> {
         }
     }
     lines
+}
+
+/// The scopes whose keys work in a pane, its own first.
+fn pane_scopes(focus: Focus) -> &'static [Scope] {
+    match focus {
+        Focus::Accounts => &[Scope::Lists],
+        Focus::Tokens => &[Scope::Lists, Scope::Tokens],
+        Focus::Detail => &[Scope::Detail, Scope::Lists],
+    }
 }
 
 fn everywhere_column(app: &App) -> Vec<Line<'static>> {
@@ -290,7 +288,9 @@ fn side_by_side(columns: &[Vec<Line<'static>>]) -> Vec<Line<'static>> {
             let mut spans = Vec::new();
             for column in columns {
                 let cell = column.get(row).cloned().unwrap_or_default();
-                spans.extend(fit(cell, usize::from(COLUMN)));
+                // The last column of each is the gutter: a cut line ends in `…`, then a blank.
+                spans.extend(fit(cell, usize::from(COLUMN) - 1));
+                spans.push(Span::raw(" "));
             }
             Line::from(spans)
         })
@@ -312,4 +312,103 @@ fn fit(line: Line<'static>, width: usize) -> Vec<Span<'static>> {
     }
     out.push(Span::raw(" ".repeat(room)));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::AppOptions;
+    use crate::app::keys::Layer;
+
+    /// The help as plain text, one column, nothing cut.
+    fn text(app: &App) -> Vec<String> {
+        let (_, rows) = layout(app, Rect::new(0, 0, COLUMN + 2, u16::MAX));
+        rows.iter()
+            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+            .collect()
+    }
+
+    /// Each entry of the help as (its keys, what it does): ` keys          what`, or a long
+    /// ` keys` with `what` on the next line, indented past the keys' column.
+    fn entries_of(lines: &[String]) -> Vec<(Vec<String>, String)> {
+        let indent = " ".repeat(15);
+        let mut out = Vec::new();
+        for (i, line) in lines.iter().enumerate() {
+            let next = lines.get(i + 1);
+            if let Some(next) = next.filter(|n| n.starts_with(&indent) && !n.trim().is_empty()) {
+                let keys = line.split_whitespace().map(str::to_owned).collect();
+                out.push((keys, next.trim().to_owned()));
+            } else if line.chars().count() > 15 {
+                let keys: String = line.chars().take(15).collect();
+                let what: String = line.chars().skip(15).collect();
+                let keys = keys.split_whitespace().map(str::to_owned).collect();
+                out.push((keys, what.trim().to_owned()));
+            }
+        }
+        out
+    }
+
+    /// Every action of every layer is in the help, with every key it has there and the words of
+    /// that place, whichever pane has the focus: nothing the keymap binds can go missing.
+    #[test]
+    fn help_lists_every_action_of_every_layer() {
+        for focus in Focus::ORDER {
+            let mut app = App::new(Vec::new(), AppOptions::default());
+            app.focus = focus;
+            let lines = text(&app);
+            let entries = entries_of(&lines);
+            for &layer in Layer::ALL {
+                for &action in Action::ALL.iter().filter(|a| a.in_layer(layer)) {
+                    for &scope in action
+                        .scopes()
+                        .iter()
+                        .filter(|s| layer.scopes().contains(s))
+                    {
+                        let keys = app.keymap.keys_for(action, scope);
+                        assert!(!keys.is_empty(), "{action:?} has no key in {scope:?}");
+                        let what = action.describe_in(scope);
+                        let found = entries
+                            .iter()
+                            .any(|(k, w)| w == what && keys.iter().all(|key| k.contains(key)));
+                        assert!(
+                            found,
+                            "{action:?} ({keys:?} {what}) of {layer:?} is missing from the help \
+                             with {focus:?} focused:\n{}",
+                            lines.join("\n")
+                        );
+                    }
+                }
+            }
+            for key in ["v", "y", "n"] {
+                assert!(
+                    entries.iter().any(|(k, _)| k.iter().any(|x| x == key)),
+                    "{key} with {focus:?} focused"
+                );
+            }
+        }
+    }
+
+    /// At 120 columns the help has three columns, and a description as long as they come never
+    /// runs into the next column's heading.
+    #[test]
+    fn columns_keep_a_gap() {
+        let app = App::new(Vec::new(), AppOptions::default());
+        let (_, rows) = layout(&app, Rect::new(0, 0, 120, 200));
+        let text: Vec<String> = rows
+            .iter()
+            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+            .collect();
+        let all = text.join("\n");
+        assert!(all.contains("revoke a leaked secret"), "{all}");
+        for line in &text {
+            let chars: Vec<char> = line.chars().collect();
+            for column in 1..3 {
+                let edge = column * usize::from(COLUMN) - 1;
+                assert!(
+                    chars.get(edge).is_none_or(|c| *c == ' '),
+                    "column {column} touches the next: {line}"
+                );
+            }
+        }
+    }
 }

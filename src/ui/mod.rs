@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod charts;
 pub mod detail;
 pub mod help;
+pub mod hit;
 pub mod modal;
 pub mod statusbar;
 pub mod summary;

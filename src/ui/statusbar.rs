@@ -1,6 +1,7 @@
-//! The bottom line: the text field being edited or key hints for the focused pane on the left;
-//! DEMO, read-only, what the view holds (tokens, privileged, stale, disabled, accounts failed)
-//! and the in-flight count (or `idle`) on the right.
+//! The bottom line: the text field being edited, or key hints for the focused pane (in the demo,
+//! first how to set up real accounts), on the left; DEMO, read-only, what the view holds
+//! (tokens, privileged, stale, disabled, accounts failed), the in-flight count (or `idle`) and
+//! the product's name and version on the right.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
@@ -13,6 +14,8 @@ use crate::app::{Action, App, Focus, Layer, Mode};
 
 /// At least this wide, the counts are spelled out (and counts of none shown too).
 const WIDE: u16 = 160;
+/// At least this wide, the version follows the name.
+const NAMED_VERSION: u16 = 100;
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     // The help hint always shows: the right side drops its least needed parts to leave it room.
@@ -23,7 +26,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             super::width_of(&k) + 1 + super::width_of(Action::Help.hint()) + 1
         });
     let room = usize::from(area.width).saturating_sub(help + 1);
-    let right = right_side(app, area.width >= WIDE, room);
+    let right = right_side(app, area.width >= WIDE, area.width >= NAMED_VERSION, room);
     // One column of space keeps the hints from running into the right side.
     let right_width = right.width() as u16 + 1;
     let [left_area, right_area] =
@@ -53,6 +56,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 left_area.y,
             ));
         }
+        Mode::Normal | Mode::Help if app.demo_hint && app.modal.is_none() => {
+            frame.render_widget(Paragraph::new(demo_hint(app, left_area.width)), left_area);
+        }
         Mode::Normal | Mode::Help => {
             frame.render_widget(Paragraph::new(hints(app, left_area.width)), left_area);
         }
@@ -63,7 +69,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
 /// The right side, at most `room` columns: parts are dropped least needed first (the counts
 /// of disabled, stale and privileged tokens, the token count, the failures, the badges), and
 /// what is in flight stays.
-fn right_side(app: &App, wide: bool, room: usize) -> Line<'static> {
+fn right_side(app: &App, wide: bool, with_version: bool, room: usize) -> Line<'static> {
     // (how much it matters, its spans), in the order shown.
     let mut parts: Vec<(u8, Vec<Span<'static>>)> = counts(app, wide);
     if app.demo {
@@ -89,6 +95,15 @@ fn right_side(app: &App, wide: bool, room: usize) -> Line<'static> {
         Span::styled("idle", theme::dim())
     };
     parts.push((u8::MAX, vec![flight]));
+    // The product names itself: a screenshot or a shared terminal says what this is.
+    let mut name = vec![Span::raw(" "), Span::styled("tokdash", theme::title(false))];
+    if with_version {
+        name.push(Span::styled(
+            concat!(" ", env!("CARGO_PKG_VERSION")),
+            theme::dim(),
+        ));
+    }
+    parts.push((9, name));
     let width = |parts: &[(u8, Vec<Span<'static>>)]| -> usize {
         parts.iter().flat_map(|(_, s)| s).map(Span::width).sum()
     };
@@ -109,6 +124,38 @@ fn right_side(app: &App, wide: bool, room: usize) -> Line<'static> {
         }
     }
     Line::from(parts.into_iter().flat_map(|(_, s)| s).collect::<Vec<_>>())
+}
+
+/// The demo says how to leave it, until the back key hides the line: the help key first, then
+/// the longest wording that fits.
+fn demo_hint(app: &App, width: u16) -> Line<'static> {
+    let hide = app
+        .keymap
+        .first_key(Action::Back, Layer::Panes)
+        .unwrap_or_else(|| "esc".to_owned());
+    let help = app.keymap.first_key(Action::Help, Layer::Panes);
+    let wordings = [
+        format!("demo: run `tokdash init` to set up your accounts ({hide} hides this)"),
+        format!("demo: run `tokdash init` to set up accounts ({hide} hides)"),
+        "run `tokdash init`".to_owned(),
+    ];
+    let mut spans = Vec::new();
+    let mut room = usize::from(width);
+    if let Some(help) = help {
+        let used = super::width_of(&help) + " help  ".len();
+        // The help key always shows, as in the panes' own hints.
+        if used <= room {
+            spans.push(Span::styled(help, theme::label()));
+            spans.push(Span::styled(" help  ", theme::dim()));
+            room -= used;
+        }
+    }
+    let text = wordings
+        .iter()
+        .find(|w| super::width_of(w) <= room)
+        .unwrap_or(&wordings[2]);
+    spans.push(Span::styled(text.clone(), theme::warn()));
+    Line::from(spans)
 }
 
 /// What the rows of the view hold: `7 tokens  1 privileged  4 stale  1 disabled  1 failed`;

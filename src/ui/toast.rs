@@ -4,7 +4,6 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Style};
 use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph};
 
@@ -81,10 +80,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, keep: Option<u16>) {
         let h = text.len() as u16;
         let top = if covers { y } else { y - h };
         let rect = Rect::new(area.right().saturating_sub(width + 1), top, width, h);
-        let style = match kind {
-            ToastKind::Info => Style::new().fg(Color::Black).bg(Color::Cyan),
-            ToastKind::Error => Style::new().fg(Color::White).bg(Color::Red),
-        };
+        let style = super::theme::toast(kind == ToastKind::Error);
         frame.render_widget(Clear, rect);
         frame.render_widget(Paragraph::new(text).style(style), rect);
         y = if covers { y + h } else { top };

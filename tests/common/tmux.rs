@@ -99,13 +99,14 @@ impl Drop for Tmux {
     }
 }
 
-/// The status bar (the last non-empty line) ends in `idle` when nothing is in flight.
+/// The status bar (the last non-empty line) says `idle`, before the product's name, when
+/// nothing is in flight.
 pub fn idle(screen: &str) -> bool {
     screen
         .lines()
         .rev()
         .find(|l| !l.trim().is_empty())
-        .is_some_and(|l| l.trim_end().ends_with("idle"))
+        .is_some_and(|l| l.contains(" idle tokdash") || l.trim_end().ends_with("idle"))
 }
 
 /// How many accounts the accounts pane shows as loaded (the `✓` before each name).

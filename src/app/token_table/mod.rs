@@ -78,6 +78,9 @@ pub struct TokenTable {
     /// A token to put the cursor on as soon as it is listed: the one just created, so the user
     /// sees it among the others.
     select_next: Option<(usize, TokenId)>,
+    /// The user has not moved the cursor since this scope was shown: while the accounts' lists
+    /// come in, it stays on the top row instead of following whichever token was there first.
+    untouched: bool,
     /// Which tokens are listed before the filter.
     view: View,
     /// The wall-clock time the stale view and the counts are worked out with; `None` until the
@@ -108,6 +111,7 @@ impl Default for TokenTable {
             marked: HashSet::new(),
             page: 10,
             select_next: None,
+            untouched: true,
             view: View::All,
             clock: None,
             stale_after_days: 90,
@@ -198,6 +202,7 @@ impl TokenTable {
     pub fn show(&mut self, accounts: &[AccountState], scope: Option<usize>) {
         self.scope = scope.filter(|a| *a < accounts.len());
         self.cursor = 0;
+        self.untouched = true;
         self.order_stale = true;
         self.rebuild(accounts);
     }
@@ -210,6 +215,9 @@ impl TokenTable {
         }
         self.merge_account(accounts, account);
         self.rebuild(accounts);
+        if self.untouched && self.select_next.is_none() {
+            self.cursor = 0;
+        }
     }
 
     /// `s`: sort by the next column.
@@ -267,12 +275,14 @@ impl TokenTable {
         let next = clamp_move(self.cursor, delta, self.rows.len());
         let moved = next != self.cursor;
         self.cursor = next;
+        self.untouched &= !moved;
         moved
     }
 
     /// Put the cursor on row `index` (the last row if there are fewer).
     pub fn set_cursor(&mut self, index: usize) {
         self.cursor = index.min(self.rows.len().saturating_sub(1));
+        self.untouched = false;
     }
 
     pub fn set_page(&mut self, rows: usize) {
@@ -294,6 +304,7 @@ impl TokenTable {
             self.marked.insert(id);
         }
         self.cursor = (self.cursor + 1).min(self.rows.len().saturating_sub(1));
+        self.untouched = false;
         true
     }
 
@@ -375,6 +386,7 @@ impl TokenTable {
         {
             self.select_next = None;
             self.cursor = i;
+            self.untouched = false;
         } else {
             self.cursor = keep
                 .and_then(|k| find(&self.rows, &k))

@@ -14,8 +14,6 @@ use clap::{Args, Subcommand};
 use futures::future::join_all;
 use serde::Serialize;
 use time::OffsetDateTime;
-use time::format_description::BorrowedFormatItem;
-use time::macros::format_description;
 
 use super::trail::Trail;
 use super::{EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, Format};
@@ -249,16 +247,6 @@ fn ok_or_partial(f: &Findings) -> i32 {
     }
 }
 
-/// Tables show minutes, in UTC.
-const TABLE_TIME: &[BorrowedFormatItem<'_>] =
-    format_description!("[year]-[month]-[day] [hour]:[minute]");
-
-fn table_time(t: OffsetDateTime) -> String {
-    t.to_offset(time::UtcOffset::UTC)
-        .format(TABLE_TIME)
-        .unwrap_or_else(|_| format_timestamp(t))
-}
-
 /// A token's age in a few characters: `5h`, `12d`.
 fn age(created: OffsetDateTime) -> String {
     let d = OffsetDateTime::now_utc() - created;
@@ -381,7 +369,7 @@ fn match_rows(matches: &[&Match]) -> String {
                 m.shown_id.clone().unwrap_or_else(dash),
                 m.matched_by.method().describe().to_owned(),
                 t.and_then(|t| t.created_at)
-                    .map(table_time)
+                    .map(crate::model::human_time)
                     .unwrap_or_else(dash),
                 t.and_then(|t| t.created_at).map(age).unwrap_or_else(dash),
                 t.filter(|t| !t.scopes.is_empty())

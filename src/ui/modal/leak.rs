@@ -13,7 +13,7 @@ use crate::app::modal::leak::{Found, LeakView, Stage, Step, token_label, verdict
 use crate::app::{Action, App, Layer, Loadable};
 use crate::audit::Outcome;
 use crate::leak::{Findings, Match, MatchStatus, Verification};
-use crate::model::format_timestamp;
+use crate::model::human_time;
 use crate::ui::{age, theme};
 
 /// The mask does not follow the secret's length.
@@ -316,7 +316,7 @@ fn match_lines(
         t.scopes.join(", ")
     };
     let created = match t.created_at {
-        Some(c) => format!("{} ({} ago)", format_timestamp(c), age(c, now)),
+        Some(c) => format!("{} ({} ago)", human_time(c), age(c, now)),
         None => "unknown".to_owned(),
     };
     for (label, value) in [

@@ -5,7 +5,6 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
-use time::macros::format_description;
 
 use super::dialog::{self, REPORT_WIDTH};
 use super::key_hints;
@@ -33,16 +32,12 @@ pub fn render(app: &App, view: &MessagesView, frame: &mut Frame, area: Rect) {
         "   ",
     );
     let block = Block::bordered()
-        .title(format!(
-            " Messages: {}, newest first, times UTC ",
-            app.log.len()
-        ))
+        .title(format!(" Messages: {}, newest first ", app.log.len()))
         .title_bottom(Line::styled(format!(" {hints} "), theme::dim()))
         .border_style(theme::border(true));
     let inner = block.inner(rect);
     frame.render_widget(Clear, rect);
     frame.render_widget(block, rect);
-    let time_format = format_description!("[hour]:[minute]:[second]");
     let mut lines: Vec<Line> = Vec::new();
     if app.log.is_empty() {
         lines.push(Line::styled("Nothing has been said yet.", theme::dim()));
@@ -50,8 +45,8 @@ pub fn render(app: &App, view: &MessagesView, frame: &mut Frame, area: Rect) {
     for e in app.log.newest_first().skip(view.scroll) {
         let time = e
             .time
-            .and_then(|t| t.format(&time_format).ok())
-            .unwrap_or_else(|| "--:--:--".to_owned());
+            .map(crate::model::human_time)
+            .unwrap_or_else(|| "----------  --:--    ".to_owned());
         let (sign, style) = match e.kind {
             ToastKind::Info => ("•", theme::dim()),
             ToastKind::Error => ("✗", theme::error()),
