@@ -48,8 +48,15 @@ enum Auth {
     Login {
         email: String,
         password: LazyCredential,
-        session: Mutex<Option<SecretString>>,
+        session: Mutex<Option<Session>>,
     },
+}
+
+/// A session cookie: its name and value.
+#[derive(Clone)]
+struct Session {
+    name: String,
+    value: SecretString,
 }
 
 pub struct Fluid {
@@ -104,9 +111,12 @@ impl Fluid {
     }
 
     /// The session to use now, logging in first if there is none yet.
-    async fn session(&self) -> Result<SecretString, ApiError> {
+    async fn session(&self) -> Result<Session, ApiError> {
         match &self.auth {
-            Auth::Session(credential) => credential.get().await.cloned(),
+            Auth::Session(credential) => Ok(Session {
+                name: self.cookie_name.clone(),
+                value: credential.get().await?.clone(),
+            }),
             Auth::Login { session, .. } => {
                 let mut current = session.lock().await;
                 if let Some(s) = current.as_ref() {
@@ -121,13 +131,13 @@ impl Fluid {
 
     /// After `refused` got a 401: a new session, or `None` when there is no way to get one. If
     /// another request already logged in again meanwhile, its session is reused.
-    async fn renew(&self, refused: &SecretString) -> Result<Option<SecretString>, ApiError> {
+    async fn renew(&self, refused: &Session) -> Result<Option<Session>, ApiError> {
         let Auth::Login { session, .. } = &self.auth else {
             return Ok(None);
         };
         let mut current = session.lock().await;
         if let Some(s) = current.as_ref()
-            && s.expose_secret() != refused.expose_secret()
+            && s.value.expose_secret() != refused.value.expose_secret()
         {
             return Ok(Some(s.clone()));
         }
@@ -137,7 +147,7 @@ impl Fluid {
         Ok(Some(fresh))
     }
 
-    async fn log_in(&self) -> Result<SecretString, ApiError> {
+    async fn log_in(&self) -> Result<Session, ApiError> {
         let Auth::Login {
             email, password, ..
         } = &self.auth
@@ -166,9 +176,18 @@ impl Fluid {
         if !response.status.is_success() {
             return Err(status_error(response.status, &response.headers, None));
         }
-        session_cookie(&response.headers, &self.cookie_name).ok_or_else(|| {
+        login_session(&response.headers, &self.cookie_name).map_err(|set| {
+            let set = if set.is_empty() {
+                "no cookie at all".to_owned()
+            } else {
+                set.iter()
+                    .map(|n| format!("`{}`", crate::text::sanitize(n)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
             ApiError::Unauthorized(format!(
-                "the login succeeded but set no `{}` cookie; check cookie_name",
+                "the login succeeded but set no `{}` cookie (it set {set}); set cookie_name to \
+                 the session cookie's name",
                 self.cookie_name
             ))
         })
@@ -192,11 +211,11 @@ impl Fluid {
     async fn send_with(
         &self,
         build: &impl Fn() -> RequestBuilder,
-        session: &SecretString,
+        session: &Session,
     ) -> Result<Response, ApiError> {
         let cookie = self
             .endpoint
-            .secret_header(&format!("{}=", self.cookie_name), session)?;
+            .secret_header(&format!("{}=", session.name), &session.value)?;
         self.endpoint.send(build().header(COOKIE, cookie)).await
     }
 
@@ -236,16 +255,43 @@ fn shown_url(url: &Url) -> String {
     url.to_string()
 }
 
-/// The value of the cookie `name` among the `Set-Cookie` headers; an empty value (the server
-/// clearing the cookie) counts as none.
-fn session_cookie(headers: &HeaderMap, name: &str) -> Option<SecretString> {
+/// The cookies the `Set-Cookie` headers set, as (name, value); an empty value (the server
+/// clearing the cookie) sets none.
+fn set_cookies(headers: &HeaderMap) -> impl Iterator<Item = (&str, &str)> {
     headers
         .get_all(SET_COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .filter_map(|v| v.split(';').next()?.split_once('='))
-        .find(|(n, v)| n.trim() == name && !v.trim().is_empty())
-        .map(|(_, v)| SecretString::from(v.trim().trim_matches('"').to_owned()))
+        .map(|(n, v)| (n.trim(), v.trim().trim_matches('"')))
+        .filter(|(_, v)| !v.is_empty())
+}
+
+/// The value of the cookie `name` among the `Set-Cookie` headers.
+fn session_cookie(headers: &HeaderMap, name: &str) -> Option<SecretString> {
+    set_cookies(headers)
+        .find(|(n, _)| *n == name)
+        .map(|(_, v)| SecretString::from(v.to_owned()))
+}
+
+/// The session a login's answer set: the cookie `name`, or else the only cookie it set, whatever
+/// its name (a server built with another name, as deer.sh's `deer_session`, sets just that one).
+/// Without either, the names of the cookies it did set.
+fn login_session(headers: &HeaderMap, name: &str) -> Result<Session, Vec<String>> {
+    if let Some(value) = session_cookie(headers, name) {
+        return Ok(Session {
+            name: name.to_owned(),
+            value,
+        });
+    }
+    let set: Vec<(&str, &str)> = set_cookies(headers).collect();
+    match set.as_slice() {
+        [(only, value)] => Ok(Session {
+            name: (*only).to_owned(),
+            value: SecretString::from((*value).to_owned()),
+        }),
+        _ => Err(set.iter().map(|(n, _)| (*n).to_owned()).collect()),
+    }
 }
 
 #[derive(Serialize)]
@@ -421,6 +467,30 @@ mod tests {
             HeaderValue::from_static("fluid_session=; Path=/; Max-Age=0"),
         );
         assert!(session_cookie(&cleared, "fluid_session").is_none());
+    }
+
+    #[test]
+    fn a_login_under_another_cookie_name_is_taken_when_it_is_the_only_one() {
+        let headers = |cookies: &[&'static str]| {
+            let mut h = HeaderMap::new();
+            for c in cookies {
+                h.append(SET_COOKIE, HeaderValue::from_static(c));
+            }
+            h
+        };
+        let only = headers(&["deer_session=beef; Path=/; HttpOnly"]);
+        let s = login_session(&only, "fluid_session").ok().unwrap();
+        assert_eq!(
+            (s.name.as_str(), s.value.expose_secret()),
+            ("deer_session", "beef")
+        );
+        // The configured name wins among several; without it, nothing is guessed.
+        let several = headers(&["a=1", "fluid_session=cafe", "b=2"]);
+        let s = login_session(&several, "fluid_session").ok().unwrap();
+        assert_eq!(s.value.expose_secret(), "cafe");
+        let names = login_session(&headers(&["a=1", "b=2"]), "fluid_session").err();
+        assert_eq!(names, Some(vec!["a".to_owned(), "b".to_owned()]));
+        assert_eq!(login_session(&headers(&[]), "x").err(), Some(vec![]));
     }
 
     #[test]

@@ -106,7 +106,11 @@ impl FluidState {
 /// control characters)?
 pub fn check_cookie_name(name: &str) -> Result<(), String> {
     const SEPARATORS: &str = "()<>@,;:\\\"/[]?={} \t";
-    if !name.is_empty() && name.chars().all(|c| c.is_ascii_graphic() && !SEPARATORS.contains(c)) {
+    if !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_graphic() && !SEPARATORS.contains(c))
+    {
         Ok(())
     } else {
         Err(format!(

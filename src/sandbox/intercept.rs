@@ -68,7 +68,12 @@ fn error_response(state: &SandboxState, provider: ProviderKind, status: StatusCo
     let message = status.canonical_reason().unwrap_or("error");
     match provider {
         ProviderKind::Fluid => {
-            let cookie_name = state.fluid.lock().expect("fluid lock").cookie_name().to_owned();
+            let cookie_name = state
+                .fluid
+                .lock()
+                .expect("fluid lock")
+                .cookie_name()
+                .to_owned();
             fluid::error_response(status, message, &cookie_name)
         }
         ProviderKind::Lagrello => lagrello::error_response(status, message),

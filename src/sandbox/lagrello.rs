@@ -477,7 +477,9 @@ mod tests {
         assert!(paging(0, Some("ftp://x")).is_err());
         assert!(paging(0, Some("not a url")).is_err());
         assert_eq!(
-            paging(1, Some("http://127.0.0.1:9/some/path")).unwrap().link_origin,
+            paging(1, Some("http://127.0.0.1:9/some/path"))
+                .unwrap()
+                .link_origin,
             Some("http://127.0.0.1:9".to_owned())
         );
     }
