@@ -42,15 +42,34 @@ pub struct SandboxArgs {
     pub lagrello_pages_from_zero: bool,
     /// Put lagrello's paging links on this origin instead of the sandbox's own, e.g.
     /// http://127.0.0.1:9 (a client must ask its own origin for the page they name)
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", value_parser = link_origin)]
     pub lagrello_link_origin: Option<String>,
     /// Answer without a body the errors whose spec declares no content (qovery's 400, 401, 403,
     /// 404 and 409; the other providers' errors keep theirs)
     #[arg(long)]
     pub empty_error_bodies: bool,
     /// Name fluid's session cookie NAME instead of fluid_session (deer.sh says deer_session)
-    #[arg(long, value_name = "NAME", default_value = crate::sandbox::fluid::DEFAULT_COOKIE_NAME)]
+    #[arg(
+        long,
+        value_name = "NAME",
+        default_value = crate::sandbox::fluid::DEFAULT_COOKIE_NAME,
+        value_parser = cookie_name
+    )]
     pub fluid_cookie_name: String,
+}
+
+/// `--lagrello-link-origin`, checked as the sandbox checks it, so a bad one is a usage error.
+fn link_origin(given: &str) -> Result<String, String> {
+    let paging = Paging {
+        link_origin: Some(given.to_owned()),
+        ..Paging::default()
+    };
+    Ok(paging.checked()?.link_origin.unwrap_or_default())
+}
+
+/// `--fluid-cookie-name`, checked as the sandbox checks it.
+fn cookie_name(given: &str) -> Result<String, String> {
+    crate::sandbox::fluid::check_cookie_name(given).map(|()| given.to_owned())
 }
 
 pub async fn run(args: SandboxArgs) -> i32 {
