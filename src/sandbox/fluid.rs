@@ -22,9 +22,11 @@ use super::store::{created_before, hex, rfc3339, rng_for, token_names};
 use super::{Literal, SandboxAccount, SandboxState, SeedOptions, account_keys};
 use crate::model::ProviderKind;
 
-/// The session cookie's name unless the sandbox is told another (deer.sh builds say
-/// `deer_session`).
-pub const DEFAULT_COOKIE_NAME: &str = "fluid_session";
+mod cookie;
+
+use cookie::session_cookie;
+pub use cookie::{DEFAULT_COOKIE_NAME, check_cookie_name};
+
 /// The real server refuses request bodies above 1 MiB.
 const MAX_BODY: usize = 1024 * 1024;
 
@@ -100,35 +102,6 @@ impl FluidState {
             .ok_or(StatusCode::FORBIDDEN)?;
         Ok((org, role))
     }
-}
-
-/// Is `name` a cookie name the sandbox can set: an RFC 6265 token (no separators, spaces or
-/// control characters)?
-pub fn check_cookie_name(name: &str) -> Result<(), String> {
-    const SEPARATORS: &str = "()<>@,;:\\\"/[]?={} \t";
-    if !name.is_empty()
-        && name
-            .chars()
-            .all(|c| c.is_ascii_graphic() && !SEPARATORS.contains(c))
-    {
-        Ok(())
-    } else {
-        Err(format!(
-            "`{}` is not a cookie name; use letters, digits and `_` or `-` (e.g. deer_session)",
-            crate::text::sanitize(name)
-        ))
-    }
-}
-
-fn session_cookie<'a>(headers: &'a HeaderMap, cookie_name: &str) -> Option<&'a str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == cookie_name)
-        .map(|(_, value)| value)
 }
 
 /// The fluid keys of a sandbox account's `[[accounts]]` entry.
@@ -485,6 +458,20 @@ mod tests {
         );
         assert!(accounts[1].setting("login").is_none());
         assert!(state.member_login("fluid-2").is_some());
+        // The default cookie name goes unsaid.
+        assert!(accounts.iter().all(|a| a.setting("cookie_name").is_none()));
+    }
+
+    #[test]
+    fn another_cookie_name_is_set_for_the_session_accounts_only() {
+        let (state, accounts) = seed(&opts(2), "deer_session");
+        assert_eq!(state.cookie_name(), "deer_session");
+        assert!(
+            accounts[0].setting("cookie_name").is_none(),
+            "learned at login"
+        );
+        let named = accounts[1].setting("cookie_name").and_then(|v| v.as_str());
+        assert_eq!(named, Some("deer_session"));
     }
 
     #[test]
