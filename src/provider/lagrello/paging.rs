@@ -6,11 +6,11 @@
 //! the list as partial, with the reason.
 //!
 //! The pages after the first are fetched in a window that grows by one page for every full page
-//! read (1, 2, 4, … pages per round trip, up to [`MAX_PAGES_IN_FLIGHT`]) and stops at the first
-//! short or empty page, or the first without a `next`. Pages are read in order whatever order
-//! they arrive in, so tokens keep the server's order and the checks below see pages as a
-//! sequential reader would; the requests sent past the end are those in flight when it was found,
-//! fewer than one window.
+//! read (1, 2, 4, … pages per round trip, up to the account's bound, [`DEFAULT_PAGES_IN_FLIGHT`]
+//! for now) and stops at the first short or empty page, or the first without a `next`. Pages are
+//! read in order whatever order they arrive in, so tokens keep the server's order and the checks
+//! below see pages as a sequential reader would; the requests sent past the end are those in
+//! flight when it was found, fewer than one window.
 //!
 //! Every page is asked of the account's own origin, whatever origin `next` names: only its
 //! number is taken from it, so the bearer token never goes elsewhere (Prism's example points
@@ -25,9 +25,9 @@ use super::wire::{TokenList, WireToken};
 use super::{Lagrello, PAGE_SIZE};
 use crate::model::{ApiError, Listing, Token};
 
-/// How many page requests of one account's list may be in flight at once. The `[network]`
-/// settings are to take this over; until then every account gets this many.
-pub const MAX_PAGES_IN_FLIGHT: usize = 8;
+/// How many page requests of one account's list may be in flight at once, unless the account
+/// says otherwise (`Lagrello::pages_in_flight`; the `[network]` settings are to set it).
+pub const DEFAULT_PAGES_IN_FLIGHT: usize = 8;
 
 /// How far ahead of the oldest page not yet read requests may reach, in windows: pages that
 /// arrive early wait in a buffer this size bounds, while one slow page does not stall the rest.
@@ -159,9 +159,10 @@ impl Lagrello {
         else {
             return Ok(self.capped(list));
         };
-        let lookahead = MAX_PAGES_IN_FLIGHT * LOOKAHEAD_WINDOWS;
+        let bound = self.pages_in_flight.max(1);
+        let lookahead = bound * LOOKAHEAD_WINDOWS;
         // One page was read in a window of one; it was full, so the window grows.
-        let mut window = 2.min(MAX_PAGES_IN_FLIGHT);
+        let mut window = 2.min(bound);
         let mut in_flight = FuturesUnordered::new();
         let mut arrived: BTreeMap<usize, Result<TokenList, ApiError>> = BTreeMap::new();
         let (mut to_send, mut to_read) = (start, start);
@@ -188,7 +189,7 @@ impl Lagrello {
                 if to_read == last_allowed {
                     return Ok(self.capped(list));
                 }
-                window = (window + 1).min(MAX_PAGES_IN_FLIGHT);
+                window = (window + 1).min(bound);
                 to_read += 1;
                 continue;
             }
