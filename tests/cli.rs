@@ -401,6 +401,8 @@ async fn usage_mistakes_exit_2() {
         ],
         &["create", "--account", "sematext-1"],
         &["sandbox", "--fault", "sematext:list:418"],
+        &["sandbox", "--lagrello-link-origin", "not-a-url"],
+        &["sandbox", "--fluid-cookie-name", "two words"],
     ] {
         let out = env.run(args);
         assert_eq!(code(&out), 2, "{args:?}: {}", stderr(&out));

@@ -8,7 +8,7 @@ use serde_json::json;
 use tokdash::model::{ApiError, NewToken};
 use tokdash::provider::{Provider, ProviderKind};
 use tokdash::sandbox::faults::{FaultKind, FaultOp, FaultRule};
-use tokdash::sandbox::{Sandbox, SandboxOptions};
+use tokdash::sandbox::{Sandbox, SandboxOptions, Variants};
 
 mod common {
     pub mod sandbox;
@@ -313,4 +313,73 @@ async fn a_404_names_the_url_asked() {
     );
     assert!(text.contains(&url), "{text}");
     assert!(!text.contains(&credential(&sandbox, "fluid-2")), "{text}");
+}
+
+/// A server built to call its session cookie `deer_session` (deer.sh) accepts only that name.
+#[tokio::test]
+async fn a_session_cookie_of_another_name_is_learned_from_the_login() {
+    let sandbox = start(SandboxOptions {
+        accounts_per_provider: 2,
+        variants: Variants {
+            fluid_cookie_name: "deer_session".into(),
+            ..Variants::default()
+        },
+        ..SandboxOptions::default()
+    })
+    .await;
+    // fluid-2 carries a session value, so its entry names the cookie; without the name the fake
+    // refuses it, as the real server would. (First: the login account below expires every session.)
+    let session = credential(&sandbox, "fluid-2");
+    let setting = sandbox.account("fluid-2").unwrap().setting("cookie_name");
+    assert_eq!(setting.and_then(|v| v.as_str()), Some("deer_session"));
+    assert_eq!(
+        client(&sandbox, "fluid-2")
+            .list()
+            .await
+            .unwrap()
+            .tokens
+            .len(),
+        12
+    );
+    let unnamed = client_with(&sandbox, "fluid-2", |a| {
+        a.provider_keys.set("cookie_name", "fluid_session");
+    });
+    let err = unnamed.list().await.unwrap_err();
+    assert!(matches!(err, ApiError::Unauthorized(_)), "{err:?}");
+    assert!(!format!("{err:?} {err}").contains(&session));
+
+    // fluid-1 logs in, and its entry does not name the cookie: the login's `Set-Cookie` does.
+    sandbox.clear_requests();
+    assert!(
+        sandbox
+            .account("fluid-1")
+            .unwrap()
+            .setting("cookie_name")
+            .is_none()
+    );
+    let fluid = client(&sandbox, "fluid-1");
+    assert_eq!(fluid.list().await.unwrap().tokens.len(), 12);
+    // Again after the session expired: the new login's cookie is sent under the same name.
+    sandbox.state().fluid.lock().unwrap().invalidate_sessions();
+    fluid.create(NewToken::named("rack-deer")).await.unwrap();
+    assert_eq!(logins(&sandbox), 2);
+    let sent: Vec<_> = requests_to(&sandbox, ProviderKind::Fluid)
+        .into_iter()
+        .filter(|r| r.uri != "/v1/auth/login")
+        .collect();
+    assert_eq!(sent.len(), 3, "list, the refused create, the create again");
+    for r in &sent {
+        let cookie = r.header("cookie").unwrap_or_default();
+        assert!(cookie.starts_with("deer_session="), "{cookie}");
+    }
+}
+
+#[tokio::test]
+async fn the_one_cookie_a_login_sets_is_taken_whatever_name_was_configured() {
+    let sandbox = sandbox().await;
+    let fluid = client_with(&sandbox, "fluid-1", |a| {
+        a.provider_keys.set("cookie_name", "deer_session");
+    });
+    // The fake's login sets only `fluid_session`: that one cookie is taken.
+    assert_eq!(fluid.list().await.unwrap().tokens.len(), 12);
 }

@@ -1,16 +1,11 @@
-//! The lagrello client against the lagrello fake (and a small foreign-paging server), over real
-//! loopback HTTP.
+//! The lagrello client against the lagrello fake, over real loopback HTTP. Its paging is in
+//! tests/provider_lagrello_paging.rs.
 
 use std::collections::HashSet;
-use std::sync::{Arc, Mutex};
 
-use axum::Router;
-use axum::extract::{RawQuery, State};
 use axum::http::Method;
-use axum::routing::get;
 use secrecy::ExposeSecret;
 use serde_json::json;
-use tokdash::config::{AccountConfig, Config};
 use tokdash::credential::CredentialSource;
 use tokdash::model::{ApiError, NewToken};
 use tokdash::provider::ProviderKind;
@@ -20,7 +15,7 @@ mod common {
     pub mod sandbox;
 }
 
-use common::sandbox::{client, client_from, client_with, credential, requests_to, start};
+use common::sandbox::{client, client_with, credential, requests_to, start};
 
 #[tokio::test]
 async fn what_create_list_and_delete_send_and_get() {
@@ -93,206 +88,6 @@ async fn seeded_tokens_carry_their_permissions() {
     let kinds: HashSet<_> = tokens.iter().map(|t| t.scopes.clone()).collect();
     assert!(kinds.len() > 1, "{kinds:?}");
     assert!(tokens.iter().all(|t| t.created_by.is_some()));
-}
-
-#[tokio::test]
-async fn the_list_follows_pages_to_the_end() {
-    let sandbox = start(SandboxOptions {
-        tokens_per_account: 45,
-        ..SandboxOptions::default()
-    })
-    .await;
-    let tokens = client(&sandbox, "lagrello-1").list().await.unwrap().tokens;
-    assert_eq!(tokens.len(), 45);
-    let unique: HashSet<_> = tokens.iter().map(|t| t.id.clone()).collect();
-    assert_eq!(unique.len(), 45);
-    let uris: Vec<_> = requests_to(&sandbox, ProviderKind::Lagrello)
-        .into_iter()
-        .map(|r| r.uri)
-        .collect();
-    assert_eq!(
-        uris,
-        [
-            "/v1/tokens?size=20",
-            "/v1/tokens?size=20&page=2",
-            "/v1/tokens?size=20&page=3"
-        ]
-    );
-}
-
-#[tokio::test]
-async fn exactly_two_full_pages_stop_at_a_null_next() {
-    let sandbox = start(SandboxOptions {
-        tokens_per_account: 40,
-        ..SandboxOptions::default()
-    })
-    .await;
-    let tokens = client(&sandbox, "lagrello-1").list().await.unwrap().tokens;
-    assert_eq!(tokens.len(), 40);
-    assert_eq!(requests_to(&sandbox, ProviderKind::Lagrello).len(), 2);
-}
-
-/// A server that answers like Prism: full pages that all repeat one tokenKey, whose `next` first
-/// points at a foreign host, then at the very URL just fetched.
-async fn prism_like_server() -> (String, Arc<Mutex<Vec<String>>>) {
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    async fn page(
-        State(seen): State<Arc<Mutex<Vec<String>>>>,
-        RawQuery(query): RawQuery,
-        headers: axum::http::HeaderMap,
-    ) -> axum::Json<serde_json::Value> {
-        let query = query.unwrap_or_default();
-        let host = headers["host"].to_str().unwrap().to_owned();
-        seen.lock().unwrap().push(query.clone());
-        let item = json!({"tokenKey": "13777603-bdf9-48f7-a493-3b4a94e8be02", "tokenName": "n",
-            "createdBy": "createdBy", "createdAt": "2021-09-20T10:11:12.000+00:00",
-            "permissions": ["permissions", "permissions"], "extra": {"x": 1}});
-        let next = if query.contains("page=2") {
-            format!("http://{host}/v1/tokens?{query}")
-        } else {
-            "https://openapi-generator.tech".to_owned()
-        };
-        axum::Json(json!({
-            "data": vec![item; 20],
-            "paging": {"previous": "https://openapi-generator.tech", "next": next},
-        }))
-    }
-    let app = Router::new()
-        .route("/v1/tokens", get(page))
-        .with_state(seen.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    (format!("http://{addr}"), seen)
-}
-
-#[tokio::test]
-async fn a_foreign_next_is_never_followed_and_a_repeated_page_is_partial() {
-    let (base, seen) = prism_like_server().await;
-    let listing = client_from(&config_for("prism", base, None), "prism")
-        .list()
-        .await
-        .unwrap();
-    // Page 1's foreign link made the client ask for page 2 by number on its own origin; page 2
-    // repeated page 1, so the list stops there and says it is partial. Ids repeated within a page
-    // are all kept.
-    assert_eq!(listing.tokens.len(), 20);
-    assert_eq!(*seen.lock().unwrap(), ["size=20", "size=20&page=2"]);
-    let reason = listing
-        .partial
-        .expect("a repeated page is no complete list");
-    assert!(
-        reason.starts_with("prism: ") && reason.contains("page 2"),
-        "{reason}"
-    );
-}
-
-fn config_for(name: &str, base: String, max_pages: Option<i64>) -> Config {
-    let mut account = AccountConfig::new(name, ProviderKind::Lagrello);
-    account.base_url = Some(base);
-    account.credential = Some(CredentialSource::Value("k".to_owned().into()));
-    if let Some(n) = max_pages {
-        account.provider_keys.set("max_pages", n);
-    }
-    Config {
-        accounts: vec![account],
-        ..Config::default()
-    }
-}
-
-/// A server that honours page numbers, with `pages` full pages of distinct tokens, but whose
-/// `next` always points back at the page just served.
-async fn self_linking_server(pages: usize) -> (String, Arc<Mutex<Vec<String>>>) {
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let app = Router::new()
-        .route(
-            "/v1/tokens",
-            get(
-                move |State(seen): State<Arc<Mutex<Vec<String>>>>,
-                      RawQuery(query): RawQuery,
-                      headers: axum::http::HeaderMap| async move {
-                    let query = query.unwrap_or_default();
-                    seen.lock().unwrap().push(query.clone());
-                    let page: usize = query
-                        .split('&')
-                        .find_map(|kv| kv.strip_prefix("page="))
-                        .map_or(1, |p| p.parse().unwrap());
-                    let data: Vec<_> = (0..20)
-                        .filter(|_| page <= pages)
-                        .map(|i| {
-                            json!({"tokenKey": format!("key-{page}-{i}"), "tokenName": "n",
-                            "createdBy": "c", "createdAt": "2021-09-20T10:11:12.000+00:00",
-                            "permissions": ["READ"]})
-                        })
-                        .collect();
-                    let host = headers["host"].to_str().unwrap().to_owned();
-                    let next = format!("http://{host}/v1/tokens?{query}");
-                    axum::Json(json!({"data": data, "paging": {"previous": null, "next": next}}))
-                },
-            ),
-        )
-        .with_state(seen.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    (format!("http://{addr}"), seen)
-}
-
-#[tokio::test]
-async fn a_next_that_points_back_asks_for_the_next_page_by_number() {
-    let (base, seen) = self_linking_server(3).await;
-    let listing = client_from(&config_for("loop", base, None), "loop")
-        .list()
-        .await
-        .unwrap();
-    assert!(listing.is_complete(), "{:?}", listing.partial);
-    assert_eq!(listing.tokens.len(), 60);
-    assert_eq!(
-        *seen.lock().unwrap(),
-        [
-            "size=20",
-            "size=20&page=2",
-            "size=20&page=3",
-            "size=20&page=4"
-        ]
-    );
-}
-
-#[tokio::test]
-async fn past_max_pages_the_list_is_partial_and_says_why() {
-    let (base, seen) = self_linking_server(5).await;
-    let listing = client_from(&config_for("capped", base, Some(3)), "capped")
-        .list()
-        .await
-        .unwrap();
-    assert_eq!(listing.tokens.len(), 60);
-    assert_eq!(seen.lock().unwrap().len(), 3);
-    let reason = listing.partial.expect("a capped list is partial");
-    assert!(
-        reason.starts_with("capped: ") && reason.contains("max_pages (now 3)"),
-        "{reason}"
-    );
-}
-
-/// Big tenants list whole, far past the old silent cap of 100 pages (2,000 tokens).
-#[tokio::test]
-async fn tenants_of_2500_and_10000_tokens_list_completely() {
-    for count in [2_500, 10_000] {
-        let sandbox = start(SandboxOptions {
-            tokens_per_account: count,
-            ..SandboxOptions::default()
-        })
-        .await;
-        let listing = client(&sandbox, "lagrello-1").list().await.unwrap();
-        assert!(listing.is_complete(), "{count}: {:?}", listing.partial);
-        assert_eq!(listing.tokens.len(), count);
-        let unique: HashSet<_> = listing.tokens.iter().map(|t| t.id.clone()).collect();
-        assert_eq!(unique.len(), count);
-        assert_eq!(
-            requests_to(&sandbox, ProviderKind::Lagrello).len(),
-            count.div_ceil(20)
-        );
-    }
 }
 
 #[tokio::test]

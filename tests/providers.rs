@@ -5,14 +5,19 @@
 //! refuses) is tested in its own `tests/provider_*.rs`.
 
 use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU16, Ordering};
 use std::time::Duration;
+
+use axum::response::IntoResponse;
 
 use futures::FutureExt;
 use secrecy::ExposeSecret;
 use tokdash::credential::CredentialSource;
 use tokdash::model::{ApiError, NewToken, Privilege, Token, TokenId};
+use tokdash::provider::ProviderKind;
 use tokdash::sandbox::faults::{FaultKind, FaultOp, FaultRule};
-use tokdash::sandbox::{Sandbox, SandboxOptions};
+use tokdash::sandbox::{Sandbox, SandboxOptions, Variants};
 
 mod common {
     pub mod sandbox;
@@ -438,6 +443,96 @@ async fn debug_output_never_shows_a_secret_or_credential() {
                 assert!(!text.contains(secret.as_str()), "{text}");
             }
         }
+    })
+    .await;
+}
+
+/// A server that answers every request with the status in `status` and no body at all, as a
+/// proxy or a provider whose spec declares no content may (429 with `Retry-After: 30`).
+async fn bodiless_server() -> (String, Arc<AtomicU16>) {
+    let status = Arc::new(AtomicU16::new(500));
+    let answer = status.clone();
+    let app = axum::Router::new().fallback(move || {
+        let code = answer.load(Ordering::SeqCst);
+        async move {
+            let status = axum::http::StatusCode::from_u16(code).unwrap();
+            let mut response = status.into_response();
+            if code == 429 {
+                let thirty = axum::http::HeaderValue::from_static("30");
+                response.headers_mut().insert("retry-after", thirty);
+            }
+            response
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (format!("http://{addr}"), status)
+}
+
+#[tokio::test]
+async fn an_error_without_a_body_is_named_by_its_status() {
+    for_each_provider(SandboxOptions::default(), async |row, sandbox| {
+        let (base, status) = bodiless_server().await;
+        let c = client_with(sandbox, row.account, |a| a.base_url = Some(base));
+        let more: [(u16, ErrorCheck); 2] = [
+            (400, |e| {
+                matches!(e, ApiError::BadRequest { status: 400, .. })
+            }),
+            (503, |e| matches!(e, ApiError::Server { status: 503, .. })),
+        ];
+        for (code, expected) in STATUSES.into_iter().chain(more) {
+            status.store(code, Ordering::SeqCst);
+            for op in [FaultOp::List, FaultOp::Create] {
+                let err = match op {
+                    FaultOp::List => c.list().await.unwrap_err(),
+                    _ => c.create((row.new_token)("refused")).await.unwrap_err(),
+                };
+                assert!(expected(&err), "{op:?} {code}: {err:?}");
+                // Named by its kind (what the status means) and, where a kind is broad, the
+                // status's number; never an empty message.
+                let said = err.to_string();
+                let words = message(&err).unwrap_or_default();
+                assert!(!words.trim().is_empty(), "{op:?} {code}: {said}");
+                if matches!(err, ApiError::BadRequest { .. } | ApiError::Server { .. }) {
+                    assert!(said.contains(&format!("HTTP {code}")), "{said}");
+                }
+            }
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn empty_error_bodies_drop_only_the_bodies_a_spec_declares_absent() {
+    let bodiless = SandboxOptions {
+        variants: Variants {
+            empty_error_bodies: true,
+            ..Variants::default()
+        },
+        ..SandboxOptions::default()
+    };
+    for_each_provider(bodiless, async |row, sandbox| {
+        let c = client(sandbox, row.account);
+        let err = c.delete(TokenId::new(row.unknown_id)).await.unwrap_err();
+        // qovery's spec declares its 404 without content, so its words are gone and the status
+        // speaks; the other specs declare a body, which stays.
+        let words = match c.kind() {
+            ProviderKind::Qovery => "Not Found",
+            _ => row.not_found,
+        };
+        assert_eq!(err, ApiError::NotFound(words.into()));
+        let wrong = row.wrong_credential.to_owned();
+        let refused = client_with(sandbox, row.account, |a| {
+            a.credential = Some(CredentialSource::Value(wrong.into()));
+        });
+        let err = refused.list().await.unwrap_err();
+        assert!(matches!(err, ApiError::Unauthorized(_)), "{err:?}");
+        assert_eq!(
+            (row.refused)(&err),
+            c.kind() != ProviderKind::Qovery,
+            "only qovery's refusal loses its words: {err:?}"
+        );
     })
     .await;
 }

@@ -10,7 +10,8 @@ use clap::Args;
 
 use super::{EXIT_FAILED, EXIT_OK};
 use crate::sandbox::faults::FaultRule;
-use crate::sandbox::{Sandbox, SandboxOptions};
+use crate::sandbox::lagrello::Paging;
+use crate::sandbox::{Sandbox, SandboxOptions, Variants};
 
 #[derive(Debug, Args)]
 pub struct SandboxArgs {
@@ -36,6 +37,39 @@ pub struct SandboxArgs {
     /// A fault rule TARGET:OP:KIND[:RATE], e.g. sematext:list:500 (repeatable)
     #[arg(long = "fault", value_name = "SPEC", value_parser = FaultRule::from_str)]
     pub faults: Vec<FaultRule>,
+    /// Number lagrello's pages from 0 instead of 1 (its spec leaves the start open)
+    #[arg(long)]
+    pub lagrello_pages_from_zero: bool,
+    /// Put lagrello's paging links on this origin instead of the sandbox's own, e.g.
+    /// http://127.0.0.1:9 (a client must ask its own origin for the page they name)
+    #[arg(long, value_name = "URL", value_parser = link_origin)]
+    pub lagrello_link_origin: Option<String>,
+    /// Answer without a body the errors whose spec declares no content (qovery's 400, 401, 403,
+    /// 404 and 409; the other providers' errors keep theirs)
+    #[arg(long)]
+    pub empty_error_bodies: bool,
+    /// Name fluid's session cookie NAME instead of fluid_session (deer.sh says deer_session)
+    #[arg(
+        long,
+        value_name = "NAME",
+        default_value = crate::sandbox::fluid::DEFAULT_COOKIE_NAME,
+        value_parser = cookie_name
+    )]
+    pub fluid_cookie_name: String,
+}
+
+/// `--lagrello-link-origin`, checked as the sandbox checks it, so a bad one is a usage error.
+fn link_origin(given: &str) -> Result<String, String> {
+    let paging = Paging {
+        link_origin: Some(given.to_owned()),
+        ..Paging::default()
+    };
+    Ok(paging.checked()?.link_origin.unwrap_or_default())
+}
+
+/// `--fluid-cookie-name`, checked as the sandbox checks it.
+fn cookie_name(given: &str) -> Result<String, String> {
+    crate::sandbox::fluid::check_cookie_name(given).map(|()| given.to_owned())
 }
 
 pub async fn run(args: SandboxArgs) -> i32 {
@@ -47,6 +81,14 @@ pub async fn run(args: SandboxArgs) -> i32 {
         seed: args.seed,
         hostile_names: args.hostile_names,
         faults: args.faults,
+        variants: Variants {
+            lagrello_paging: Paging {
+                first_page: if args.lagrello_pages_from_zero { 0 } else { 1 },
+                link_origin: args.lagrello_link_origin,
+            },
+            empty_error_bodies: args.empty_error_bodies,
+            fluid_cookie_name: args.fluid_cookie_name,
+        },
         ..SandboxOptions::default()
     };
     let sandbox = match Sandbox::start(opts).await {

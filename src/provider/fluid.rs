@@ -6,15 +6,17 @@
 //! and again whenever the server answers 401.
 
 use futures::future::BoxFuture;
-use reqwest::header::{COOKIE, HeaderMap, SET_COOKIE};
+use reqwest::header::COOKIE;
 use reqwest::{RequestBuilder, StatusCode};
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use tokio::sync::Mutex;
 use url::Url;
 
+mod session;
 mod settings;
 
+use session::{Session, login_session};
 pub use settings::{Checked, Login, Settings};
 
 use super::http::{Endpoint, Response, status_error};
@@ -48,7 +50,7 @@ enum Auth {
     Login {
         email: String,
         password: LazyCredential,
-        session: Mutex<Option<SecretString>>,
+        session: Mutex<Option<Session>>,
     },
 }
 
@@ -104,9 +106,12 @@ impl Fluid {
     }
 
     /// The session to use now, logging in first if there is none yet.
-    async fn session(&self) -> Result<SecretString, ApiError> {
+    async fn session(&self) -> Result<Session, ApiError> {
         match &self.auth {
-            Auth::Session(credential) => credential.get().await.cloned(),
+            Auth::Session(credential) => Ok(Session {
+                name: self.cookie_name.clone(),
+                value: credential.get().await?.clone(),
+            }),
             Auth::Login { session, .. } => {
                 let mut current = session.lock().await;
                 if let Some(s) = current.as_ref() {
@@ -121,13 +126,13 @@ impl Fluid {
 
     /// After `refused` got a 401: a new session, or `None` when there is no way to get one. If
     /// another request already logged in again meanwhile, its session is reused.
-    async fn renew(&self, refused: &SecretString) -> Result<Option<SecretString>, ApiError> {
+    async fn renew(&self, refused: &Session) -> Result<Option<Session>, ApiError> {
         let Auth::Login { session, .. } = &self.auth else {
             return Ok(None);
         };
         let mut current = session.lock().await;
         if let Some(s) = current.as_ref()
-            && s.expose_secret() != refused.expose_secret()
+            && s.value.expose_secret() != refused.value.expose_secret()
         {
             return Ok(Some(s.clone()));
         }
@@ -137,7 +142,7 @@ impl Fluid {
         Ok(Some(fresh))
     }
 
-    async fn log_in(&self) -> Result<SecretString, ApiError> {
+    async fn log_in(&self) -> Result<Session, ApiError> {
         let Auth::Login {
             email, password, ..
         } = &self.auth
@@ -166,9 +171,18 @@ impl Fluid {
         if !response.status.is_success() {
             return Err(status_error(response.status, &response.headers, None));
         }
-        session_cookie(&response.headers, &self.cookie_name).ok_or_else(|| {
+        login_session(&response.headers, &self.cookie_name).map_err(|set| {
+            let set = if set.is_empty() {
+                "no cookie at all".to_owned()
+            } else {
+                set.iter()
+                    .map(|n| format!("`{}`", crate::text::sanitize(n)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
             ApiError::Unauthorized(format!(
-                "the login succeeded but set no `{}` cookie; check cookie_name",
+                "the login succeeded but set no `{}` cookie (it set {set}); set cookie_name to \
+                 the session cookie's name",
                 self.cookie_name
             ))
         })
@@ -192,11 +206,11 @@ impl Fluid {
     async fn send_with(
         &self,
         build: &impl Fn() -> RequestBuilder,
-        session: &SecretString,
+        session: &Session,
     ) -> Result<Response, ApiError> {
         let cookie = self
             .endpoint
-            .secret_header(&format!("{}=", self.cookie_name), session)?;
+            .secret_header(&format!("{}=", session.name), &session.value)?;
         self.endpoint.send(build().header(COOKIE, cookie)).await
     }
 
@@ -234,18 +248,6 @@ fn shown_url(url: &Url) -> String {
     url.set_query(None);
     url.set_fragment(None);
     url.to_string()
-}
-
-/// The value of the cookie `name` among the `Set-Cookie` headers; an empty value (the server
-/// clearing the cookie) counts as none.
-fn session_cookie(headers: &HeaderMap, name: &str) -> Option<SecretString> {
-    headers
-        .get_all(SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .filter_map(|v| v.split(';').next()?.split_once('='))
-        .find(|(n, v)| n.trim() == name && !v.trim().is_empty())
-        .map(|(_, v)| SecretString::from(v.trim().trim_matches('"').to_owned()))
 }
 
 #[derive(Serialize)]
@@ -389,7 +391,6 @@ mod tests {
             serde_json::from_str(r#"{"tokens":[{"id":"HTK-1","name":null}]}"#).unwrap();
         assert_eq!(list.tokens[0].name, "");
     }
-    use reqwest::header::HeaderValue;
 
     #[test]
     fn no_default_base_url() {
@@ -402,25 +403,6 @@ mod tests {
         let p = Fluid::default_base_url(&checked).unwrap_err();
         assert_eq!(p.key, "base_url");
         assert!(p.message.contains("https://fluid.example.com"));
-    }
-
-    #[test]
-    fn session_cookie_is_found_among_others() {
-        let mut h = HeaderMap::new();
-        h.append(SET_COOKIE, HeaderValue::from_static("other=1; Path=/"));
-        h.append(
-            SET_COOKIE,
-            HeaderValue::from_static("fluid_session=abcd; Path=/; HttpOnly; Max-Age=604800"),
-        );
-        let s = session_cookie(&h, "fluid_session").unwrap();
-        assert_eq!(s.expose_secret(), "abcd");
-        assert!(session_cookie(&h, "deer_session").is_none());
-        let mut cleared = HeaderMap::new();
-        cleared.append(
-            SET_COOKIE,
-            HeaderValue::from_static("fluid_session=; Path=/; Max-Age=0"),
-        );
-        assert!(session_cookie(&cleared, "fluid_session").is_none());
     }
 
     #[test]

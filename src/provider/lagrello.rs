@@ -4,24 +4,24 @@
 //! sensitive: it never appears in a log line or an error message, and URLs that contain it are
 //! never logged.
 
-use std::collections::HashSet;
-
 use futures::future::BoxFuture;
 use reqwest::header::AUTHORIZATION;
 use secrecy::SecretString;
 use serde::Deserialize;
 use url::Url;
 
+mod paging;
 mod wire;
 
-use wire::{CreateRequest, TokenList, WireToken};
+pub use paging::DEFAULT_PAGES_IN_FLIGHT;
+use wire::{CreateRequest, WireToken};
 
 use super::http::{Endpoint, Response, status_error};
 use super::{AccountProblem, Client, Provider, ProviderKind};
 use crate::credential::{CredentialSource, LazyCredential};
 use crate::model::{
     ApiError, Caps, Created, FIELD_NAME, FIELD_PERMISSIONS, FieldKind, FieldSpec, Listing,
-    NewToken, Privilege, Token, TokenId,
+    NewToken, Privilege, TokenId,
 };
 
 pub const CAPS: Caps = Caps {
@@ -75,6 +75,8 @@ pub struct Lagrello {
     endpoint: Endpoint,
     credential: LazyCredential,
     max_pages: usize,
+    /// How many pages of a list may be asked for at once.
+    pages_in_flight: usize,
 }
 
 impl Client for Lagrello {
@@ -114,6 +116,7 @@ impl Client for Lagrello {
             endpoint,
             credential: LazyCredential::new(checked.credential),
             max_pages: checked.max_pages,
+            pages_in_flight: DEFAULT_PAGES_IN_FLIGHT,
         }
     }
 }
@@ -139,77 +142,6 @@ impl Lagrello {
         }
         url
     }
-
-    /// Where the page after `current` (page number `page`) is, or `None` at the end.
-    ///
-    /// `paging.next` is followed only on the configured origin, so the bearer token never goes
-    /// elsewhere (Prism's example points at openapi-generator.tech); a foreign link still says
-    /// there is more, so the next page is then asked for by number. So is a link back to the
-    /// page just read: stopping there could end the list early, and asking for the next page by
-    /// number either finds the end or finds the server repeating itself, which
-    /// [`Lagrello::list_all`] notices.
-    fn next_url(&self, current: &Url, page: usize, next: Option<&str>) -> Option<Url> {
-        let next = next.map(str::trim).filter(|n| !n.is_empty())?;
-        match current.join(next) {
-            Ok(url) if self.endpoint.same_origin(&url) && url != *current => Some(url),
-            _ => Some(self.list_url(Some(page + 1))),
-        }
-    }
-
-    /// Every page, until one is short or has no `next`. Stops early, and says why in a partial
-    /// listing, when a page repeats tokens already listed (a server that ignores the page asked
-    /// for would otherwise loop or duplicate) or after `max_pages` pages. Ids are not assumed
-    /// unique within a page (Prism repeats them): every item of a new page is kept, in order.
-    async fn list_all(&self) -> Result<Listing, ApiError> {
-        let account = self.endpoint.account();
-        let mut tokens: Vec<Token> = Vec::new();
-        let mut seen: HashSet<String> = HashSet::new();
-        let mut url = self.list_url(None);
-        let mut page = 1;
-        loop {
-            let response = self.get(url.clone()).await?;
-            if !response.status.is_success() {
-                return Err(api_error(&response));
-            }
-            let body: TokenList = response.json()?;
-            if page > 1 && repeats(&body.data, &seen) {
-                return Ok(Listing::partial(
-                    tokens,
-                    format!(
-                        "{account}: lagrello answered page {page} with tokens already listed on \
-                         earlier pages, so it seems to ignore the page asked for; only the first \
-                         {} pages were listed, and tokens may be missing",
-                        page - 1
-                    ),
-                ));
-            }
-            seen.extend(body.data.iter().map(|t| t.token_key.clone()));
-            tokens.extend(body.data.iter().map(WireToken::to_token));
-            if body.data.len() < PAGE_SIZE {
-                return Ok(Listing::complete(tokens));
-            }
-            let next = body.paging.as_ref().and_then(|p| p.next.as_deref());
-            let Some(next) = self.next_url(&url, page, next) else {
-                return Ok(Listing::complete(tokens));
-            };
-            if page >= self.max_pages {
-                let reason = format!(
-                    "{account}: only the first {page} pages ({} tokens) were listed and lagrello \
-                     has more; raise max_pages (now {}) in this account's config to list them all",
-                    tokens.len(),
-                    self.max_pages
-                );
-                return Ok(Listing::partial(tokens, reason));
-            }
-            url = next;
-            page += 1;
-        }
-    }
-}
-
-/// Is `page` made only of tokens listed before? Then the server served a page again.
-fn repeats(page: &[WireToken], seen: &HashSet<String>) -> bool {
-    !page.is_empty() && page.iter().all(|t| seen.contains(&t.token_key))
 }
 
 /// What a token with these permissions may do: the highest granted of `ADMIN`, `WRITE` and
@@ -343,6 +275,7 @@ pub const SECRET_FORMAT: crate::model::SecretFormat = crate::model::SecretFormat
 #[cfg(test)]
 mod tests {
     use super::*;
+    use wire::TokenList;
 
     #[test]
     fn null_lists_are_empty() {
@@ -376,27 +309,15 @@ mod tests {
     }
 
     #[test]
-    fn next_link_rules() {
+    fn pages_are_asked_of_the_accounts_origin_by_number() {
         let l = client("https://api.lagrello.com");
-        let first = l.list_url(None);
-        assert_eq!(first.as_str(), "https://api.lagrello.com/v1/tokens?size=20");
-        let same = "https://api.lagrello.com/v1/tokens?size=20&page=2";
-        assert_eq!(l.next_url(&first, 1, Some(same)).unwrap().as_str(), same);
-        assert_eq!(l.next_url(&first, 1, Some("")), None);
-        assert_eq!(l.next_url(&first, 1, None), None);
-        // A link back to the same page: ask for the next one by number, never stop silently.
         assert_eq!(
-            l.next_url(&first, 1, Some(first.as_str()))
-                .unwrap()
-                .as_str(),
-            "https://api.lagrello.com/v1/tokens?size=20&page=2"
+            l.list_url(None).as_str(),
+            "https://api.lagrello.com/v1/tokens?size=20"
         );
-        let foreign = l
-            .next_url(&first, 1, Some("https://openapi-generator.tech"))
-            .unwrap();
         assert_eq!(
-            foreign.as_str(),
-            "https://api.lagrello.com/v1/tokens?size=20&page=2"
+            l.list_url(Some(0)).as_str(),
+            "https://api.lagrello.com/v1/tokens?size=20&page=0"
         );
     }
 
@@ -448,18 +369,6 @@ mod tests {
             assert_eq!(p.key, "max_pages");
             assert!(p.message.contains(&bad.to_string()), "{}", p.message);
         }
-    }
-
-    #[test]
-    fn a_page_of_tokens_seen_before_is_a_repeat() {
-        let page: TokenList =
-            serde_json::from_str(r#"{"data":[{"tokenKey":"a"},{"tokenKey":"b"}],"paging":{}}"#)
-                .unwrap();
-        let seen: HashSet<String> = ["a", "b", "c"].iter().map(|s| s.to_string()).collect();
-        assert!(repeats(&page.data, &seen));
-        let some_new: HashSet<String> = ["a"].iter().map(|s| s.to_string()).collect();
-        assert!(!repeats(&page.data, &some_new));
-        assert!(!repeats(&[], &seen));
     }
 
     #[test]

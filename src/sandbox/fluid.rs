@@ -22,7 +22,11 @@ use super::store::{created_before, hex, rfc3339, rng_for, token_names};
 use super::{Literal, SandboxAccount, SandboxState, SeedOptions, account_keys};
 use crate::model::ProviderKind;
 
-const COOKIE_NAME: &str = "fluid_session";
+mod cookie;
+
+use cookie::session_cookie;
+pub use cookie::{DEFAULT_COOKIE_NAME, check_cookie_name};
+
 /// The real server refuses request bodies above 1 MiB.
 const MAX_BODY: usize = 1024 * 1024;
 
@@ -32,6 +36,8 @@ pub struct FluidState {
     /// Session cookie value → index into `users`.
     sessions: HashMap<String, usize>,
     orgs: Vec<Org>,
+    /// The name of the session cookie the login sets and the middleware reads.
+    cookie_name: String,
 }
 
 struct User {
@@ -77,7 +83,7 @@ impl FluidState {
     }
 
     fn user_of(&self, headers: &HeaderMap) -> Option<usize> {
-        let cookie = session_cookie(headers)?;
+        let cookie = session_cookie(headers, &self.cookie_name)?;
         self.sessions.get(cookie).copied()
     }
 
@@ -98,17 +104,6 @@ impl FluidState {
     }
 }
 
-fn session_cookie(headers: &HeaderMap) -> Option<&str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE_NAME)
-        .map(|(_, value)| value)
-}
-
 /// The fluid keys of a sandbox account's `[[accounts]]` entry.
 #[derive(Serialize)]
 struct AccountKeys {
@@ -116,6 +111,10 @@ struct AccountKeys {
     /// Odd-numbered accounts log in; even ones carry a session cookie as their credential.
     #[serde(skip_serializing_if = "Option::is_none")]
     login: Option<LoginKeys>,
+    /// Set for the accounts that carry a session under a name other than the default: those
+    /// that log in learn the name from the login's `Set-Cookie`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cookie_name: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -124,9 +123,14 @@ struct LoginKeys {
     password: Literal,
 }
 
-pub fn seed(opts: &SeedOptions) -> (FluidState, Vec<SandboxAccount>) {
+/// Seed the fake; its session cookie is called `cookie_name` (checked with
+/// [`check_cookie_name`]).
+pub fn seed(opts: &SeedOptions, cookie_name: &str) -> (FluidState, Vec<SandboxAccount>) {
     let mut rng = rng_for(opts.seed, ProviderKind::Fluid);
-    let mut state = FluidState::default();
+    let mut state = FluidState {
+        cookie_name: cookie_name.to_owned(),
+        ..FluidState::default()
+    };
     let mut accounts = Vec::with_capacity(opts.accounts);
     for n in 1..=opts.accounts {
         let slug = format!("acme-{n}");
@@ -180,6 +184,8 @@ pub fn seed(opts: &SeedOptions) -> (FluidState, Vec<SandboxAccount>) {
             credential,
             settings: account_keys(&AccountKeys {
                 org_slug: slug,
+                cookie_name: (login.is_none() && cookie_name != DEFAULT_COOKIE_NAME)
+                    .then(|| cookie_name.to_owned()),
                 login,
             }),
         });
@@ -213,8 +219,8 @@ pub fn account_for(state: &FluidState, headers: &HeaderMap, path: &str) -> Optio
 }
 
 /// `{"error": <status text>, "code": n}`: the real server never says why. A 401 also clears the
-/// session cookie, as the auth middleware does.
-pub fn error_response(status: StatusCode, message: &str) -> Response {
+/// session cookie (called `cookie_name`), as the auth middleware does.
+pub fn error_response(status: StatusCode, message: &str, cookie_name: &str) -> Response {
     let body = serde_json::json!({"error": message, "code": status.as_u16()});
     let mut response = (
         status,
@@ -225,19 +231,29 @@ pub fn error_response(status: StatusCode, message: &str) -> Response {
         body.to_string(),
     )
         .into_response();
-    if status == StatusCode::UNAUTHORIZED {
-        response.headers_mut().insert(
-            header::SET_COOKIE,
-            HeaderValue::from_static(
-                "fluid_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0",
-            ),
-        );
+    let clear = format!("{cookie_name}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+    if status == StatusCode::UNAUTHORIZED
+        && let Ok(clear) = HeaderValue::from_str(&clear)
+    {
+        response.headers_mut().insert(header::SET_COOKIE, clear);
     }
     response
 }
 
-fn error(status: StatusCode) -> Response {
-    error_response(status, status.canonical_reason().unwrap_or("Error"))
+impl FluidState {
+    /// The error the real server gives with this status.
+    fn error(&self, status: StatusCode) -> Response {
+        error_response(
+            status,
+            status.canonical_reason().unwrap_or("Error"),
+            &self.cookie_name,
+        )
+    }
+
+    /// The name of the session cookie.
+    pub fn cookie_name(&self) -> &str {
+        &self.cookie_name
+    }
 }
 
 /// Decode a request body the way the real server does: unknown fields, trailing data and bodies
@@ -291,18 +307,18 @@ impl StoredToken {
 }
 
 async fn login(State(state): State<Arc<SandboxState>>, body: Bytes) -> Response {
-    let creds: LoginBody = match decode_strict(&body) {
-        Ok(c) => c,
-        Err(status) => return error(status),
-    };
     let session = state.with_rng(|r| hex(r, 32));
     let mut fluid = state.fluid.lock().expect("fluid lock");
+    let creds: LoginBody = match decode_strict(&body) {
+        Ok(c) => c,
+        Err(status) => return fluid.error(status),
+    };
     let Some(user) = fluid
         .users
         .iter()
         .position(|u| u.email == creds.email && u.password == creds.password)
     else {
-        return error(StatusCode::UNAUTHORIZED);
+        return fluid.error(StatusCode::UNAUTHORIZED);
     };
     fluid.sessions.insert(session.clone(), user);
     let u = &fluid.users[user];
@@ -313,8 +329,10 @@ async fn login(State(state): State<Arc<SandboxState>>, body: Bytes) -> Response 
         email_verified: true,
     }});
     // No `Secure`: the sandbox speaks plain http, like a server run with AUTH_SECURE_COOKIES=false.
-    let cookie =
-        format!("{COOKIE_NAME}={session}; Path=/; HttpOnly; SameSite=Strict; Max-Age=604800");
+    let cookie = format!(
+        "{}={session}; Path=/; HttpOnly; SameSite=Strict; Max-Age=604800",
+        fluid.cookie_name
+    );
     let mut response = (StatusCode::OK, axum::Json(body)).into_response();
     if let Ok(v) = HeaderValue::from_str(&cookie) {
         response.headers_mut().insert(header::SET_COOKIE, v);
@@ -344,7 +362,7 @@ async fn list_tokens(
     let fluid = state.fluid.lock().expect("fluid lock");
     let org = match authenticate(&fluid, &headers).and_then(|u| fluid.membership(&slug, u)) {
         Ok((org, _)) => org,
-        Err(status) => return error(status),
+        Err(status) => return fluid.error(status),
     };
     // Stored oldest first, so newest first is the reverse; ties keep the later insert first.
     let tokens: Vec<TokenJson> = fluid.orgs[org]
@@ -367,12 +385,12 @@ async fn create_token(
     let mut fluid = state.fluid.lock().expect("fluid lock");
     let org = match may_change(&fluid, &headers, &slug) {
         Ok(org) => org,
-        Err(status) => return error(status),
+        Err(status) => return fluid.error(status),
     };
     let name = match decode_strict::<CreateBody>(&body) {
         Ok(CreateBody { name: Some(name) }) if !name.is_empty() => name,
-        Ok(_) => return error(StatusCode::BAD_REQUEST),
-        Err(status) => return error(status),
+        Ok(_) => return fluid.error(StatusCode::BAD_REQUEST),
+        Err(status) => return fluid.error(status),
     };
     let now = OffsetDateTime::now_utc()
         .replace_nanosecond(0)
@@ -399,7 +417,7 @@ async fn delete_token(
     let mut fluid = state.fluid.lock().expect("fluid lock");
     let org = match may_change(&fluid, &headers, &slug) {
         Ok(org) => org,
-        Err(status) => return error(status),
+        Err(status) => return fluid.error(status),
     };
     let tokens = &mut fluid.orgs[org].tokens;
     match tokens.iter().position(|t| t.id == id) {
@@ -407,7 +425,7 @@ async fn delete_token(
             tokens.remove(i);
             axum::Json(serde_json::json!({"status": "deleted"})).into_response()
         }
-        None => error(StatusCode::NOT_FOUND),
+        None => fluid.error(StatusCode::NOT_FOUND),
     }
 }
 
@@ -427,7 +445,7 @@ mod tests {
 
     #[test]
     fn odd_accounts_log_in_even_ones_carry_a_session() {
-        let (state, accounts) = seed(&opts(2));
+        let (state, accounts) = seed(&opts(2), DEFAULT_COOKIE_NAME);
         assert_eq!(accounts[0].name, "fluid-1");
         assert!(accounts[0].setting("login.password.value").is_some());
         assert!(accounts[0].credential.is_none());
@@ -440,12 +458,26 @@ mod tests {
         );
         assert!(accounts[1].setting("login").is_none());
         assert!(state.member_login("fluid-2").is_some());
+        // The default cookie name goes unsaid.
+        assert!(accounts.iter().all(|a| a.setting("cookie_name").is_none()));
+    }
+
+    #[test]
+    fn another_cookie_name_is_set_for_the_session_accounts_only() {
+        let (state, accounts) = seed(&opts(2), "deer_session");
+        assert_eq!(state.cookie_name(), "deer_session");
+        assert!(
+            accounts[0].setting("cookie_name").is_none(),
+            "learned at login"
+        );
+        let named = accounts[1].setting("cookie_name").and_then(|v| v.as_str());
+        assert_eq!(named, Some("deer_session"));
     }
 
     #[test]
     fn seeding_is_deterministic_with_htk_ids() {
-        let (a, _) = seed(&opts(1));
-        let (b, _) = seed(&opts(1));
+        let (a, _) = seed(&opts(1), DEFAULT_COOKIE_NAME);
+        let (b, _) = seed(&opts(1), DEFAULT_COOKIE_NAME);
         let ids = |s: &FluidState| {
             s.orgs[0]
                 .tokens

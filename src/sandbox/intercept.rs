@@ -1,7 +1,9 @@
-//! The middleware in front of every fake: it records each request, adds the configured latency
-//! and applies the first matching fault rule.
+//! The middleware in front of every fake: it records each request, counts those in flight, adds
+//! the configured latency, applies the first matching fault rule, and drops the body of an error
+//! whose spec declares none when asked to.
 
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
@@ -62,10 +64,18 @@ fn account_of(
 }
 
 /// An error response in the provider's own format.
-fn error_response(provider: ProviderKind, status: StatusCode) -> Response {
+fn error_response(state: &SandboxState, provider: ProviderKind, status: StatusCode) -> Response {
     let message = status.canonical_reason().unwrap_or("error");
     match provider {
-        ProviderKind::Fluid => fluid::error_response(status, message),
+        ProviderKind::Fluid => {
+            let cookie_name = state
+                .fluid
+                .lock()
+                .expect("fluid lock")
+                .cookie_name()
+                .to_owned();
+            fluid::error_response(status, message, &cookie_name)
+        }
         ProviderKind::Lagrello => lagrello::error_response(status, message),
         ProviderKind::Qovery => qovery::error_response(status, message),
         ProviderKind::Sematext => sematext::error_response(status, message),
@@ -78,12 +88,58 @@ const SLOW_DELAY: Duration = Duration::from_secs(3);
 const HANG: Duration = Duration::from_secs(600);
 const HUGE_BYTES: usize = 64 * 1024 * 1024;
 
-/// Record the request, add latency, and apply the first matching fault rule.
+/// Does the provider's spec declare this error status without content? Only qovery's does, for
+/// 400, 401, 403, 404 and 409 (specs/qovery.yaml); fluid, lagrello and sematext declare a body
+/// for every error.
+fn declared_bodiless(provider: ProviderKind, status: StatusCode) -> bool {
+    match provider {
+        ProviderKind::Qovery => matches!(status.as_u16(), 400 | 401 | 403 | 404 | 409),
+        ProviderKind::Fluid | ProviderKind::Lagrello | ProviderKind::Sematext => false,
+    }
+}
+
+/// Counts a request as in flight until it is dropped, keeping the most at once.
+struct InFlight<'a>(&'a SandboxState);
+
+impl<'a> InFlight<'a> {
+    fn enter(state: &'a SandboxState) -> Self {
+        let now = state.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        state.most_in_flight.fetch_max(now, Ordering::SeqCst);
+        InFlight(state)
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Count the request while it is answered, and drop the body of an error whose spec declares
+/// none when the sandbox is asked to.
 pub(super) async fn intercept(
     State(state): State<Arc<SandboxState>>,
     req: Request,
     next: Next,
 ) -> Response {
+    let _in_flight = InFlight::enter(&state);
+    let provider = provider_of(req.uri().path());
+    let response = answer(&state, req, next).await;
+    match provider {
+        Some(provider)
+            if state.empty_error_bodies && declared_bodiless(provider, response.status()) =>
+        {
+            let (mut parts, _) = response.into_parts();
+            parts.headers.remove(header::CONTENT_TYPE);
+            parts.headers.remove(header::CONTENT_LENGTH);
+            Response::from_parts(parts, Body::empty())
+        }
+        _ => response,
+    }
+}
+
+/// Record the request, add latency, and apply the first matching fault rule.
+async fn answer(state: &Arc<SandboxState>, req: Request, next: Next) -> Response {
     let (parts, body) = req.into_parts();
     let body = match axum::body::to_bytes(body, 2 * 1024 * 1024).await {
         Ok(b) => b,
@@ -114,7 +170,7 @@ pub(super) async fn intercept(
 
     let fault = provider_of(&path).and_then(|provider| {
         let op = op_of(&parts.method, &path);
-        let account = account_of(&state, provider, &parts.headers, &path);
+        let account = account_of(state, provider, &parts.headers, &path);
         let rule = state
             .faults
             .read()
@@ -141,7 +197,7 @@ pub(super) async fn intercept(
                 )
                     .into_response()
             } else {
-                error_response(provider, status)
+                error_response(state, provider, status)
             };
             if code == 429 {
                 resp.headers_mut()

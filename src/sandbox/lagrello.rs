@@ -3,8 +3,9 @@
 //!
 //! Each account `lagrello-N` is a tenant with two API credentials: the ADMIN one handed out as the
 //! account's credential, and a READ-only one ([`LagrelloState::read_only_credential`]) that lists
-//! but gets 403 on create and delete. Pages are 1-based: the sandbox's choice, as the spec does
-//! not say.
+//! but gets 403 on create and delete. Pages are 1-based by default: the sandbox's choice, as the
+//! spec does not say; [`Paging`] makes them 0-based, or puts the `paging` links on another origin,
+//! for clients that must cope with either.
 
 use std::sync::Arc;
 
@@ -28,6 +29,52 @@ const MAX_SIZE: usize = 20;
 #[derive(Default)]
 pub struct LagrelloState {
     tenants: Vec<Tenant>,
+    paging: Paging,
+}
+
+/// How the fake numbers its pages and writes its `paging` links: the choices the spec leaves open.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paging {
+    /// The number of the first page: 1 (the default) or 0.
+    pub first_page: usize,
+    /// The origin (`http://host:port`) the `previous` and `next` links name, instead of the
+    /// sandbox's own; the page numbers in them stay right.
+    pub link_origin: Option<String>,
+}
+
+impl Default for Paging {
+    fn default() -> Self {
+        Paging {
+            first_page: 1,
+            link_origin: None,
+        }
+    }
+}
+
+impl Paging {
+    /// Check the choices: pages from 0 or 1, and links on an http(s) origin. The origin is kept
+    /// without any path, as links are built on it.
+    pub fn checked(mut self) -> Result<Paging, String> {
+        if self.first_page > 1 {
+            return Err(format!(
+                "lagrello pages are numbered from 0 or 1, not {}",
+                self.first_page
+            ));
+        }
+        if let Some(given) = &self.link_origin {
+            let url = url::Url::parse(given)
+                .ok()
+                .filter(|u| matches!(u.scheme(), "http" | "https") && u.has_host())
+                .ok_or_else(|| {
+                    format!(
+                        "`{given}` is no origin for lagrello's paging links; give one like \
+                         http://127.0.0.1:9000"
+                    )
+                })?;
+            self.link_origin = Some(url.origin().ascii_serialization());
+        }
+        Ok(self)
+    }
 }
 
 struct Tenant {
@@ -83,6 +130,11 @@ impl LagrelloState {
             }
             None => false,
         }
+    }
+
+    /// Number the pages and write the links as `paging` says (checked with [`Paging::checked`]).
+    pub fn set_paging(&mut self, paging: Paging) {
+        self.paging = paging;
     }
 
     /// The tenant and whether the caller is ADMIN, from `Authorization: Bearer <key>`.
@@ -223,18 +275,18 @@ fn timestamp(t: OffsetDateTime) -> String {
         .unwrap_or_default()
 }
 
-/// `size` (1..=20, default 20) and `page` (1-based, default 1).
-fn paging_params(query: Option<&str>) -> Result<(usize, usize), &'static str> {
-    let (mut size, mut page) = (MAX_SIZE, 1);
+/// `size` (1..=20, default 20) and `page` (from `first`, default `first`).
+fn paging_params(query: Option<&str>, first: usize) -> Result<(usize, usize), String> {
+    let (mut size, mut page) = (MAX_SIZE, first);
     for (key, value) in url::form_urlencoded::parse(query.unwrap_or("").as_bytes()) {
         match key.as_ref() {
             "size" => match value.parse::<usize>() {
                 Ok(s) if (1..=MAX_SIZE).contains(&s) => size = s,
-                _ => return Err("size must be an integer from 1 to 20"),
+                _ => return Err("size must be an integer from 1 to 20".into()),
             },
             "page" => match value.parse::<usize>() {
-                Ok(p) if p >= 1 => page = p,
-                _ => return Err("page must be an integer from 1"),
+                Ok(p) if p >= first => page = p,
+                _ => return Err(format!("page must be an integer from {first}")),
             },
             _ => {}
         }
@@ -251,20 +303,22 @@ async fn list_tokens(
     let Some((tenant, _)) = lagrello.caller(&headers) else {
         return forbidden();
     };
-    let (size, page) = match paging_params(query.as_deref()) {
+    let paging = &lagrello.paging;
+    let (size, page) = match paging_params(query.as_deref(), paging.first_page) {
         Ok(p) => p,
-        Err(message) => return bad_request(message),
+        Err(message) => return bad_request(&message),
     };
     let tokens = &lagrello.tenants[tenant].tokens;
-    let start = (page - 1).saturating_mul(size);
+    let start = (page - paging.first_page).saturating_mul(size);
     let data: Vec<TokenJson> = tokens
         .iter()
         .skip(start)
         .take(size)
         .map(StoredToken::json)
         .collect();
-    let link = |p: usize| format!("{}/v1/tokens?size={size}&page={p}", state.base_url);
-    let previous = (page > 1).then(|| link(page - 1));
+    let origin = paging.link_origin.as_deref().unwrap_or(&state.base_url);
+    let link = |p: usize| format!("{origin}/v1/tokens?size={size}&page={p}");
+    let previous = (page > paging.first_page).then(|| link(page - 1));
     let next = (start.saturating_add(size) < tokens.len()).then(|| link(page + 1));
     axum::Json(serde_json::json!({
         "data": data,
@@ -400,10 +454,33 @@ mod tests {
 
     #[test]
     fn size_is_bounded() {
-        assert!(paging_params(Some("size=20&page=2")).is_ok());
-        assert!(paging_params(Some("size=0")).is_err());
-        assert!(paging_params(Some("size=21")).is_err());
-        assert!(paging_params(Some("page=0")).is_err());
-        assert_eq!(paging_params(None).ok(), Some((20, 1)));
+        assert!(paging_params(Some("size=20&page=2"), 1).is_ok());
+        assert!(paging_params(Some("size=0"), 1).is_err());
+        assert!(paging_params(Some("size=21"), 1).is_err());
+        assert!(paging_params(Some("page=0"), 1).is_err());
+        assert_eq!(paging_params(None, 1).ok(), Some((20, 1)));
+        // From 0 when pages are 0-based.
+        assert_eq!(paging_params(Some("page=0"), 0).ok(), Some((20, 0)));
+        assert_eq!(paging_params(None, 0).ok(), Some((20, 0)));
+    }
+
+    #[test]
+    fn paging_choices_are_checked() {
+        let paging = |first_page, origin: Option<&str>| {
+            Paging {
+                first_page,
+                link_origin: origin.map(str::to_owned),
+            }
+            .checked()
+        };
+        assert!(paging(2, None).is_err());
+        assert!(paging(0, Some("ftp://x")).is_err());
+        assert!(paging(0, Some("not a url")).is_err());
+        assert_eq!(
+            paging(1, Some("http://127.0.0.1:9/some/path"))
+                .unwrap()
+                .link_origin,
+            Some("http://127.0.0.1:9".to_owned())
+        );
     }
 }

@@ -13,6 +13,7 @@ pub mod sematext;
 pub mod store;
 
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
@@ -44,6 +45,33 @@ pub struct SandboxOptions {
     pub faults: Vec<FaultRule>,
     /// Seeded creation dates are spread over the two years before this moment.
     pub anchor: OffsetDateTime,
+    /// Where the real services may differ from the fakes' defaults, within what their specs
+    /// allow.
+    pub variants: Variants,
+}
+
+/// Choices a provider's spec leaves open, or a deployment makes, that a client must cope with.
+/// The defaults are the fakes' usual answers; each variant is as strict as a real service may
+/// be, and no stricter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Variants {
+    /// lagrello's page numbers and paging links.
+    pub lagrello_paging: lagrello::Paging,
+    /// Errors whose spec declares no content come without a body (qovery's 400, 401, 403, 404
+    /// and 409; the other specs give every error a body).
+    pub empty_error_bodies: bool,
+    /// The name of fluid's session cookie (`deer_session` on deer.sh builds).
+    pub fluid_cookie_name: String,
+}
+
+impl Default for Variants {
+    fn default() -> Self {
+        Variants {
+            lagrello_paging: lagrello::Paging::default(),
+            empty_error_bodies: false,
+            fluid_cookie_name: fluid::DEFAULT_COOKIE_NAME.to_owned(),
+        }
+    }
 }
 
 impl Default for SandboxOptions {
@@ -57,6 +85,7 @@ impl Default for SandboxOptions {
             hostile_names: false,
             faults: Vec::new(),
             anchor: store::default_anchor(),
+            variants: Variants::default(),
         }
     }
 }
@@ -153,9 +182,13 @@ pub struct SandboxState {
     /// `http://127.0.0.1:PORT`, for absolute URLs such as lagrello's paging links.
     pub base_url: String,
     latency: Duration,
+    empty_error_bodies: bool,
     faults: RwLock<Vec<FaultRule>>,
     rng: Mutex<StdRng>,
     requests: Mutex<Vec<RecordedRequest>>,
+    /// Requests being answered now, and the most ever answered at once.
+    in_flight: AtomicUsize,
+    most_in_flight: AtomicUsize,
     pub fluid: Mutex<fluid::FluidState>,
     pub lagrello: Mutex<lagrello::LagrelloState>,
     pub qovery: Mutex<qovery::QoveryState>,
@@ -190,8 +223,13 @@ impl Sandbox {
             hostile: opts.hostile_names,
             anchor: opts.anchor,
         };
-        let (fluid, mut accounts) = fluid::seed(&seed);
-        let (lagrello, more) = lagrello::seed(&seed);
+        let invalid = |e: String| std::io::Error::new(std::io::ErrorKind::InvalidInput, e);
+        let variants = opts.variants;
+        fluid::check_cookie_name(&variants.fluid_cookie_name).map_err(invalid)?;
+        let paging = variants.lagrello_paging.checked().map_err(invalid)?;
+        let (fluid, mut accounts) = fluid::seed(&seed, &variants.fluid_cookie_name);
+        let (mut lagrello, more) = lagrello::seed(&seed);
+        lagrello.set_paging(paging);
         accounts.extend(more);
         let (qovery, more) = qovery::seed(&seed);
         accounts.extend(more);
@@ -199,16 +237,19 @@ impl Sandbox {
         accounts.extend(more);
         for rule in &opts.faults {
             rule.check_target(accounts.iter().map(|a| a.name.as_str()))
-                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
+                .map_err(invalid)?;
         }
 
         let state = Arc::new(SandboxState {
             anchor: opts.anchor,
             base_url: format!("http://{addr}"),
             latency: opts.latency,
+            empty_error_bodies: variants.empty_error_bodies,
             faults: RwLock::new(opts.faults),
             rng: Mutex::new(StdRng::seed_from_u64(opts.seed.wrapping_add(0x5eed))),
             requests: Mutex::new(Vec::new()),
+            in_flight: AtomicUsize::new(0),
+            most_in_flight: AtomicUsize::new(0),
             fluid: Mutex::new(fluid),
             lagrello: Mutex::new(lagrello),
             qovery: Mutex::new(qovery),
@@ -275,8 +316,16 @@ impl Sandbox {
         self.state.requests.lock().expect("requests lock").clone()
     }
 
+    /// Forget the requests received so far, and the most answered at once.
     pub fn clear_requests(&self) {
         self.state.requests.lock().expect("requests lock").clear();
+        self.state.most_in_flight.store(0, Ordering::SeqCst);
+    }
+
+    /// The most requests the sandbox was answering at one time (since the last
+    /// [`Sandbox::clear_requests`]): how concurrent a client really was.
+    pub fn most_concurrent_requests(&self) -> usize {
+        self.state.most_in_flight.load(Ordering::SeqCst)
     }
 
     /// Replace the fault rules while running.
