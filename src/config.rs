@@ -14,6 +14,7 @@ use std::time::Duration;
 use crate::clipboard::ClipboardMode;
 use crate::credential::CredentialSource;
 use crate::model::ProviderKind;
+use crate::sink::Sink;
 use crate::text::sanitize;
 
 /// The whole configuration, validated, but for each provider's own keys (checked by the
@@ -31,6 +32,8 @@ pub struct Config {
     pub keys: Vec<(String, String)>,
     /// Where `[keys]` was written: the dashboard's errors about an entry name its line.
     pub keys_origin: Origin,
+    /// `[[sinks]]`: where a new secret can be delivered, by name.
+    pub sinks: Vec<Sink>,
 }
 
 impl Default for Config {
@@ -43,6 +46,7 @@ impl Default for Config {
             ui: UiConfig::default(),
             keys: Vec::new(),
             keys_origin: Origin::unread("configuration"),
+            sinks: Vec::new(),
         }
     }
 }
@@ -102,6 +106,8 @@ pub struct AccountConfig {
     pub read_only: bool,
     pub allow_insecure_http: bool,
     pub credential: Option<CredentialSource>,
+    /// The `[[sinks]]` its new secrets are offered to first (names, checked to exist).
+    pub sinks: Vec<String>,
     /// Every other key of the entry (`org_slug`, `app_id`, …): the provider's.
     pub provider_keys: ProviderKeys,
     /// Where the entry was written, for problems found after loading.
@@ -120,6 +126,7 @@ impl AccountConfig {
             read_only: false,
             allow_insecure_http: false,
             credential: None,
+            sinks: Vec::new(),
             provider_keys: ProviderKeys::default(),
         }
     }

@@ -24,7 +24,16 @@ use super::keys::{Node, Origin, ProviderKeys, SHARED_ACCOUNT_KEYS};
 use super::{AccountConfig, Config, ConfigError, UiConfig};
 use crate::model::ProviderKind;
 
-const TOP_KEYS: &[&str] = &["stale_after_days", "http", "ui", "keys", "accounts"];
+mod sinks;
+
+const TOP_KEYS: &[&str] = &[
+    "stale_after_days",
+    "http",
+    "ui",
+    "keys",
+    "sinks",
+    "accounts",
+];
 const HTTP_KEYS: &[&str] = &["connect_timeout_secs", "timeout_secs", "max_response_mb"];
 const UI_KEYS: &[&str] = &["mouse", "clipboard", "clipboard_clear_secs"];
 
@@ -107,6 +116,8 @@ pub(super) fn parse(
             config.accounts.push(read_account(&doc, item, &mut seen)?);
         }
     }
+    config.sinks = sinks::read_sinks(&top, &doc)?;
+    sinks::check_account_sinks(&config.accounts, &config.sinks)?;
     Ok(config)
 }
 
@@ -223,6 +234,7 @@ fn read_account(
     account.base_url = entry.string("base_url")?.map(|(s, _)| s);
     account.read_only = entry.boolean("read_only")?.unwrap_or(false);
     account.allow_insecure_http = entry.boolean("allow_insecure_http")?.unwrap_or(false);
+    account.sinks = sinks::read_account_sinks(&entry)?;
     if let Some(raw) = entry.get("credential") {
         let node = to_node(doc, "credential", raw)?;
         let ctx = de::Ctx {

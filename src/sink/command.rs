@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use secrecy::{ExposeSecret, SecretString};
 
-use super::placeholder::{Subject, Template, Use};
 use super::Failure;
+use super::placeholder::{Subject, Template, Use};
 use crate::credential::ProgramProblem;
 use crate::credential::run::{Program, RunError, run};
 use crate::text::sanitize;
@@ -134,7 +134,11 @@ mod tests {
         let args = dir.path().join("args");
         let argv = script(
             dir.path(),
-            &format!("cat > '{}'\necho \"$@\" > '{}'", got.display(), args.display()),
+            &format!(
+                "cat > '{}'\necho \"$@\" > '{}'",
+                got.display(),
+                args.display()
+            ),
         );
         let done = deliver(&argv, &subject(), &secret(), Duration::from_secs(10))
             .await

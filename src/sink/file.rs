@@ -18,7 +18,10 @@ pub fn deliver(
     let filled = path.fill(subject, Use::Path).map_err(Failure::new)?;
     let path = expand_home(&filled);
     match write_private(&path, secret.expose_secret().as_bytes(), true) {
-        Ok(written) => Ok(format!("wrote {}", sanitize(&written.display().to_string()))),
+        Ok(written) => Ok(format!(
+            "wrote {}",
+            sanitize(&written.display().to_string())
+        )),
         Err(WriteError::Failed(why)) => Err(Failure::new(sanitize(&why))),
         Err(WriteError::Exists(p)) => Err(Failure::new(format!(
             "{} exists",
@@ -48,8 +51,11 @@ mod tests {
     #[test]
     fn the_file_is_private_and_replaced_whole() {
         let dir = tempfile::tempdir().unwrap();
-        let t = Template::parse(&format!("{}/{{account}}-{{name}}.token", dir.path().display()))
-            .unwrap();
+        let t = Template::parse(&format!(
+            "{}/{{account}}-{{name}}.token",
+            dir.path().display()
+        ))
+        .unwrap();
         let file = dir.path().join("prod-ci.token");
         std::fs::write(&file, "old").unwrap();
         std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
@@ -68,12 +74,20 @@ mod tests {
         std::fs::write(&target, "keep").unwrap();
         let link = dir.path().join("prod-ci.token");
         std::os::unix::fs::symlink(&target, &link).unwrap();
-        let t = Template::parse(&format!("{}/{{account}}-{{name}}.token", dir.path().display()))
-            .unwrap();
+        let t = Template::parse(&format!(
+            "{}/{{account}}-{{name}}.token",
+            dir.path().display()
+        ))
+        .unwrap();
         let err = deliver(&t, &subject("ci"), &secret()).unwrap_err();
         assert!(err.reason.contains("symbolic link"), "{err:?}");
         assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep");
-        assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
     }
 
     #[test]
@@ -92,7 +106,10 @@ mod tests {
         let err = result.unwrap_err();
         assert!(err.reason.contains("cannot write it"), "{err:?}");
         assert!(!err.reason.contains("s3cret"), "{err:?}");
-        assert_eq!(std::fs::read_to_string(locked.join("ci.token")).unwrap(), "old");
+        assert_eq!(
+            std::fs::read_to_string(locked.join("ci.token")).unwrap(),
+            "old"
+        );
         assert_eq!(std::fs::read_dir(&locked).unwrap().count(), 1);
     }
 

@@ -178,7 +178,10 @@ impl Template {
                         return refuse("it would start the argument with `-`, as an option");
                     }
                     if usage == Use::Path
-                        && (value.is_empty() || value == "." || value == ".." || value.contains('/'))
+                        && (value.is_empty()
+                            || value == "."
+                            || value == ".."
+                            || value.contains('/'))
                     {
                         return refuse("a path component must not be empty, `.`, `..` or hold `/`");
                     }
