@@ -31,8 +31,8 @@ const TOP_KEYS: &[&str] = &[
     "http",
     "ui",
     "keys",
-    "sinks",
     "accounts",
+    "sinks",
 ];
 const HTTP_KEYS: &[&str] = &["connect_timeout_secs", "timeout_secs", "max_response_mb"];
 const UI_KEYS: &[&str] = &["mouse", "clipboard", "clipboard_clear_secs"];
