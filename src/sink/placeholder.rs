@@ -8,6 +8,7 @@
 
 use std::fmt;
 
+use crate::model::{Caps, ProviderKind, TokenId, masked_id};
 use crate::text::{is_unsafe, sanitize};
 
 /// The placeholders, as written.
@@ -21,6 +22,19 @@ pub struct Subject {
     pub provider: String,
     pub name: String,
     pub id: String,
+}
+
+impl Subject {
+    /// The subject of token `name` (`id`) of an account: the id masked where the provider's ids
+    /// are secrets ([`masked_id`], the one rule), ready for the placeholders.
+    pub fn new(account: &str, provider: ProviderKind, name: &str, id: &TokenId, caps: &Caps) -> Self {
+        Subject {
+            account: account.to_owned(),
+            provider: provider.to_string(),
+            name: name.to_owned(),
+            id: masked_id(id, caps),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
