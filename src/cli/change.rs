@@ -417,7 +417,10 @@ fn show(
         (Answer::Secret(created), _) => {
             output::print(&format!(
                 "{done} token:\n{}",
-                output::token_block(&row(&created.token), print_secret.then_some(&created.secret))
+                output::token_block(
+                    &row(&created.token),
+                    print_secret.then_some(&created.secret)
+                )
             ));
             if print_secret {
                 eprintln!("tokdash: the secret is shown only this once; store it now.");

@@ -40,9 +40,10 @@ pub async fn run(
             let plan = Plan::new(&args.delivery, sinks);
             (Change::Create(args), plan)
         }
-        TokenCommand::Regenerate(args) => {
-            (Change::Regenerate(args.target), Plan::new(&args.delivery, sinks))
-        }
+        TokenCommand::Regenerate(args) => (
+            Change::Regenerate(args.target),
+            Plan::new(&args.delivery, sinks),
+        ),
         TokenCommand::Delete(args) => (Change::Delete(args), Ok(None)),
         TokenCommand::Enable(t) => (Change::Enable(t), Ok(None)),
         TokenCommand::Disable(t) => (Change::Disable(t), Ok(None)),

@@ -332,7 +332,16 @@ where
     }
     let ids = output::Ids::new(cli.show_secrets);
     let clock = Clock::new(time::OffsetDateTime::now_utc(), config.stale_after_days);
-    commands::run(command, &registry, &config.sinks, cli.format, ids, &clock, cli.demo).await
+    commands::run(
+        command,
+        &registry,
+        &config.sinks,
+        cli.format,
+        ids,
+        &clock,
+        cli.demo,
+    )
+    .await
 }
 
 /// Print clap's message (an error, or the help). An error quotes the argument it refuses, as

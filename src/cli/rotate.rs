@@ -9,7 +9,7 @@ use clap::Args;
 use super::change::{self, Change, find, id_from_stdin};
 use super::commands::account;
 use super::deliver::{DeliverArgs, Plan};
-use super::failure::{Failure, Outcome};
+use super::failure::{Failure, Outcome, api_failure};
 use super::output::Ids;
 use super::prompt;
 use super::trail::Trail;
@@ -18,7 +18,7 @@ use crate::model::{
     FIELD_DESCRIPTION, FIELD_PERMISSIONS, FIELD_READABLE, FIELD_ROLE_ID, FIELD_WRITEABLE,
     FieldKind, FieldSpec, OpKind, Token, is_masked_id, masked_id,
 };
-use crate::provider::Registry;
+use crate::provider::{Account, Registry};
 use crate::sink::Sink;
 use crate::text::sanitize;
 
@@ -104,7 +104,10 @@ pub async fn run(
     if args.delete_old && !args.yes {
         prompt::ask(account, OpKind::Delete, &old, &shown).await?;
     }
-    let create = twin(&old, args.name, &account.name, caps.form);
+    let mut create = twin(&old, args.name, &account.name, caps.form);
+    if let Some(role) = create.role_id.take() {
+        create.role_id = Some(role_id(account, &role).await?);
+    }
     let created = change::run(
         Change::Create(create),
         registry,
@@ -140,15 +143,29 @@ pub async fn run(
         // Asked above, before anything was sent.
         yes: true,
     };
-    change::run(
-        Change::Delete(delete),
-        registry,
-        format,
-        ids,
-        trail,
-        None,
-    )
-    .await
+    change::run(Change::Delete(delete), registry, format, ids, trail, None).await
+}
+
+/// The id of the role the old token shows as `shown` (its label or its id), among the roles the
+/// account offers, as the dashboard's rotate form picks it.
+async fn role_id(account: &Account, shown: &str) -> Result<String, Failure> {
+    let choices = account
+        .client
+        .form_choices(FIELD_ROLE_ID)
+        .await
+        .map_err(|e| api_failure(e, account, OpKind::List, None))?;
+    choices
+        .into_iter()
+        .find(|c| c.id == shown || c.label.eq_ignore_ascii_case(shown))
+        .map(|c| c.id)
+        .ok_or_else(|| {
+            Failure::Failed(format!(
+                "the old token's role `{}` is not among the roles account {} offers; create the \
+                 new token with `tokdash create --role-id …` and deliver it from there",
+                sanitize(shown),
+                sanitize(&account.name)
+            ))
+        })
 }
 
 /// The create flags that make a twin of `old`: its name (or `name`), and of its settings what

@@ -27,7 +27,13 @@ pub struct Subject {
 impl Subject {
     /// The subject of token `name` (`id`) of an account: the id masked where the provider's ids
     /// are secrets ([`masked_id`], the one rule), ready for the placeholders.
-    pub fn new(account: &str, provider: ProviderKind, name: &str, id: &TokenId, caps: &Caps) -> Self {
+    pub fn new(
+        account: &str,
+        provider: ProviderKind,
+        name: &str,
+        id: &TokenId,
+        caps: &Caps,
+    ) -> Self {
         Subject {
             account: account.to_owned(),
             provider: provider.to_string(),
