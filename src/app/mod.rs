@@ -32,7 +32,7 @@ use crate::model::{ApiError, Listing, Token, TokenId};
 pub use accounts::{AccountInfo, AccountState, Flag, Loadable};
 pub use keys::{Action, Keymap, Layer, Scope};
 pub use messages::{LogEntry, MessageLog};
-pub use modal::{Modal, SecretView};
+pub use modal::{Modal, SecretView, SinkBook};
 pub use msg::{ApiRequest, ApiResult, CopySecret, Effect, Msg, ReqId};
 pub use op::{AuditEntry, IncidentEntry, Op, TokenRef};
 pub use op_flow::{Batch, PendingOp};
@@ -102,6 +102,8 @@ pub struct AppOptions {
     pub demo: bool,
     /// Clear a copied secret from the clipboard after this many seconds (0: never).
     pub clipboard_clear_secs: u64,
+    /// Where a new secret can be delivered.
+    pub sinks: SinkBook,
 }
 
 impl Default for AppOptions {
@@ -111,6 +113,7 @@ impl Default for AppOptions {
             keymap: Keymap::default(),
             demo: false,
             clipboard_clear_secs: 30,
+            sinks: SinkBook::default(),
         }
     }
 }
@@ -151,6 +154,8 @@ pub struct App {
     pub ops: HashMap<ReqId, PendingOp>,
     pub batch: Option<Batch>,
     pub clipboard_clear_secs: u64,
+    /// Where a new secret can be delivered, from its dialog.
+    pub sinks: SinkBook,
     /// How far the help overlay is scrolled, in rows.
     pub help_scroll: u16,
     /// The terminal's size at the last resize: whether the help needs scrolling depends on it.
@@ -200,6 +205,7 @@ impl App {
             ops: HashMap::new(),
             batch: None,
             clipboard_clear_secs: options.clipboard_clear_secs,
+            sinks: options.sinks,
             help_scroll: 0,
             size: (80, 24),
             clock: None,
