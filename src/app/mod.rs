@@ -129,6 +129,8 @@ pub struct App {
     pub command: Input,
     /// Requests sent and not yet answered, with the account each is for.
     pub in_flight: HashMap<ReqId, usize>,
+    /// Deliveries of a new secret running in the worker, in words ("deliver ci-token to vault").
+    pub delivering: HashMap<ReqId, String>,
     pub next_id: ReqId,
     pub toasts: Vec<Toast>,
     /// Sticky toasts pushed off the screen by newer ones since the last dismissal (they are in
@@ -190,6 +192,7 @@ impl App {
             mode: Mode::Normal,
             command: Input::default(),
             in_flight: HashMap::new(),
+            delivering: HashMap::new(),
             next_id: 1,
             toasts: Vec::new(),
             hidden_alerts: 0,
@@ -318,7 +321,7 @@ impl App {
     }
 
     pub fn busy(&self) -> bool {
-        !self.in_flight.is_empty()
+        !self.in_flight.is_empty() || !self.delivering.is_empty()
     }
 
     /// The timer is needed only while a spinner turns, a toast waits to expire, a message waits

@@ -150,6 +150,8 @@ fn send(app: &mut App, view: &mut SecretView) -> Vec<Effect> {
     let mut effects = Vec::new();
     for sink in picked {
         let id = app.next_req();
+        app.delivering
+            .insert(id, format!("deliver {} to {}", view.token.name, sink.name));
         view.delivery.sent.push(Delivery {
             id,
             sink: sink.name.clone(),
@@ -170,6 +172,7 @@ fn send(app: &mut App, view: &mut SecretView) -> Vec<Effect> {
 /// was closed meanwhile.
 pub fn on_delivered(app: &mut App, id: ReqId, result: Result<String, sink::Failure>) {
     app.dirty = true;
+    app.delivering.remove(&id);
     let state = match &result {
         Ok(done) => DeliveryState::Done(done.clone()),
         Err(e) => DeliveryState::Failed(e.message()),
