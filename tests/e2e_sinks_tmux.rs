@@ -13,6 +13,8 @@ use std::process::{Command, Stdio};
 mod common {
     pub mod e2e;
     pub mod tmux;
+    // For `Killed`, which stops the sandbox; no display is needed here.
+    #[allow(dead_code)]
     pub mod xvfb;
 }
 use common::e2e::require_tools;

@@ -218,8 +218,8 @@ pub async fn run(
             })?
     }
     .await;
-    let result = sent.map(|answer| {
-        match &answer {
+    let result = sent.inspect(|answer| {
+        match answer {
             Answer::Secret(created) => {
                 label = TokenLabel::new(Some(&created.token.id), Some(&created.token.name), caps);
                 // Fingerprinted before it is shown or delivered, so a secret that leaves tokdash
@@ -229,7 +229,6 @@ pub async fn run(
             Answer::Updated(token) => label.name = Some(token.name.clone()),
             Answer::Deleted(_) => {}
         }
-        answer
     });
     match &result {
         Ok(_) => trail.finish(&attempt, &label, AuditOutcome::Ok, None),

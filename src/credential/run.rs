@@ -6,9 +6,8 @@
 //!
 //! What it reads comes from `/dev/null` or from bytes handed over on a pipe (a secret to deliver
 //! goes there, never into arguments, the environment or a file); what it prints is collected
-//! from one pipe, where its standard error may join its standard output.
+//! as it comes, its standard error (when asked for) with its standard output, under one cap.
 
-use std::os::fd::OwnedFd;
 use std::process::{ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -63,34 +62,28 @@ pub async fn run(program: Program<'_>) -> Result<Ran, RunError> {
     };
     let path =
         find_program(name, std::env::var_os("PATH").as_deref()).map_err(RunError::Program)?;
-    let (reader, writer) = std::io::pipe().map_err(RunError::Spawn)?;
-    let stderr = if program.with_stderr {
-        Stdio::from(writer.try_clone().map_err(RunError::Spawn)?)
-    } else {
-        Stdio::null()
-    };
-    let mut child = {
-        // The command holds the pipe's writing end: it is dropped right after the spawn, so the
-        // output closes when the program (and what it started) lets go of it.
-        let mut command = tokio::process::Command::new(&path);
-        command
-            .arg0(name)
-            .args(args)
-            .stdin(match program.input {
-                Some(_) => Stdio::piped(),
-                None => Stdio::null(),
-            })
-            .stdout(Stdio::from(writer))
-            .stderr(stderr)
-            .process_group(0)
-            .kill_on_drop(true);
-        command.spawn().map_err(RunError::Spawn)?
-    };
+    let mut child = tokio::process::Command::new(&path)
+        .arg0(name)
+        .args(args)
+        .stdin(match program.input {
+            Some(_) => Stdio::piped(),
+            None => Stdio::null(),
+        })
+        .stdout(Stdio::piped())
+        .stderr(if program.with_stderr {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .process_group(0)
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(RunError::Spawn)?;
     // Declared after the child, so dropped first: a cancelled run ends the group while the
     // program is still unreaped.
     let group = Group::of(child.id());
-    let output = tokio::net::unix::pipe::Receiver::from_owned_fd(OwnedFd::from(reader))
-        .map_err(RunError::Io)?;
+    let stdout = child.stdout.take().expect("stdout is piped");
+    let stderr = child.stderr.take();
     let stdin = child.stdin.take();
     let feed = async move {
         if let (Some(mut stdin), Some(bytes)) = (stdin, program.input) {
@@ -101,7 +94,8 @@ pub async fn run(program: Program<'_>) -> Result<Ran, RunError> {
         }
     };
     let work = async {
-        let (_, collected) = tokio::join!(feed, collect(output, &group, program.max_output));
+        let (_, collected) =
+            tokio::join!(feed, collect(stdout, stderr, &group, program.max_output));
         collected
     };
     let collected = tokio::time::timeout(program.timeout, work).await;
@@ -128,16 +122,22 @@ enum Stop {
     Read(std::io::Error),
 }
 
-/// Read the program's output, up to `max`, until it is closed and the program has exited. Once
-/// the program has exited, its group is ended, so that what it left behind lets go of the
-/// output.
+/// Read the program's output (and its error output, if taken), up to `max` together, until
+/// both are closed and the program has exited. Once the program has exited, its group is ended,
+/// so that what it left behind lets go of the output.
 async fn collect(
-    mut output: impl AsyncRead + Unpin,
+    mut stdout: impl AsyncRead + Unpin,
+    stderr: Option<impl AsyncRead + Unpin>,
     group: &Group,
     max: usize,
 ) -> Result<Vec<u8>, Stop> {
     let mut out = Vec::new();
     let mut buf = vec![0u8; 8 * 1024];
+    let mut err_buf = vec![0u8; 8 * 1024];
+    let (mut stderr, mut err_closed) = match stderr {
+        Some(e) => (Some(e), false),
+        None => (None, true),
+    };
     let mut closed = false;
     let mut exited = false;
     let mut poll = tokio::time::interval(EXIT_POLL);
@@ -146,17 +146,27 @@ async fn collect(
             exited = true;
             group.end();
         }
-        if closed && exited {
+        if closed && err_closed && exited {
             return Ok(out);
         }
-        tokio::select! {
-            read = output.read(&mut buf), if !closed => match read {
-                Ok(0) => closed = true,
-                Ok(n) if out.len() + n > max => return Err(Stop::TooLong),
-                Ok(n) => out.extend_from_slice(&buf[..n]),
-                Err(e) => return Err(Stop::Read(e)),
-            },
-            _ = poll.tick(), if !exited => {}
+        let read_err = async {
+            match stderr.as_mut() {
+                Some(e) => e.read(&mut err_buf).await,
+                None => std::future::pending().await,
+            }
+        };
+        let (read, from_err) = tokio::select! {
+            read = stdout.read(&mut buf), if !closed => (read, false),
+            read = read_err, if !err_closed => (read, true),
+            _ = poll.tick(), if !exited => continue,
+        };
+        match read {
+            Ok(0) if from_err => err_closed = true,
+            Ok(0) => closed = true,
+            Ok(n) if out.len() + n > max => return Err(Stop::TooLong),
+            Ok(n) if from_err => out.extend_from_slice(&err_buf[..n]),
+            Ok(n) => out.extend_from_slice(&buf[..n]),
+            Err(e) => return Err(Stop::Read(e)),
         }
     }
 }
