@@ -424,7 +424,6 @@ impl Action {
             | Action::Summary
             | Action::Export => &[Scope::Global],
             Action::Accept => &[
-                Scope::Secret,
                 Scope::Line,
                 Scope::Form,
                 Scope::Confirm,
@@ -432,6 +431,7 @@ impl Action {
                 Scope::LeakMatch,
                 Scope::Quitting,
                 Scope::Log,
+                Scope::Secret,
             ],
             Action::Cancel => &[
                 Scope::Line,
