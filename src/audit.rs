@@ -8,6 +8,9 @@
 //! later record of its attempt is a change whose outcome nobody saw. A change refused before any
 //! request leaves one record.
 //!
+//! A delivery of a new secret to a sink leaves one `delivery` record: the sink, the token and
+//! how it went.
+//!
 //! The secret itself is never written. A fingerprint is its SHA-256, so a secret pasted later can
 //! be matched to the account and token it came from. Ids that may themselves be secrets (see
 //! `Caps::id_is_secret`) are written masked, by the same rule as on screen
@@ -303,6 +306,51 @@ impl AuditLog {
                 .chars()
                 .take(FINGERPRINT_PREFIX_LEN)
                 .collect(),
+        };
+        self.append(AUDIT_FILE, &line)
+    }
+}
+
+/// One delivery of a new secret to a sink: which sink, for which token, and how it went. Never
+/// the secret, nor what the sink printed (which may quote it): only why it failed.
+#[derive(Debug, Clone)]
+pub struct Delivery<'a> {
+    pub account: &'a str,
+    pub provider: ProviderKind,
+    /// The token, with its id as it may be stored.
+    pub token: &'a TokenLabel,
+    pub sink: &'a str,
+    /// [`Outcome::Ok`] or [`Outcome::Failed`].
+    pub outcome: Outcome,
+    pub error: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct DeliveryLine<'a> {
+    time: String,
+    kind: &'static str,
+    account: &'a str,
+    provider: ProviderKind,
+    token_id: Option<&'a str>,
+    token_name: Option<&'a str>,
+    sink: &'a str,
+    outcome: Outcome,
+    error: Option<&'a str>,
+}
+
+impl AuditLog {
+    /// Record a delivery of a new secret to a sink, in the audit file.
+    pub fn delivery(&self, delivery: &Delivery<'_>) -> io::Result<()> {
+        let line = DeliveryLine {
+            time: now(),
+            kind: "delivery",
+            account: delivery.account,
+            provider: delivery.provider,
+            token_id: delivery.token.id.as_deref(),
+            token_name: delivery.token.name.as_deref(),
+            sink: delivery.sink,
+            outcome: delivery.outcome,
+            error: delivery.error,
         };
         self.append(AUDIT_FILE, &line)
     }

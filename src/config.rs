@@ -14,6 +14,7 @@ use std::time::Duration;
 use crate::clipboard::ClipboardMode;
 use crate::credential::CredentialSource;
 use crate::model::ProviderKind;
+use crate::sink::Sink;
 use crate::text::sanitize;
 
 /// The whole configuration, validated, but for each provider's own keys (checked by the
@@ -33,6 +34,8 @@ pub struct Config {
     pub keys: Vec<(String, String)>,
     /// Where `[keys]` was written: the dashboard's errors about an entry name its line.
     pub keys_origin: Origin,
+    /// `[[sinks]]`: where a new secret can be delivered, by name.
+    pub sinks: Vec<Sink>,
 }
 
 impl Default for Config {
@@ -46,6 +49,7 @@ impl Default for Config {
             theme: Box::default(),
             keys: Vec::new(),
             keys_origin: Origin::unread("configuration"),
+            sinks: Vec::new(),
         }
     }
 }
@@ -118,6 +122,8 @@ pub struct AccountConfig {
     pub read_only: bool,
     pub allow_insecure_http: bool,
     pub credential: Option<CredentialSource>,
+    /// The `[[sinks]]` its new secrets are offered to first (names, checked to exist).
+    pub sinks: Vec<String>,
     /// Every other key of the entry (`org_slug`, `app_id`, …): the provider's.
     pub provider_keys: ProviderKeys,
     /// Where the entry was written, for problems found after loading.
@@ -136,6 +142,7 @@ impl AccountConfig {
             read_only: false,
             allow_insecure_http: false,
             credential: None,
+            sinks: Vec::new(),
             provider_keys: ProviderKeys::default(),
         }
     }
@@ -200,6 +207,8 @@ impl std::fmt::Display for ConfigError {
 impl std::error::Error for ConfigError {}
 
 /// The outcome of looking for and loading the configuration.
+// Made once per run and unpacked at once: boxing the config would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum Loaded {
     Config(Config),

@@ -13,6 +13,7 @@ use tokio::sync::OnceCell;
 use crate::model::ApiError;
 
 mod command;
+pub mod run;
 
 pub use command::{COMMAND_TIMEOUT, MAX_OUTPUT, ProgramProblem, find_program};
 

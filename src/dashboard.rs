@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use crossterm::event::EventStream;
 
-use crate::app::{AccountInfo, App, AppOptions, Keymap, ToastKind};
+use crate::app::{AccountInfo, App, AppOptions, Keymap, SinkBook, ToastKind};
 use crate::audit::AuditLog;
 use crate::clipboard::Clipboard;
 use crate::config::Config;
@@ -71,6 +71,14 @@ pub async fn run_async(launch: Launch) -> i32 {
             keymap,
             demo: launch.demo,
             clipboard_clear_secs: launch.config.ui.clipboard_clear_secs,
+            sinks: SinkBook {
+                sinks: accounts_config.sinks.clone(),
+                defaults: accounts_config
+                    .accounts
+                    .iter()
+                    .map(|a| (a.name.clone(), a.sinks.clone()))
+                    .collect(),
+            },
         },
     );
     if let Some(notice) = &launch.notice {

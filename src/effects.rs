@@ -1,6 +1,7 @@
 //! Runs the reducer's effects: requests go to the worker, secrets to the clipboard (one handle
 //! for the life of the app), refusals and incident records to the audit trail, the fingerprint
-//! files (beside it) are read for a leak search, and exports are written. File and clipboard
+//! files (beside it) are read for a leak search, exports are written, and deliveries of a new
+//! secret are handed to the worker. File and clipboard
 //! I/O happen here, never in `update`.
 
 use tokio::sync::mpsc;
@@ -84,6 +85,11 @@ impl EffectRunner {
             })),
             // One file, written at once: here, like the clipboard.
             Effect::Export(job) => Next::Feed(Msg::Exported(export(job))),
+            // A command that may take a while: in the worker, answered with `Msg::Delivered`.
+            Effect::Deliver(job) => {
+                crate::worker::deliver(*job, self.audit.clone(), self.replies.clone());
+                Next::Continue
+            }
             Effect::Quit => Next::Quit,
         }
     }

@@ -20,6 +20,7 @@ pub mod provider;
 pub mod record;
 pub mod sandbox;
 pub mod secret;
+pub mod sink;
 pub mod terminal;
 pub mod text;
 pub mod ui;

@@ -10,8 +10,9 @@ use std::sync::Arc;
 use tokio::sync::{Semaphore, mpsc};
 use tracing::Instrument;
 
+use crate::app::modal::DeliverJob;
 use crate::app::{ApiRequest, ApiResult, Msg, ReqId};
-use crate::audit::{Attempt, AuditLog, Outcome, TokenLabel};
+use crate::audit::{Attempt, AuditLog, Delivery, Outcome, TokenLabel};
 use crate::model::{ApiError, Caps};
 use crate::provider::{Account, Registry};
 
@@ -125,6 +126,44 @@ async fn run(
         record(audit, attempt, &account, &req, &result);
     }
     result
+}
+
+/// Deliver a new secret to a sink in a task of its own, record the delivery in `audit` and answer
+/// with `Msg::Delivered`. The secret goes only to the sink; the record and the log hold the
+/// sink, the token and the outcome.
+pub fn deliver(job: DeliverJob, audit: Option<AuditLog>, replies: mpsc::UnboundedSender<Msg>) {
+    tokio::spawn(async move {
+        let span = tracing::info_span!("deliver", id = job.id, account = %job.subject.account, sink = %job.sink.name);
+        let result = crate::sink::deliver(&job.sink, &job.subject, &job.secret.0)
+            .instrument(span.clone())
+            .await;
+        let (outcome, error) = match &result {
+            Ok(_) => (Outcome::Ok, None),
+            Err(e) => (Outcome::Failed, Some(e.reason.as_str())),
+        };
+        match error {
+            None => tracing::info!(parent: &span, "delivered"),
+            Some(e) => tracing::warn!(parent: &span, error = e, "delivery failed"),
+        }
+        if let Some(audit) = &audit {
+            let token = TokenLabel {
+                id: Some(job.subject.id.clone()),
+                name: Some(job.subject.name.clone()),
+            };
+            let record = Delivery {
+                account: &job.subject.account,
+                provider: job.provider,
+                token: &token,
+                sink: &job.sink.name,
+                outcome,
+                error,
+            };
+            if let Err(e) = audit.delivery(&record) {
+                tracing::warn!(error = %e, "could not write the audit log");
+            }
+        }
+        let _ = replies.send(Msg::Delivered { id: job.id, result });
+    });
 }
 
 /// The token a change is about, as its `pending` record names it.

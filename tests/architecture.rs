@@ -93,6 +93,12 @@ const FORBIDDEN: &[(&str, &[&str])] = &[
     ),
     ("sandbox", &["provider", "app", "ui", "cli"]),
     (
+        "sink",
+        &[
+            "config", "provider", "leak", "audit", "sandbox", "app", "ui", "cli", "worker",
+        ],
+    ),
+    (
         "app",
         &[
             "cli",

@@ -348,6 +348,7 @@ fn dialog_hints_show_rebound_keys() {
         closing: false,
         copied: None,
         replaces: None,
+        delivery: Default::default(),
     }));
     let screen = draw(&app, 120, 35);
     assert!(

@@ -44,7 +44,12 @@ use crate::config::{Config, ConfigError};
 pub enum Action {
     #[strum(
         message = "move up",
-        props(keys = "k, up", leak_match = "previous match", log = "scroll up")
+        props(
+            keys = "k, up",
+            leak_match = "previous match",
+            log = "scroll up",
+            secret = "previous sink"
+        )
     )]
     Up,
     #[strum(
@@ -53,7 +58,8 @@ pub enum Action {
             keys = "j, down",
             hint = "move",
             leak_match = "next match",
-            log = "scroll down"
+            log = "scroll down",
+            secret = "next sink"
         )
     )]
     Down,
@@ -158,7 +164,10 @@ pub enum Action {
     PrevChoice,
     #[strum(message = "next choice", props(keys = "right"))]
     NextChoice,
-    #[strum(message = "toggle the choice", props(keys = "space", hint = "toggles"))]
+    #[strum(
+        message = "toggle the choice",
+        props(keys = "space", hint = "toggles", secret = "choose a sink")
+    )]
     ToggleChoice,
     #[strum(
         message = "switch No / Yes",
@@ -179,6 +188,7 @@ pub enum Action {
             leak_paste = "search what was typed",
             leak_match = "close after a revoke",
             quitting = "take the highlighted",
+            secret = "deliver to chosen",
             log = "close"
         )
     )]
@@ -210,6 +220,8 @@ pub enum Action {
     Summary,
     #[strum(message = "export the view", props(keys = "e"))]
     Export,
+    #[strum(message = "deliver to sinks", props(keys = "d"))]
+    Deliver,
 }
 
 /// Where an action works: one group of the help overlay. The first four are the panes'; the
@@ -381,7 +393,9 @@ impl Action {
     /// Where it works. Its keys are bound in each of these, and help lists it under each.
     pub fn scopes(self) -> &'static [Scope] {
         match self {
-            Action::Up | Action::Down => &[Scope::Lists, Scope::LeakMatch, Scope::Log],
+            Action::Up | Action::Down => {
+                &[Scope::Lists, Scope::LeakMatch, Scope::Log, Scope::Secret]
+            }
             Action::Top | Action::Bottom | Action::PageUp | Action::PageDown => {
                 &[Scope::Lists, Scope::Log]
             }
@@ -420,6 +434,7 @@ impl Action {
                 Scope::LeakMatch,
                 Scope::Quitting,
                 Scope::Log,
+                Scope::Secret,
             ],
             Action::Cancel => &[
                 Scope::Line,
@@ -432,12 +447,13 @@ impl Action {
                 Scope::Log,
             ],
             Action::NextField | Action::PrevField | Action::Submit => &[Scope::Form],
-            Action::PrevChoice | Action::NextChoice | Action::ToggleChoice => &[Scope::Choice],
+            Action::PrevChoice | Action::NextChoice => &[Scope::Choice],
+            Action::ToggleChoice => &[Scope::Choice, Scope::Secret],
             Action::Confirm | Action::Deny => &[Scope::Confirm, Scope::LeakMatch, Scope::Quitting],
             Action::Choose => &[Scope::Confirm, Scope::Quitting],
             Action::DisableInstead => &[Scope::LeakMatch],
             Action::Wait => &[Scope::Quitting],
-            Action::Copy => &[Scope::Secret],
+            Action::Copy | Action::Deliver => &[Scope::Secret],
         }
     }
 
@@ -1050,6 +1066,7 @@ mod tests {
                 "view",
                 "summary",
                 "export",
+                "deliver",
             ]
         );
         for &a in Action::ALL {

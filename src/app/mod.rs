@@ -33,7 +33,7 @@ use crate::model::{ApiError, Listing, Token, TokenId};
 pub use accounts::{AccountInfo, AccountState, Flag, Loadable};
 pub use keys::{Action, Keymap, Layer, Scope};
 pub use messages::{LogEntry, MessageLog};
-pub use modal::{Modal, SecretView};
+pub use modal::{Modal, SecretView, SinkBook};
 pub use msg::{ApiRequest, ApiResult, CopySecret, Effect, Msg, ReqId};
 pub use op::{AuditEntry, IncidentEntry, Op, TokenRef};
 pub use op_flow::{Batch, PendingOp};
@@ -103,6 +103,8 @@ pub struct AppOptions {
     pub demo: bool,
     /// Clear a copied secret from the clipboard after this many seconds (0: never).
     pub clipboard_clear_secs: u64,
+    /// Where a new secret can be delivered.
+    pub sinks: SinkBook,
 }
 
 impl Default for AppOptions {
@@ -112,6 +114,7 @@ impl Default for AppOptions {
             keymap: Keymap::default(),
             demo: false,
             clipboard_clear_secs: 30,
+            sinks: SinkBook::default(),
         }
     }
 }
@@ -127,6 +130,8 @@ pub struct App {
     pub command: Input,
     /// Requests sent and not yet answered, with the account each is for.
     pub in_flight: HashMap<ReqId, usize>,
+    /// Deliveries of a new secret running in the worker, in words ("deliver ci-token to vault").
+    pub delivering: HashMap<ReqId, String>,
     pub next_id: ReqId,
     pub toasts: Vec<Toast>,
     /// Sticky toasts pushed off the screen by newer ones since the last dismissal (they are in
@@ -155,6 +160,8 @@ pub struct App {
     pub ops: HashMap<ReqId, PendingOp>,
     pub batch: Option<Batch>,
     pub clipboard_clear_secs: u64,
+    /// Where a new secret can be delivered, from its dialog.
+    pub sinks: SinkBook,
     /// How far the help overlay is scrolled, in rows.
     pub help_scroll: u16,
     /// The terminal's size at the last resize: whether the help needs scrolling depends on it.
@@ -190,6 +197,7 @@ impl App {
             mode: Mode::Normal,
             command: Input::default(),
             in_flight: HashMap::new(),
+            delivering: HashMap::new(),
             next_id: 1,
             toasts: Vec::new(),
             hidden_alerts: 0,
@@ -206,6 +214,7 @@ impl App {
             ops: HashMap::new(),
             batch: None,
             clipboard_clear_secs: options.clipboard_clear_secs,
+            sinks: options.sinks,
             help_scroll: 0,
             size: (80, 24),
             clock: None,
@@ -318,7 +327,7 @@ impl App {
     }
 
     pub fn busy(&self) -> bool {
-        !self.in_flight.is_empty()
+        !self.in_flight.is_empty() || !self.delivering.is_empty()
     }
 
     /// The timer is needed only while a spinner turns, a toast waits to expire, a message waits

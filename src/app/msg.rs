@@ -8,7 +8,7 @@ use crossterm::event::{KeyEvent, MouseEvent};
 use secrecy::{ExposeSecret, SecretString};
 use time::OffsetDateTime;
 
-use super::modal::{ExportJob, ExportResult};
+use super::modal::{DeliverJob, ExportJob, ExportResult};
 use super::op::{AuditEntry, IncidentEntry};
 use crate::clipboard::{Backend, ClearOutcome, ClipboardError};
 use crate::leak::Fingerprints;
@@ -143,6 +143,11 @@ pub enum Msg {
     ClipboardCleared(ClearOutcome),
     /// How an [`Effect::Export`] went.
     Exported(ExportResult),
+    /// How an [`Effect::Deliver`] went: what was done, or why not.
+    Delivered {
+        id: ReqId,
+        result: Result<String, crate::sink::Failure>,
+    },
 }
 
 /// What the outside world must do for `update`.
@@ -166,5 +171,7 @@ pub enum Effect {
     /// Write the view's rows to a file (0600, never through a symbolic link) and answer with
     /// [`Msg::Exported`].
     Export(ExportJob),
+    /// Deliver a new secret to a sink, in the worker, and answer with [`Msg::Delivered`].
+    Deliver(Box<DeliverJob>),
     Quit,
 }

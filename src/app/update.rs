@@ -51,6 +51,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             modal::export::on_exported(app, result);
             Vec::new()
         }
+        Msg::Delivered { id, result } => {
+            modal::deliver::on_delivered(app, id, result);
+            Vec::new()
+        }
     }
 }
 
@@ -299,7 +303,8 @@ fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::Choose
         | Action::DisableInstead
         | Action::Wait
-        | Action::Copy => {}
+        | Action::Copy
+        | Action::Deliver => {}
     }
     Vec::new()
 }

@@ -6,6 +6,7 @@
 use std::io::{IsTerminal, Read};
 
 use super::commands::account;
+use super::deliver::Plan;
 use super::failure::{Failure, Outcome, api_failure, outcome_unknown, subject};
 use super::in_flight::{self, Signals};
 use super::output::{self, Ids, Row};
@@ -166,6 +167,7 @@ pub async fn run(
     format: Format,
     ids: Ids,
     trail: &Trail,
+    deliver: Option<&Plan<'_>>,
 ) -> Outcome {
     let account = account(registry, change.account())?;
     let op = change.op();
@@ -216,18 +218,17 @@ pub async fn run(
             })?
     }
     .await;
-    let result = sent.map(|answer| {
-        match &answer {
+    let result = sent.inspect(|answer| {
+        match answer {
             Answer::Secret(created) => {
                 label = TokenLabel::new(Some(&created.token.id), Some(&created.token.name), caps);
-                // Fingerprinted before it is shown, so a secret on screen is always traceable.
+                // Fingerprinted before it is shown or delivered, so a secret that leaves tokdash
+                // is always traceable.
                 trail.fingerprint(account, &label, &created.secret);
             }
             Answer::Updated(token) => label.name = Some(token.name.clone()),
             Answer::Deleted(_) => {}
         }
-        show(account, op, &answer, &label, format, ids);
-        EXIT_OK
     });
     match &result {
         Ok(_) => trail.finish(&attempt, &label, AuditOutcome::Ok, None),
@@ -235,12 +236,26 @@ pub async fn run(
         Err(f) if f.audit_outcome() == AuditOutcome::Pending => {}
         Err(f) => trail.finish(&attempt, &label, f.audit_outcome(), Some(f.message())),
     }
-    result
+    let answer = result?;
+    // The change is on record; the new secret goes to its sinks, and is printed unless they
+    // all took it (and --print-secret was not given).
+    let report = match (&answer, deliver) {
+        (Answer::Secret(created), Some(plan)) => {
+            Some(super::deliver::run(plan, account, created, &label, trail).await)
+        }
+        _ => None,
+    };
+    let print_secret = report.as_ref().is_none_or(|r| r.print_secret);
+    show(account, op, &answer, &label, format, ids, print_secret);
+    if let Some(report) = report {
+        report.outcome()?;
+    }
+    Ok(EXIT_OK)
 }
 
 /// The id from standard input: one line, trimmed. Kept off the command line, where shell
 /// history and `ps` would see it.
-async fn id_from_stdin() -> Result<TokenId, Failure> {
+pub(super) async fn id_from_stdin() -> Result<TokenId, Failure> {
     let read = tokio::task::spawn_blocking(|| {
         let stdin = std::io::stdin();
         let mut text = String::new();
@@ -271,7 +286,7 @@ async fn id_from_stdin() -> Result<TokenId, Failure> {
 /// names the one token of the account it masks: none is a failure (exit 1), several a usage
 /// error (exit 2); either way nothing is changed. An id given whole is taken as it is, and
 /// looked up only when the confirmation question needs the token's name.
-async fn find(
+pub(super) async fn find(
     account: &Account,
     given: TokenId,
     op: OpKind,
@@ -367,7 +382,8 @@ async fn send(
     }
 }
 
-/// Print the provider's answer; a new secret goes to stdout, once, and stderr says so.
+/// Print the provider's answer; a new secret goes to stdout, once, and stderr says so (unless
+/// it was delivered and not asked for: `print_secret` false).
 fn show(
     account: &Account,
     op: OpKind,
@@ -375,6 +391,7 @@ fn show(
     label: &TokenLabel,
     format: Format,
     ids: Ids,
+    print_secret: bool,
 ) {
     let row = |token| Row {
         account: &account.name,
@@ -394,14 +411,19 @@ fn show(
     match (answer, format) {
         (Answer::Secret(created), Format::Json) => output::print(&output::token_json(
             &row(&created.token),
-            Some(&created.secret),
+            print_secret.then_some(&created.secret),
         )),
         (Answer::Secret(created), _) => {
             output::print(&format!(
                 "{done} token:\n{}",
-                output::token_block(&row(&created.token), Some(&created.secret))
+                output::token_block(
+                    &row(&created.token),
+                    print_secret.then_some(&created.secret)
+                )
             ));
-            eprintln!("tokdash: the secret is shown only this once; store it now.");
+            if print_secret {
+                eprintln!("tokdash: the secret is shown only this once; store it now.");
+            }
         }
         (Answer::Updated(token), Format::Json) => {
             output::print(&output::token_json(&row(token), None));

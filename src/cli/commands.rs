@@ -3,12 +3,14 @@
 //! `policy.rs`, the changes in `change.rs`.
 
 use super::change::{self, Change};
+use super::deliver::Plan;
 use super::failure::{Failure, Outcome};
 use super::output::Ids;
 use super::trail::Trail;
 use super::{Format, TokenCommand};
 use crate::provider::{Account, Registry};
 use crate::record::Clock;
+use crate::sink::Sink;
 use crate::text::sanitize;
 
 /// Run one token command; `ids` says how secret-like ids are printed (`--show-secrets`),
@@ -16,6 +18,7 @@ use crate::text::sanitize;
 pub async fn run(
     command: TokenCommand,
     registry: &Registry,
+    sinks: &[Sink],
     format: Format,
     ids: Ids,
     clock: &Clock,
@@ -29,14 +32,30 @@ pub async fn run(
             return finish(super::policy::run(&args, registry, format, ids, clock).await);
         }
         TokenCommand::Incident(c) => return super::incident::run(c, registry, format, demo).await,
-        TokenCommand::Create(args) => Change::Create(args),
-        TokenCommand::Delete(args) => Change::Delete(args),
-        TokenCommand::Regenerate(args) => Change::Regenerate(args),
-        TokenCommand::Enable(t) => Change::Enable(t),
-        TokenCommand::Disable(t) => Change::Disable(t),
-        TokenCommand::Rename(args) => Change::Rename(args),
+        TokenCommand::Rotate(args) => {
+            let trail = Trail::from_env(demo);
+            return finish(super::rotate::run(args, registry, sinks, format, ids, &trail).await);
+        }
+        TokenCommand::Create(args) => {
+            let plan = Plan::new(&args.delivery, sinks);
+            (Change::Create(args), plan)
+        }
+        TokenCommand::Regenerate(args) => (
+            Change::Regenerate(args.target),
+            Plan::new(&args.delivery, sinks),
+        ),
+        TokenCommand::Delete(args) => (Change::Delete(args), Ok(None)),
+        TokenCommand::Enable(t) => (Change::Enable(t), Ok(None)),
+        TokenCommand::Disable(t) => (Change::Disable(t), Ok(None)),
+        TokenCommand::Rename(args) => (Change::Rename(args), Ok(None)),
     };
-    finish(change::run(change, registry, format, ids, &Trail::from_env(demo)).await)
+    let (change, plan) = change;
+    let plan = match plan {
+        Ok(plan) => plan,
+        Err(failure) => return finish(Err(failure)),
+    };
+    let trail = Trail::from_env(demo);
+    finish(change::run(change, registry, format, ids, &trail, plan.as_ref()).await)
 }
 
 /// Print why a command stopped and pick the exit code. The message quotes what the user typed

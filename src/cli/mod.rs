@@ -6,6 +6,7 @@
 
 mod change;
 mod commands;
+mod deliver;
 mod failure;
 mod in_flight;
 mod incident;
@@ -13,6 +14,7 @@ mod list;
 mod output;
 mod policy;
 mod prompt;
+mod rotate;
 mod sandbox;
 mod setup;
 mod trail;
@@ -95,7 +97,7 @@ pub enum TokenCommand {
     /// Check every token against the audit policy (rules in TOML, or the defaults). Exit 0 no
     /// findings, 1 findings, 2 a bad policy file, 3 some accounts could not be audited
     Audit(AuditArgs),
-    /// Create a token and print its secret (shown only this once)
+    /// Create a token and print its secret (shown only this once), or deliver it to sinks
     Create(CreateArgs),
     /// Delete a token (asks first on a terminal; needs --yes otherwise)
     Delete(ConfirmedTarget),
@@ -106,7 +108,11 @@ pub enum TokenCommand {
     /// Rename a token
     Rename(RenameArgs),
     /// Issue a new secret for a token; the old one stops working (asks first, like delete)
-    Regenerate(ConfirmedTarget),
+    Regenerate(RegenerateArgs),
+    /// Replace a token's secret and deliver the new one: a twin (regenerated in place on
+    /// sematext), delivered to --deliver sinks, the old token deleted with --delete-old once
+    /// every sink has it
+    Rotate(rotate::RotateArgs),
     /// `find` and `revoke --from-stdin`: incident response for a leaked secret
     #[command(flatten)]
     Incident(incident::IncidentCommand),
@@ -183,6 +189,16 @@ pub struct CreateArgs {
     /// Allow the token to write (sematext: alone, a write-only token; with --readable, both)
     #[arg(long)]
     pub writeable: bool,
+    #[command(flatten)]
+    pub delivery: deliver::DeliverArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RegenerateArgs {
+    #[command(flatten)]
+    pub target: ConfirmedTarget,
+    #[command(flatten)]
+    pub delivery: deliver::DeliverArgs,
 }
 
 #[derive(Debug, Args)]
@@ -326,7 +342,16 @@ where
     }
     let ids = output::Ids::new(cli.show_secrets);
     let clock = Clock::new(time::OffsetDateTime::now_utc(), config.stale_after_days);
-    commands::run(command, &registry, cli.format, ids, &clock, cli.demo).await
+    commands::run(
+        command,
+        &registry,
+        &config.sinks,
+        cli.format,
+        ids,
+        &clock,
+        cli.demo,
+    )
+    .await
 }
 
 /// Print clap's message (an error, or the help). An error quotes the argument it refuses, as

@@ -2,7 +2,7 @@
 //! after (one record for a change refused before any request), a fingerprint per secret shown,
 //! and a warning (never a failed command) when the files cannot be written.
 
-use crate::audit::{Attempt, AuditLog, Incident, Outcome, TokenLabel};
+use crate::audit::{Attempt, AuditLog, Delivery, Incident, Outcome, TokenLabel};
 use crate::provider::Account;
 use crate::secret::SecretString;
 
@@ -79,6 +79,20 @@ impl Trail {
             "incident action"
         );
         if let Err(e) = self.with_log(|log| log.incident(incident)) {
+            warn(&format!("could not write the audit log: {e}"));
+        }
+    }
+
+    /// Record a delivery of a new secret to a sink.
+    pub fn delivery(&self, delivery: &Delivery<'_>) {
+        tracing::info!(
+            account = %delivery.account,
+            provider = %delivery.provider,
+            sink = %delivery.sink,
+            outcome = ?delivery.outcome,
+            "secret delivered"
+        );
+        if let Err(e) = self.with_log(|log| log.delivery(delivery)) {
             warn(&format!("could not write the audit log: {e}"));
         }
     }

@@ -19,6 +19,7 @@ pub const SHARED_ACCOUNT_KEYS: &[&str] = &[
     "read_only",
     "allow_insecure_http",
     "credential",
+    "sinks",
 ];
 
 /// A value as written, owned. Strings are held as secrets (zeroised when dropped, never shown by

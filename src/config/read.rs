@@ -24,6 +24,8 @@ use super::keys::{Node, Origin, ProviderKeys, SHARED_ACCOUNT_KEYS};
 use super::{AccountConfig, Config, ConfigError, ThemeConfig, UiConfig};
 use crate::model::ProviderKind;
 
+mod sinks;
+
 const TOP_KEYS: &[&str] = &[
     "stale_after_days",
     "http",
@@ -31,6 +33,7 @@ const TOP_KEYS: &[&str] = &[
     "theme",
     "keys",
     "accounts",
+    "sinks",
 ];
 const HTTP_KEYS: &[&str] = &["connect_timeout_secs", "timeout_secs", "max_response_mb"];
 const UI_KEYS: &[&str] = &["mouse", "clipboard", "clipboard_clear_secs"];
@@ -119,6 +122,8 @@ pub(super) fn parse(
             config.accounts.push(read_account(&doc, item, &mut seen)?);
         }
     }
+    config.sinks = sinks::read_sinks(&top, &doc)?;
+    sinks::check_account_sinks(&config.accounts, &config.sinks)?;
     Ok(config)
 }
 
@@ -262,6 +267,7 @@ fn read_account(
     account.base_url = entry.string("base_url")?.map(|(s, _)| s);
     account.read_only = entry.boolean("read_only")?.unwrap_or(false);
     account.allow_insecure_http = entry.boolean("allow_insecure_http")?.unwrap_or(false);
+    account.sinks = sinks::read_account_sinks(&entry)?;
     if let Some(raw) = entry.get("credential") {
         let node = to_node(doc, "credential", raw)?;
         let ctx = de::Ctx {

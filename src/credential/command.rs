@@ -5,34 +5,27 @@
 //!   directory on the way to it that they can write and that is not sticky. A bare name is looked
 //!   up in the absolute entries of `$PATH` only (an empty or `.` entry would mean the current
 //!   directory), and what is found is vetted the same way. See [`find_program`].
-//! - It runs without a shell, with no stdin and stderr discarded, in a process group of its own.
+//! - It runs without a shell, with no stdin and stderr discarded, in a process group of its own
+//!   (`run.rs`, shared with delivery sinks).
 //! - Its output is capped at [`MAX_OUTPUT`]: a credential is a line, not a stream.
 //! - When it exits, runs past [`COMMAND_TIMEOUT`] or prints too much, its whole process group is
 //!   ended (SIGKILL): a background child left holding its output neither stalls tokdash nor keeps
-//!   running. The group is ended before the command itself is reaped, while its id (which is the
-//!   group's) cannot have been reused.
+//!   running.
 
 use std::ffi::OsStr;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use rustix::io::Errno;
-use rustix::process::{Pid, Signal, WaitId, WaitIdOptions, kill_process_group, waitid};
 use secrecy::SecretString;
-use tokio::io::AsyncReadExt;
-use tokio::process::ChildStdout;
 
+use super::run::{Program, RunError};
 use crate::model::ApiError;
 
 /// How long a `command` credential may run.
 pub const COMMAND_TIMEOUT: Duration = Duration::from_secs(15);
 /// The most a `command` credential may print: far more than any secret.
 pub const MAX_OUTPUT: usize = 64 * 1024;
-/// How often the command is checked for having exited while its output is still open.
-const EXIT_POLL: Duration = Duration::from_millis(20);
 
 /// Why a program is not run.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -135,63 +128,44 @@ pub(super) async fn run(argv: &[String]) -> Result<SecretString, ApiError> {
 }
 
 async fn run_within(argv: &[String], timeout: Duration) -> Result<SecretString, ApiError> {
-    let Some((program, args)) = argv.split_first() else {
-        return Err(ApiError::Credential(
-            "the credential command is empty".into(),
-        ));
-    };
-    let path = find_program(program, std::env::var_os("PATH").as_deref()).map_err(|p| {
-        ApiError::Credential(match p {
-            ProgramProblem::NotFound(why) => format!("could not run `{program}`: {why}"),
-            ProgramProblem::Unsafe(why) => format!("refusing to run `{program}`: {why}"),
+    let program = argv.first().map_or("", String::as_str);
+    let ran = super::run::run(Program {
+        argv,
+        input: None,
+        with_stderr: false,
+        timeout,
+        max_output: MAX_OUTPUT,
+    })
+    .await
+    .map_err(|e| {
+        ApiError::Credential(match e {
+            RunError::Empty => "the credential command is empty".into(),
+            RunError::Program(ProgramProblem::NotFound(why)) => {
+                format!("could not run `{program}`: {why}")
+            }
+            RunError::Program(ProgramProblem::Unsafe(why)) => {
+                format!("refusing to run `{program}`: {why}")
+            }
+            RunError::Spawn(e) => format!("could not run `{program}`: {e}"),
+            RunError::TimedOut => format!(
+                "`{program}` did not finish within {}s; it was stopped, with what it started",
+                timeout.as_secs()
+            ),
+            RunError::TooMuchOutput => format!(
+                "`{program}` printed more than {} KiB, so it was stopped; a credential \
+                 command must print only the secret",
+                MAX_OUTPUT / 1024
+            ),
+            RunError::Io(e) => format!("`{program}` failed: {e}"),
         })
     })?;
-    let mut child = tokio::process::Command::new(&path)
-        .arg0(program)
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .process_group(0)
-        .kill_on_drop(true)
-        .spawn()
-        .map_err(|e| ApiError::Credential(format!("could not run `{program}`: {e}")))?;
-    // Declared after the child, so dropped first: a cancelled fetch ends the group while the
-    // command is still unreaped.
-    let group = Group::of(child.id());
-    let stdout = child.stdout.take().expect("stdout is piped");
-    let collected = tokio::time::timeout(timeout, collect(stdout, &group)).await;
-    group.end();
-    let out = match collected {
-        Ok(Ok(out)) => out,
-        stopped => {
-            let _ = child.start_kill();
-            let _ = tokio::time::timeout(Duration::from_secs(1), child.wait()).await;
-            return Err(ApiError::Credential(match stopped {
-                Err(_) => format!(
-                    "`{program}` did not finish within {}s; it was stopped, with what it started",
-                    timeout.as_secs()
-                ),
-                Ok(Err(Stop::TooLong)) => format!(
-                    "`{program}` printed more than {} KiB, so it was stopped; a credential \
-                     command must print only the secret",
-                    MAX_OUTPUT / 1024
-                ),
-                Ok(Err(Stop::Read(e))) => format!("`{program}` failed: {e}"),
-                Ok(Ok(_)) => unreachable!("handled above"),
-            }));
-        }
-    };
-    let status = child
-        .wait()
-        .await
-        .map_err(|e| ApiError::Credential(format!("`{program}` failed: {e}")))?;
-    if !status.success() {
+    if !ran.status.success() {
         return Err(ApiError::Credential(format!(
-            "`{program}` exited with {status}"
+            "`{program}` exited with {}",
+            ran.status
         )));
     }
-    let text = String::from_utf8(out).map_err(|_| {
+    let text = String::from_utf8(ran.output).map_err(|_| {
         ApiError::Credential(format!("`{program}` printed something that is not UTF-8"))
     })?;
     let trimmed = text.trim();
@@ -199,84 +173,6 @@ async fn run_within(argv: &[String], timeout: Duration) -> Result<SecretString, 
         return Err(ApiError::Credential(format!("`{program}` printed nothing")));
     }
     Ok(SecretString::from(trimmed.to_owned()))
-}
-
-enum Stop {
-    TooLong,
-    Read(std::io::Error),
-}
-
-/// Read the command's output, up to [`MAX_OUTPUT`], until it is closed and the command has
-/// exited. Once the command has exited, its group is ended, so that what it left behind lets go
-/// of the output.
-async fn collect(mut stdout: ChildStdout, group: &Group) -> Result<Vec<u8>, Stop> {
-    let mut out = Vec::new();
-    let mut buf = vec![0u8; 8 * 1024];
-    let mut closed = false;
-    let mut exited = false;
-    let mut poll = tokio::time::interval(EXIT_POLL);
-    loop {
-        if !exited && group.leader_exited() {
-            exited = true;
-            group.end();
-        }
-        if closed && exited {
-            return Ok(out);
-        }
-        tokio::select! {
-            read = stdout.read(&mut buf), if !closed => match read {
-                Ok(0) => closed = true,
-                Ok(n) if out.len() + n > MAX_OUTPUT => return Err(Stop::TooLong),
-                Ok(n) => out.extend_from_slice(&buf[..n]),
-                Err(e) => return Err(Stop::Read(e)),
-            },
-            _ = poll.tick(), if !exited => {}
-        }
-    }
-}
-
-/// The command's process group (its id is the command's), ended at most once.
-struct Group {
-    leader: Option<Pid>,
-    ended: AtomicBool,
-}
-
-impl Group {
-    fn of(pid: Option<u32>) -> Self {
-        Group {
-            leader: pid.and_then(|p| Pid::from_raw(p as i32)),
-            ended: AtomicBool::new(false),
-        }
-    }
-
-    /// Has the command itself exited? Asked without reaping it, so its id stays its own.
-    fn leader_exited(&self) -> bool {
-        let Some(pid) = self.leader else {
-            return true;
-        };
-        let options = WaitIdOptions::EXITED | WaitIdOptions::NOHANG | WaitIdOptions::NOWAIT;
-        match waitid(WaitId::Pid(pid), options) {
-            Ok(status) => status.is_some(),
-            Err(Errno::INTR) => false,
-            // ECHILD: nothing left to wait for.
-            Err(_) => true,
-        }
-    }
-
-    /// Send SIGKILL to every process of the group. Called before the command is reaped.
-    fn end(&self) {
-        if !self.ended.swap(true, Ordering::SeqCst)
-            && let Some(pid) = self.leader
-        {
-            let _ = kill_process_group(pid, Signal::KILL);
-        }
-    }
-}
-
-impl Drop for Group {
-    fn drop(&mut self) {
-        self.end();
-    }
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@
 //! question alone goes in front of the open overlay, which waits behind it.
 
 pub mod confirm;
+pub mod deliver;
 pub mod export;
 pub mod form;
 pub mod leak;
@@ -23,6 +24,7 @@ use crossterm::event::KeyEvent;
 
 use super::op::Op;
 use super::{App, Effect};
+pub use deliver::{DeliverJob, SinkBook};
 pub use export::{ExportJob, ExportResult, ExportView};
 use form::Form;
 pub use leak::LeakView;

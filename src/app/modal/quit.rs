@@ -72,6 +72,9 @@ pub fn in_flight(app: &App) -> Vec<String> {
         })
         .collect();
     lines.extend(leak::verifying(app));
+    let mut deliveries: Vec<_> = app.delivering.iter().collect();
+    deliveries.sort_by_key(|(id, _)| **id);
+    lines.extend(deliveries.into_iter().map(|(_, what)| what.clone()));
     lines
 }
 

@@ -1,12 +1,13 @@
 //! The secret of a token just created or regenerated, shown only this once. Closing takes two
-//! keys (Esc, then `y`) so that it is never lost to a stray key; `v` reveals it and `y` or `c`
-//! copies it (the keymap's defaults). What the clipboard says back is shown here too.
+//! keys (Esc, then `y`) so that it is never lost to a stray key; `v` reveals it, `y` or `c`
+//! copies it and `d` delivers it to sinks (`deliver.rs`) (the keymap's defaults). What the clipboard says back is shown here too.
 
 use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use secrecy::SecretString;
 
+use super::deliver::{self, Deliveries};
 use crate::app::{Action, App, CopySecret, Effect, Layer, Modal, Op, ToastKind, TokenRef};
 use crate::clipboard::{Backend, ClearOutcome, ClipboardError};
 use crate::model::OpKind;
@@ -23,6 +24,8 @@ pub struct SecretView {
     pub copied: Option<Result<String, String>>,
     /// A rotation: the old token, still valid, to offer for deletion after this closes.
     pub replaces: Option<TokenRef>,
+    /// Deliveries to sinks: the list to choose from while open, and how each went.
+    pub delivery: Deliveries,
 }
 
 /// A key beside a new secret: the keymap's `Secret` layer, and once closing was asked, its
@@ -34,7 +37,18 @@ pub fn on_key(app: &mut App, mut view: SecretView, key: KeyEvent) -> Vec<Effect>
             let replaces = view.replaces.take();
             app.close_modal();
             if let Some(old) = replaces {
-                offer_delete_old(app, old);
+                if view.delivery.settled_ok() {
+                    offer_delete_old(app, old);
+                } else {
+                    // A sink may lack the new secret: the old token must keep working.
+                    app.alert(
+                        Some(old.account),
+                        format!(
+                            "kept the old token {}: a delivery failed or had not finished",
+                            old.name
+                        ),
+                    );
+                }
             }
             return effects;
         }
@@ -43,6 +57,8 @@ pub fn on_key(app: &mut App, mut view: SecretView, key: KeyEvent) -> Vec<Effect>
     } else if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
         // ctrl-c, which quits anywhere else, asks first here.
         view.closing = true;
+    } else if view.delivery.picker.is_some() {
+        effects = deliver::on_key(app, &mut view, &key);
     } else {
         match app.keymap.action_for(&key, Layer::Secret) {
             Some(Action::Cancel | Action::Quit) => view.closing = true,
@@ -50,6 +66,7 @@ pub fn on_key(app: &mut App, mut view: SecretView, key: KeyEvent) -> Vec<Effect>
             Some(Action::Copy) => {
                 effects.push(Effect::Copy(CopySecret(view.secret.clone())));
             }
+            Some(Action::Deliver) => deliver::open(app, &mut view),
             _ => {}
         }
     }

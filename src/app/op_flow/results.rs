@@ -184,7 +184,7 @@ fn show_secret(app: &mut App, p: &PendingOp, created: Created) {
         id: created.token.id.clone(),
         name: created.token.name.clone(),
     };
-    app.open_modal(Modal::Secret(SecretView {
+    let mut view = SecretView {
         account: p.account,
         token,
         secret: created.secret,
@@ -192,5 +192,11 @@ fn show_secret(app: &mut App, p: &PendingOp, created: Created) {
         closing: false,
         copied: None,
         replaces: p.replaces.clone(),
-    }));
+        delivery: Default::default(),
+    };
+    // A rotation delivers before it offers to delete the old token: the sinks come first.
+    if view.replaces.is_some() && !app.sinks.sinks.is_empty() {
+        crate::app::modal::deliver::open(app, &mut view);
+    }
+    app.open_modal(Modal::Secret(view));
 }
