@@ -25,6 +25,8 @@ pub struct Config {
     pub accounts: Vec<AccountConfig>,
     /// Tokens older than this are marked stale.
     pub stale_after_days: u32,
+    /// Tokens that expire within this many days (or have expired) are marked and get a view.
+    pub expiring_within_days: u32,
     pub http: HttpSettings,
     pub ui: UiConfig,
     /// `[keys]`: action name → key spec, as written; the dashboard interprets them.
@@ -39,6 +41,7 @@ impl Default for Config {
             path: None,
             accounts: Vec::new(),
             stale_after_days: 90,
+            expiring_within_days: 14,
             http: HttpSettings::default(),
             ui: UiConfig::default(),
             keys: Vec::new(),

@@ -13,6 +13,7 @@ mod list;
 mod output;
 mod policy;
 mod prompt;
+mod roles;
 mod sandbox;
 mod trail;
 
@@ -90,6 +91,8 @@ pub enum TokenCommand {
     Audit(AuditArgs),
     /// Create a token and print its secret (shown only this once)
     Create(CreateArgs),
+    /// List the roles an account's tokens can be given (qovery), for `create --role`
+    Roles(RolesArgs),
     /// Delete a token (asks first on a terminal; needs --yes otherwise)
     Delete(ConfirmedTarget),
     /// Enable a token
@@ -123,6 +126,10 @@ pub struct ListArgs {
     /// Only disabled tokens
     #[arg(long)]
     pub disabled: bool,
+    /// Only tokens that have expired or expire within `expiring_within_days` in the config (14
+    /// by default); only qovery's policy API tokens expire
+    #[arg(long)]
+    pub expiring: bool,
     /// Order by this field instead of accounts in config order, newest first: account, provider
     /// and name in natural order (deploy-2 before deploy-10), age oldest first, privilege most
     /// powerful first
@@ -167,15 +174,32 @@ pub struct CreateArgs {
     /// A permission to grant (repeatable)
     #[arg(long, value_name = "P")]
     pub permission: Vec<String>,
-    /// The role to give the token
-    #[arg(long, value_name = "R")]
+    /// The role to give the token, by id
+    #[arg(long, value_name = "R", conflicts_with = "role")]
     pub role_id: Option<String>,
+    /// The role to give the token, by name, as `tokdash roles` lists them (any case)
+    #[arg(long, value_name = "NAME")]
+    pub role: Option<String>,
+    /// qovery: the rego rules (no package line, defining `allow`) of a policy API token; giving
+    /// them creates that kind of token
+    #[arg(long, value_name = "REGO")]
+    pub opa_policy: Option<String>,
+    /// When the token stops working: a date (2026-12-31, midnight UTC), an RFC 3339 time, or a
+    /// span from now (30d, 12w). qovery: policy API tokens only
+    #[arg(long, value_name = "WHEN")]
+    pub expires_at: Option<String>,
     /// Allow the token to read (sematext: the default, unless --writeable is given alone)
     #[arg(long)]
     pub readable: bool,
     /// Allow the token to write (sematext: alone, a write-only token; with --readable, both)
     #[arg(long)]
     pub writeable: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RolesArgs {
+    #[arg(long, value_name = "NAME")]
+    pub account: String,
 }
 
 #[derive(Debug, Args)]
@@ -315,7 +339,8 @@ where
         return EXIT_USAGE;
     }
     let ids = output::Ids::new(cli.show_secrets);
-    let clock = Clock::new(time::OffsetDateTime::now_utc(), config.stale_after_days);
+    let clock = Clock::new(time::OffsetDateTime::now_utc(), config.stale_after_days)
+        .expiring_within(config.expiring_within_days);
     commands::run(command, &registry, cli.format, ids, &clock, cli.demo).await
 }
 

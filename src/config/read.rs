@@ -24,7 +24,14 @@ use super::keys::{Node, Origin, ProviderKeys, SHARED_ACCOUNT_KEYS};
 use super::{AccountConfig, Config, ConfigError, UiConfig};
 use crate::model::ProviderKind;
 
-const TOP_KEYS: &[&str] = &["stale_after_days", "http", "ui", "keys", "accounts"];
+const TOP_KEYS: &[&str] = &[
+    "stale_after_days",
+    "expiring_within_days",
+    "http",
+    "ui",
+    "keys",
+    "accounts",
+];
 const HTTP_KEYS: &[&str] = &["connect_timeout_secs", "timeout_secs", "max_response_mb"];
 const UI_KEYS: &[&str] = &["mouse", "clipboard", "clipboard_clear_secs"];
 
@@ -53,6 +60,9 @@ pub(super) fn parse(
     let mut config = Config::default();
     if let Some(days) = top.integer_in("stale_after_days", 1..=36_500, "a number of days")? {
         config.stale_after_days = days as u32;
+    }
+    if let Some(days) = top.integer_in("expiring_within_days", 0..=36_500, "a number of days")? {
+        config.expiring_within_days = days as u32;
     }
     if let Some(http) = top.table("http")? {
         http.check_keys(HTTP_KEYS)?;
