@@ -41,7 +41,7 @@ impl Default for Config {
             path: None,
             accounts: Vec::new(),
             stale_after_days: 90,
-            expiring_within_days: 14,
+            expiring_within_days: crate::model::DEFAULT_EXPIRING_WITHIN_DAYS,
             http: HttpSettings::default(),
             ui: UiConfig::default(),
             keys: Vec::new(),

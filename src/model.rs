@@ -16,15 +16,13 @@ mod privilege;
 mod secret_format;
 mod token;
 pub use age::{age_days, human_age, is_stale};
-pub use expiry::{Expiry, is_expiring, parse_expiry};
+pub use expiry::{DEFAULT_EXPIRING_WITHIN_DAYS, Expiry, is_expiring, parse_expiry};
 pub use kind::ProviderKind;
 pub use listing::Listing;
 pub use natural::{fold_case, natural_cmp, natural_cmp_folded, natural_key};
 pub use privilege::Privilege;
 pub use secret_format::{Alphabet, SecretFormat, Shape};
-pub use token::{
-    AppRef, Created, EXPIRES_AT, Token, TokenId, format_timestamp, parse_timestamp,
-};
+pub use token::{AppRef, Created, EXPIRES_AT, Token, TokenId, format_timestamp, parse_timestamp};
 
 /// The fields a user fills in to create a token. Which of them a provider takes is described by
 /// its [`Caps::form`]; [`NewToken::unsupported_fields`] names the ones it would ignore.
@@ -76,6 +74,9 @@ pub const FIELD_READABLE: &str = "readable";
 pub const FIELD_WRITEABLE: &str = "writeable";
 pub const FIELD_OPA_POLICY: &str = "opa_policy";
 pub const FIELD_EXPIRES_AT: &str = "expires_at";
+/// The label a token's policy goes under among its facts (qovery's policy tokens), so that a
+/// rotation can give the twin the same policy.
+pub const OPA_POLICY_FACT: &str = "opa policy";
 
 /// The one table of create-form fields: each `FIELD_*` key with the `tokdash create` flag that
 /// sets it. Providers' forms ([`Caps::form`]) say which of these they take, by key.
@@ -315,6 +316,10 @@ pub enum ApiError {
     Misconfigured(String),
     #[error("{0}")]
     Refused(#[from] Refusal),
+    /// The provider would not take the request as asked, so the client did not send it (an
+    /// expiry on a qovery token kind that has none); the message says what to change.
+    #[error("{0}")]
+    Invalid(String),
 }
 
 fn retry_suffix(retry_after: &Option<Duration>) -> String {
@@ -342,6 +347,7 @@ impl ApiError {
             ApiError::Credential(_) => "no credential",
             ApiError::Misconfigured(_) => "misconfigured",
             ApiError::Refused(_) => "refused",
+            ApiError::Invalid(_) => "not sent",
         }
     }
 
@@ -359,7 +365,10 @@ impl ApiError {
             ApiError::Decode(_) => "check that the account's base_url points at the provider's API",
             ApiError::Credential(_) => "fix the account's credential in the config file",
             ApiError::Misconfigured(_) => "fix the account's entry in the config file",
-            ApiError::BadRequest { .. } | ApiError::Redirect { .. } | ApiError::Refused(_) => {
+            ApiError::BadRequest { .. }
+            | ApiError::Redirect { .. }
+            | ApiError::Refused(_)
+            | ApiError::Invalid(_) => {
                 return None;
             }
         })

@@ -9,13 +9,11 @@
 use serde::Serialize;
 use time::OffsetDateTime;
 
+pub use crate::model::DEFAULT_EXPIRING_WITHIN_DAYS;
 use crate::model::{
     Privilege, ProviderKind, Token, TokenId, age_days, format_timestamp, is_expiring, is_stale,
     masked_id,
 };
-
-/// The config's `expiring_within_days` when it does not say.
-pub const DEFAULT_EXPIRING_WITHIN_DAYS: u32 = 14;
 
 /// How exports print token ids that are secrets themselves (lagrello's `tokenKey`, see
 /// `Caps::id_is_secret`): masked by [`masked_id`], the rule every screen and file follows, unless

@@ -29,7 +29,9 @@ pub async fn run(
             return finish(super::policy::run(&args, registry, format, ids, clock).await);
         }
         TokenCommand::Incident(c) => return super::incident::run(c, registry, format, demo).await,
-        TokenCommand::Roles(args) => return finish(super::roles::run(&args, registry, format).await),
+        TokenCommand::Roles(args) => {
+            return finish(super::roles::run(&args, registry, format).await);
+        }
         TokenCommand::Create(args) => Change::Create(args),
         TokenCommand::Delete(args) => Change::Delete(args),
         TokenCommand::Regenerate(args) => Change::Regenerate(args),

@@ -114,7 +114,7 @@ pub struct ListError {
     pub message: String,
 }
 
-const LIST_HEADERS: [&str; 9] = [
+const LIST_HEADERS: [&str; 10] = [
     "ACCOUNT",
     "PROVIDER",
     "ID",

@@ -4,6 +4,9 @@
 
 use time::OffsetDateTime;
 
+/// The config's `expiring_within_days` when it does not say.
+pub const DEFAULT_EXPIRING_WITHIN_DAYS: u32 = 14;
+
 /// How a token's expiry stands at a moment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Expiry {
@@ -51,7 +54,11 @@ impl Expiry {
 }
 
 /// Is a token expired, or expiring within `within_days` days of `now`?
-pub fn is_expiring(expires_at: Option<OffsetDateTime>, now: OffsetDateTime, within_days: u32) -> bool {
+pub fn is_expiring(
+    expires_at: Option<OffsetDateTime>,
+    now: OffsetDateTime,
+    within_days: u32,
+) -> bool {
     Expiry::at(expires_at, now, within_days).needs_attention()
 }
 
@@ -149,7 +156,11 @@ mod tests {
         );
         assert_eq!(parse_expiry("30d", NOW), Ok(NOW + Duration::days(30)));
         assert_eq!(parse_expiry(" 2w ", NOW), Ok(NOW + Duration::days(14)));
-        assert!(parse_expiry("2026-01-01", NOW).unwrap_err().contains("not in the future"));
+        assert!(
+            parse_expiry("2026-01-01", NOW)
+                .unwrap_err()
+                .contains("not in the future")
+        );
         assert!(parse_expiry("soon", NOW).unwrap_err().contains("30d"));
         assert!(parse_expiry("0d", NOW).is_err());
     }

@@ -26,8 +26,8 @@ use crate::text::{sanitize, truncate};
 mod policy;
 mod wire;
 
-use policy::{Kind, Kinds};
 pub use policy::POLICY_KIND;
+use policy::{Kind, Kinds};
 use wire::{CreateBody, ListBody, WireCreated, WireRole, WireToken};
 
 const DEFAULT_BASE_URL: &str = "https://api.qovery.com";
@@ -284,7 +284,7 @@ impl Qovery {
         }
         if new.expires_at.is_some() {
             // Refused before anything is sent: qovery would create a token that never expires.
-            return Err(ApiError::Misconfigured(
+            return Err(ApiError::Invalid(
                 "qovery's organization API tokens do not expire; an expiry needs a policy API \
                  token: give its OPA policy too (--opa-policy)"
                     .into(),
@@ -322,7 +322,9 @@ impl Qovery {
     /// A 409: the name is taken in the organization (names are unique across both kinds).
     fn name_taken(&self, response: &Response, name: &str) -> ApiError {
         let message = match response.error_message(ERROR_KEYS) {
-            Some(d) => format!("a token named \"{name}\" already exists in this organization ({d})"),
+            Some(d) => {
+                format!("a token named \"{name}\" already exists in this organization ({d})")
+            }
             None => format!("a token named \"{name}\" already exists in this organization"),
         };
         status_error(response.status, &response.headers, Some(message))

@@ -6,6 +6,10 @@
 //! refused: the notes call that undocumented, so a client must not rely on it. It is as strict as the real service where the spec is: `role_id`
 //! must be present (a known role or `null`), `description` may be absent but not `null`, names
 //! are unique per organization (409), and errors are `{"status", "detail"}`.
+//!
+//! Policy API tokens, the organization's second kind (with an expiry), are in `qovery/policy.rs`.
+
+mod policy;
 
 use std::sync::Arc;
 
@@ -45,6 +49,7 @@ struct Org {
     jwt: String,
     roles: Vec<Role>,
     tokens: Vec<ApiToken>,
+    policy_tokens: Vec<policy::PolicyToken>,
 }
 
 #[derive(Debug)]
@@ -143,6 +148,7 @@ pub fn seed(opts: &SeedOptions) -> (QoveryState, Vec<SandboxAccount>) {
                 organization_id: org_id.clone(),
             }),
         });
+        let policy_tokens = policy::seed(opts.seed, n, opts.anchor, &roles);
         state.orgs.push(Org {
             id: org_id,
             account: name,
@@ -150,6 +156,7 @@ pub fn seed(opts: &SeedOptions) -> (QoveryState, Vec<SandboxAccount>) {
             jwt,
             roles,
             tokens,
+            policy_tokens,
         });
     }
     (state, accounts)
@@ -163,6 +170,14 @@ pub fn routes() -> Router<Arc<SandboxState>> {
         )
         .route("/organization/{org}/apiToken/{token}", delete(delete_token))
         .route("/organization/{org}/availableRole", get(list_roles))
+        .route(
+            "/organization/{org}/policyApiToken",
+            get(policy::list).post(policy::create),
+        )
+        .route(
+            "/organization/{org}/policyApiToken/{token}",
+            delete(policy::delete),
+        )
 }
 
 /// A JWT-shaped login for an organization: `header.payload.signature`, base64url, as qovery's
@@ -359,7 +374,9 @@ struct CreateRequest {
     role_id: Option<String>,
 }
 
-fn parse_create(headers: &HeaderMap, body: &[u8]) -> Result<CreateRequest, Reject> {
+/// A create's body as a JSON object: 415 without `Content-Type: application/json`, 400 for
+/// anything but an object.
+fn json_object(headers: &HeaderMap, body: &[u8]) -> Result<serde_json::Map<String, Value>, Reject> {
     let is_json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -370,9 +387,14 @@ fn parse_create(headers: &HeaderMap, body: &[u8]) -> Result<CreateRequest, Rejec
             "Content-Type must be application/json",
         ));
     }
-    let Ok(Value::Object(obj)) = serde_json::from_slice::<Value>(body) else {
-        return Err(bad_request("The request body must be a JSON object"));
-    };
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(obj)) => Ok(obj),
+        _ => Err(bad_request("The request body must be a JSON object")),
+    }
+}
+
+fn parse_create(headers: &HeaderMap, body: &[u8]) -> Result<CreateRequest, Reject> {
+    let obj = json_object(headers, body)?;
     let name = match obj.get("name") {
         Some(Value::String(n)) if !n.trim().is_empty() => n.clone(),
         Some(Value::String(_)) => return Err(bad_request("name must not be empty")),

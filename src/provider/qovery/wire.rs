@@ -102,7 +102,7 @@ impl WirePolicyToken {
             .with_kind(Some(POLICY_KIND))
             .with_created_by(creator.as_deref())
             .with_expires(expires.as_deref())
-            .with_extra("opa policy", opa_policy.as_deref())
+            .with_extra(crate::model::OPA_POLICY_FACT, opa_policy.as_deref())
     }
 }
 
