@@ -400,6 +400,8 @@ mod tests {
             .with_created_by(Some("ana"))
             .with_updated(Some("2026-06-01T00:00:00Z"))
             .with_description(Some("ci"))
+            .with_kind(Some("policy"))
+            .with_expires(Some("2026-12-01T00:00:00Z"))
             .with_secret(Some("s3cr3t-value".into()));
         let csv = to_csv(&[row(&SECRET_IDS, &token)]);
         let mut lines = csv.lines();
@@ -409,7 +411,7 @@ mod tests {
             Some(
                 "logs-eu,sematext,prod-logs (42),••••klmnop,\"'=HYPERLINK(\"\"x\"\")\",true,\
                  2026-05-01T00:00:00Z,212,true,admin,read;write,Owner,ana,2026-06-01T00:00:00Z,\
-                 ci,logs-eu: app 7: forbidden"
+                 ci,logs-eu: app 7: forbidden,policy,2026-12-01T00:00:00Z"
             )
         );
         let json = to_json(&[row(&SECRET_IDS, &token)]);
