@@ -39,14 +39,22 @@ async fn policy_tokens_are_listed_beside_the_others_marked_and_with_their_expiry
         .filter(|t| t.kind == Some("policy"))
         .collect();
     let regular = listing.tokens.iter().filter(|t| t.kind.is_none()).count();
-    assert!(regular > 0 && policy.len() >= 3, "{} / {}", regular, policy.len());
+    assert!(
+        regular > 0 && policy.len() >= 3,
+        "{} / {}",
+        regular,
+        policy.len()
+    );
     let now = OffsetDateTime::now_utc();
     let states: Vec<Expiry> = policy
         .iter()
         .map(|t| Expiry::at(t.expires_at, now, 14))
         .collect();
     assert!(states.contains(&Expiry::Expired), "{states:?}");
-    assert!(states.iter().any(|s| matches!(s, Expiry::Soon(_))), "{states:?}");
+    assert!(
+        states.iter().any(|s| matches!(s, Expiry::Soon(_))),
+        "{states:?}"
+    );
     assert!(states.contains(&Expiry::Never), "{states:?}");
     assert!(
         listing
@@ -63,14 +71,20 @@ async fn policy_tokens_are_listed_beside_the_others_marked_and_with_their_expiry
         .expect("a seeded policy token without a role");
     assert_eq!(unbound.privilege, Privilege::Admin);
     assert!(
-        unbound.extra.iter().any(|(k, v)| k == "opa policy" && v.contains("allow")),
+        unbound
+            .extra
+            .iter()
+            .any(|(k, v)| k == "opa policy" && v.contains("allow")),
         "{:?}",
         unbound.extra
     );
     let org = org(&sb);
     let reqs = requests_to(&sb, ProviderKind::Qovery);
     let auth = format!("Token {}", credential(&sb, ACCOUNT));
-    assert!(reqs.iter().all(|r| r.header("authorization") == Some(auth.as_str())));
+    assert!(
+        reqs.iter()
+            .all(|r| r.header("authorization") == Some(auth.as_str()))
+    );
     let paths: Vec<String> = reqs.iter().map(|r| r.uri.clone()).collect();
     assert_eq!(
         paths,
@@ -206,7 +220,10 @@ async fn the_fake_refuses_what_the_spec_and_its_descriptions_refuse() {
         .await
         .unwrap_err();
     assert!(err.to_string().contains("package"), "{err}");
-    let err = q.create(with("no-allow", "deny := true")).await.unwrap_err();
+    let err = q
+        .create(with("no-allow", "deny := true"))
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("allow"), "{err}");
     q.create(with("twice", "allow := true")).await.unwrap();
     let err = q.create(with("twice", "allow := true")).await.unwrap_err();

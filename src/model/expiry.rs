@@ -77,7 +77,9 @@ pub fn parse_expiry(raw: &str, now: OffsetDateTime) -> Result<OffsetDateTime, St
     ) {
         date.midnight().assume_utc()
     } else if let Some(days) = span_days(raw) {
-        now + time::Duration::days(days)
+        // To the second: an expiry sent with nanoseconds comes back cut to milliseconds.
+        let at = now + time::Duration::days(days);
+        at.replace_nanosecond(0).unwrap_or(at)
     } else {
         return Err(format!(
             "`{}` is not an expiry; {EXPECTED}",
@@ -155,6 +157,12 @@ mod tests {
             Ok(datetime!(2026-07-01 08:30 UTC))
         );
         assert_eq!(parse_expiry("30d", NOW), Ok(NOW + Duration::days(30)));
+        let fractional = NOW + Duration::nanoseconds(123_456_789);
+        assert_eq!(
+            parse_expiry("1d", fractional),
+            Ok(NOW + Duration::days(1)),
+            "to the second"
+        );
         assert_eq!(parse_expiry(" 2w ", NOW), Ok(NOW + Duration::days(14)));
         assert!(
             parse_expiry("2026-01-01", NOW)
