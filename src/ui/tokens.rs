@@ -281,7 +281,7 @@ fn widths(
     // so a row still reads left to right without a gap across the screen.
     let name_wanted = visible
         .iter()
-        .map(|(_, _, t)| width_of(&t.name))
+        .map(|(_, _, t)| width_of(&t.name) + t.kind.map_or(0, |k| width_of(k) + 3))
         .max()
         .unwrap_or(0)
         .max(MIN_NAME);
