@@ -119,7 +119,8 @@ pub fn seed(opts: &SeedOptions) -> (QoveryState, Vec<SandboxAccount>) {
                 name: (*r).to_owned(),
             })
             .collect();
-        let names = store::token_names(&mut rng, opts.tokens, opts.hostile);
+        let policy_count = policy::count_of(opts.tokens);
+        let names = store::token_names(&mut rng, opts.tokens - policy_count, opts.hostile);
         let tokens = names
             .into_iter()
             .map(|token_name| {
@@ -148,7 +149,7 @@ pub fn seed(opts: &SeedOptions) -> (QoveryState, Vec<SandboxAccount>) {
                 organization_id: org_id.clone(),
             }),
         });
-        let policy_tokens = policy::seed(opts.seed, n, opts.anchor, &roles);
+        let policy_tokens = policy::seed(opts.seed, n, policy_count, opts.anchor, &roles);
         state.orgs.push(Org {
             id: org_id,
             account: name,
@@ -517,7 +518,12 @@ mod tests {
         assert_eq!(accounts, again);
         assert_eq!(accounts.len(), 2);
         assert_eq!(accounts[1].name, "qovery-2");
-        assert_eq!(a.orgs[0].tokens.len(), 12);
+        assert_eq!(
+            a.orgs[0].tokens.len() + a.orgs[0].policy_tokens.len(),
+            12,
+            "--tokens-per-account counts both kinds"
+        );
+        assert_eq!(a.orgs[0].policy_tokens.len(), 4);
         assert_eq!(a.orgs[0].tokens[3].name, b.orgs[0].tokens[3].name);
         assert!(a.orgs[0].tokens.iter().any(|t| t.name.contains('\x1b')));
         let org = accounts[0].setting("organization_id").unwrap();

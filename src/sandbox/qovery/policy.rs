@@ -3,7 +3,8 @@
 //! APIs, may carry an expiry (`expires_at`).
 //!
 //! Seeded so that a demo shows each case: one that expired, one expiring within days, one far
-//! off and one that never expires. Expiries are counted from the later of the seed's anchor and
+//! off and one that never expires: a third of the account's `--tokens-per-account`, at most
+//! four ([`count_of`]), the organization API tokens being the rest. Expiries are counted from the later of the seed's anchor and
 //! today, so "expiring soon" stays soon on the day the demo is run.
 
 use std::sync::Arc;
@@ -23,20 +24,21 @@ use crate::model::ProviderKind;
 
 /// The seeded policy tokens: name, role (by name; `None` is organization admin), days from the
 /// base until they expire (`None`: never), and their policy.
+/// The most telling first: an account with few tokens gets the expired one.
 const SEEDED: &[(&str, Option<&str>, Option<i64>, &str)] = &[
-    (
-        "agent-readonly",
-        Some("Viewer"),
-        Some(90),
-        "allow if { input.method == \"GET\" }",
-    ),
+    ("migration-agent", None, Some(-12), "allow := true"),
     (
         "deploy-agent",
         Some("DevOps"),
         Some(5),
         "allow if { startswith(input.path, \"/application/\") }",
     ),
-    ("migration-agent", None, Some(-12), "allow := true"),
+    (
+        "agent-readonly",
+        Some("Viewer"),
+        Some(90),
+        "allow if { input.method == \"GET\" }",
+    ),
     (
         "audit-agent",
         Some("Admin"),
@@ -79,11 +81,17 @@ impl PolicyToken {
     }
 }
 
-/// The seeded policy tokens of an organization with `roles`, from their own random source so
-/// that the regular tokens' seeding is unchanged.
+/// How many of an account's `tokens` seeded tokens are policy tokens.
+pub fn count_of(tokens: usize) -> usize {
+    (tokens / 3).min(SEEDED.len())
+}
+
+/// The seeded policy tokens of an organization with `roles`, at most `count` of them, from their
+/// own random source so that the regular tokens' seeding is unchanged.
 pub fn seed(
     seed: u64,
     org_index: usize,
+    count: usize,
     anchor: OffsetDateTime,
     roles: &[Role],
 ) -> Vec<PolicyToken> {
@@ -92,6 +100,7 @@ pub fn seed(
     let base = anchor.max(today);
     SEEDED
         .iter()
+        .take(count)
         .map(|(name, role, days, policy)| {
             let role = role.and_then(|r| roles.iter().find(|x| x.name == r));
             let created_at = store::created_before(&mut rng, anchor);
@@ -276,7 +285,7 @@ mod tests {
             name: "Viewer".into(),
         }];
         let anchor = store::default_anchor();
-        let tokens = seed(3, 0, anchor, &roles);
+        let tokens = seed(3, 0, 12, anchor, &roles);
         let now = OffsetDateTime::now_utc();
         let states: Vec<_> = tokens
             .iter()
@@ -290,11 +299,16 @@ mod tests {
         );
         assert!(states.contains(&Expiry::Later), "{states:?}");
         assert!(states.contains(&Expiry::Never), "{states:?}");
-        assert_eq!(tokens[0].role_name.as_deref(), Some("Viewer"));
+        assert_eq!(tokens[2].role_name.as_deref(), Some("Viewer"));
+        assert_eq!((count_of(12), count_of(3), count_of(2)), (4, 1, 0));
         assert_eq!(
-            seed(3, 0, anchor, &roles)[1].id,
+            seed(3, 0, 12, anchor, &roles)[1].id,
             tokens[1].id,
             "deterministic ids"
+        );
+        assert!(
+            seed(3, 0, 0, anchor, &roles).is_empty(),
+            "none asked, none seeded"
         );
     }
 }
