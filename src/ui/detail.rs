@@ -313,28 +313,6 @@ fn hanging(
         .collect()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn text(line: &Line) -> String {
-        line.spans.iter().map(|s| s.content.as_ref()).collect()
-    }
-
-    #[test]
-    fn long_values_wrap_under_the_value_column() {
-        let value = "2025-04-06T21:44:27Z (1y ago, ! stale: over 90 days)".to_owned();
-        let lines = hanging("created", theme::label(), &[(value, None)], 50);
-        assert!(lines.len() > 1);
-        assert!(text(&lines[0]).starts_with("created     2025"));
-        for line in &lines[1..] {
-            let t = text(line);
-            assert!(t.starts_with(&" ".repeat(LABEL)), "{t:?}");
-            assert!(super::super::width_of(&t) <= 50, "{t:?}");
-        }
-    }
-}
-
 /// `expires  2026-12-04T00:00:00Z (in 4 days)`, or `(EXPIRED 3 days ago)` in the admin colour:
 /// an expired token is said to be so in words, not only in colour.
 fn expiry_line(
@@ -357,4 +335,26 @@ fn expiry_line(
         Expiry::Never | Expiry::Later => (when, None),
     };
     hanging("expires", theme::label(), &[(text, style)], width)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(line: &Line) -> String {
+        line.spans.iter().map(|s| s.content.as_ref()).collect()
+    }
+
+    #[test]
+    fn long_values_wrap_under_the_value_column() {
+        let value = "2025-04-06T21:44:27Z (1y ago, ! stale: over 90 days)".to_owned();
+        let lines = hanging("created", theme::label(), &[(value, None)], 50);
+        assert!(lines.len() > 1);
+        assert!(text(&lines[0]).starts_with("created     2025"));
+        for line in &lines[1..] {
+            let t = text(line);
+            assert!(t.starts_with(&" ".repeat(LABEL)), "{t:?}");
+            assert!(super::super::width_of(&t) <= 50, "{t:?}");
+        }
+    }
 }
