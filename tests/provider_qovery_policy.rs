@@ -235,3 +235,22 @@ async fn the_fake_refuses_what_the_spec_and_its_descriptions_refuse() {
         .unwrap_err();
     assert!(matches!(err, ApiError::NotFound(_)), "{err:?}");
 }
+
+#[tokio::test]
+async fn policy_tokens_that_cannot_be_listed_make_the_list_partial_not_failed() {
+    let sb = start(SandboxOptions::default()).await;
+    sb.state().qovery.lock().unwrap().policy_list_forbidden = true;
+    let q = client(&sb, ACCOUNT);
+    let listing = q
+        .list()
+        .await
+        .expect("the organization API tokens still list");
+    assert!(!listing.tokens.is_empty());
+    assert!(listing.tokens.iter().all(|t| t.kind.is_none()));
+    let reason = listing.partial.expect("marked partial");
+    assert!(
+        reason.starts_with("qovery-1: policy API tokens could not be listed")
+            && reason.contains("forbidden"),
+        "{reason}"
+    );
+}

@@ -38,6 +38,9 @@ pub struct QoveryState {
     orgs: Vec<Org>,
     /// Answer 403 instead of 404 for a token that does not exist, as the real service does.
     pub missing_as_forbidden: bool,
+    /// Refuse to list policy API tokens (403), as for a credential that may not see them, while
+    /// everything else still works.
+    pub policy_list_forbidden: bool,
 }
 
 #[derive(Debug)]

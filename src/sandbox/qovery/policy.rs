@@ -125,10 +125,14 @@ pub async fn list(
     headers: HeaderMap,
 ) -> Response {
     let mut qs = state.qovery.lock().expect("qovery lock");
+    let forbidden = qs.policy_list_forbidden;
     let org = match authorize(&mut qs, &headers, &org_id) {
         Ok(org) => org,
         Err(r) => return r.into_response(),
     };
+    if forbidden {
+        return error_response(StatusCode::FORBIDDEN, "Access denied");
+    }
     let results: Vec<Value> = org.policy_tokens.iter().map(PolicyToken::to_json).collect();
     ok_json(StatusCode::OK, json!({ "results": results }))
 }
