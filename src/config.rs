@@ -26,6 +26,8 @@ pub struct Config {
     pub accounts: Vec<AccountConfig>,
     /// Tokens older than this are marked stale.
     pub stale_after_days: u32,
+    /// Tokens that expire within this many days (or have expired) are marked and get a view.
+    pub expiring_within_days: u32,
     pub http: HttpSettings,
     pub ui: UiConfig,
     /// `[theme]`: colours by role. Boxed: read once, and it would double what a `Loaded` moves.
@@ -44,6 +46,7 @@ impl Default for Config {
             path: None,
             accounts: Vec::new(),
             stale_after_days: 90,
+            expiring_within_days: crate::model::DEFAULT_EXPIRING_WITHIN_DAYS,
             http: HttpSettings::default(),
             ui: UiConfig::default(),
             theme: Box::default(),

@@ -68,6 +68,7 @@ pub async fn run_async(launch: Launch) -> i32 {
         AccountInfo::from_registry(&registry),
         AppOptions {
             stale_after_days: launch.config.stale_after_days,
+            expiring_within_days: launch.config.expiring_within_days,
             keymap,
             demo: launch.demo,
             clipboard_clear_secs: launch.config.ui.clipboard_clear_secs,

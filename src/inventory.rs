@@ -23,7 +23,7 @@ use crate::model::{Caps, ProviderKind, Token, age_days, format_timestamp, is_sta
 use crate::text::{is_unsafe, sanitize};
 
 /// The columns, in order: the CSV header and the JSON keys.
-pub const COLUMNS: [&str; 16] = [
+pub const COLUMNS: [&str; 18] = [
     "account",
     "provider",
     "app",
@@ -40,6 +40,8 @@ pub const COLUMNS: [&str; 16] = [
     "updated_at",
     "description",
     "partial",
+    "kind",
+    "expires_at",
 ];
 
 /// One token as the inventory has it. Strings come sanitised (tokens are sanitised when listed;
@@ -69,6 +71,11 @@ pub struct InventoryRow {
     pub description: Option<String>,
     /// Why the account's list is partial, if it is: tokens of it may be missing from the file.
     pub partial: Option<String>,
+    /// Which of its provider's kinds of token it is (qovery's `policy`); `None` for the usual.
+    pub kind: Option<&'static str>,
+    /// RFC 3339; `None` for a token that does not expire. Last, so the columns before it keep
+    /// their places.
+    pub expires_at: Option<String>,
 }
 
 impl InventoryRow {
@@ -100,10 +107,12 @@ impl InventoryRow {
             updated_at: token.updated_at.map(format_timestamp),
             description: token.description.clone(),
             partial: partial.map(sanitize),
+            kind: token.kind,
+            expires_at: token.expires_at.map(format_timestamp),
         }
     }
 
-    fn record(&self) -> [String; 16] {
+    fn record(&self) -> [String; 18] {
         let text = |s: &Option<String>| s.clone().unwrap_or_default();
         [
             self.account.clone(),
@@ -122,6 +131,8 @@ impl InventoryRow {
             text(&self.updated_at),
             text(&self.description),
             text(&self.partial),
+            self.kind.unwrap_or_default().to_owned(),
+            text(&self.expires_at),
         ]
     }
 }
@@ -389,6 +400,8 @@ mod tests {
             .with_created_by(Some("ana"))
             .with_updated(Some("2026-06-01T00:00:00Z"))
             .with_description(Some("ci"))
+            .with_kind(Some("policy"))
+            .with_expires(Some("2026-12-01T00:00:00Z"))
             .with_secret(Some("s3cr3t-value".into()));
         let csv = to_csv(&[row(&SECRET_IDS, &token)]);
         let mut lines = csv.lines();
@@ -398,7 +411,7 @@ mod tests {
             Some(
                 "logs-eu,sematext,prod-logs (42),••••klmnop,\"'=HYPERLINK(\"\"x\"\")\",true,\
                  2026-05-01T00:00:00Z,212,true,admin,read;write,Owner,ana,2026-06-01T00:00:00Z,\
-                 ci,logs-eu: app 7: forbidden"
+                 ci,logs-eu: app 7: forbidden,policy,2026-12-01T00:00:00Z"
             )
         );
         let json = to_json(&[row(&SECRET_IDS, &token)]);

@@ -8,6 +8,7 @@ use std::time::Duration;
 use crate::text::sanitize;
 
 mod age;
+mod expiry;
 mod kind;
 mod listing;
 mod natural;
@@ -15,12 +16,13 @@ mod privilege;
 mod secret_format;
 mod token;
 pub use age::{age_days, human_age, human_time, is_stale};
+pub use expiry::{DEFAULT_EXPIRING_WITHIN_DAYS, Expiry, is_expiring, parse_expiry};
 pub use kind::ProviderKind;
 pub use listing::Listing;
 pub use natural::{fold_case, natural_cmp, natural_cmp_folded, natural_key};
 pub use privilege::Privilege;
 pub use secret_format::{Alphabet, SecretFormat, Shape};
-pub use token::{AppRef, Created, Token, TokenId, format_timestamp, parse_timestamp};
+pub use token::{AppRef, Created, EXPIRES_AT, Token, TokenId, format_timestamp, parse_timestamp};
 
 /// The fields a user fills in to create a token. Which of them a provider takes is described by
 /// its [`Caps::form`]; [`NewToken::unsupported_fields`] names the ones it would ignore.
@@ -32,6 +34,10 @@ pub struct NewToken {
     pub role_id: Option<String>,
     pub readable: Option<bool>,
     pub writeable: Option<bool>,
+    /// The rego policy of a qovery policy API token: setting it asks for that kind of token.
+    pub opa_policy: Option<String>,
+    /// When the new token stops working, where the provider takes an expiry.
+    pub expires_at: Option<time::OffsetDateTime>,
 }
 
 impl NewToken {
@@ -44,8 +50,10 @@ impl NewToken {
 
     /// The keys of the fields that are set but that `form` does not list.
     pub fn unsupported_fields(&self, form: &[FieldSpec]) -> Vec<&'static str> {
-        let set: [(&'static str, bool); 5] = [
+        let set: [(&'static str, bool); 7] = [
             (FIELD_DESCRIPTION, self.description.is_some()),
+            (FIELD_OPA_POLICY, self.opa_policy.is_some()),
+            (FIELD_EXPIRES_AT, self.expires_at.is_some()),
             (FIELD_PERMISSIONS, !self.permissions.is_empty()),
             (FIELD_ROLE_ID, self.role_id.is_some()),
             (FIELD_READABLE, self.readable.is_some()),
@@ -64,16 +72,23 @@ pub const FIELD_PERMISSIONS: &str = "permissions";
 pub const FIELD_ROLE_ID: &str = "role_id";
 pub const FIELD_READABLE: &str = "readable";
 pub const FIELD_WRITEABLE: &str = "writeable";
+pub const FIELD_OPA_POLICY: &str = "opa_policy";
+pub const FIELD_EXPIRES_AT: &str = "expires_at";
+/// The label a token's policy goes under among its facts (qovery's policy tokens), so that a
+/// rotation can give the twin the same policy.
+pub const OPA_POLICY_FACT: &str = "opa policy";
 
 /// The one table of create-form fields: each `FIELD_*` key with the `tokdash create` flag that
 /// sets it. Providers' forms ([`Caps::form`]) say which of these they take, by key.
-const FIELD_FLAGS: [(&str, &str); 6] = [
+const FIELD_FLAGS: [(&str, &str); 8] = [
     (FIELD_NAME, "--name"),
     (FIELD_DESCRIPTION, "--description"),
     (FIELD_PERMISSIONS, "--permission"),
     (FIELD_ROLE_ID, "--role-id"),
     (FIELD_READABLE, "--readable"),
     (FIELD_WRITEABLE, "--writeable"),
+    (FIELD_OPA_POLICY, "--opa-policy"),
+    (FIELD_EXPIRES_AT, "--expires-at"),
 ];
 
 /// The `tokdash create` flag that sets the field `key`.
@@ -301,6 +316,10 @@ pub enum ApiError {
     Misconfigured(String),
     #[error("{0}")]
     Refused(#[from] Refusal),
+    /// The provider would not take the request as asked, so the client did not send it (an
+    /// expiry on a qovery token kind that has none); the message says what to change.
+    #[error("{0}")]
+    Invalid(String),
 }
 
 fn retry_suffix(retry_after: &Option<Duration>) -> String {
@@ -328,6 +347,7 @@ impl ApiError {
             ApiError::Credential(_) => "no credential",
             ApiError::Misconfigured(_) => "misconfigured",
             ApiError::Refused(_) => "refused",
+            ApiError::Invalid(_) => "not sent",
         }
     }
 
@@ -345,7 +365,10 @@ impl ApiError {
             ApiError::Decode(_) => "check that the account's base_url points at the provider's API",
             ApiError::Credential(_) => "fix the account's credential in the config file",
             ApiError::Misconfigured(_) => "fix the account's entry in the config file",
-            ApiError::BadRequest { .. } | ApiError::Redirect { .. } | ApiError::Refused(_) => {
+            ApiError::BadRequest { .. }
+            | ApiError::Redirect { .. }
+            | ApiError::Refused(_)
+            | ApiError::Invalid(_) => {
                 return None;
             }
         })

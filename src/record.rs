@@ -9,8 +9,10 @@
 use serde::Serialize;
 use time::OffsetDateTime;
 
+pub use crate::model::DEFAULT_EXPIRING_WITHIN_DAYS;
 use crate::model::{
-    Privilege, ProviderKind, Token, TokenId, age_days, format_timestamp, is_stale, masked_id,
+    Privilege, ProviderKind, Token, TokenId, age_days, format_timestamp, is_expiring, is_stale,
+    masked_id,
 };
 
 /// How exports print token ids that are secrets themselves (lagrello's `tokenKey`, see
@@ -41,6 +43,8 @@ impl Ids {
 pub struct Clock {
     pub now: OffsetDateTime,
     pub stale_after_days: u32,
+    /// The config's `expiring_within_days`: the window [`Clock::is_expiring`] looks ahead.
+    pub expiring_within_days: u32,
 }
 
 impl Clock {
@@ -48,7 +52,19 @@ impl Clock {
         Clock {
             now,
             stale_after_days,
+            expiring_within_days: DEFAULT_EXPIRING_WITHIN_DAYS,
         }
+    }
+
+    /// The same clock, looking `days` ahead for expiring tokens.
+    pub fn expiring_within(mut self, days: u32) -> Self {
+        self.expiring_within_days = days;
+        self
+    }
+
+    /// Expired, or expiring within `expiring_within_days`.
+    pub fn is_expiring(&self, expires_at: Option<OffsetDateTime>) -> bool {
+        is_expiring(expires_at, self.now, self.expiring_within_days)
     }
 
     /// Whole days since `created`; `None` for a token without a creation date.
@@ -62,7 +78,7 @@ impl Clock {
 }
 
 /// The export's field names, in order: the JSON object's keys and the CSV header alike.
-pub const FIELDS: [&str; 16] = [
+pub const FIELDS: [&str; 18] = [
     "account",
     "provider",
     "app",
@@ -79,6 +95,8 @@ pub const FIELDS: [&str; 16] = [
     "updated_at",
     "description",
     "partial",
+    "kind",
+    "expires_at",
 ];
 
 /// What separates a token's scopes in a CSV cell (JSON has them as an array).
@@ -113,6 +131,11 @@ pub struct TokenRecord {
     /// The account was listed only in part: tokens may be missing beside this one (the reason
     /// is the account's entry under `errors`, and on stderr).
     pub partial: bool,
+    /// Which of its provider's kinds of token it is (qovery's `policy`); `None` for the usual.
+    pub kind: Option<String>,
+    /// RFC 3339; `None` for a token that does not expire. Last, so older CSV readers that take
+    /// the columns by position still find theirs.
+    pub expires_at: Option<String>,
 }
 
 impl TokenRecord {
@@ -143,13 +166,15 @@ impl TokenRecord {
             updated_at: token.updated_at.map(format_timestamp),
             description: token.exact_description().map(str::to_owned),
             partial,
+            kind: token.kind.map(str::to_owned),
+            expires_at: token.expires_at.map(format_timestamp),
         }
     }
 
     /// The record as CSV fields, in [`FIELDS`]' order: what is `null` in JSON is an empty
     /// field, booleans are `true`/`false`, scopes are joined by [`CSV_SCOPE_SEPARATOR`]. Cells
     /// are not yet defused for spreadsheets: the CSV writer does that.
-    pub fn csv_fields(&self) -> [String; 16] {
+    pub fn csv_fields(&self) -> [String; 18] {
         let opt = |v: &Option<String>| v.clone().unwrap_or_default();
         let flag = |b: Option<bool>| b.map(|b| b.to_string()).unwrap_or_default();
         [
@@ -169,6 +194,8 @@ impl TokenRecord {
             opt(&self.updated_at),
             opt(&self.description),
             self.partial.to_string(),
+            opt(&self.kind),
+            opt(&self.expires_at),
         ]
     }
 }
@@ -195,6 +222,8 @@ mod tests {
             .with_app(Some(Arc::new(AppRef::new("7", "prod-logs"))))
             .with_created_by(Some("ana"))
             .with_description(Some("deploys"))
+            .with_kind(Some("policy"))
+            .with_expires(Some("2026-07-01T00:00:00Z"))
     }
 
     #[test]
@@ -243,6 +272,8 @@ mod tests {
                 "2026-02-01T00:00:00Z",
                 "deploys",
                 "true",
+                "policy",
+                "2026-07-01T00:00:00Z",
             ]
             .map(str::to_owned)
         );
@@ -263,6 +294,8 @@ mod tests {
             "age_days",
             "role",
             "updated_at",
+            "kind",
+            "expires_at",
         ] {
             assert!(json[f].is_null(), "{f}: {json}");
         }

@@ -87,7 +87,7 @@ async fn list_table_and_csv_show_the_same_tokens() {
     assert!(
         text.starts_with(
             "account,provider,app,id,name,enabled,created_at,age_days,stale,privilege,scopes,\
-             role,created_by,updated_at,description,partial\r\n"
+             role,created_by,updated_at,description,partial,kind,expires_at\r\n"
         ),
         "{text}"
     );

@@ -24,12 +24,13 @@ use tokdash::provider::{ProviderKind, sematext};
 fn a_valid_file_loads_every_section() {
     let dir = tempfile::tempdir().unwrap();
     let text = format!(
-        "stale_after_days = 30\n[http]\ntimeout_secs = 9\nmax_response_mb = 2\n[ui]\nmouse = true\nclipboard = \"osc52\"\n[keys]\nquit = \"ctrl-q\"\nrefresh = \"F5\"\n{SEMATEXT}"
+        "stale_after_days = 30\nexpiring_within_days = 45\n[http]\ntimeout_secs = 9\nmax_response_mb = 2\n[ui]\nmouse = true\nclipboard = \"osc52\"\n[keys]\nquit = \"ctrl-q\"\nrefresh = \"F5\"\n{SEMATEXT}"
     );
     let path = write(dir.path(), "c.toml", &text, 0o644);
     let config = load(&path).unwrap();
     assert_eq!(config.path.as_deref(), Some(path.as_path()));
     assert_eq!(config.stale_after_days, 30);
+    assert_eq!(config.expiring_within_days, 45);
     assert_eq!(config.http.request_timeout.as_secs(), 9);
     assert_eq!(config.http.max_response_bytes, 2 * 1024 * 1024);
     assert!(config.ui.mouse);
@@ -64,7 +65,9 @@ fn a_typo_is_refused_with_the_valid_keys() {
         "{rest}"
     );
     assert!(
-        rest.contains("stale_after_days, http, ui, theme, keys, accounts"),
+        rest.contains(
+            "stale_after_days, expiring_within_days, http, ui, theme, keys, accounts, sinks"
+        ),
         "{rest}"
     );
 

@@ -93,7 +93,7 @@ fn e_writes_the_view_to_a_private_file_with_its_rows() {
     assert_eq!(
         lines[0],
         "account,provider,app,id,name,enabled,created_at,age_days,stale,privilege,scopes,role,\
-         created_by,updated_at,description,partial"
+         created_by,updated_at,description,partial,kind,expires_at"
     );
     assert_eq!(lines.len(), n + 1, "{csv}");
     assert!(

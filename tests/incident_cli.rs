@@ -382,7 +382,11 @@ async fn a_revoke_costs_one_list_per_account_one_delete_and_one_verifying_list()
     };
     assert_eq!(lists("/v1/orgs/"), 1, "fluid");
     assert_eq!(lists("/v1/tokens"), 1, "lagrello");
-    assert_eq!(lists("/organization/"), 1, "qovery");
+    assert_eq!(
+        lists("/organization/"),
+        2,
+        "qovery: its organization and its policy API tokens"
+    );
     // Each sematext list asks for the account's apps, then the app's tokens.
     assert_eq!(
         lists("/users-web/api/v3/apps/"),

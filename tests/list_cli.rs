@@ -16,7 +16,7 @@ use tokdash::sandbox::SandboxOptions;
 
 use common::cli::{Env, assert_stderr_has, code, setup_with, stderr, stdout};
 
-const FIELDS: [&str; 16] = [
+const FIELDS: [&str; 18] = [
     "account",
     "provider",
     "app",
@@ -33,6 +33,8 @@ const FIELDS: [&str; 16] = [
     "updated_at",
     "description",
     "partial",
+    "kind",
+    "expires_at",
 ];
 
 /// A sandbox whose seeded tokens are aged from now, with `accounts` accounts per provider.
@@ -125,7 +127,14 @@ async fn csv_rows_equal_json_rows_field_for_field() {
         assert_eq!(keys, fields, "{t}");
     }
     // The fields the providers fill in are there, not always null.
-    for field in ["role", "created_by", "updated_at", "age_days"] {
+    for field in [
+        "role",
+        "created_by",
+        "updated_at",
+        "age_days",
+        "kind",
+        "expires_at",
+    ] {
         assert!(
             tokens.iter().any(|t| !t[field].is_null()),
             "no token has {field}"

@@ -199,8 +199,8 @@ impl Harness {
             other => panic!("expected the form, got {other:?}"),
         };
         for i in 0..n {
-            let value = match &self.app.modal {
-                Some(Modal::Form(f)) => f.fields[i].value.clone(),
+            let (value, key) = match &self.app.modal {
+                Some(Modal::Form(f)) => (f.fields[i].value.clone(), f.fields[i].spec.key),
                 _ => unreachable!(),
             };
             match value {
@@ -208,7 +208,12 @@ impl Harness {
                     self.press(KeyCode::Char('u'), KeyModifiers::CONTROL).await;
                     self.type_text(name).await
                 }
-                FieldValue::Text(_) => self.type_text("made by the e2e test").await,
+                // Other text fields (qovery's policy and expiry) have a syntax of their own and
+                // are optional: left empty.
+                FieldValue::Text(_) if key == "description" => {
+                    self.type_text("made by the e2e test").await
+                }
+                FieldValue::Text(_) => {}
                 FieldValue::Multi(..) => self.key(' ').await,
                 FieldValue::Flag(_) => {}
                 FieldValue::Remote { choices, .. } => {
@@ -590,7 +595,16 @@ async fn a_rejected_create_keeps_the_form_open_with_the_providers_words() {
     let account = h.account_named("qovery");
     h.select_account(&account).await;
     h.key('2').await;
-    let taken = h.first_token();
+    // An organization API token's name: the form creates that kind (names are unique per kind).
+    let taken = h
+        .app
+        .table
+        .rows()
+        .iter()
+        .filter_map(|r| h.app.token_at(*r))
+        .find(|(_, t)| t.kind.is_none())
+        .map(|(_, t)| t.name.clone())
+        .expect("an organization API token");
     h.key('n').await;
     // Inline validation first: the name is required.
     h.press(KeyCode::Char('s'), KeyModifiers::CONTROL).await;

@@ -69,6 +69,10 @@ fn every_view_over_all_accounts_with_its_counts() {
     assert!(row_names(&app).is_empty(), "no name repeats in an account");
 
     key(&mut app, KeyCode::Char('V'));
+    assert_eq!(app.table.view(), View::Expiring);
+    assert!(row_names(&app).is_empty(), "no fixture token expires");
+
+    key(&mut app, KeyCode::Char('V'));
     assert_eq!(app.table.view(), View::All);
     assert_eq!(row_names(&app).len(), 7);
 }

@@ -99,6 +99,8 @@ pub const MAX_TOASTS: usize = 3;
 #[derive(Debug, Clone)]
 pub struct AppOptions {
     pub stale_after_days: u32,
+    /// The expiring view's window: the config's `expiring_within_days`.
+    pub expiring_within_days: u32,
     pub keymap: Keymap,
     pub demo: bool,
     /// Clear a copied secret from the clipboard after this many seconds (0: never).
@@ -111,6 +113,7 @@ impl Default for AppOptions {
     fn default() -> Self {
         AppOptions {
             stale_after_days: 90,
+            expiring_within_days: crate::model::DEFAULT_EXPIRING_WITHIN_DAYS,
             keymap: Keymap::default(),
             demo: false,
             clipboard_clear_secs: 30,
@@ -191,7 +194,11 @@ impl App {
                     flagged: HashMap::new(),
                 })
                 .collect(),
-            table: TokenTable::with_stale_after_days(options.stale_after_days),
+            table: {
+                let mut table = TokenTable::with_stale_after_days(options.stale_after_days);
+                table.set_expiring_within_days(options.expiring_within_days);
+                table
+            },
             // The tokens are what people come for (k9s and lazygit start on their list too).
             focus: Focus::Tokens,
             mode: Mode::Normal,

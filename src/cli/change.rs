@@ -15,8 +15,9 @@ use super::trail::Trail;
 use super::{ConfirmedTarget, CreateArgs, EXIT_OK, Format, RenameArgs, Target};
 use crate::audit::{Attempt, Outcome as AuditOutcome, TokenLabel};
 use crate::model::{
-    ApiError, Caps, Created, FIELD_NAME, FIELD_PERMISSIONS, FieldKind, FieldSpec, NewToken, OpKind,
-    Token, TokenId, TokenUpdate, field_flag, is_masked_id, masked_id,
+    ApiError, Caps, Created, FIELD_NAME, FIELD_PERMISSIONS, FIELD_ROLE_ID, FieldKind, FieldSpec,
+    NewToken, OpKind, Token, TokenId, TokenUpdate, field_flag, is_masked_id, masked_id,
+    parse_expiry,
 };
 use crate::provider::{Account, Registry};
 use crate::text::sanitize;
@@ -186,6 +187,11 @@ pub async fn run(
         }
         // Checked before the provider is asked anything.
         let mut request = change.request(account, named.given.clone())?;
+        if let (Change::Create(args), Request::Create(new)) = (&change, &mut request)
+            && let Some(role) = &args.role
+        {
+            new.role_id = Some(super::roles::resolve(account, role).await?);
+        }
         let mut token = None;
         if let Some(given) = named.given {
             let (id, found) = find(account, given, op, &shown, change.asks_first()).await?;
@@ -462,7 +468,21 @@ fn new_token(args: &CreateArgs, account: &Account) -> Result<NewToken, Failure> 
         role_id: args.role_id.clone(),
         readable: args.readable.then_some(true),
         writeable: args.writeable.then_some(true),
+        opa_policy: args.opa_policy.clone(),
+        expires_at: match &args.expires_at {
+            Some(raw) => Some(
+                parse_expiry(raw, time::OffsetDateTime::now_utc())
+                    .map_err(|e| Failure::Usage(format!("--expires-at: {e}")))?,
+            ),
+            None => None,
+        },
     };
+    if args.role.is_some() && !form.iter().any(|f| f.key == FIELD_ROLE_ID) {
+        return Err(Failure::Usage(format!(
+            "{} tokens take no role, so --role does not apply",
+            account.kind
+        )));
+    }
     if args.name.trim().is_empty() {
         return Err(Failure::Usage("--name must not be empty".into()));
     }

@@ -32,6 +32,9 @@ pub async fn run(
             return finish(super::policy::run(&args, registry, format, ids, clock).await);
         }
         TokenCommand::Incident(c) => return super::incident::run(c, registry, format, demo).await,
+        TokenCommand::Roles(args) => {
+            return finish(super::roles::run(&args, registry, format).await);
+        }
         TokenCommand::Rotate(args) => {
             let trail = Trail::from_env(demo);
             return finish(super::rotate::run(args, registry, sinks, format, ids, &trail).await);

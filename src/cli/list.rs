@@ -248,7 +248,8 @@ fn filter(tokens: &mut Vec<Listed<'_>>, args: &ListArgs, clock: &Clock) -> usize
         let other_filters = args
             .privilege
             .is_none_or(|p| t.privilege.may_be_at_least(p.into()))
-            && (!args.disabled || t.enabled == Some(false));
+            && (!args.disabled || t.enabled == Some(false))
+            && (!args.expiring || clock.is_expiring(t.expires_at));
         if !other_filters {
             return false;
         }

@@ -14,6 +14,7 @@ mod list;
 mod output;
 mod policy;
 mod prompt;
+mod roles;
 mod rotate;
 mod sandbox;
 mod setup;
@@ -99,6 +100,8 @@ pub enum TokenCommand {
     Audit(AuditArgs),
     /// Create a token and print its secret (shown only this once), or deliver it to sinks
     Create(CreateArgs),
+    /// List the roles an account's tokens can be given (qovery), for `create --role`
+    Roles(RolesArgs),
     /// Delete a token (asks first on a terminal; needs --yes otherwise)
     Delete(ConfirmedTarget),
     /// Enable a token
@@ -136,6 +139,10 @@ pub struct ListArgs {
     /// Only disabled tokens
     #[arg(long)]
     pub disabled: bool,
+    /// Only tokens that have expired or expire within `expiring_within_days` in the config (14
+    /// by default); only qovery's policy API tokens expire
+    #[arg(long)]
+    pub expiring: bool,
     /// Order by this field instead of accounts in config order, newest first: account, provider
     /// and name in natural order (deploy-2 before deploy-10), age oldest first, privilege most
     /// powerful first
@@ -180,9 +187,20 @@ pub struct CreateArgs {
     /// A permission to grant (repeatable)
     #[arg(long, value_name = "P")]
     pub permission: Vec<String>,
-    /// The role to give the token
-    #[arg(long, value_name = "R")]
+    /// The role to give the token, by id
+    #[arg(long, value_name = "R", conflicts_with = "role")]
     pub role_id: Option<String>,
+    /// The role to give the token, by name, as `tokdash roles` lists them (any case)
+    #[arg(long, value_name = "NAME")]
+    pub role: Option<String>,
+    /// qovery: the rego rules (no package line, defining `allow`) of a policy API token; giving
+    /// them creates that kind of token
+    #[arg(long, value_name = "REGO")]
+    pub opa_policy: Option<String>,
+    /// When the token stops working: a date (2026-12-31, midnight UTC), an RFC 3339 time, or a
+    /// span from now (30d, 12w). qovery: policy API tokens only
+    #[arg(long, value_name = "WHEN")]
+    pub expires_at: Option<String>,
     /// Allow the token to read (sematext: the default, unless --writeable is given alone)
     #[arg(long)]
     pub readable: bool,
@@ -199,6 +217,12 @@ pub struct RegenerateArgs {
     pub target: ConfirmedTarget,
     #[command(flatten)]
     pub delivery: deliver::DeliverArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RolesArgs {
+    #[arg(long, value_name = "NAME")]
+    pub account: String,
 }
 
 #[derive(Debug, Args)]
@@ -341,7 +365,8 @@ where
         return EXIT_USAGE;
     }
     let ids = output::Ids::new(cli.show_secrets);
-    let clock = Clock::new(time::OffsetDateTime::now_utc(), config.stale_after_days);
+    let clock = Clock::new(time::OffsetDateTime::now_utc(), config.stale_after_days)
+        .expiring_within(config.expiring_within_days);
     commands::run(
         command,
         &registry,

@@ -19,7 +19,7 @@ use unicode_width::UnicodeWidthStr;
 
 // The CSV writer (with its formula defusing) is shared with the dashboard's export.
 use crate::inventory::csv;
-use crate::model::{Token, format_timestamp, human_age, human_time};
+use crate::model::{Expiry, Token, format_timestamp, human_age, human_time};
 use crate::provider::ProviderKind;
 use crate::record::{Clock, FIELDS, TokenRecord};
 use crate::text::{is_unsafe, sanitize, truncate};
@@ -69,6 +69,8 @@ pub struct TokenJson {
     created_at: Option<String>,
     scopes: Vec<String>,
     description: Option<String>,
+    kind: Option<&'static str>,
+    expires_at: Option<String>,
 }
 
 impl TokenJson {
@@ -83,6 +85,8 @@ impl TokenJson {
             created_at: t.created_at.map(format_timestamp),
             scopes: t.exact_scopes().to_vec(),
             description: t.exact_description().map(str::to_owned),
+            kind: t.kind,
+            expires_at: t.expires_at.map(format_timestamp),
         }
     }
 }
@@ -103,7 +107,7 @@ pub struct ListError {
     pub message: String,
 }
 
-const LIST_HEADERS: [&str; 9] = [
+const LIST_HEADERS: [&str; 10] = [
     "ACCOUNT",
     "PROVIDER",
     "ID",
@@ -113,6 +117,7 @@ const LIST_HEADERS: [&str; 9] = [
     "AGE",
     "PRIVILEGE",
     "SCOPES",
+    "EXPIRES (UTC)",
 ];
 
 /// What marks a stale token's age in a table, as in the dashboard: `1y 2m !`.
@@ -134,7 +139,11 @@ pub fn list_table(rows: &[Row<'_>], clock: &Clock) -> String {
             };
             vec![
                 r.account.to_owned(),
-                r.provider.name().to_owned(),
+                // A second kind of token is named beside its provider: `qovery/policy`.
+                match t.kind {
+                    Some(kind) => format!("{}/{kind}", r.provider.name()),
+                    None => r.provider.name().to_owned(),
+                },
                 r.id(),
                 t.name.clone(),
                 match t.enabled {
@@ -150,10 +159,25 @@ pub fn list_table(rows: &[Row<'_>], clock: &Clock) -> String {
                 } else {
                     t.scopes.join(",")
                 },
+                expires_cell(t.expires_at, clock),
             ]
         })
         .collect();
     table(&LIST_HEADERS, cells)
+}
+
+/// When a token expires, in minutes (UTC), and how that stands: `EXPIRED`, or the days left
+/// within `expiring_within_days`; `-` for a token that does not expire.
+fn expires_cell(expires_at: Option<time::OffsetDateTime>, clock: &Clock) -> String {
+    let Some(at) = expires_at else {
+        return "-".into();
+    };
+    let when = human_time(at);
+    match Expiry::at(Some(at), clock.now, clock.expiring_within_days) {
+        Expiry::Expired => format!("{when} EXPIRED"),
+        Expiry::Soon(days) => format!("{when} (in {days}d)"),
+        Expiry::Never | Expiry::Later => when,
+    }
 }
 
 /// `{"tokens":[…],"errors":[…]}`: every field of every token, and the accounts that failed or

@@ -179,6 +179,11 @@ fn twin(old: &Token, name: Option<String>, account: &str, form: &[FieldSpec]) ->
         description: None,
         permission: Vec::new(),
         role_id: None,
+        role: None,
+        // The twin of a policy token is a policy token with the same policy; an expiry is
+        // chosen afresh (the old one's would make the new token expire with it).
+        opa_policy: old.opa_policy().map(str::to_owned),
+        expires_at: None,
         readable: false,
         writeable: false,
         delivery: DeliverArgs::default(),

@@ -28,6 +28,7 @@ mod sinks;
 
 const TOP_KEYS: &[&str] = &[
     "stale_after_days",
+    "expiring_within_days",
     "http",
     "ui",
     "theme",
@@ -64,6 +65,9 @@ pub(super) fn parse(
     let mut config = Config::default();
     if let Some(days) = top.integer_in("stale_after_days", 1..=36_500, "a number of days")? {
         config.stale_after_days = days as u32;
+    }
+    if let Some(days) = top.integer_in("expiring_within_days", 0..=36_500, "a number of days")? {
+        config.expiring_within_days = days as u32;
     }
     if let Some(http) = top.table("http")? {
         http.check_keys(HTTP_KEYS)?;

@@ -82,6 +82,12 @@ pub struct Token {
     pub created_by: Option<String>,
     /// When it last changed, where the provider says (qovery).
     pub updated_at: Option<OffsetDateTime>,
+    /// When it stops working, where the provider says (qovery's policy API tokens): see
+    /// [`crate::model::Expiry`].
+    pub expires_at: Option<OffsetDateTime>,
+    /// Which of the provider's kinds of token it is, where it has more than one (qovery's
+    /// `policy` API tokens beside its organization API tokens); `None` for the usual kind.
+    pub kind: Option<&'static str>,
     pub description: Option<String>,
     /// Any other provider-only facts for the detail pane, e.g. ("role id", "…"). The fields
     /// above are not repeated here; [`Token::facts`] lists both for display.
@@ -92,6 +98,9 @@ pub struct Token {
     /// `None` for the usual token, whose strings needed no sanitising.
     exact: Option<Box<Exact>>,
 }
+
+/// The label of [`Token::expires_at`] among [`Token::facts`].
+pub const EXPIRES_AT: &str = "expires at";
 
 /// A token's strings as the provider spelled them; `None` where the shown one is the same.
 #[derive(Clone, Default)]
@@ -126,6 +135,8 @@ impl Token {
             app: None,
             created_by: None,
             updated_at: None,
+            expires_at: None,
+            kind: None,
             description: None,
             extra: Vec::new(),
             secret: None,
@@ -190,6 +201,14 @@ impl Token {
             .unwrap_or(&self.extra)
     }
 
+    /// The rego rules of a policy token (qovery), exactly as listed: what its twin is created with.
+    pub fn opa_policy(&self) -> Option<&str> {
+        self.exact_extra()
+            .iter()
+            .find(|(k, _)| k == super::OPA_POLICY_FACT)
+            .map(|(_, v)| v.as_str())
+    }
+
     pub fn with_created(mut self, raw: Option<&str>) -> Self {
         if let Some(raw) = raw {
             match parse_timestamp(raw) {
@@ -211,6 +230,25 @@ impl Token {
                 None => {}
             }
         }
+        self
+    }
+
+    /// When it stops working: parsed like [`Token::with_created`], kept raw in `extra` if it
+    /// does not parse.
+    pub fn with_expires(mut self, raw: Option<&str>) -> Self {
+        if let Some(raw) = raw {
+            match parse_timestamp(raw) {
+                Some(t) => self.expires_at = Some(t),
+                None if !raw.is_empty() => self = self.with_extra("expires (raw)", Some(raw)),
+                None => {}
+            }
+        }
+        self
+    }
+
+    /// Which of its provider's kinds of token it is (see [`Token::kind`]).
+    pub fn with_kind(mut self, kind: Option<&'static str>) -> Self {
+        self.kind = kind;
         self
     }
 
@@ -298,7 +336,10 @@ impl Token {
     /// [`Token::extra`]. Privilege, role and scopes are left to the caller, which shows them its
     /// own way.
     pub fn facts(&self) -> Vec<(String, String)> {
-        let mut facts = Vec::with_capacity(self.extra.len() + 3);
+        let mut facts = Vec::with_capacity(self.extra.len() + 5);
+        if let Some(kind) = self.kind {
+            facts.push(("kind".to_owned(), kind.to_owned()));
+        }
         if let Some(app) = &self.app {
             facts.push(("app".to_owned(), app.to_string()));
         }
@@ -308,6 +349,9 @@ impl Token {
         facts.extend(self.extra.iter().cloned());
         if let Some(t) = self.updated_at {
             facts.push(("updated at".to_owned(), format_timestamp(t)));
+        }
+        if let Some(t) = self.expires_at {
+            facts.push((EXPIRES_AT.to_owned(), format_timestamp(t)));
         }
         facts
     }
@@ -326,6 +370,8 @@ impl Clone for Token {
             app: self.app.clone(),
             created_by: self.created_by.clone(),
             updated_at: self.updated_at,
+            expires_at: self.expires_at,
+            kind: self.kind,
             description: self.description.clone(),
             extra: self.extra.clone(),
             exact: self.exact.clone(),
@@ -344,6 +390,8 @@ impl fmt::Debug for Token {
             .field("privilege", &self.privilege)
             .field("role", &self.role)
             .field("app", &self.app)
+            .field("expires_at", &self.expires_at)
+            .field("kind", &self.kind)
             .field("has_secret", &self.secret.is_some())
             .finish_non_exhaustive()
     }

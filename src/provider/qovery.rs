@@ -5,6 +5,9 @@
 //! rather than `null`, a 409 means the name is taken, and a 403 may mean "not found", so a 403 on
 //! delete is checked against a fresh list before it is reported. An API token goes as
 //! `Authorization: Token <t>`; a human login's JWT as `Bearer <jwt>`, chosen by `auth_scheme`.
+//!
+//! Policy API tokens, the organization's second kind, are listed beside these and created when a
+//! policy is given (`policy.rs`).
 
 use futures::future::BoxFuture;
 use reqwest::header::{ACCEPT, AUTHORIZATION};
@@ -15,13 +18,16 @@ use super::http::{Endpoint, Response, status_error};
 use super::{AccountProblem, Choice, Client, Provider, ProviderKind};
 use crate::credential::{CredentialSource, LazyCredential};
 use crate::model::{
-    ApiError, Caps, Created, FIELD_DESCRIPTION, FIELD_NAME, FIELD_ROLE_ID, FieldKind, FieldSpec,
-    Listing, NewToken, Privilege, Token, TokenId,
+    ApiError, Caps, Created, FIELD_DESCRIPTION, FIELD_EXPIRES_AT, FIELD_NAME, FIELD_OPA_POLICY,
+    FIELD_ROLE_ID, FieldKind, FieldSpec, Listing, NewToken, Privilege, Token, TokenId,
 };
 use crate::text::{sanitize, truncate};
 
+mod policy;
 mod wire;
 
+pub use policy::POLICY_KIND;
+use policy::{Kind, Kinds};
 use wire::{CreateBody, ListBody, WireCreated, WireRole, WireToken};
 
 const DEFAULT_BASE_URL: &str = "https://api.qovery.com";
@@ -47,6 +53,20 @@ const FORM: &[FieldSpec] = &[
         kind: FieldKind::RemoteChoice,
         required: false,
         help: "the organization role the token acts with; none leaves it to qovery",
+    },
+    FieldSpec {
+        key: FIELD_OPA_POLICY,
+        label: "OPA policy",
+        kind: FieldKind::Text,
+        required: false,
+        help: "rego rules defining `allow`, no package line; set, it makes a policy API token",
+    },
+    FieldSpec {
+        key: FIELD_EXPIRES_AT,
+        label: "Expires",
+        kind: FieldKind::Text,
+        required: false,
+        help: "policy tokens only: 2026-12-31, an RFC 3339 time, or 30d from now",
     },
 ];
 
@@ -131,6 +151,8 @@ pub struct Qovery {
     organization_id: String,
     auth_scheme: AuthScheme,
     credential: LazyCredential,
+    /// Which path deletes each token seen: regular or policy.
+    kinds: Kinds,
 }
 
 impl Client for Qovery {
@@ -166,6 +188,7 @@ impl Client for Qovery {
             organization_id: checked.organization_id,
             auth_scheme: checked.auth_scheme,
             credential: LazyCredential::new(checked.credential),
+            kinds: Kinds::default(),
         }
     }
 }
@@ -226,49 +249,57 @@ impl Qovery {
             return Err(self.failure(&response));
         }
         let list: ListBody<WireToken> = response.json()?;
-        Ok(list
+        let tokens: Vec<Token> = list
             .results
             .into_iter()
             .map(WireToken::into_token)
-            .collect())
+            .collect();
+        self.kinds.remember(Kind::Api, tokens.iter().map(|t| &t.id));
+        Ok(tokens)
+    }
+
+    /// Both kinds of token. The policy tokens are a second request: when only it fails, the
+    /// organization API tokens are still shown, and the list says the policy tokens are missing.
+    async fn list_all(&self) -> Result<Listing, ApiError> {
+        let tokens = self.list_tokens().await?;
+        match self.list_policy_tokens().await {
+            Ok(policy) => {
+                let mut all = tokens;
+                all.extend(policy);
+                Ok(Listing::complete(all))
+            }
+            Err(e) => Ok(Listing::partial(
+                tokens,
+                format!(
+                    "{}: policy API tokens could not be listed ({e})",
+                    self.endpoint.account()
+                ),
+            )),
+        }
     }
 
     async fn create_token(&self, new: NewToken) -> Result<Created, ApiError> {
-        let description = new
-            .description
-            .as_deref()
-            .map(str::trim)
-            .filter(|d| !d.is_empty());
-        let role_id = new
-            .role_id
-            .as_deref()
-            .map(str::trim)
-            .filter(|r| !r.is_empty());
+        if let Some(policy) = trimmed(new.opa_policy.as_deref()) {
+            return self.create_policy_token(&new, policy).await;
+        }
+        if new.expires_at.is_some() {
+            // Refused before anything is sent: qovery would create a token that never expires.
+            return Err(ApiError::Invalid(
+                "qovery's organization API tokens do not expire; an expiry needs a policy API \
+                 token: give its OPA policy too (--opa-policy)"
+                    .into(),
+            ));
+        }
         let body = CreateBody {
             name: &new.name,
-            description,
-            role_id,
+            description: trimmed(new.description.as_deref()),
+            role_id: trimmed(new.role_id.as_deref()),
         };
         let response = self
             .send(Method::POST, &self.tokens_path(), Some(&body))
             .await?;
         if response.status == StatusCode::CONFLICT {
-            let detail = response.error_message(ERROR_KEYS);
-            let message = match detail {
-                Some(d) => format!(
-                    "a token named \"{}\" already exists in this organization ({d})",
-                    new.name
-                ),
-                None => format!(
-                    "a token named \"{}\" already exists in this organization",
-                    new.name
-                ),
-            };
-            return Err(status_error(
-                response.status,
-                &response.headers,
-                Some(message),
-            ));
+            return Err(self.name_taken(&response, &new.name));
         }
         if !response.status.is_success() {
             return Err(self.failure(&response));
@@ -280,14 +311,31 @@ impl Qovery {
                     .into(),
             )
         })?;
+        let token = created.fields.into_token();
+        self.kinds.remember(Kind::Api, [&token.id]);
         Ok(Created {
-            token: created.fields.into_token(),
+            token,
             secret: secret.into(),
         })
     }
 
+    /// A 409: the name is taken in the organization (names are unique across both kinds).
+    fn name_taken(&self, response: &Response, name: &str) -> ApiError {
+        let message = match response.error_message(ERROR_KEYS) {
+            Some(d) => {
+                format!("a token named \"{name}\" already exists in this organization ({d})")
+            }
+            None => format!("a token named \"{name}\" already exists in this organization"),
+        };
+        status_error(response.status, &response.headers, Some(message))
+    }
+
     async fn delete_token(&self, id: TokenId) -> Result<(), ApiError> {
-        let id = token_uuid(&id)?;
+        let uuid = token_uuid(&id)?;
+        if self.kind_of(&uuid).await? == Kind::Policy {
+            return self.delete_policy_token(&id).await;
+        }
+        let id = uuid;
         let path = format!("{}/{id}", self.tokens_path());
         let response = self.send::<()>(Method::DELETE, &path, None).await?;
         if response.status.is_success() {
@@ -331,7 +379,7 @@ impl Provider for Qovery {
     }
 
     fn list(&self) -> BoxFuture<'_, Result<Listing, ApiError>> {
-        Box::pin(async { self.list_tokens().await.map(Listing::complete) })
+        Box::pin(self.list_all())
     }
 
     fn create(&self, new: NewToken) -> BoxFuture<'_, Result<Created, ApiError>> {
@@ -349,6 +397,11 @@ impl Provider for Qovery {
             Box::pin(async { Ok(Vec::new()) })
         }
     }
+}
+
+/// An optional text field as sent: trimmed, and absent when empty.
+fn trimmed(value: Option<&str>) -> Option<&str> {
+    value.map(str::trim).filter(|v| !v.is_empty())
 }
 
 /// qovery token ids are UUIDs; anything else cannot name a token (and must not reach a path).

@@ -6,6 +6,10 @@
 //! refused: the notes call that undocumented, so a client must not rely on it. It is as strict as the real service where the spec is: `role_id`
 //! must be present (a known role or `null`), `description` may be absent but not `null`, names
 //! are unique per organization (409), and errors are `{"status", "detail"}`.
+//!
+//! Policy API tokens, the organization's second kind (with an expiry), are in `qovery/policy.rs`.
+
+mod policy;
 
 use std::sync::Arc;
 
@@ -34,6 +38,9 @@ pub struct QoveryState {
     orgs: Vec<Org>,
     /// Answer 403 instead of 404 for a token that does not exist, as the real service does.
     pub missing_as_forbidden: bool,
+    /// Refuse to list policy API tokens (403), as for a credential that may not see them, while
+    /// everything else still works.
+    pub policy_list_forbidden: bool,
 }
 
 #[derive(Debug)]
@@ -45,6 +52,7 @@ struct Org {
     jwt: String,
     roles: Vec<Role>,
     tokens: Vec<ApiToken>,
+    policy_tokens: Vec<policy::PolicyToken>,
 }
 
 #[derive(Debug)]
@@ -114,7 +122,8 @@ pub fn seed(opts: &SeedOptions) -> (QoveryState, Vec<SandboxAccount>) {
                 name: (*r).to_owned(),
             })
             .collect();
-        let names = store::token_names(&mut rng, opts.tokens, opts.hostile);
+        let policy_count = policy::count_of(opts.tokens);
+        let names = store::token_names(&mut rng, opts.tokens - policy_count, opts.hostile);
         let tokens = names
             .into_iter()
             .map(|token_name| {
@@ -143,6 +152,7 @@ pub fn seed(opts: &SeedOptions) -> (QoveryState, Vec<SandboxAccount>) {
                 organization_id: org_id.clone(),
             }),
         });
+        let policy_tokens = policy::seed(opts.seed, n, policy_count, opts.anchor, &roles);
         state.orgs.push(Org {
             id: org_id,
             account: name,
@@ -150,6 +160,7 @@ pub fn seed(opts: &SeedOptions) -> (QoveryState, Vec<SandboxAccount>) {
             jwt,
             roles,
             tokens,
+            policy_tokens,
         });
     }
     (state, accounts)
@@ -163,6 +174,14 @@ pub fn routes() -> Router<Arc<SandboxState>> {
         )
         .route("/organization/{org}/apiToken/{token}", delete(delete_token))
         .route("/organization/{org}/availableRole", get(list_roles))
+        .route(
+            "/organization/{org}/policyApiToken",
+            get(policy::list).post(policy::create),
+        )
+        .route(
+            "/organization/{org}/policyApiToken/{token}",
+            delete(policy::delete),
+        )
 }
 
 /// A JWT-shaped login for an organization: `header.payload.signature`, base64url, as qovery's
@@ -359,16 +378,23 @@ struct CreateRequest {
     role_id: Option<String>,
 }
 
-fn parse_create(headers: &HeaderMap, body: &[u8]) -> Result<CreateRequest, Reject> {
+/// A create's body as a JSON object: 415 without `Content-Type: application/json`, 400 for
+/// anything but an object.
+fn json_object(headers: &HeaderMap, body: &[u8]) -> Result<serde_json::Map<String, Value>, Reject> {
     if !super::is_json(headers) {
         return Err(reject(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "Content-Type must be application/json",
         ));
     }
-    let Ok(Value::Object(obj)) = serde_json::from_slice::<Value>(body) else {
-        return Err(bad_request("The request body must be a JSON object"));
-    };
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(obj)) => Ok(obj),
+        _ => Err(bad_request("The request body must be a JSON object")),
+    }
+}
+
+fn parse_create(headers: &HeaderMap, body: &[u8]) -> Result<CreateRequest, Reject> {
+    let obj = json_object(headers, body)?;
     let name = match obj.get("name") {
         Some(Value::String(n)) if !n.trim().is_empty() => n.clone(),
         Some(Value::String(_)) => return Err(bad_request("name must not be empty")),
@@ -491,7 +517,12 @@ mod tests {
         assert_eq!(accounts, again);
         assert_eq!(accounts.len(), 2);
         assert_eq!(accounts[1].name, "qovery-2");
-        assert_eq!(a.orgs[0].tokens.len(), 12);
+        assert_eq!(
+            a.orgs[0].tokens.len() + a.orgs[0].policy_tokens.len(),
+            12,
+            "--tokens-per-account counts both kinds"
+        );
+        assert_eq!(a.orgs[0].policy_tokens.len(), 4);
         assert_eq!(a.orgs[0].tokens[3].name, b.orgs[0].tokens[3].name);
         assert!(a.orgs[0].tokens.iter().any(|t| t.name.contains('\x1b')));
         let org = accounts[0].setting("organization_id").unwrap();

@@ -10,7 +10,9 @@ use time::OffsetDateTime;
 
 use super::{age, is_stale, theme};
 use crate::app::{Action, App, Focus, Layer};
-use crate::model::{OpKind, Privilege, Refusal, gate, human_time, masked_id};
+use crate::model::{
+    EXPIRES_AT, Expiry, OpKind, Privilege, Refusal, format_timestamp, gate, human_time, masked_id,
+};
 use crate::text::{sanitize, truncate};
 
 /// Field values longer than this are cut; the pane wraps, and nobody reads 5,000 characters.
@@ -57,12 +59,15 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
     let caps = acc.caps();
     // What none of these APIs tell, said plainly rather than left blank, on the border so that
     // it never takes a row from the token's fields.
+    // A token whose kind carries an expiry (qovery's policy tokens) lacks only the last use.
+    let missing = if token.expires_at.is_some() || token.kind.is_some() {
+        "last used"
+    } else {
+        "last used, expiry"
+    };
     let block = block.title_bottom(
         Line::styled(
-            format!(
-                " last used, expiry: not offered by the {} API ",
-                acc.info.kind
-            ),
+            format!(" {missing}: not offered by the {} API ", acc.info.kind),
             theme::dim(),
         )
         .right_aligned(),
@@ -155,7 +160,16 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
         lines.extend(field("description", d.clone()));
     }
     for (k, v) in token.facts() {
-        lines.extend(field(&k, v));
+        if k == EXPIRES_AT {
+            lines.extend(expiry_line(
+                token.expires_at,
+                now,
+                app.table.expiring_within_days(),
+                lines_area.width,
+            ));
+        } else {
+            lines.extend(field(&k, v));
+        }
     }
     if let Some(secret) = &token.secret {
         let shown = if app.reveal {
@@ -346,6 +360,30 @@ fn at_most(mut lines: Vec<Line<'static>>, max: usize, width: u16) -> Vec<Line<'s
         }
     }
     lines
+}
+
+/// `expires  2026-12-04T00:00:00Z (in 4 days)`, or `(EXPIRED 3 days ago)` in the admin colour:
+/// an expired token is said to be so in words, not only in colour.
+fn expiry_line(
+    expires_at: Option<OffsetDateTime>,
+    now: OffsetDateTime,
+    within_days: u32,
+    width: u16,
+) -> Vec<Line<'static>> {
+    let Some(at) = expires_at else {
+        return Vec::new();
+    };
+    let when = format_timestamp(at);
+    let (text, style) = match Expiry::at(Some(at), now, within_days) {
+        Expiry::Expired => (
+            format!("{when} (EXPIRED {} ago)", age(at, now)),
+            Some(theme::admin()),
+        ),
+        Expiry::Soon(0) => (format!("{when} (within a day)"), Some(theme::warn())),
+        Expiry::Soon(days) => (format!("{when} (in {days} days)"), Some(theme::warn())),
+        Expiry::Never | Expiry::Later => (when, None),
+    };
+    hanging("expires", theme::label(), &[(text, style)], width)
 }
 
 #[cfg(test)]

@@ -191,7 +191,7 @@ fn everywhere_column(app: &App) -> Vec<Line<'static>> {
     lines.push(Line::raw(""));
     lines.push(Line::styled("Views (with / on top)", theme::header()));
     for view in View::ALL {
-        lines.extend(entry(view.name(), &view.describe(app.stale_after_days)));
+        lines.extend(entry(view.name(), &view.describe(&app.table)));
     }
     lines.push(Line::styled(" never used: unknowable,", theme::dim()));
     lines.push(Line::styled("  no API says when last used", theme::dim()));

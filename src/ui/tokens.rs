@@ -13,7 +13,7 @@ use super::{age, fit, is_stale, theme, window};
 use crate::app::token_table::view::View;
 use crate::app::token_table::widths::ColumnWidths;
 use crate::app::{AccountState, App, Focus, Loadable, Mode, RowRef};
-use crate::model::{MASKED_ID_WIDTH, Privilege, Token, masked_id};
+use crate::model::{Expiry, MASKED_ID_WIDTH, Privilege, Token, masked_id};
 use crate::text::truncate;
 
 /// Ids are cut to this many columns while the name needs the room; the detail pane shows
@@ -89,10 +89,16 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
                 " "
             };
             let id = masked_id(&token.id, acc.caps());
-            let state = match token.enabled {
-                Some(true) => Span::styled("enabled", theme::ok()),
-                Some(false) => Span::raw("disabled"),
-                None => Span::styled("—", theme::dim()),
+            // An expiry that needs attention outranks enabled: an expired token works no more.
+            let expiry = Expiry::at(token.expires_at, now, app.table.expiring_within_days());
+            let state = match (expiry, token.enabled) {
+                (Expiry::Expired, _) => Span::styled("EXPIRED", theme::admin()),
+                (Expiry::Soon(_), _) => {
+                    Span::styled(expiry.short().unwrap_or_default(), theme::warn())
+                }
+                (_, Some(true)) => Span::styled("enabled", theme::ok()),
+                (_, Some(false)) => Span::raw("disabled"),
+                (_, None) => Span::styled("—", theme::dim()),
             };
             let age_cell = match token.created_at {
                 Some(c) if is_stale(Some(c), now, app.stale_after_days) => {
@@ -204,6 +210,10 @@ fn name_cell(app: &App, account: usize, token: &Token, width: usize) -> Line<'st
     let flagged = app.accounts[account].flagged.contains_key(&token.id);
     if flagged {
         spans.push(Span::styled("? ", theme::warn()));
+    }
+    // A second kind of token (qovery's policy tokens) is named before the name.
+    if let Some(kind) = token.kind {
+        spans.push(Span::styled(format!("[{kind}] "), theme::view()));
     }
     let used: usize = spans.iter().map(|s| s.width()).sum();
     let name = fit(&token.name, width.saturating_sub(used).max(1));
@@ -398,7 +408,7 @@ fn empty_message(app: &App) -> String {
         _ => format!(
             " in the {} view ({})",
             view.name(),
-            view.describe(app.table.stale_after_days())
+            view.describe(&app.table)
         ),
     };
     if app.table.query().is_empty() {

@@ -12,10 +12,12 @@ use crate::app::op::{Op, TokenRef};
 use crate::app::op_flow::execute;
 use crate::app::{Action, App, Effect, Layer, Modal, ReqId, ToastKind};
 use crate::model::{
-    FIELD_DESCRIPTION, FIELD_NAME, FIELD_PERMISSIONS, FIELD_READABLE, FIELD_ROLE_ID,
-    FIELD_WRITEABLE, FieldKind, FieldSpec, NewToken, Token,
+    FIELD_DESCRIPTION, FIELD_EXPIRES_AT, FIELD_NAME, FIELD_OPA_POLICY, FIELD_PERMISSIONS,
+    FIELD_READABLE, FIELD_ROLE_ID, FIELD_WRITEABLE, FieldKind, FieldSpec, NewToken, Token,
+    parse_expiry,
 };
 use crate::provider::Choice;
+use time::OffsetDateTime;
 
 /// The one field of the rename form.
 pub const RENAME_FIELD: FieldSpec = FieldSpec {
@@ -100,6 +102,9 @@ impl Form {
                     let v = match field.spec.key {
                         FIELD_NAME => Some(old.name.as_str()),
                         FIELD_DESCRIPTION => old.description.as_deref(),
+                        // The twin of a policy token is a policy token with the same policy
+                        // (the expiry is chosen afresh).
+                        FIELD_OPA_POLICY => old.opa_policy(),
                         _ => None,
                     };
                     *input = Input::new(v.unwrap_or_default().to_owned());
@@ -280,8 +285,9 @@ impl Form {
         })
     }
 
-    /// Check the fields and build the request, or say what is missing (and focus it).
-    pub fn validate(&mut self) -> Result<NewToken, String> {
+    /// Check the fields and build the request, or say what is missing or wrong (and focus it).
+    /// `now` is what a relative expiry (`30d`) counts from.
+    pub fn validate(&mut self, now: Option<OffsetDateTime>) -> Result<NewToken, String> {
         let mut new = NewToken::default();
         for (i, f) in self.fields.iter().enumerate() {
             let missing = match &f.value {
@@ -290,6 +296,24 @@ impl Form {
                     match f.spec.key {
                         FIELD_NAME => new.name = v.to_owned(),
                         FIELD_DESCRIPTION if !v.is_empty() => new.description = Some(v.to_owned()),
+                        FIELD_OPA_POLICY if !v.is_empty() => new.opa_policy = Some(v.to_owned()),
+                        FIELD_EXPIRES_AT if !v.is_empty() => {
+                            // Time reaches the app only as a message; none has come yet.
+                            let Some(now) = now else {
+                                self.focus = i;
+                                return Err(format!(
+                                    "{}: the time is not known yet; submit again",
+                                    f.spec.label
+                                ));
+                            };
+                            match parse_expiry(v, now) {
+                                Ok(at) => new.expires_at = Some(at),
+                                Err(e) => {
+                                    self.focus = i;
+                                    return Err(format!("{}: {e}", f.spec.label));
+                                }
+                            }
+                        }
                         _ => {}
                     }
                     v.is_empty()
@@ -402,7 +426,7 @@ pub fn on_key(app: &mut App, mut form: Form, key: KeyEvent) -> Vec<Effect> {
 /// Validate and send. The form goes back in place before the request is sent, so that
 /// `execute` records the request in it and the answer finds it.
 fn submit_form(app: &mut App, mut form: Form) -> Vec<Effect> {
-    match form.validate() {
+    match form.validate(app.clock()) {
         Err(e) => {
             form.error = Some(e);
             app.modal = Some(Modal::Form(form));

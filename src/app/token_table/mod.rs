@@ -87,6 +87,8 @@ pub struct TokenTable {
     /// first `Msg::Clock`.
     clock: Option<OffsetDateTime>,
     stale_after_days: u32,
+    /// The expiring view's window, in days.
+    expiring_within_days: u32,
     /// What the status bar says about the rows.
     counts: Counts,
     /// Each account's counts for a stale cutoff, while it lists the same tokens.
@@ -115,6 +117,7 @@ impl Default for TokenTable {
             view: View::All,
             clock: None,
             stale_after_days: 90,
+            expiring_within_days: crate::model::DEFAULT_EXPIRING_WITHIN_DAYS,
             counts: Counts::default(),
             account_counts: Vec::new(),
             widths: widths::ColumnWidths::default(),

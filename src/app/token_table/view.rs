@@ -1,5 +1,5 @@
-//! Views of the tokens table for an audit: every token, or only the stale, privileged, disabled
-//! or duplicate-named ones, in whatever account is in scope and together with the `/` filter.
+//! Views of the tokens table for an audit: every token, or only the stale, privileged, disabled,
+//! duplicate-named or expiring ones, in whatever account is in scope and together with the `/` filter.
 //!
 //! What each view asks of a token is worked out once per list answer ([`Facts`], one byte and
 //! one timestamp per token, in the account's own order), so switching views, filtering inside
@@ -18,7 +18,7 @@ use crate::model::{Privilege, Token};
 
 /// Said when someone asks for never-used tokens.
 pub const NEVER_USED: &str = "never-used tokens cannot be told apart: none of these providers' \
-                              APIs says when a token was last used (nor when it expires)";
+                              APIs says when a token was last used";
 
 /// Which tokens the table lists, before the filter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -33,15 +33,19 @@ pub enum View {
     Disabled,
     /// Tokens that share their name with another token of the same account.
     Duplicates,
+    /// Expired, or expiring within `expiring_within_days` (only qovery's policy API tokens
+    /// carry an expiry).
+    Expiring,
 }
 
 impl View {
-    pub const ALL: [View; 5] = [
+    pub const ALL: [View; 6] = [
         View::All,
         View::Stale,
         View::Privileged,
         View::Disabled,
         View::Duplicates,
+        View::Expiring,
     ];
 
     /// The next view, for the key that cycles them.
@@ -58,17 +62,24 @@ impl View {
             View::Privileged => "privileged",
             View::Disabled => "disabled",
             View::Duplicates => "duplicates",
+            View::Expiring => "expiring",
         }
     }
 
-    /// What it lists, in a few words.
-    pub fn describe(self, stale_after_days: u32) -> String {
+    /// What it lists, in a few words, with the table's windows (the config's
+    /// `stale_after_days` and `expiring_within_days`).
+    pub fn describe(self, table: &TokenTable) -> String {
+        let stale_after_days = table.stale_after_days;
         match self {
             View::All => "every token".to_owned(),
             View::Stale => format!("older than {stale_after_days} days"),
             View::Privileged => "admin, or privilege unknown".to_owned(),
             View::Disabled => "disabled".to_owned(),
             View::Duplicates => "names used twice in an account".to_owned(),
+            View::Expiring => format!(
+                "expired, or expiring within {} days",
+                table.expiring_within_days
+            ),
         }
     }
 
@@ -81,22 +92,14 @@ impl View {
             "off" | "disabled" => Some(View::Disabled),
             "dup" | "dups" | "dupes" | "duplicate" | "duplicates" => Some(View::Duplicates),
             "old" | "stale" => Some(View::Stale),
+            "expired" | "expiry" | "expires" | "exp" => Some(View::Expiring),
             "every" | "none" | "all" => Some(View::All),
             _ => None,
         };
         if let Some(view) = alias {
             return Ok(view);
         }
-        if [
-            "unused",
-            "never-used",
-            "never_used",
-            "never",
-            "idle",
-            "expired",
-        ]
-        .contains(&name.as_str())
-        {
+        if ["unused", "never-used", "never_used", "never", "idle"].contains(&name.as_str()) {
             return Err(NEVER_USED.to_owned());
         }
         let mut hits = View::ALL.iter().filter(|v| v.name().starts_with(&name));
@@ -115,7 +118,7 @@ const PRIVILEGED: u8 = 1;
 const DISABLED: u8 = 2;
 const DUPLICATE: u8 = 4;
 
-/// No creation date: never stale.
+/// No creation date: never stale. No expiry: never expiring.
 const UNDATED: i64 = i64::MAX;
 
 /// What the views ask of one account's tokens, in the tokens' order, and what the summary
@@ -125,6 +128,8 @@ pub struct Facts {
     bits: Vec<u8>,
     /// Creation time in Unix nanoseconds; [`UNDATED`] without one.
     created: Vec<i64>,
+    /// Expiry time in Unix nanoseconds; [`UNDATED`] for a token that does not expire.
+    expires: Vec<i64>,
     /// The oldest creation time.
     oldest: Option<OffsetDateTime>,
     /// How many tokens were created in each calendar quarter (UTC): (year, quarter 1–4, count),
@@ -156,14 +161,13 @@ impl Facts {
                 bits
             })
             .collect();
-        let created = tokens
-            .iter()
-            .map(|t| {
-                t.created_at.map_or(UNDATED, |c| {
-                    i64::try_from(c.unix_timestamp_nanos()).unwrap_or(UNDATED)
-                })
+        let nanos = |t: Option<OffsetDateTime>| {
+            t.map_or(UNDATED, |c| {
+                i64::try_from(c.unix_timestamp_nanos()).unwrap_or(UNDATED)
             })
-            .collect();
+        };
+        let created = tokens.iter().map(|t| nanos(t.created_at)).collect();
+        let expires = tokens.iter().map(|t| nanos(t.expires_at)).collect();
         let mut quarters: BTreeMap<(i32, u8), usize> = BTreeMap::new();
         for c in tokens.iter().filter_map(|t| t.created_at) {
             let utc = c.to_offset(time::UtcOffset::UTC);
@@ -173,6 +177,7 @@ impl Facts {
         Facts {
             bits,
             created,
+            expires,
             oldest: tokens.iter().filter_map(|t| t.created_at).min(),
             quarters: quarters.into_iter().map(|((y, q), n)| (y, q, n)).collect(),
             cells: super::widths::CellWidths::build(tokens),
@@ -210,6 +215,12 @@ impl Facts {
         cutoff.is_some_and(|c| created != UNDATED && created <= c)
     }
 
+    /// Expires at or before `cutoff` (which is `now` plus the window): expired or expiring.
+    fn expiring(&self, token: usize, cutoff: Option<i64>) -> bool {
+        let expires = self.expires.get(token).copied().unwrap_or(UNDATED);
+        cutoff.is_some_and(|c| expires != UNDATED && expires <= c)
+    }
+
     /// How many of its tokens each view lists (`Counts::failed` is 0: see [`Counts`]).
     pub fn count(&self, cutoff: Option<i64>) -> Counts {
         let mut counts = Counts {
@@ -230,6 +241,15 @@ pub fn stale_cutoff(now: Option<OffsetDateTime>, after_days: u32) -> Option<i64>
     let now = now?;
     let cutoff = now - Duration::days(i64::from(after_days) + 1);
     Some(i64::try_from(cutoff.unix_timestamp_nanos()).unwrap_or(i64::MIN))
+}
+
+/// The instant at or before which a token's expiry puts it in the expiring view at `now`, in
+/// Unix nanoseconds: `now` plus `within_days`, the comparison [`crate::model::is_expiring`]
+/// makes. `None` before the time is known.
+pub fn expiring_cutoff(now: Option<OffsetDateTime>, within_days: u32) -> Option<i64> {
+    let now = now?;
+    let cutoff = now + Duration::days(i64::from(within_days));
+    Some(i64::try_from(cutoff.unix_timestamp_nanos()).unwrap_or(i64::MAX - 1))
 }
 
 /// What the status bar counts for the view: the tokens it lists and how many of them are
@@ -258,6 +278,7 @@ pub(super) struct Keep<'a> {
     view: View,
     accounts: &'a [AccountState],
     cutoff: Option<i64>,
+    expiring_cutoff: Option<i64>,
 }
 
 impl Keep<'_> {
@@ -275,6 +296,7 @@ impl Keep<'_> {
             View::Privileged => facts.bits(row.token) & PRIVILEGED != 0,
             View::Disabled => facts.bits(row.token) & DISABLED != 0,
             View::Duplicates => facts.bits(row.token) & DUPLICATE != 0,
+            View::Expiring => facts.expiring(row.token, self.expiring_cutoff),
         }
     }
 }
@@ -302,6 +324,15 @@ impl TokenTable {
         self.stale_after_days = days;
     }
 
+    /// The expiring view's window: the config's `expiring_within_days`.
+    pub fn expiring_within_days(&self) -> u32 {
+        self.expiring_within_days
+    }
+
+    pub fn set_expiring_within_days(&mut self, days: u32) {
+        self.expiring_within_days = days;
+    }
+
     /// List only the tokens of `view` (with the filter, if any, on top).
     pub fn set_view(&mut self, accounts: &[AccountState], view: View) {
         self.view = view;
@@ -325,6 +356,7 @@ impl TokenTable {
             view: self.view,
             accounts,
             cutoff: stale_cutoff(self.clock, self.stale_after_days),
+            expiring_cutoff: expiring_cutoff(self.clock, self.expiring_within_days),
         }
     }
 
@@ -408,6 +440,27 @@ mod tests {
     }
 
     #[test]
+    fn the_expiring_cutoff_agrees_with_is_expiring() {
+        let now = datetime!(2026-06-01 12:00 UTC);
+        let mut rng = StdRng::seed_from_u64(5);
+        for _ in 0..20_000 {
+            let days = rng.random_range(0..60u32);
+            let offset = Duration::days(i64::from(days) + rng.random_range(-2..3))
+                + Duration::nanoseconds(rng.random_range(-2_000..2_000));
+            let mut token = Token::new("1", "t");
+            token.expires_at = Some(now + offset);
+            let facts = Facts::build(&[token]);
+            assert_eq!(
+                facts.expiring(0, expiring_cutoff(Some(now), days)),
+                crate::model::is_expiring(Some(now + offset), now, days),
+                "{offset} at {now}, {days} days"
+            );
+        }
+        let never = Facts::build(&[Token::new("1", "t")]);
+        assert!(!never.expiring(0, expiring_cutoff(Some(now), 36_500)));
+    }
+
+    #[test]
     fn facts_flag_privileged_disabled_and_duplicates() {
         let tokens = [
             Token::new("1", "ci").with_privilege(Privilege::Admin),
@@ -442,6 +495,8 @@ mod tests {
         assert_eq!(View::parse("dupes"), Ok(View::Duplicates));
         assert_eq!(View::parse("dis"), Ok(View::Disabled));
         assert_eq!(View::parse("all"), Ok(View::All));
+        assert_eq!(View::parse("expired"), Ok(View::Expiring));
+        assert_eq!(View::parse("expiring"), Ok(View::Expiring));
         assert!(View::parse("unused").unwrap_err().contains("last used"));
         assert!(
             View::parse("zzz")

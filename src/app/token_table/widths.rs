@@ -38,7 +38,7 @@ fn scopes_width(token: &Token) -> usize {
 impl CellWidths {
     pub fn build(tokens: &[Token]) -> CellWidths {
         CellWidths {
-            name: tokens.iter().map(|t| capped(width_of(&t.name))).collect(),
+            name: tokens.iter().map(|t| capped(name_width(t))).collect(),
             id: tokens
                 .iter()
                 .map(|t| capped(width_of(t.id.as_str())))
@@ -94,7 +94,7 @@ impl TokenTable {
                 Some(m) => m,
                 None => match token_at(accounts, *r) {
                     Some((_, t)) => (
-                        width_of(&t.name).min(CAP),
+                        name_width(t).min(CAP),
                         width_of(t.id.as_str()).min(CAP),
                         scopes_width(t).min(CAP),
                     ),
@@ -109,4 +109,10 @@ impl TokenTable {
         }
         self.widths = w;
     }
+}
+
+/// The name column a token takes: a second kind of token is tagged before its name
+/// (`[policy] `).
+fn name_width(t: &Token) -> usize {
+    width_of(&t.name) + t.kind.map_or(0, |k| width_of(k) + 3)
 }

@@ -103,3 +103,41 @@ fn create_body_keeps_null_role_and_drops_missing_description() {
         r#"{"name":"n","role_id":null}"#
     );
 }
+
+#[test]
+fn a_policy_token_is_marked_and_without_a_role_counts_as_admin() {
+    let wire: wire::WirePolicyToken = serde_json::from_str(
+        r#"{"id":"5d2a3c1e-8f4b-4a7e-9c3d-2b1f0e6a7d90","created_at":"2026-05-02T09:14:11.203Z",
+            "name":"agent","opa_policy":"allow := true","creator_name":null,
+            "expires_at":"2026-12-01T00:00:00Z"}"#,
+    )
+    .unwrap();
+    let token = wire.into_token();
+    assert_eq!(token.kind, Some(POLICY_KIND));
+    assert_eq!(token.privilege, Privilege::Admin);
+    assert!(token.expires_at.is_some());
+    assert_eq!(token.scopes, ["organization admin (no role)"]);
+    let viewer: wire::WirePolicyToken = serde_json::from_str(
+        r#"{"id":"5d2a3c1e-8f4b-4a7e-9c3d-2b1f0e6a7d90","name":"r","role_name":"Viewer",
+            "role_id":"8e4b1a52-0c1d-4a58-b0a1-6f2d9c3e7b11","expires_at":null}"#,
+    )
+    .unwrap();
+    let token = viewer.into_token();
+    assert_eq!(token.privilege, Privilege::Read);
+    assert_eq!(token.expires_at, None);
+}
+
+#[test]
+fn a_policy_create_body_sends_role_and_expiry_as_null_when_absent() {
+    let body = wire::PolicyCreateBody {
+        name: "n",
+        description: None,
+        opa_policy: "allow := true",
+        role_id: None,
+        expires_at: None,
+    };
+    assert_eq!(
+        serde_json::to_string(&body).unwrap(),
+        r#"{"name":"n","opa_policy":"allow := true","role_id":null,"expires_at":null}"#
+    );
+}
