@@ -283,7 +283,6 @@ async fn find(
         return Ok((given, None));
     }
     let listing = account
-        .client
         .list()
         .await
         .map_err(|e| api_failure(e, account, OpKind::List, None))?;
