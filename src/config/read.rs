@@ -27,10 +27,10 @@ use crate::model::ProviderKind;
 const TOP_KEYS: &[&str] = &[
     "stale_after_days",
     "http",
-    "network",
     "ui",
     "keys",
     "accounts",
+    "network",
 ];
 const HTTP_KEYS: &[&str] = &["connect_timeout_secs", "timeout_secs", "max_response_mb"];
 const NETWORK_KEYS: &[&str] = &[

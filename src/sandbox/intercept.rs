@@ -104,6 +104,7 @@ pub(super) async fn intercept(
                 .map_or(path.clone(), |p| p.to_string()),
             headers: parts.headers.clone(),
             body: body.clone(),
+            at: std::time::Instant::now(),
         });
 
     if !state.latency.is_zero() {
@@ -144,8 +145,10 @@ pub(super) async fn intercept(
                 error_response(provider, status)
             };
             if code == 429 {
-                resp.headers_mut()
-                    .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+                resp.headers_mut().insert(
+                    header::RETRY_AFTER,
+                    HeaderValue::from(state.retry_after.as_secs()),
+                );
             }
             resp
         }

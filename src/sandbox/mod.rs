@@ -42,6 +42,8 @@ pub struct SandboxOptions {
     pub seed: u64,
     pub hostile_names: bool,
     pub faults: Vec<FaultRule>,
+    /// The `Retry-After` a 429 fault sends (30 s unless a test wants it short).
+    pub retry_after: Duration,
     /// Seeded creation dates are spread over the two years before this moment.
     pub anchor: OffsetDateTime,
 }
@@ -56,6 +58,7 @@ impl Default for SandboxOptions {
             seed: 1,
             hostile_names: false,
             faults: Vec::new(),
+            retry_after: Duration::from_secs(30),
             anchor: store::default_anchor(),
         }
     }
@@ -135,6 +138,8 @@ pub struct RecordedRequest {
     pub uri: String,
     pub headers: HeaderMap,
     pub body: Bytes,
+    /// When the sandbox saw it: how far apart a retry came.
+    pub at: std::time::Instant,
 }
 
 impl RecordedRequest {
@@ -153,6 +158,7 @@ pub struct SandboxState {
     /// `http://127.0.0.1:PORT`, for absolute URLs such as lagrello's paging links.
     pub base_url: String,
     latency: Duration,
+    retry_after: Duration,
     faults: RwLock<Vec<FaultRule>>,
     rng: Mutex<StdRng>,
     requests: Mutex<Vec<RecordedRequest>>,
@@ -206,6 +212,7 @@ impl Sandbox {
             anchor: opts.anchor,
             base_url: format!("http://{addr}"),
             latency: opts.latency,
+            retry_after: opts.retry_after,
             faults: RwLock::new(opts.faults),
             rng: Mutex::new(StdRng::seed_from_u64(opts.seed.wrapping_add(0x5eed))),
             requests: Mutex::new(Vec::new()),
