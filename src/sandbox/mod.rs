@@ -42,7 +42,8 @@ pub struct SandboxOptions {
     pub seed: u64,
     pub hostile_names: bool,
     pub faults: Vec<FaultRule>,
-    /// The `Retry-After` a 429 fault sends (30 s unless a test wants it short).
+    /// The `Retry-After` a 429 fault sends: 1 s, short enough that a demo or a test that meets
+    /// it is not held up by the retries tokdash makes after it.
     pub retry_after: Duration,
     /// Seeded creation dates are spread over the two years before this moment.
     pub anchor: OffsetDateTime,
@@ -58,7 +59,7 @@ impl Default for SandboxOptions {
             seed: 1,
             hostile_names: false,
             faults: Vec::new(),
-            retry_after: Duration::from_secs(30),
+            retry_after: Duration::from_secs(1),
             anchor: store::default_anchor(),
         }
     }

@@ -1,6 +1,10 @@
 //! Tests of the request plumbing in `http.rs` that need a live loopback server or reach its
 //! private parts (redirects, echoed secrets, status mapping); kept apart so `http.rs` reads as code.
 
+use std::time::Duration;
+
+use reqwest::header::RETRY_AFTER;
+
 use super::*;
 
 /// A loopback server that answers every request with a redirect to `location`.
