@@ -6,6 +6,7 @@
 // Shared helpers: this file uses some of them.
 #[allow(dead_code)]
 mod common {
+    pub mod cli;
     pub mod config_file;
     pub mod fixtures;
     pub mod sandbox;
@@ -57,7 +58,12 @@ async fn complete_runs(sandbox: &Sandbox, runs: usize) -> (usize, Vec<String>) {
                 Ok(l) if l.is_complete() && l.tokens.len() == TOKENS => {}
                 Ok(l) => {
                     whole = false;
-                    problems.push(format!("{}: {} tokens, {:?}", account.name, l.tokens.len(), l.partial));
+                    problems.push(format!(
+                        "{}: {} tokens, {:?}",
+                        account.name,
+                        l.tokens.len(),
+                        l.partial
+                    ));
                 }
                 Err(e) => {
                     whole = false;
@@ -74,20 +80,30 @@ async fn complete_runs(sandbox: &Sandbox, runs: usize) -> (usize, Vec<String>) {
 async fn lists_recover_from_one_503_in_ten() {
     let sandbox = forty_accounts("any:list:503:0.1").await;
     let (complete, problems) = complete_runs(&sandbox, 20).await;
-    assert!(complete >= 19, "{complete} of 20 runs complete: {problems:#?}");
+    assert!(
+        complete >= 19,
+        "{complete} of 20 runs complete: {problems:#?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lists_recover_from_one_429_in_ten() {
     let sandbox = forty_accounts("any:list:429:0.1").await;
     let (complete, problems) = complete_runs(&sandbox, 20).await;
-    assert!(complete >= 19, "{complete} of 20 runs complete: {problems:#?}");
+    assert!(
+        complete >= 19,
+        "{complete} of 20 runs complete: {problems:#?}"
+    );
 }
 
 #[tokio::test]
 async fn a_list_whose_every_request_fails_gives_up_at_its_deadline() {
     let sandbox = start(SandboxOptions {
-        faults: vec![FaultRule::new("lagrello-1", FaultOp::List, FaultKind::Status(503))],
+        faults: vec![FaultRule::new(
+            "lagrello-1",
+            FaultOp::List,
+            FaultKind::Status(503),
+        )],
         ..SandboxOptions::default()
     })
     .await;
@@ -105,7 +121,10 @@ async fn a_list_whose_every_request_fails_gives_up_at_its_deadline() {
         text.contains("stopped after 2 s (the list deadline, [network] list_deadline_secs)"),
         "{text}"
     );
-    assert!(text.contains("HTTP 503"), "the last answer is named: {text}");
+    assert!(
+        text.contains("HTTP 503"),
+        "the last answer is named: {text}"
+    );
     assert!(took < Duration::from_secs(10), "it gave up ({took:?})");
     let asked = requests_to(&sandbox, ProviderKind::Lagrello).len();
     assert!(asked > 1, "it was retried ({asked} requests)");
@@ -143,14 +162,20 @@ async fn a_failed_create_is_sent_once_and_a_504_is_outcome_unknown() {
             .await
             .expect_err("the fault fails the create");
         let sent = creates(&sandbox, ProviderKind::Qovery) - before;
-        assert_eq!(sent, 1, "{kind:?}: the create reached the provider {sent} times");
+        assert_eq!(
+            sent, 1,
+            "{kind:?}: the create reached the provider {sent} times"
+        );
         if kind != FaultKind::Status(503) {
             assert!(err.outcome_unknown(), "{kind:?}: {err:?}");
             let said = err.unknown_outcome_text("qovery-1: create once", OpKind::Create);
             assert!(said.contains("outcome unknown"), "{said}");
             assert!(said.contains("may have been created"), "{said}");
         } else {
-            assert!(!err.outcome_unknown(), "a 503 says it was not done: {err:?}");
+            assert!(
+                !err.outcome_unknown(),
+                "a 503 says it was not done: {err:?}"
+            );
         }
     }
     // Nor is a delete answered 502 sent twice.
@@ -173,7 +198,11 @@ async fn a_failed_create_is_sent_once_and_a_504_is_outcome_unknown() {
 #[tokio::test]
 async fn retry_after_is_honoured() {
     let sandbox = start(SandboxOptions {
-        faults: vec![FaultRule::new("lagrello-1", FaultOp::List, FaultKind::Status(429))],
+        faults: vec![FaultRule::new(
+            "lagrello-1",
+            FaultOp::List,
+            FaultKind::Status(429),
+        )],
         retry_after: Duration::from_secs(1),
         ..SandboxOptions::default()
     })
@@ -181,7 +210,12 @@ async fn retry_after_is_honoured() {
     let mut config: Config = sandbox.config();
     config.network.read_retries = 1;
     let registry = Registry::from_config(&config, false).unwrap();
-    let err = registry.get("lagrello-1").unwrap().list().await.unwrap_err();
+    let err = registry
+        .get("lagrello-1")
+        .unwrap()
+        .list()
+        .await
+        .unwrap_err();
     assert!(matches!(err, ApiError::RateLimited { .. }), "{err:?}");
     let seen = requests_to(&sandbox, ProviderKind::Lagrello);
     assert_eq!(seen.len(), 2, "one retry");
@@ -217,7 +251,11 @@ fn good_network_values_are_read() {
     );
     let n = common::config_file::load(&path).unwrap().network;
     assert_eq!(
-        (n.requests_per_account, n.requests_in_flight, n.accounts_at_once),
+        (
+            n.requests_per_account,
+            n.requests_in_flight,
+            n.accounts_at_once
+        ),
         (2, 10, 3)
     );
     assert_eq!(n.list_deadline, Duration::from_secs(9));
@@ -237,7 +275,10 @@ fn a_retry_shows_on_the_account_row_until_the_answer() {
         wait: Duration::from_secs(1),
     };
     update(&mut app, Msg::Retrying { id, retrying });
-    assert_eq!(app.accounts[1].retrying.as_deref(), Some("retrying 2/3 (429)"));
+    assert_eq!(
+        app.accounts[1].retrying.as_deref(),
+        Some("retrying 2/3 (429)")
+    );
     let screen = common::screen::draw(&app, 120, 30);
     assert!(screen.contains("retrying 2/3 (429)"), "{screen}");
 
@@ -245,4 +286,135 @@ fn a_retry_shows_on_the_account_row_until_the_answer() {
     assert_eq!(app.accounts[1].retrying, None);
     let screen = common::screen::draw(&app, 120, 30);
     assert!(!screen.contains("retrying"), "{screen}");
+}
+
+#[tokio::test]
+async fn a_list_past_its_memory_budget_stops_and_says_so() {
+    let sandbox = start(SandboxOptions {
+        tokens_per_account: 100,
+        ..SandboxOptions::default()
+    })
+    .await;
+    let mut config = sandbox.config();
+    // Less than lagrello's five pages of 20 take together.
+    config.network.list_memory_bytes = 8 * 1024;
+    let registry = Registry::from_config(&config, false).unwrap();
+    let listed = registry.get("lagrello-1").unwrap().list().await.unwrap();
+    let reason = listed.partial.expect("the list is marked partial");
+    assert!(reason.starts_with("lagrello-1: "), "{reason}");
+    assert!(
+        reason.contains("(the list's memory budget, [network] list_memory_mb)"),
+        "{reason}"
+    );
+    let pages = requests_to(&sandbox, ProviderKind::Lagrello).len();
+    assert!(pages < 5, "it stopped asking ({pages} pages)");
+}
+
+#[tokio::test]
+async fn the_worker_tells_the_dashboard_of_each_retry() {
+    let sandbox = start(SandboxOptions {
+        faults: vec![FaultRule::new(
+            "lagrello-1",
+            FaultOp::List,
+            FaultKind::Status(503),
+        )],
+        ..SandboxOptions::default()
+    })
+    .await;
+    let mut config = sandbox.config();
+    config.network.read_retries = 2;
+    let registry = Registry::from_config(&config, false).unwrap();
+    let account = registry
+        .accounts
+        .iter()
+        .position(|a| a.name == "lagrello-1")
+        .unwrap();
+    let (replies_tx, mut replies) = tokio::sync::mpsc::unbounded_channel();
+    let requests = tokdash::worker::spawn(registry, replies_tx, None);
+    requests
+        .send((9, tokdash::app::ApiRequest::List { account }))
+        .unwrap();
+    let mut said = Vec::new();
+    loop {
+        match replies.recv().await.expect("the worker answers") {
+            Msg::Retrying { id: 9, retrying } => said.push(retrying.to_string()),
+            Msg::Api { id: 9, .. } => break,
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(said, ["retrying 1/2 (503)", "retrying 2/2 (503)"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cli_says_a_create_answered_504_may_have_happened() {
+    let env = common::cli::setup_with(SandboxOptions {
+        faults: vec![FaultRule::new(
+            "qovery-1",
+            FaultOp::Create,
+            FaultKind::Status(504),
+        )],
+        ..SandboxOptions::default()
+    })
+    .await;
+    let out = env.run(&["create", "--account", "qovery-1", "--name", "maybe"]);
+    let said = common::cli::stderr(&out);
+    assert_eq!(common::cli::code(&out), 1, "{said}");
+    assert!(said.contains("outcome unknown"), "{said}");
+    assert!(
+        said.contains("the token may have been created anyway"),
+        "{said}"
+    );
+    assert!(
+        said.contains("run `tokdash list --account qovery-1` to check"),
+        "{said}"
+    );
+    assert!(
+        !said.contains("try again later"),
+        "no invitation to a duplicate: {said}"
+    );
+    assert_eq!(creates(&env.sandbox, ProviderKind::Qovery), 1);
+    let outcomes: Vec<String> = env
+        .records("audit.jsonl")
+        .iter()
+        .map(|r| r["outcome"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(outcomes, ["pending", "unknown"]);
+}
+
+#[test]
+fn the_dashboard_says_a_delete_answered_504_may_have_happened_and_relists() {
+    use crossterm::event::KeyCode;
+    use tokdash::app::{ApiRequest, ApiResult, Effect};
+    let mut app = common::fixtures::loaded();
+    common::fixtures::key(&mut app, KeyCode::Char(':'));
+    common::fixtures::chars(&mut app, "account logs-sematext");
+    common::fixtures::key(&mut app, KeyCode::Enter);
+    common::fixtures::key(&mut app, KeyCode::Char('d'));
+    let (id, _) =
+        common::fixtures::the_request(&common::fixtures::key(&mut app, KeyCode::Char('y')));
+    let gateway = ApiError::Server {
+        status: 504,
+        message: "Gateway Timeout".into(),
+    };
+    let effects = update(
+        &mut app,
+        Msg::Api {
+            id,
+            result: ApiResult::Changed(Err(gateway)),
+        },
+    );
+    assert!(
+        matches!(
+            effects.as_slice(),
+            [Effect::Api {
+                req: ApiRequest::List { account: 3 },
+                ..
+            }]
+        ),
+        "the account is re-listed: {effects:?}"
+    );
+    let said = &app.toasts.last().expect("an alert").text;
+    assert!(said.contains("outcome unknown"), "{said}");
+    assert!(said.contains("may have been deleted anyway"), "{said}");
+    assert!(said.contains("re-listing to check, not retrying"), "{said}");
 }

@@ -146,7 +146,11 @@ mod tests {
         w.shrink();
         assert_eq!(w.limit(), 1, "never below one");
         drop(held);
-        assert_eq!(w.permits.available_permits(), 1, "the in-use permits were forgotten");
+        assert_eq!(
+            w.permits.available_permits(),
+            1,
+            "the in-use permits were forgotten"
+        );
         w.grow();
         assert_eq!(w.limit(), 2);
         assert_eq!(w.permits.available_permits(), 2);

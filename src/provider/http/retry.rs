@@ -76,7 +76,10 @@ impl Endpoint {
         let settings = self.limits.settings;
         // A body that cannot be cloned (a stream) cannot be sent twice; none of ours is one.
         let Some(template) = request.try_clone() else {
-            return self.attempt(request, scope).await.or_else(Failed::into_result);
+            return self
+                .attempt(request, scope)
+                .await
+                .or_else(Failed::into_result);
         };
         let target = format!("{} {}", request.method(), self.scrub(request.url().path()));
         let policy = ExponentialBuilder::default()
@@ -138,7 +141,11 @@ impl Endpoint {
     }
 
     /// One try of a read, within the list's deadline when there is one.
-    async fn attempt(&self, request: Request, scope: Option<&ListScope>) -> Result<Response, Failed> {
+    async fn attempt(
+        &self,
+        request: Request,
+        scope: Option<&ListScope>,
+    ) -> Result<Response, Failed> {
         let once = self.once(request);
         let result = match scope {
             Some(scope) => match tokio::time::timeout_at(scope.deadline, once).await {
@@ -192,7 +199,11 @@ mod tests {
             RETRY_AFTER,
             HeaderValue::from_static("Sun, 06 Nov 1994 08:49:37 GMT"),
         );
-        assert_eq!(retry_after(&h), Some(Duration::ZERO), "a past date is no wait");
+        assert_eq!(
+            retry_after(&h),
+            Some(Duration::ZERO),
+            "a past date is no wait"
+        );
         h.insert(RETRY_AFTER, HeaderValue::from_static("soon"));
         assert_eq!(retry_after(&h), None);
     }
@@ -200,10 +211,16 @@ mod tests {
     #[test]
     fn which_answers_are_asked_again() {
         for code in [429, 500, 502, 503, 504] {
-            assert!(retryable_status(StatusCode::from_u16(code).unwrap()), "{code}");
+            assert!(
+                retryable_status(StatusCode::from_u16(code).unwrap()),
+                "{code}"
+            );
         }
         for code in [200, 400, 401, 403, 404, 409, 501, 505] {
-            assert!(!retryable_status(StatusCode::from_u16(code).unwrap()), "{code}");
+            assert!(
+                !retryable_status(StatusCode::from_u16(code).unwrap()),
+                "{code}"
+            );
         }
     }
 }

@@ -66,7 +66,10 @@ impl ListScope {
 
     /// Why the list stopped, if it did.
     pub fn stopped(&self) -> Option<String> {
-        self.stopped.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        self.stopped
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     fn stop(&self, reason: String) -> String {
