@@ -221,6 +221,8 @@ impl std::fmt::Display for ConfigError {
 impl std::error::Error for ConfigError {}
 
 /// The outcome of looking for and loading the configuration.
+// Made once at start and unpacked at once: boxing the config would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum Loaded {
     Config(Config),
