@@ -29,6 +29,7 @@ pub struct Config {
     /// Tokens that expire within this many days (or have expired) are marked and get a view.
     pub expiring_within_days: u32,
     pub http: HttpSettings,
+    pub network: NetworkSettings,
     pub ui: UiConfig,
     /// `[theme]`: colours by role. Boxed: read once, and it would double what a `Loaded` moves.
     pub theme: Box<ThemeConfig>,
@@ -48,6 +49,7 @@ impl Default for Config {
             stale_after_days: 90,
             expiring_within_days: crate::model::DEFAULT_EXPIRING_WITHIN_DAYS,
             http: HttpSettings::default(),
+            network: NetworkSettings::default(),
             ui: UiConfig::default(),
             theme: Box::default(),
             keys: Vec::new(),
@@ -79,6 +81,41 @@ impl Default for HttpSettings {
             connect_timeout: Duration::from_secs(5),
             request_timeout: Duration::from_secs(20),
             max_response_bytes: 8 * 1024 * 1024,
+        }
+    }
+}
+
+/// `[network]`: how much tokdash asks of the network at once, how often a read is tried again,
+/// and how long and how much memory one account's list may take. Applied by the provider layer
+/// (`src/provider/http/`); see ARCHITECTURE.md.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NetworkSettings {
+    /// Requests in flight to one account at once (the most its adaptive window grows to).
+    pub requests_per_account: usize,
+    /// Requests in flight overall, across every account.
+    pub requests_in_flight: usize,
+    /// Accounts listed at once (the dashboard's refresh, `list`, `find`, `audit`).
+    pub accounts_at_once: usize,
+    /// How long one account's list may take, retries included, before it stops.
+    pub list_deadline: Duration,
+    /// How many bytes all the pages of one account's list may take together.
+    pub list_memory_bytes: usize,
+    /// How many times a failed read (429, 5xx, no connection, timeout) is tried again.
+    pub read_retries: usize,
+    /// The longest `Retry-After` honoured; a longer one is waited this long.
+    pub max_retry_after: Duration,
+}
+
+impl Default for NetworkSettings {
+    fn default() -> Self {
+        NetworkSettings {
+            requests_per_account: 8,
+            requests_in_flight: 64,
+            accounts_at_once: 16,
+            list_deadline: Duration::from_secs(120),
+            list_memory_bytes: 64 * 1024 * 1024,
+            read_retries: 3,
+            max_retry_after: Duration::from_secs(30),
         }
     }
 }

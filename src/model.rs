@@ -374,12 +374,19 @@ impl ApiError {
         })
     }
 
-    /// For a create or regenerate: the request may have taken effect although no answer came
-    /// back, so it must not be retried blindly.
+    /// For a change: the request may have taken effect although no answer came back, so it
+    /// must not be retried blindly. A 502 or 504 is a proxy saying the provider did not answer
+    /// *it*: the provider may have done the work all the same.
     pub fn outcome_unknown(&self) -> bool {
         matches!(
             self,
-            ApiError::Timeout(_) | ApiError::Network(_) | ApiError::Decode(_)
+            ApiError::Timeout(_)
+                | ApiError::Network(_)
+                | ApiError::Decode(_)
+                | ApiError::Server {
+                    status: 502 | 504,
+                    ..
+                }
         )
     }
 }
@@ -404,8 +411,7 @@ impl ApiError {
         text
     }
 
-    /// A create or regenerate that got no answer ([`ApiError::outcome_unknown`]): it may have
-    /// happened, so it must be checked, never retried blindly. The front end says what it does
+    /// A change that got no answer ([`ApiError::outcome_unknown`]): it may have happened, so it must be checked, never retried blindly. The front end says what it does
     /// next (the dashboard re-lists; the CLI names the command that does).
     pub fn unknown_outcome_text(&self, what: &str, op: OpKind) -> String {
         let maybe = match op {
@@ -413,7 +419,9 @@ impl ApiError {
                 "the token may have been regenerated anyway, in which case its old secret no \
                  longer works and the new one is lost"
             }
-            _ => "the token may have been created anyway",
+            OpKind::Create => "the token may have been created anyway",
+            OpKind::Delete => "the token may have been deleted anyway",
+            _ => "the change may have been made anyway",
         };
         format!("{what}: outcome unknown ({self}): {maybe}")
     }

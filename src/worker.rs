@@ -14,6 +14,7 @@ use crate::app::modal::DeliverJob;
 use crate::app::{ApiRequest, ApiResult, Msg, ReqId};
 use crate::audit::{Attempt, AuditLog, Delivery, Outcome, TokenLabel};
 use crate::model::{ApiError, Caps};
+use crate::provider::http::{OnRetry, Retrying};
 use crate::provider::{Account, Registry};
 
 /// How many requests run at once; enough for every account of a typical config to load together.
@@ -40,7 +41,7 @@ pub fn spawn(
             let replies = replies.clone();
             tokio::spawn(async move {
                 let _permit = limit.acquire_owned().await;
-                let result = run(&registry, audit.as_ref().as_ref(), id, req).await;
+                let result = run(&registry, audit.as_ref().as_ref(), id, req, &replies).await;
                 // The UI may have quit already; nothing is left to tell.
                 let _ = replies.send(Msg::Api { id, result });
             });
@@ -54,6 +55,7 @@ async fn run(
     audit: Option<&AuditLog>,
     id: ReqId,
     req: ApiRequest,
+    replies: &mpsc::UnboundedSender<Msg>,
 ) -> ApiResult {
     let Some(account) = registry.accounts.get(req.account()).cloned() else {
         return failed(&req, ApiError::Credential("no such account".into()));
@@ -71,12 +73,23 @@ async fn run(
     }
     let job_req = req.clone();
     let client = account.client.clone();
+    let listed = account.clone();
+    // Each read tried again while listing shows on the account's row ("retrying 2/3 (429)").
+    let replies = replies.clone();
+    let on_retry: OnRetry = Arc::new(move |retrying: &Retrying| {
+        let _ = replies.send(Msg::Retrying {
+            id,
+            retrying: retrying.clone(),
+        });
+    });
     // Run the call in its own task so a bug that panics in a client becomes an error row
     // instead of a request that never answers.
     let job = tokio::spawn(
         async move {
             match job_req {
-                ApiRequest::List { .. } => ApiResult::List(client.list().await),
+                ApiRequest::List { .. } => {
+                    ApiResult::List(listed.list_telling(Some(on_retry)).await)
+                }
                 ApiRequest::Create { new, .. } => {
                     ApiResult::Created(client.create(new).await.map(Box::new))
                 }

@@ -11,11 +11,11 @@ use axum::Router;
 use axum::extract::{RawQuery, State};
 use axum::routing::get;
 use serde_json::json;
+use tokdash::config::NetworkSettings;
 use tokdash::config::{AccountConfig, Config};
 use tokdash::credential::CredentialSource;
 use tokdash::model::Listing;
 use tokdash::provider::ProviderKind;
-use tokdash::provider::lagrello::DEFAULT_PAGES_IN_FLIGHT;
 use tokdash::sandbox::lagrello::Paging;
 use tokdash::sandbox::{Sandbox, SandboxOptions, Variants};
 
@@ -109,7 +109,7 @@ async fn a_long_list_is_read_several_pages_at_a_time_and_stops_within_a_window_o
     assert_lists_every_token(&sandbox, &listing);
     let most = sandbox.most_concurrent_requests();
     assert!(
-        (2..=DEFAULT_PAGES_IN_FLIGHT).contains(&most),
+        (2..=NetworkSettings::default().requests_per_account).contains(&most),
         "{most} requests at once"
     );
     let past_end = pages_asked(&sandbox)
@@ -118,7 +118,7 @@ async fn a_long_list_is_read_several_pages_at_a_time_and_stops_within_a_window_o
         .filter(|p| *p > 150)
         .count();
     assert!(
-        past_end < DEFAULT_PAGES_IN_FLIGHT,
+        past_end < NetworkSettings::default().requests_per_account,
         "{past_end} pages asked for past the end"
     );
 }
@@ -305,7 +305,7 @@ async fn tenants_of_2500_and_10000_tokens_list_completely() {
         let asked = pages_asked(&sandbox).len();
         let pages = count.div_ceil(20);
         assert!(
-            (pages..pages + DEFAULT_PAGES_IN_FLIGHT).contains(&asked),
+            (pages..pages + NetworkSettings::default().requests_per_account).contains(&asked),
             "{count}: {asked} requests"
         );
     }

@@ -198,7 +198,7 @@ const STATUSES: [(u16, ErrorCheck); 7] = [
     (409, |e| matches!(e, ApiError::Conflict(_))),
     (
         429,
-        |e| matches!(e, ApiError::RateLimited { retry_after: Some(d), .. } if *d == Duration::from_secs(30)),
+        |e| matches!(e, ApiError::RateLimited { retry_after: Some(d), .. } if *d == Duration::from_secs(1)),
     ),
     (500, |e| matches!(e, ApiError::Server { status: 500, .. })),
     // The proxy's HTML page is not taken for a message.

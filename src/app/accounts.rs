@@ -55,6 +55,8 @@ pub struct AccountState {
     pub partial: Option<String>,
     /// Only the answer to this request may replace `tokens`.
     pub latest_list: Option<ReqId>,
+    /// While the latest list tries a read again: "retrying 2/3 (429)", shown on the row.
+    pub retrying: Option<String>,
     /// Tokens with a change in flight, and which; they refuse further changes.
     pub pending: HashMap<TokenId, OpKind>,
     /// Creates that got no answer: the next list says whether they happened.

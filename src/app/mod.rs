@@ -188,6 +188,7 @@ impl App {
                     facts: token_table::view::Facts::default(),
                     partial: None,
                     latest_list: None,
+                    retrying: None,
                     pending: HashMap::new(),
                     unknown_creates: Vec::new(),
                     unknown_regenerates: Vec::new(),
@@ -250,6 +251,7 @@ impl App {
         self.in_flight.insert(id, account);
         if let Some(acc) = self.accounts.get_mut(account) {
             acc.latest_list = Some(id);
+            acc.retrying = None;
             // Keep showing loaded tokens while a refresh runs; the spinner shows it is busy.
             if !matches!(acc.tokens, Loadable::Loaded(_)) {
                 acc.tokens = Loadable::Loading;
@@ -268,6 +270,7 @@ impl App {
         let Some(acc) = self.accounts.get_mut(account) else {
             return;
         };
+        acc.retrying = None;
         match result {
             Ok(Listing { tokens, partial }) => {
                 acc.partial = partial;

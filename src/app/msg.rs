@@ -14,6 +14,7 @@ use crate::clipboard::{Backend, ClearOutcome, ClipboardError};
 use crate::leak::Fingerprints;
 use crate::model::{ApiError, Created, Listing, NewToken, OpKind, TokenId, TokenUpdate};
 use crate::provider::Choice;
+use crate::provider::http::Retrying;
 
 /// Identifies one request to the worker; answers carry it back so stale ones can be dropped.
 pub type ReqId = u64;
@@ -125,6 +126,12 @@ pub enum Msg {
     Api {
         id: ReqId,
         result: ApiResult,
+    },
+    /// A read of list request `id` is being tried again; its account's row says so until the
+    /// answer comes.
+    Retrying {
+        id: ReqId,
+        retrying: Retrying,
     },
     /// Sent only while something animates or expires (see [`super::App::needs_tick`]): the
     /// monotonic time for timers, and the wall-clock time (UTC) for the message log.

@@ -32,6 +32,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Api { id, result } => on_api(app, id, result),
+        Msg::Retrying { id, retrying } => {
+            on_retrying(app, id, &retrying);
+            Vec::new()
+        }
         Msg::Tick(now, wall) => on_tick(app, now, wall),
         Msg::Clock(wall) => {
             app.set_clock(wall);
@@ -106,6 +110,20 @@ fn on_api(app: &mut App, id: super::ReqId, result: ApiResult) -> Vec<Effect> {
     // Someone may be waiting to quit until the last answer is in.
     modal::quit::after_answer(app);
     effects
+}
+
+/// A read of a list is being tried again: the account's row says so, if the list is still the
+/// latest one asked for.
+fn on_retrying(app: &mut App, id: super::ReqId, retrying: &crate::provider::http::Retrying) {
+    let Some(&account) = app.in_flight.get(&id) else {
+        return;
+    };
+    if let Some(acc) = app.accounts.get_mut(account)
+        && acc.latest_list == Some(id)
+    {
+        acc.retrying = Some(retrying.to_string());
+        app.dirty = true;
+    }
 }
 
 fn on_paste(app: &mut App, text: &str) {

@@ -304,7 +304,6 @@ pub(super) async fn find(
         return Ok((given, None));
     }
     let listing = account
-        .client
         .list()
         .await
         .map_err(|e| api_failure(e, account, OpKind::List, None))?;

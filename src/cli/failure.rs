@@ -96,20 +96,16 @@ pub fn api_failure(e: ApiError, account: &Account, op: OpKind, token: Option<&st
     Failure::Failed(e.failure_text(&what, Some(&list_command(account))))
 }
 
-/// A change that got no answer may still have happened at the provider. Say so plainly and point
-/// at the check; never retry, which could make a second token. A delete or update keeps the
-/// failure's own wording, whose advice is to re-list; its outcome is unknown all the same.
+/// A change that got no answer (a timeout, a broken connection, a 502 or 504) may still have
+/// happened at the provider. Say so plainly and point at the check; never retry, which could
+/// make a second token.
 pub fn outcome_unknown(e: ApiError, account: &Account, op: OpKind, token: &str) -> Failure {
     if !e.outcome_unknown() {
         return api_failure(e, account, op, Some(token));
     }
     let why = match op {
         OpKind::Create => ", so as not to make a second one",
-        OpKind::Regenerate => "",
-        _ => {
-            let failure = api_failure(e, account, op, Some(token));
-            return Failure::Unknown(failure.message().to_owned());
-        }
+        _ => "",
     };
     Failure::Unknown(format!(
         "{}; run `{}` to check before trying again{why}",

@@ -143,11 +143,11 @@ pub fn select<'r>(
     Ok(selected)
 }
 
-/// List every account in `selected` at once.
+/// List every account in `selected`, `[network] accounts_at_once` at a time ([`Account::list`]).
 pub async fn fetch<'r>(selected: &[&'r Account]) -> Fetched<'r> {
     let results = join_all(selected.iter().map(|a| async move {
         a.allows(OpKind::List)?;
-        a.client.list().await
+        a.list().await
     }))
     .await;
     let mut fetched = Fetched {

@@ -35,8 +35,18 @@ const TOP_KEYS: &[&str] = &[
     "keys",
     "accounts",
     "sinks",
+    "network",
 ];
 const HTTP_KEYS: &[&str] = &["connect_timeout_secs", "timeout_secs", "max_response_mb"];
+const NETWORK_KEYS: &[&str] = &[
+    "requests_per_account",
+    "requests_in_flight",
+    "accounts_at_once",
+    "list_deadline_secs",
+    "list_memory_mb",
+    "read_retries",
+    "max_retry_after_secs",
+];
 const UI_KEYS: &[&str] = &["mouse", "clipboard", "clipboard_clear_secs"];
 const THEME_KEYS: &[&str] = &["accent", "warn", "error", "ok", "muted", "view"];
 
@@ -80,6 +90,10 @@ pub(super) fn parse(
         if let Some(mb) = http.integer_in("max_response_mb", 1..=4_096, "a size in MiB")? {
             config.http.max_response_bytes = mb as usize * 1024 * 1024;
         }
+    }
+    if let Some(network) = top.table("network")? {
+        network.check_keys(NETWORK_KEYS)?;
+        read_network(&network, &mut config.network)?;
     }
     if let Some(ui) = top.table("ui")? {
         ui.check_keys(UI_KEYS)?;
@@ -129,6 +143,37 @@ pub(super) fn parse(
     config.sinks = sinks::read_sinks(&top, &doc)?;
     sinks::check_account_sinks(&config.accounts, &config.sinks)?;
     Ok(config)
+}
+
+/// `[network]`: each key bounded, so a typo cannot open ten thousand connections or wait forever.
+fn read_network(
+    table: &Table<'_, '_>,
+    network: &mut super::NetworkSettings,
+) -> Result<(), ConfigError> {
+    use std::time::Duration;
+    let count = |key, max| table.integer_in(key, 1..=max, "a number of requests");
+    if let Some(n) = count("requests_per_account", 256)? {
+        network.requests_per_account = n as usize;
+    }
+    if let Some(n) = count("requests_in_flight", 4_096)? {
+        network.requests_in_flight = n as usize;
+    }
+    if let Some(n) = table.integer_in("accounts_at_once", 1..=1_024, "a number of accounts")? {
+        network.accounts_at_once = n as usize;
+    }
+    if let Some(s) = table.integer_in("list_deadline_secs", 1..=3_600, "a number of seconds")? {
+        network.list_deadline = Duration::from_secs(s as u64);
+    }
+    if let Some(mb) = table.integer_in("list_memory_mb", 1..=16_384, "a size in MiB")? {
+        network.list_memory_bytes = mb as usize * 1024 * 1024;
+    }
+    if let Some(n) = table.integer_in("read_retries", 0..=10, "a number of retries")? {
+        network.read_retries = n as usize;
+    }
+    if let Some(s) = table.integer_in("max_retry_after_secs", 0..=600, "a number of seconds")? {
+        network.max_retry_after = Duration::from_secs(s as u64);
+    }
+    Ok(())
 }
 
 /// Read a whole TOML document other than the configuration (the audit policy) into `T`, with

@@ -162,7 +162,8 @@ impl Fluid {
             .client()
             .post(self.api_url("/v1/auth/login"))
             .json(&body);
-        let response = self.endpoint.send(request).await?;
+        // A login changes nothing the user sees: tried again like a read.
+        let response = self.endpoint.send_read(request).await?;
         if response.status == StatusCode::UNAUTHORIZED {
             return Err(ApiError::Unauthorized(format!(
                 "fluid refused the login for {email}: check the email and password"

@@ -15,34 +15,49 @@
 //! `[redacted]`. It happens before a message is trimmed to length, so no cut-off prefix of a
 //! secret survives either. The cutting itself lives in `http/scrub.rs`; the base-URL rules in
 //! `http/base_url.rs`.
+//!
+//! **Reads recover, changes never repeat.** [`Endpoint::send`] tries a read (GET, HEAD) again
+//! on 429, 5xx, no connection or no answer (`http/retry.rs`), and sends anything else exactly
+//! once: a change that got no answer may have happened. Every request waits for a place among
+//! the requests in flight, overall and in its account's adaptive window (`http/limits.rs`); a
+//! read made while listing is bounded by the list's deadline and memory budget
+//! (`http/scope.rs`).
 
-use std::time::Duration;
+use std::sync::Arc;
 
 use futures::StreamExt;
-use reqwest::header::{HeaderMap, HeaderValue, LOCATION, RETRY_AFTER};
-use reqwest::{Client, RequestBuilder, StatusCode};
+use reqwest::header::{HeaderMap, HeaderValue, LOCATION};
+use reqwest::{Client, Method, Request, RequestBuilder, StatusCode};
 use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
 use url::Url;
 
-pub use crate::config::HttpSettings;
+pub use crate::config::{HttpSettings, NetworkSettings};
 use crate::model::{ApiError, TokenId};
 use crate::text::{sanitize, truncate};
 
 mod base_url;
+mod limits;
+mod retry;
+mod scope;
 mod scrub;
 
 pub use base_url::{BaseUrlError, check_base_url};
+pub use limits::{Limits, Window};
+pub use scope::{ListScope, OnRetry, Retrying, bounded_list, keep_listed};
 use scrub::{Held, cut, scrub_body};
 pub use scrub::{MIN_HELD_LEN, REDACTED};
 
 /// Build the client every account shares. Redirects are never followed: an authenticated request
 /// that is redirected could carry its credential elsewhere, and a redirect usually means a wrong
-/// `base_url`, which the user should hear about.
+/// `base_url`, which the user should hear about. Connections are kept and reused (HTTP/2 where
+/// the server offers it through ALPN, one connection carrying many requests), so a list of many
+/// pages or accounts does not open a connection per request.
 pub fn build_client(settings: &HttpSettings) -> Client {
     Client::builder()
         .connect_timeout(settings.connect_timeout)
         .timeout(settings.request_timeout)
+        .pool_idle_timeout(std::time::Duration::from_secs(90))
         .redirect(reqwest::redirect::Policy::none())
         .user_agent(concat!("tokdash/", env!("CARGO_PKG_VERSION")))
         .build()
@@ -73,8 +88,9 @@ pub fn token_segment(id: &TokenId) -> Result<&str, ApiError> {
     )))
 }
 
-/// A provider account's origin plus the shared client, the account's name for messages, and
-/// the secrets its requests carry.
+/// A provider account's origin plus the shared client, the account's name for messages, the
+/// secrets its requests carry, and its share of the network: the registry's [`Limits`] and the
+/// account's own [`Window`].
 #[derive(Clone)]
 pub struct Endpoint {
     client: Client,
@@ -82,6 +98,8 @@ pub struct Endpoint {
     max_response_bytes: usize,
     account: String,
     held: Held,
+    limits: Arc<Limits>,
+    window: Arc<Window>,
 }
 
 /// A response whose body has been read in full, within the size cap.
@@ -137,14 +155,33 @@ impl ClassifyName for serde_json::Error {
 }
 
 impl Endpoint {
+    /// An endpoint with the default `[network]` limits of its own; the registry gives every
+    /// account the shared ones with [`Endpoint::with_limits`].
     pub fn new(client: Client, base: Url, settings: &HttpSettings) -> Self {
+        let limits = Limits::new(NetworkSettings::default());
         Endpoint {
             client,
             base,
             max_response_bytes: settings.max_response_bytes,
             account: String::new(),
             held: Held::default(),
+            window: Arc::new(Window::new(limits.settings.requests_per_account)),
+            limits,
         }
+    }
+
+    /// The same endpoint, sharing `limits` with every other account of the registry, with a
+    /// window of its own.
+    pub fn with_limits(mut self, limits: Arc<Limits>) -> Self {
+        self.window = Arc::new(Window::new(limits.settings.requests_per_account));
+        self.limits = limits;
+        self
+    }
+
+    /// How many requests this account may have in flight now (its adaptive window): a provider
+    /// that asks for pages at once asks for no more than this.
+    pub fn window(&self) -> usize {
+        self.window.limit()
     }
 
     /// The same endpoint, for the account `name` (the registry names every account it builds).
@@ -220,11 +257,48 @@ impl Endpoint {
         url.origin() == self.base.origin()
     }
 
-    /// Send a request and read the whole body, up to the size cap. Transport failures become
-    /// [`ApiError::Network`] or [`ApiError::Timeout`]; a redirect becomes
-    /// [`ApiError::Redirect`]. The status is not otherwise judged here.
+    /// Send a request and read the whole body, up to the size cap. A read (GET, HEAD) is tried
+    /// again on 429, 5xx, no connection or no answer (`http/retry.rs`); anything else is a
+    /// change and is sent exactly once. Transport failures become [`ApiError::Network`] or
+    /// [`ApiError::Timeout`]; a redirect becomes [`ApiError::Redirect`]. The status is not
+    /// otherwise judged here.
     pub async fn send(&self, request: RequestBuilder) -> Result<Response, ApiError> {
-        let response = request.send().await.map_err(transport_error)?;
+        let request = request.build().map_err(transport_error)?;
+        if matches!(*request.method(), Method::GET | Method::HEAD) {
+            self.read(request).await
+        } else {
+            self.once(request).await
+        }
+    }
+
+    /// Send a request that changes nothing although its method says otherwise (fluid's login,
+    /// a POST), trying it again like any read.
+    pub async fn send_read(&self, request: RequestBuilder) -> Result<Response, ApiError> {
+        let request = request.build().map_err(transport_error)?;
+        self.read(request).await
+    }
+
+    /// Send once, after a place in the account's window and among the requests in flight
+    /// overall; a 429 shrinks the window, any other answer grows it back.
+    async fn once(&self, request: Request) -> Result<Response, ApiError> {
+        let _in_window = self.window.acquire().await;
+        let _in_flight = self.limits.request_slot().await;
+        let response = self.exchange(request).await;
+        match &response {
+            Ok(r) if r.status == StatusCode::TOO_MANY_REQUESTS => self.window.shrink(),
+            Ok(_) => self.window.grow(),
+            Err(_) => {}
+        }
+        response
+    }
+
+    async fn exchange(&self, request: Request) -> Result<Response, ApiError> {
+        let scope = ListScope::current();
+        let response = self
+            .client
+            .execute(request)
+            .await
+            .map_err(transport_error)?;
         let status = response.status();
         let headers = response.headers().clone();
         if status.is_redirection() {
@@ -249,6 +323,10 @@ impl Endpoint {
             let chunk = chunk.map_err(transport_error)?;
             if body.len() + chunk.len() > self.max_response_bytes {
                 return Err(too_large(self.max_response_bytes));
+            }
+            // The size cap bounds one answer; the list's budget bounds all its pages together.
+            if let Some(scope) = &scope {
+                scope.charge(chunk.len()).map_err(ApiError::Decode)?;
             }
             body.extend_from_slice(&chunk);
         }
@@ -330,7 +408,7 @@ pub fn status_error(status: StatusCode, headers: &HeaderMap, message: Option<Str
         404 => ApiError::NotFound(message),
         409 => ApiError::Conflict(message),
         429 => ApiError::RateLimited {
-            retry_after: retry_after(headers),
+            retry_after: retry::retry_after(headers),
             message,
         },
         400..=499 => ApiError::BadRequest {
@@ -342,11 +420,6 @@ pub fn status_error(status: StatusCode, headers: &HeaderMap, message: Option<Str
             message,
         },
     }
-}
-
-fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let v = headers.get(RETRY_AFTER)?.to_str().ok()?;
-    v.trim().parse::<u64>().ok().map(Duration::from_secs)
 }
 
 #[cfg(test)]

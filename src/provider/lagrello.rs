@@ -13,7 +13,6 @@ use url::Url;
 mod paging;
 mod wire;
 
-pub use paging::DEFAULT_PAGES_IN_FLIGHT;
 use wire::{CreateRequest, WireToken};
 
 use super::http::{Endpoint, Response, status_error};
@@ -75,8 +74,6 @@ pub struct Lagrello {
     endpoint: Endpoint,
     credential: LazyCredential,
     max_pages: usize,
-    /// How many pages of a list may be asked for at once.
-    pages_in_flight: usize,
 }
 
 impl Client for Lagrello {
@@ -116,7 +113,6 @@ impl Client for Lagrello {
             endpoint,
             credential: LazyCredential::new(checked.credential),
             max_pages: checked.max_pages,
-            pages_in_flight: DEFAULT_PAGES_IN_FLIGHT,
         }
     }
 }

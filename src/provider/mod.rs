@@ -21,7 +21,7 @@ use crate::credential::CredentialSource;
 use crate::model::{
     ApiError, Caps, Created, Listing, NewToken, OpKind, Refusal, Token, TokenId, TokenUpdate, gate,
 };
-use http::{Endpoint, HttpSettings, build_client, check_base_url};
+use http::{Endpoint, HttpSettings, Limits, OnRetry, bounded_list, build_client, check_base_url};
 
 pub use crate::model::ProviderKind;
 
@@ -140,9 +140,24 @@ pub struct Account {
     pub kind: ProviderKind,
     pub read_only: bool,
     pub client: Arc<dyn Provider>,
+    /// The registry's share of the network, which every account's list goes through.
+    limits: Arc<Limits>,
 }
 
 impl Account {
+    /// The account's tokens, listed within `[network]`: after a place among the accounts listed
+    /// at once, with the list's deadline and memory budget. The one way a front end lists (the
+    /// dashboard's worker and every CLI command), so refreshing 10,000 accounts lists
+    /// `accounts_at_once` of them at a time.
+    pub async fn list(&self) -> Result<Listing, ApiError> {
+        self.list_telling(None).await
+    }
+
+    /// [`Account::list`], telling `on_retry` of each read tried again meanwhile.
+    pub async fn list_telling(&self, on_retry: Option<OnRetry>) -> Result<Listing, ApiError> {
+        bounded_list(&self.limits, &self.name, on_retry, self.client.list()).await
+    }
+
     /// Ask the gate whether `op` may run on this account.
     pub fn allows(&self, op: OpKind) -> Result<(), Refusal> {
         gate(op, &self.name, self.read_only, self.kind, self.kind.caps())
@@ -172,6 +187,7 @@ impl Registry {
     pub fn from_config(config: &Config, read_only: bool) -> Result<Registry, ConfigError> {
         let settings = config.http;
         let client = build_client(&settings);
+        let limits = Limits::new(config.network);
         let mut accounts = Vec::with_capacity(config.accounts.len());
         for account in &config.accounts {
             // The registry: one line per provider.
@@ -185,7 +201,8 @@ impl Registry {
                 name: account.name.clone(),
                 kind: account.provider,
                 read_only: read_only || account.read_only,
-                client: connect(account, client.clone(), &settings)?,
+                client: connect(account, client.clone(), &settings, &limits)?,
+                limits: limits.clone(),
             });
         }
         Ok(Registry { accounts })
@@ -201,6 +218,7 @@ fn connect<C: Client>(
     account: &AccountConfig,
     client: reqwest::Client,
     settings: &HttpSettings,
+    limits: &Arc<Limits>,
 ) -> Result<Arc<dyn Provider>, ConfigError> {
     let problem = |p: AccountProblem| account.error(p.key, p.message);
     let checked =
@@ -212,7 +230,9 @@ fn connect<C: Client>(
     let base = check_base_url(&raw, account.allow_insecure_http)
         .map_err(|e| account.error("base_url", e.to_string()))?;
     Ok(Arc::new(C::new(
-        Endpoint::new(client, base, settings).for_account(&account.name),
+        Endpoint::new(client, base, settings)
+            .for_account(&account.name)
+            .with_limits(limits.clone()),
         checked,
     )))
 }

@@ -50,7 +50,7 @@ pub enum FaultKind {
     NoContent,
 }
 
-const STATUSES: [u16; 8] = [401, 403, 404, 409, 429, 500, 502, 503];
+const STATUSES: [u16; 9] = [401, 403, 404, 409, 429, 500, 502, 503, 504];
 
 impl FromStr for FaultKind {
     type Err = String;
@@ -66,7 +66,7 @@ impl FromStr for FaultKind {
                 Ok(code) if STATUSES.contains(&code) => FaultKind::Status(code),
                 _ => {
                     return Err(format!(
-                        "unknown fault kind `{other}`; expected one of 401, 403, 404, 409, 429, 500, 502, 503, timeout, malformed, truncated, huge, slow, no-content"
+                        "unknown fault kind `{other}`; expected one of 401, 403, 404, 409, 429, 500, 502, 503, 504, timeout, malformed, truncated, huge, slow, no-content"
                     ));
                 }
             },

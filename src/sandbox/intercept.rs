@@ -160,6 +160,7 @@ async fn answer(state: &Arc<SandboxState>, req: Request, next: Next) -> Response
                 .map_or(path.clone(), |p| p.to_string()),
             headers: parts.headers.clone(),
             body: body.clone(),
+            at: std::time::Instant::now(),
         });
 
     if !state.latency.is_zero() {
@@ -200,8 +201,10 @@ async fn answer(state: &Arc<SandboxState>, req: Request, next: Next) -> Response
                 error_response(state, provider, status)
             };
             if code == 429 {
-                resp.headers_mut()
-                    .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+                resp.headers_mut().insert(
+                    header::RETRY_AFTER,
+                    HeaderValue::from(state.retry_after.as_secs()),
+                );
             }
             resp
         }

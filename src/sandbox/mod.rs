@@ -43,6 +43,9 @@ pub struct SandboxOptions {
     pub seed: u64,
     pub hostile_names: bool,
     pub faults: Vec<FaultRule>,
+    /// The `Retry-After` a 429 fault sends: 1 s, short enough that a demo or a test that meets
+    /// it is not held up by the retries tokdash makes after it.
+    pub retry_after: Duration,
     /// Seeded creation dates are spread over the two years before this moment.
     pub anchor: OffsetDateTime,
     /// Where the real services may differ from the fakes' defaults, within what their specs
@@ -84,6 +87,7 @@ impl Default for SandboxOptions {
             seed: 1,
             hostile_names: false,
             faults: Vec::new(),
+            retry_after: Duration::from_secs(1),
             anchor: store::default_anchor(),
             variants: Variants::default(),
         }
@@ -164,6 +168,8 @@ pub struct RecordedRequest {
     pub uri: String,
     pub headers: HeaderMap,
     pub body: Bytes,
+    /// When the sandbox saw it: how far apart a retry came.
+    pub at: std::time::Instant,
 }
 
 impl RecordedRequest {
@@ -183,6 +189,7 @@ pub struct SandboxState {
     pub base_url: String,
     latency: Duration,
     empty_error_bodies: bool,
+    retry_after: Duration,
     faults: RwLock<Vec<FaultRule>>,
     rng: Mutex<StdRng>,
     requests: Mutex<Vec<RecordedRequest>>,
@@ -245,6 +252,7 @@ impl Sandbox {
             base_url: format!("http://{addr}"),
             latency: opts.latency,
             empty_error_bodies: variants.empty_error_bodies,
+            retry_after: opts.retry_after,
             faults: RwLock::new(opts.faults),
             rng: Mutex::new(StdRng::seed_from_u64(opts.seed.wrapping_add(0x5eed))),
             requests: Mutex::new(Vec::new()),

@@ -38,6 +38,7 @@ fn column_widths(app: &App) -> (usize, usize) {
         .accounts
         .iter()
         .map(|a| match &a.tokens {
+            _ if a.retrying.is_some() => a.retrying.as_deref().map_or(0, width_of),
             Loadable::Failed(e) => e.short().len(),
             Loadable::Loaded(t) if a.partial.is_some() => partial_text(t.len()).len(),
             _ => 0,
@@ -173,6 +174,10 @@ fn account_row(app: &App, i: usize, marker: &'static str, name_width: usize) -> 
         Loadable::NotLoaded | Loadable::Loading => Span::raw("·"),
     };
     let status = match &acc.tokens {
+        // A read of the list is being tried again: say so while it is.
+        _ if loading && acc.retrying.is_some() => {
+            Line::styled(acc.retrying.clone().unwrap_or_default(), theme::warn()).right_aligned()
+        }
         Loadable::Failed(e) => Line::styled(e.short(), theme::error()).right_aligned(),
         Loadable::Loaded(t) if acc.partial.is_some() => {
             Line::styled(partial_text(t.len()), theme::warn()).right_aligned()

@@ -90,6 +90,23 @@ pub fn on_op_result(app: &mut App, id: ReqId, p: PendingOp, result: ApiResult) -
             );
             vec![app.request_list(p.account)]
         }
+        // A delete, rename or toggle that got no answer (a timeout, a 502 or 504) may have
+        // happened: say so, never retry, and re-list so the table shows which.
+        ApiResult::Changed(Err(e)) if e.outcome_unknown() => {
+            app.close_modal_where(waits_for(id));
+            if p.batch {
+                batch_step(app, what(&p), Some(&e));
+            } else {
+                app.alert(
+                    Some(p.account),
+                    format!(
+                        "{}; re-listing to check, not retrying",
+                        e.unknown_outcome_text(&what(&p), p.op)
+                    ),
+                );
+            }
+            vec![app.request_list(p.account)]
+        }
         ApiResult::Created(Err(e)) | ApiResult::Changed(Err(e)) => {
             if let Some(form) = waiting_form(app, id) {
                 // The provider said no (a taken name, say): the form stays open with its words.

@@ -92,12 +92,12 @@ pub async fn run(command: IncidentCommand, registry: &Registry, format: Format, 
     }
 }
 
-/// Every account listed once, concurrently, and the secret looked for in the lists and the
+/// Every account listed once, `[network] accounts_at_once` at a time, and the secret looked for in the lists and the
 /// fingerprint files.
 async fn search_all(secret: &SecretString, registry: &Registry, demo: bool) -> Findings {
     let lists = join_all(registry.accounts.iter().map(|a| async move {
         a.allows(OpKind::List).map_err(|r| r.to_string())?;
-        a.client.list().await.map_err(|e| api_error_text(&e))
+        a.list().await.map_err(|e| api_error_text(&e))
     }))
     .await;
     let accounts: Vec<Searched<'_>> = registry

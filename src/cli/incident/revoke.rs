@@ -279,7 +279,7 @@ async fn revoke_in<'a>(
     }
     // A change that got no answer may still have happened: the list tells.
     if done.iter().any(|d| d.result.is_ok() || d.unknown) {
-        let listed = account.client.list().await;
+        let listed = account.list().await;
         for d in done.iter_mut().filter(|d| d.result.is_ok() || d.unknown) {
             let Some(id) = d.target.token_id() else {
                 continue;

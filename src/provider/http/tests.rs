@@ -1,6 +1,10 @@
 //! Tests of the request plumbing in `http.rs` that need a live loopback server or reach its
 //! private parts (redirects, echoed secrets, status mapping); kept apart so `http.rs` reads as code.
 
+use std::time::Duration;
+
+use reqwest::header::RETRY_AFTER;
+
 use super::*;
 
 /// A loopback server that answers every request with a redirect to `location`.
@@ -216,4 +220,70 @@ fn statuses_map_to_kinds_with_the_provider_message() {
         status_error(StatusCode::FORBIDDEN, &h, Some("\x1b[2Jgone".into())),
         ApiError::Forbidden("\\x1b[2Jgone".into())
     );
+}
+
+/// A loopback server that counts the requests it holds at once (each for 50 ms) and answers
+/// 429 to the first `refuse` of them.
+async fn counting_server(refuse: usize) -> (Url, Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let now = Arc::new(AtomicUsize::new(0));
+    let most = Arc::new(AtomicUsize::new(0));
+    let seen = Arc::new(AtomicUsize::new(0));
+    let (n, m) = (now.clone(), most.clone());
+    let app = axum::Router::new().fallback(move || {
+        let (now, most, seen) = (n.clone(), m.clone(), seen.clone());
+        async move {
+            let held = now.fetch_add(1, Ordering::SeqCst) + 1;
+            most.fetch_max(held, Ordering::SeqCst);
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            now.fetch_sub(1, Ordering::SeqCst);
+            if seen.fetch_add(1, Ordering::SeqCst) < refuse {
+                StatusCode::TOO_MANY_REQUESTS
+            } else {
+                StatusCode::OK
+            }
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (Url::parse(&format!("http://{addr}")).unwrap(), most)
+}
+
+#[tokio::test]
+async fn requests_in_flight_stay_within_the_overall_bound_across_accounts() {
+    use std::sync::atomic::Ordering;
+    let (base, most) = counting_server(0).await;
+    let settings = HttpSettings::default();
+    let limits = Limits::new(NetworkSettings {
+        requests_in_flight: 3,
+        ..NetworkSettings::default()
+    });
+    let client = build_client(&settings);
+    let accounts: Vec<Endpoint> = (0..5)
+        .map(|_| Endpoint::new(client.clone(), base.clone(), &settings).with_limits(limits.clone()))
+        .collect();
+    let sends = accounts
+        .iter()
+        .flat_map(|ep| (0..4).map(move |_| ep.send(ep.client().get(ep.url("/")))));
+    for answer in futures::future::join_all(sends).await {
+        assert_eq!(answer.unwrap().status, StatusCode::OK);
+    }
+    assert!(most.load(Ordering::SeqCst) <= 3, "{most:?} at once");
+}
+
+#[tokio::test]
+async fn an_account_answered_429_sends_fewer_at_once() {
+    let (base, _) = counting_server(4).await;
+    let settings = HttpSettings::default();
+    let ep = Endpoint::new(build_client(&settings), base, &settings);
+    assert_eq!(ep.window(), 8);
+    // Sent once each (a POST is never retried), so the four 429s reach the window.
+    let sends = (0..4).map(|_| ep.send(ep.client().post(ep.url("/"))));
+    for answer in futures::future::join_all(sends).await {
+        assert_eq!(answer.unwrap().status, StatusCode::TOO_MANY_REQUESTS);
+    }
+    assert_eq!(ep.window(), 1, "halved on each 429, never below one");
+    ep.send(ep.client().get(ep.url("/"))).await.unwrap();
+    assert_eq!(ep.window(), 2, "grows back by one per answer");
 }

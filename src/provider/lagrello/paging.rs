@@ -6,8 +6,8 @@
 //! the list as partial, with the reason.
 //!
 //! The pages after the first are fetched in a window that grows by one page for every full page
-//! read (1, 2, 4, … pages per round trip, up to the account's bound, [`DEFAULT_PAGES_IN_FLIGHT`]
-//! for now) and stops at the first short or empty page, or the first without a `next`. Pages are
+//! read (1, 2, 4, … pages per round trip, up to the account's bound: `[network]
+//! requests_per_account`, narrowed while lagrello answers 429, see `http/limits.rs`) and stops at the first short or empty page, or the first without a `next`. Pages are
 //! read in order whatever order they arrive in, so tokens keep the server's order and the checks
 //! below see pages as a sequential reader would; the requests sent past the end are those in
 //! flight when it was found, fewer than one window.
@@ -24,10 +24,7 @@ use url::Url;
 use super::wire::{TokenList, WireToken};
 use super::{Lagrello, PAGE_SIZE};
 use crate::model::{ApiError, Listing, Token};
-
-/// How many page requests of one account's list may be in flight at once, unless the account
-/// says otherwise (`Lagrello::pages_in_flight`; the `[network]` settings are to set it).
-pub const DEFAULT_PAGES_IN_FLIGHT: usize = 8;
+use crate::provider::http::keep_listed;
 
 /// How far ahead of the oldest page not yet read requests may reach, in windows: pages that
 /// arrive early wait in a buffer this size bounds, while one slow page does not stall the rest.
@@ -159,16 +156,19 @@ impl Lagrello {
         else {
             return Ok(self.capped(list));
         };
-        let bound = self.pages_in_flight.max(1);
-        let lookahead = bound * LOOKAHEAD_WINDOWS;
+        // The account's bound: `[network] requests_per_account`, narrowed by the endpoint when
+        // lagrello answers 429 (and widened again as answers come), so asked afresh each round.
+        let bound = || self.endpoint.window().max(1);
+        let lookahead = bound() * LOOKAHEAD_WINDOWS;
         // One page was read in a window of one; it was full, so the window grows.
-        let mut window = 2.min(bound);
+        let mut window = 2.min(bound());
         let mut in_flight = FuturesUnordered::new();
         let mut arrived: BTreeMap<usize, Result<TokenList, ApiError>> = BTreeMap::new();
         let (mut to_send, mut to_read) = (start, start);
         // The lowest page number known to end the list (or to fail it): nothing past it is sent.
         let mut end = usize::MAX;
         loop {
+            window = window.min(bound());
             while in_flight.len() < window
                 && to_send <= last_allowed.min(end)
                 && to_send < to_read.saturating_add(lookahead)
@@ -178,7 +178,11 @@ impl Lagrello {
                 to_send += 1;
             }
             if let Some(result) = arrived.remove(&to_read) {
-                let page = result?;
+                let page = match result {
+                    Ok(page) => page,
+                    // A list stopped by its deadline or memory budget keeps what it read.
+                    Err(error) => return keep_listed(list.account, list.tokens, error),
+                };
                 if repeats(&page.data, &list.seen) {
                     return Ok(repeated(list, to_read));
                 }
@@ -189,7 +193,7 @@ impl Lagrello {
                 if to_read == last_allowed {
                     return Ok(self.capped(list));
                 }
-                window = (window + 1).min(bound);
+                window = (window + 1).min(bound());
                 to_read += 1;
                 continue;
             }
