@@ -89,8 +89,12 @@ pub fn field_flag(key: &str) -> &'static str {
 pub enum FieldKind {
     /// Free text.
     Text,
-    /// Any subset of fixed choices.
-    MultiChoice(&'static [&'static str]),
+    /// Any subset of fixed choices. `default` is what the provider grants when none is sent,
+    /// so a form starts with it checked: it shows what will be sent.
+    MultiChoice {
+        choices: &'static [&'static str],
+        default: &'static [&'static str],
+    },
     /// On or off.
     Flag { default: bool },
     /// One value from a list the provider serves ([`crate::provider::Provider::form_choices`]),
@@ -127,6 +131,8 @@ pub struct Caps {
     pub secret_on_list: bool,
     /// The token id is, or may be, the secret itself: mask it on screen.
     pub id_is_secret: bool,
+    /// Names are unique within the account: a rotation's twin needs a new one.
+    pub unique_names: bool,
     pub form: &'static [FieldSpec],
 }
 
@@ -414,6 +420,7 @@ mod tests {
         regenerate: false,
         secret_on_list: false,
         id_is_secret: false,
+        unique_names: false,
         form: &[],
     };
 

@@ -123,6 +123,10 @@ pub enum Action {
     Rotate,
     #[strum(message = "mark for bulk delete", props(keys = "space"))]
     Mark,
+    #[strum(message = "clear all marks", props(keys = "u", hint = "unmark"))]
+    ClearMarks,
+    #[strum(message = "show only marked / all", props(keys = "M", hint = "marked"))]
+    ShowMarked,
     /// The quit question's default: wait for the changes in flight, then quit.
     #[strum(message = "wait, then quit", props(keys = "w, W"))]
     Wait,
@@ -143,7 +147,10 @@ pub enum Action {
         props(keys = "n, N", leak_match = "close", quitting = "stay")
     )]
     Deny,
-    #[strum(message = "copy the secret", props(keys = "y, c"))]
+    #[strum(
+        message = "copy the secret",
+        props(keys = "y, c", tokens = "copy id or name")
+    )]
     Copy,
     #[strum(message = "next field", props(keys = "tab, down", hint = "next"))]
     NextField,
@@ -179,7 +186,8 @@ pub enum Action {
             leak_paste = "search what was typed",
             leak_match = "close after a revoke",
             quitting = "take the highlighted",
-            log = "close"
+            log = "close",
+            pick = "take the highlighted"
         )
     )]
     Accept,
@@ -242,6 +250,8 @@ pub enum Scope {
     Quitting,
     /// The message log.
     Log,
+    /// A short list to pick one from (which account, what to copy).
+    Pick,
 }
 
 impl Scope {
@@ -261,6 +271,7 @@ impl Scope {
             Scope::LeakMatch => "Leaked secret: match",
             Scope::Quitting => "Quit, changes in flight",
             Scope::Log => "Message log",
+            Scope::Pick => "Pick one",
         }
     }
 }
@@ -289,6 +300,8 @@ pub enum Layer {
     Quitting,
     /// The message log.
     Log,
+    /// A short list to pick one from.
+    Pick,
 }
 
 impl Layer {
@@ -307,6 +320,7 @@ impl Layer {
             Layer::LeakMatch => &[Scope::LeakMatch],
             Layer::Quitting => &[Scope::Quitting],
             Layer::Log => &[Scope::Log],
+            Layer::Pick => &[Scope::Pick],
         }
     }
 
@@ -378,7 +392,7 @@ impl Action {
     /// Where it works. Its keys are bound in each of these, and help lists it under each.
     pub fn scopes(self) -> &'static [Scope] {
         match self {
-            Action::Up | Action::Down => &[Scope::Lists, Scope::LeakMatch, Scope::Log],
+            Action::Up | Action::Down => &[Scope::Lists, Scope::LeakMatch, Scope::Log, Scope::Pick],
             Action::Top | Action::Bottom | Action::PageUp | Action::PageDown => {
                 &[Scope::Lists, Scope::Log]
             }
@@ -391,7 +405,9 @@ impl Action {
             | Action::Toggle
             | Action::Regenerate
             | Action::Rotate
-            | Action::Mark => &[Scope::Tokens],
+            | Action::Mark
+            | Action::ClearMarks
+            | Action::ShowMarked => &[Scope::Tokens],
             Action::Reveal => &[Scope::Detail, Scope::Secret],
             Action::Quit => &[Scope::Global, Scope::Secret, Scope::LeakMatch, Scope::Log],
             Action::Messages => &[Scope::Global, Scope::Log],
@@ -417,6 +433,7 @@ impl Action {
                 Scope::LeakMatch,
                 Scope::Quitting,
                 Scope::Log,
+                Scope::Pick,
             ],
             Action::Cancel => &[
                 Scope::Line,
@@ -427,6 +444,7 @@ impl Action {
                 Scope::LeakMatch,
                 Scope::Quitting,
                 Scope::Log,
+                Scope::Pick,
             ],
             Action::NextField | Action::PrevField | Action::Submit => &[Scope::Form],
             Action::PrevChoice | Action::NextChoice | Action::ToggleChoice => &[Scope::Choice],
@@ -434,7 +452,7 @@ impl Action {
             Action::Choose => &[Scope::Confirm, Scope::Quitting],
             Action::DisableInstead => &[Scope::LeakMatch],
             Action::Wait => &[Scope::Quitting],
-            Action::Copy => &[Scope::Secret],
+            Action::Copy => &[Scope::Tokens, Scope::Secret],
         }
     }
 

@@ -150,6 +150,8 @@ pub struct App {
     /// Changes and form lookups in flight, by request.
     pub ops: HashMap<ReqId, PendingOp>,
     pub batch: Option<Batch>,
+    /// Old tokens of rotations whose deletion is being offered: declining leaves a reminder.
+    pub rotated_out: Vec<TokenRef>,
     pub clipboard_clear_secs: u64,
     /// How far the help overlay is scrolled, in rows.
     pub help_scroll: u16,
@@ -178,6 +180,8 @@ impl App {
                     unknown_creates: Vec::new(),
                     unknown_regenerates: Vec::new(),
                     flagged: HashMap::new(),
+                    listed_at: None,
+                    refresh_failed: None,
                 })
                 .collect(),
             table: TokenTable::with_stale_after_days(options.stale_after_days),
@@ -199,6 +203,7 @@ impl App {
             modal_queue: VecDeque::new(),
             ops: HashMap::new(),
             batch: None,
+            rotated_out: Vec::new(),
             clipboard_clear_secs: options.clipboard_clear_secs,
             help_scroll: 0,
             size: (80, 24),
@@ -241,8 +246,11 @@ impl App {
     }
 
     /// Take an account's list answer: the one place the dashboard changes tokens, so the
-    /// filter's haystacks and the tokens table follow them here.
+    /// filter's haystacks and the tokens table follow them here. The cursor stays on its token
+    /// (by id), wherever the new list puts it.
     pub fn set_tokens(&mut self, account: usize, result: Result<Listing, ApiError>) {
+        let keep = self.selected_token_id();
+        let clock = self.clock;
         let Some(acc) = self.accounts.get_mut(account) else {
             return;
         };
@@ -255,10 +263,29 @@ impl App {
                 acc.facts = token_table::view::Facts::build(&tokens);
                 let notes = acc.flag_unknown_changes(&tokens);
                 acc.tokens = Loadable::Loaded(tokens);
+                acc.listed_at = clock;
+                acc.refresh_failed = None;
                 self.clear_list_failure(account);
                 for note in notes {
                     self.notify(ToastKind::Info, Some(account), note);
                 }
+            }
+            Err(e) if matches!(acc.tokens, Loadable::Loaded(_)) => {
+                // An outage never empties the table: the last good list stays, marked with its
+                // age and this error, until a refresh works.
+                let age = match (acc.listed_at, clock) {
+                    (Some(then), Some(now)) => {
+                        format!(" from {} ago", crate::model::human_age(then, now))
+                    }
+                    _ => String::new(),
+                };
+                let what = format!("{}: refresh tokens", acc.info.name);
+                let text = format!(
+                    "{}; still showing the list{age}",
+                    e.failure_text(&what, None)
+                );
+                acc.refresh_failed = Some(e);
+                self.alert_list_failure(account, text);
             }
             Err(e) => {
                 // Worded like any failed operation, in both front ends: what to do comes with it.
@@ -270,7 +297,7 @@ impl App {
                 self.alert_list_failure(account, text);
             }
         }
-        self.table.listed(&self.accounts, account);
+        self.table.listed(&self.accounts, account, keep);
         self.dirty = true;
     }
 

@@ -105,7 +105,7 @@ impl Form {
                     *input = Input::new(v.unwrap_or_default().to_owned());
                 }
                 FieldValue::Multi(on, _) => {
-                    if let FieldKind::MultiChoice(choices) = field.spec.kind {
+                    if let FieldKind::MultiChoice { choices, .. } = field.spec.kind {
                         for (flag, choice) in on.iter_mut().zip(choices) {
                             *flag = has_scope(choice);
                         }
@@ -122,6 +122,15 @@ impl Form {
             }
         }
         form
+    }
+
+    /// Put `name` in the name field: a rotation's twin where names must be unique.
+    pub fn set_name(&mut self, name: String) {
+        for f in self.fields.iter_mut().filter(|f| f.spec.key == FIELD_NAME) {
+            if let FieldValue::Text(input) = &mut f.value {
+                *input = Input::new(name.clone());
+            }
+        }
     }
 
     pub fn rename(account: usize, r: TokenRef) -> Form {
@@ -295,9 +304,10 @@ impl Form {
                     v.is_empty()
                 }
                 FieldValue::Multi(on, _) => {
-                    if let FieldKind::MultiChoice(choices) = f.spec.kind
-                        && f.spec.key == FIELD_PERMISSIONS
-                    {
+                    let FieldKind::MultiChoice { choices, default } = f.spec.kind else {
+                        continue;
+                    };
+                    if f.spec.key == FIELD_PERMISSIONS {
                         new.permissions = choices
                             .iter()
                             .zip(on)
@@ -305,7 +315,18 @@ impl Form {
                             .map(|(c, _)| (*c).to_owned())
                             .collect();
                     }
-                    !on.iter().any(|b| *b)
+                    let none = !on.iter().any(|b| *b);
+                    if none && !default.is_empty() {
+                        // Sending none would get the provider's default, which the form would
+                        // not show: say so rather than send what the user unchecked.
+                        self.focus = i;
+                        return Err(format!(
+                            "{}: none checked gets {}; check what the token should have",
+                            f.spec.label,
+                            default.join(", ")
+                        ));
+                    }
+                    none
                 }
                 FieldValue::Flag(on) => {
                     match f.spec.key {
@@ -314,6 +335,17 @@ impl Form {
                         _ => {}
                     }
                     false
+                }
+                FieldValue::Remote {
+                    choices: Remote::Loading,
+                    ..
+                } => {
+                    // Sent now, the token would get no role, or the provider's: wait for them.
+                    self.focus = i;
+                    return Err(format!(
+                        "{}s are loading; submit once they are in",
+                        f.spec.label.to_lowercase()
+                    ));
                 }
                 FieldValue::Remote { choices, selected } => {
                     if let (Remote::Loaded(list), Some(i)) = (choices, selected)
@@ -338,11 +370,31 @@ impl Form {
     }
 }
 
+/// A name like `name` that none of `taken` has: `name (2)`, `name (3)`…; a name that already
+/// ends in ` (n)` counts on from n.
+pub fn free_name<'a>(name: &str, taken: impl IntoIterator<Item = &'a str>) -> String {
+    let taken: std::collections::HashSet<&str> = taken.into_iter().collect();
+    let (base, from) = match name.strip_suffix(')').and_then(|s| s.rsplit_once(" (")) {
+        Some((base, n)) => match n.parse::<u64>() {
+            Ok(n) => (base, n.saturating_add(1)),
+            Err(_) => (name, 2),
+        },
+        None => (name, 2),
+    };
+    (from..)
+        .map(|n| format!("{base} ({n})"))
+        .find(|candidate| !taken.contains(candidate.as_str()))
+        .unwrap_or_else(|| name.to_owned())
+}
+
 impl FormField {
     fn empty(spec: FieldSpec) -> FormField {
         let value = match spec.kind {
             FieldKind::Text => FieldValue::Text(Input::default()),
-            FieldKind::MultiChoice(choices) => FieldValue::Multi(vec![false; choices.len()], 0),
+            // The provider's default is checked: what the form shows is what is sent.
+            FieldKind::MultiChoice { choices, default } => {
+                FieldValue::Multi(choices.iter().map(|c| default.contains(c)).collect(), 0)
+            }
             FieldKind::Flag { default } => FieldValue::Flag(default),
             FieldKind::RemoteChoice => FieldValue::Remote {
                 choices: Remote::Loading,

@@ -14,6 +14,7 @@ pub mod export;
 pub mod form;
 pub mod leak;
 pub mod messages;
+pub mod pick;
 pub mod quit;
 pub mod report;
 pub mod secret;
@@ -27,6 +28,7 @@ pub use export::{ExportJob, ExportResult, ExportView};
 use form::Form;
 pub use leak::LeakView;
 pub use messages::MessagesView;
+pub use pick::{PickPurpose, PickView};
 pub use quit::QuitPrompt;
 pub use secret::SecretView;
 pub use summary::SummaryView;
@@ -55,6 +57,8 @@ pub enum Modal {
     Summary(SummaryView),
     /// Where to write the view, as CSV or JSON.
     Export(ExportView),
+    /// One of a short list: which account, what to copy.
+    Pick(PickView),
 }
 
 impl App {
@@ -123,6 +127,7 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         Modal::Quit(prompt) => quit::on_key(app, prompt, key),
         Modal::Summary(view) => summary::on_key(app, view, key),
         Modal::Export(view) => export::on_key(app, view, key),
+        Modal::Pick(view) => pick::on_key(app, view, key),
     }
 }
 

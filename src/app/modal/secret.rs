@@ -60,6 +60,7 @@ pub fn on_key(app: &mut App, mut view: SecretView, key: KeyEvent) -> Vec<Effect>
 /// A rotation's new secret has been seen: the old token can go.
 fn offer_delete_old(app: &mut App, old: TokenRef) {
     if app.allows(old.account, OpKind::Delete).is_ok() {
+        app.rotated_out.push(old.clone());
         app.open_modal(Modal::Confirm {
             op: Op::Delete(vec![old]),
             yes: false,
