@@ -71,6 +71,7 @@ pub async fn run_async(launch: Launch) -> i32 {
             keymap,
             demo: launch.demo,
             clipboard_clear_secs: launch.config.ui.clipboard_clear_secs,
+            refresh_secs: launch.config.ui.refresh_secs,
         },
     );
     if let Some(notice) = &launch.notice {

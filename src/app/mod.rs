@@ -102,6 +102,8 @@ pub struct AppOptions {
     pub demo: bool,
     /// Clear a copied secret from the clipboard after this many seconds (0: never).
     pub clipboard_clear_secs: u64,
+    /// Re-list every account this often, in seconds (0: never).
+    pub refresh_secs: u64,
 }
 
 impl Default for AppOptions {
@@ -111,6 +113,7 @@ impl Default for AppOptions {
             keymap: Keymap::default(),
             demo: false,
             clipboard_clear_secs: 30,
+            refresh_secs: 0,
         }
     }
 }
@@ -153,6 +156,10 @@ pub struct App {
     /// Old tokens of rotations whose deletion is being offered: declining leaves a reminder.
     pub rotated_out: Vec<TokenRef>,
     pub clipboard_clear_secs: u64,
+    /// Re-list every account this often, in seconds (0: never).
+    pub refresh_secs: u64,
+    /// When the next automatic refresh is due; set by the first tick.
+    pub next_refresh: Option<Instant>,
     /// How far the help overlay is scrolled, in rows.
     pub help_scroll: u16,
     /// The terminal's size at the last resize: whether the help needs scrolling depends on it.
@@ -205,6 +212,8 @@ impl App {
             batch: None,
             rotated_out: Vec::new(),
             clipboard_clear_secs: options.clipboard_clear_secs,
+            refresh_secs: options.refresh_secs,
+            next_refresh: None,
             help_scroll: 0,
             size: (80, 24),
             clock: None,
@@ -333,6 +342,28 @@ impl App {
         self.dirty = true;
     }
 
+    /// The automatic refresh, on a tick: when it is due, re-list every account that is not
+    /// listing already. Never while a dialog or a text line has the keys (it waits for the next
+    /// tick after): the user's work is never interrupted, and the cursor stays on its token.
+    pub fn auto_refresh(&mut self, now: Instant) -> Vec<Effect> {
+        if self.refresh_secs == 0 {
+            return Vec::new();
+        }
+        let every = std::time::Duration::from_secs(self.refresh_secs);
+        let due = *self.next_refresh.get_or_insert(now + every);
+        if now < due || self.modal.is_some() || self.mode != Mode::Normal {
+            return Vec::new();
+        }
+        self.next_refresh = Some(now + every);
+        let idle: Vec<usize> = (0..self.accounts.len())
+            .filter(|a| {
+                let listing = self.accounts[*a].latest_list;
+                !listing.is_some_and(|id| self.in_flight.contains_key(&id))
+            })
+            .collect();
+        idle.into_iter().map(|a| self.request_list(a)).collect()
+    }
+
     /// Is a list request for this account in flight?
     pub fn is_loading(&self, account: usize) -> bool {
         self.in_flight.values().any(|a| *a == account)
@@ -346,6 +377,7 @@ impl App {
     /// for its time or the quit dialog waits to close.
     pub fn needs_tick(&self) -> bool {
         self.busy()
+            || self.refresh_secs > 0
             || self.toasts.iter().any(|t| !t.sticky)
             || self.log.needs_stamp()
             || modal::quit::lingering(self)

@@ -83,7 +83,9 @@ fn on_tick(app: &mut App, now: Instant, wall: OffsetDateTime) -> Vec<Effect> {
     if app.log.stamp(wall) {
         app.dirty = true;
     }
-    modal::quit::on_tick(app, now)
+    let mut effects = app.auto_refresh(now);
+    effects.extend(modal::quit::on_tick(app, now));
+    effects
 }
 
 fn on_api(app: &mut App, id: super::ReqId, result: ApiResult) -> Vec<Effect> {

@@ -82,6 +82,10 @@ pub fn on_copied(app: &mut App, result: Result<Backend, ClipboardError>) -> Vec<
                 app.clipboard_clear_secs
             ))
         }
+        // Nothing can read an OSC 52 copy back, so nothing can clear it: the user must know.
+        Ok(b @ Backend::Osc52) => Ok(format!(
+            "copied via {b}; tokdash cannot clear it later, so clear or overwrite it once pasted"
+        )),
         Ok(b) => Ok(format!("copied via {b}")),
         Err(e) => Err(e.to_string()),
     };
