@@ -105,9 +105,15 @@ impl Form {
                     *input = Input::new(v.unwrap_or_default().to_owned());
                 }
                 FieldValue::Multi(on, _) => {
-                    if let FieldKind::MultiChoice { choices, .. } = field.spec.kind {
+                    if let FieldKind::MultiChoice { choices, default } = field.spec.kind {
                         for (flag, choice) in on.iter_mut().zip(choices) {
                             *flag = has_scope(choice);
+                        }
+                        // None of its scopes is a choice: the twin gets what a new token would.
+                        if !on.iter().any(|b| *b) {
+                            for (flag, choice) in on.iter_mut().zip(choices) {
+                                *flag = default.contains(choice);
+                            }
                         }
                     }
                 }
