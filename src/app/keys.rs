@@ -884,7 +884,8 @@ mod tests {
             map.action_for(&char('y'), Layer::Secret),
             Some(Action::Copy)
         );
-        assert_eq!(map.action_for(&char('y'), Layer::Panes), None);
+        // On a token, `y` copies its id or name.
+        assert_eq!(map.action_for(&char('y'), Layer::Panes), Some(Action::Copy));
         assert_eq!(
             map.action_for(&char('n'), Layer::Confirm),
             Some(Action::Deny)
@@ -940,15 +941,15 @@ mod tests {
             Some(Action::Copy)
         );
         // Quit closes a new secret's dialog too; copy taking `x` there leaves quit its `x` in
-        // the panes.
+        // the message log, where copy has no say.
         let map = Keymap::from_config(&entries(&[("quit", "q, x"), ("copy", "x, y")])).unwrap();
-        assert_eq!(map.keys_for(Action::Quit, Scope::Global), vec!["q", "x"]);
+        assert_eq!(map.keys_for(Action::Quit, Scope::Log), vec!["q", "x"]);
         assert_eq!(map.keys_for(Action::Quit, Scope::Secret), vec!["q"]);
         assert_eq!(
             map.action_for(&char('x'), Layer::Secret),
             Some(Action::Copy)
         );
-        assert_eq!(map.action_for(&char('x'), Layer::Panes), Some(Action::Quit));
+        assert_eq!(map.action_for(&char('x'), Layer::Log), Some(Action::Quit));
         // A form's choice keys and its field keys are live at once.
         let map = Keymap::from_config(&entries(&[("toggle_choice", "tab")])).unwrap();
         assert_eq!(map.keys_for(Action::NextField, Scope::Form), vec!["↓"]);
@@ -1046,6 +1047,8 @@ mod tests {
                 "regenerate",
                 "rotate",
                 "mark",
+                "clear_marks",
+                "show_marked",
                 "wait",
                 "confirm",
                 "disable_instead",
