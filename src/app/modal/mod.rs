@@ -1,6 +1,6 @@
 //! Overlays that take the keys: forms, confirmations, the one-time secret, reports, the leaked
 //! secret dialog, the message log, the question before quitting with changes in flight, the
-//! summary and the export. Each
+//! summary, the export, and a short pick (which account a new token goes in, what to copy). Each
 //! has a file here with its state and the keys it takes, and one under src/ui/modal/ that draws
 //! it.
 //!
