@@ -5,8 +5,10 @@
 //! (no display, an SSH session) the text goes out as an OSC 52 escape sequence, which the
 //! terminal (and tmux, through passthrough or `set-clipboard on`) puts on the user's clipboard.
 
+use std::ffi::{OsStr, OsString};
 use std::fmt;
 use std::io::{self, Write};
+use std::process::{Command, Stdio};
 
 use base64::Engine;
 use sha2::{Digest, Sha256};
@@ -75,6 +77,13 @@ pub enum ClipboardError {
     NativeUnavailable(String),
     #[error("could not write the OSC 52 sequence to the terminal: {0}")]
     Osc52(String),
+    /// tmux swallows OSC 52 from programs unless `set-clipboard on` (its default is
+    /// `external`), and passthrough is off: nothing reached a clipboard.
+    #[error(
+        "tmux set-clipboard is {0}, so the copy never reached a clipboard: run `tmux set -s \
+         set-clipboard on` and copy again"
+    )]
+    TmuxClipboardOff(String),
 }
 
 /// What happened when the clear timer fired.
@@ -96,7 +105,8 @@ pub struct Clipboard {
     mode: ClipboardMode,
     native: Result<arboard::Clipboard, String>,
     osc52: Osc52Sink,
-    in_tmux: bool,
+    /// `$TMUX` when running inside tmux: the server to ask whether OSC 52 gets through.
+    tmux: Option<OsString>,
     /// SHA-256 of what we last copied natively, to check before clearing. Never the text.
     ours: Option<[u8; 32]>,
     last_backend: Option<Backend>,
@@ -128,10 +138,16 @@ impl Clipboard {
             mode,
             native,
             osc52,
-            in_tmux: std::env::var_os("TMUX").is_some(),
+            tmux: std::env::var_os("TMUX").filter(|t| !t.is_empty()),
             ours: None,
             last_backend: None,
         }
+    }
+
+    /// As if running inside the tmux server of this `$TMUX` value (`None`: outside tmux).
+    pub fn with_tmux(mut self, tmux: Option<OsString>) -> Self {
+        self.tmux = tmux;
+        self
     }
 
     pub fn mode(&self) -> ClipboardMode {
@@ -170,11 +186,21 @@ impl Clipboard {
         let encoded = base64::engine::general_purpose::STANDARD.encode(secret.expose_secret());
         let plain = format!("\x1b]52;c;{encoded}\x07");
         (self.osc52)(plain.as_bytes()).map_err(|e| ClipboardError::Osc52(e.to_string()))?;
-        if self.in_tmux {
+        if let Some(tmux) = &self.tmux {
             // tmux drops OSC 52 from programs unless `set-clipboard on`; passthrough reaches
             // the outer terminal where `allow-passthrough` is on. Sending both covers either.
             let wrapped = format!("\x1bPtmux;\x1b\x1b]52;c;{encoded}\x07\x1b\\");
             (self.osc52)(wrapped.as_bytes()).map_err(|e| ClipboardError::Osc52(e.to_string()))?;
+            // Neither on: nothing reached a clipboard, whatever the terminal would have done.
+            let clipboard = tmux_option(tmux, &["-sv", "set-clipboard"]);
+            let passthrough = tmux_option(tmux, &["-pv", "allow-passthrough"]);
+            let through = passthrough
+                .as_deref()
+                .is_some_and(|p| p == "on" || p == "all");
+            if let Some(setting) = clipboard.filter(|c| c != "on" && !through) {
+                self.ours = None;
+                return Err(ClipboardError::TmuxClipboardOff(setting));
+            }
         }
         self.ours = None;
         Ok(Backend::Osc52)
@@ -209,6 +235,24 @@ impl fmt::Debug for Clipboard {
             .field("native", &self.native.is_ok())
             .finish_non_exhaustive()
     }
+}
+
+/// One option's value, asked of the tmux server that `$TMUX` names (`tmux show -sv
+/// set-clipboard`). `None` when tmux cannot be asked: then nothing is claimed either way.
+pub fn tmux_option(tmux_env: &OsStr, show_args: &[&str]) -> Option<String> {
+    let out = Command::new("tmux")
+        .arg("show")
+        .args(show_args)
+        .env("TMUX", tmux_env)
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    let value = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    (!value.is_empty()).then(|| crate::text::sanitize(&value))
 }
 
 fn open_native() -> Result<arboard::Clipboard, String> {
@@ -249,7 +293,8 @@ mod tests {
     #[test]
     fn osc52_sends_the_base64_of_the_secret() {
         let (sink, buf) = capture();
-        let mut cb = Clipboard::with_sink(ClipboardMode::Osc52, sink);
+        // Outside tmux: inside, tmux would be asked whether the copy got through.
+        let mut cb = Clipboard::with_sink(ClipboardMode::Osc52, sink).with_tmux(None);
         let backend = cb.copy(&SecretString::from("s3cret".to_owned())).unwrap();
         assert_eq!(backend, Backend::Osc52);
         let out = String::from_utf8(buf.lock().unwrap().clone()).unwrap();

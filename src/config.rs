@@ -126,6 +126,8 @@ pub struct UiConfig {
     pub mouse: bool,
     pub clipboard: ClipboardMode,
     pub clipboard_clear_secs: u64,
+    /// `[ui] refresh_secs`: re-list every account this often; 0 (the default) never.
+    pub refresh_secs: u64,
 }
 
 impl Default for UiConfig {
@@ -134,6 +136,7 @@ impl Default for UiConfig {
             mouse: false,
             clipboard: ClipboardMode::default(),
             clipboard_clear_secs: 30,
+            refresh_secs: 0,
         }
     }
 }

@@ -80,6 +80,7 @@ pub async fn run_async(launch: Launch) -> i32 {
                     .map(|a| (a.name.clone(), a.sinks.clone()))
                     .collect(),
             },
+            refresh_secs: launch.config.ui.refresh_secs,
         },
     );
     if let Some(notice) = &launch.notice {

@@ -364,6 +364,7 @@ mod tests {
         regenerate: false,
         secret_on_list: false,
         id_is_secret: false,
+        unique_names: false,
         form: &[],
     };
     const SECRET_IDS: Caps = Caps {

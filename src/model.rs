@@ -19,7 +19,7 @@ pub use age::{age_days, human_age, human_time, is_stale};
 pub use expiry::{DEFAULT_EXPIRING_WITHIN_DAYS, Expiry, is_expiring, parse_expiry};
 pub use kind::ProviderKind;
 pub use listing::Listing;
-pub use natural::{fold_case, natural_cmp, natural_cmp_folded, natural_key};
+pub use natural::{fold_case, free_name, natural_cmp, natural_cmp_folded, natural_key};
 pub use privilege::Privilege;
 pub use secret_format::{Alphabet, SecretFormat, Shape};
 pub use token::{AppRef, Created, EXPIRES_AT, Token, TokenId, format_timestamp, parse_timestamp};
@@ -104,8 +104,12 @@ pub fn field_flag(key: &str) -> &'static str {
 pub enum FieldKind {
     /// Free text.
     Text,
-    /// Any subset of fixed choices.
-    MultiChoice(&'static [&'static str]),
+    /// Any subset of fixed choices. `default` is what the provider grants when none is sent,
+    /// so a form starts with it checked: it shows what will be sent.
+    MultiChoice {
+        choices: &'static [&'static str],
+        default: &'static [&'static str],
+    },
     /// On or off.
     Flag { default: bool },
     /// One value from a list the provider serves ([`crate::provider::Provider::form_choices`]),
@@ -142,6 +146,8 @@ pub struct Caps {
     pub secret_on_list: bool,
     /// The token id is, or may be, the secret itself: mask it on screen.
     pub id_is_secret: bool,
+    /// Names are unique within the account: a rotation's twin needs a new one.
+    pub unique_names: bool,
     pub form: &'static [FieldSpec],
 }
 
@@ -445,6 +451,7 @@ mod tests {
         regenerate: false,
         secret_on_list: false,
         id_is_secret: false,
+        unique_names: false,
         form: &[],
     };
 

@@ -414,3 +414,37 @@ fn no_file_anywhere_says_where_it_looked() {
         "{err}"
     );
 }
+
+#[test]
+fn refresh_secs_is_off_by_default_and_bad_values_say_where_and_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = common::config_file::write(dir.path(), "config.toml", "[ui]\n", 0o600);
+    assert_eq!(
+        common::config_file::load(&path)
+            .expect("loads")
+            .ui
+            .refresh_secs,
+        0
+    );
+    let path =
+        common::config_file::write(dir.path(), "ok.toml", "[ui]\nrefresh_secs = 300\n", 0o600);
+    assert_eq!(
+        common::config_file::load(&path)
+            .expect("loads")
+            .ui
+            .refresh_secs,
+        300
+    );
+    let rest = error_of("[ui]\nrefresh_secs = 2\n", 2);
+    assert!(
+        rest.starts_with("key `ui.refresh_secs`: 2 is too often: expected 0 (off) or at least 10"),
+        "{rest}"
+    );
+    let rest = error_of("[ui]\n\nrefresh_secs = \"5m\"\n", 3);
+    assert!(
+        rest.starts_with("key `ui.refresh_secs`: expected an integer"),
+        "{rest}"
+    );
+    let rest = error_of("[ui]\nrefresh_secs = -1\n", 2);
+    assert!(rest.contains("is too small"), "{rest}");
+}

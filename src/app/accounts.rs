@@ -2,6 +2,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use time::OffsetDateTime;
+
 use super::ReqId;
 use super::token_table::{filter, view};
 use crate::model::{ApiError, Caps, OpKind, Token, TokenId};
@@ -67,6 +69,12 @@ pub struct AccountState {
     /// answer (probably made by it, their secret never shown), and those whose regenerate got
     /// none (their secret may have changed).
     pub flagged: HashMap<TokenId, Flag>,
+    /// When the tokens shown were listed (the clock of the answer), for their age once a
+    /// refresh fails.
+    pub listed_at: Option<OffsetDateTime>,
+    /// The latest refresh failed while a list was loaded: the list is kept (an outage never
+    /// empties the table), and this says why it is old.
+    pub refresh_failed: Option<ApiError>,
 }
 
 /// Why a token is pointed out (`?` in the table; the detail pane says why): a change that got
@@ -218,6 +226,19 @@ impl AccountState {
             ));
         }
         notes
+    }
+
+    /// Did the latest list fail, whether or not an older list is still shown?
+    pub fn list_failed(&self) -> bool {
+        matches!(self.tokens, Loadable::Failed(_)) || self.refresh_failed.is_some()
+    }
+
+    /// The error of the latest list, if it failed (with an older list kept or not).
+    pub fn list_error(&self) -> Option<&ApiError> {
+        match &self.tokens {
+            Loadable::Failed(e) => Some(e),
+            _ => self.refresh_failed.as_ref(),
+        }
     }
 
     pub fn token_count(&self) -> Option<usize> {

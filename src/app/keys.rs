@@ -129,6 +129,10 @@ pub enum Action {
     Rotate,
     #[strum(message = "mark for bulk delete", props(keys = "space"))]
     Mark,
+    #[strum(message = "clear all marks", props(keys = "u", hint = "unmark"))]
+    ClearMarks,
+    #[strum(message = "show only marked / all", props(keys = "M", hint = "marked"))]
+    ShowMarked,
     /// The quit question's default: wait for the changes in flight, then quit.
     #[strum(message = "wait, then quit", props(keys = "w, W"))]
     Wait,
@@ -149,7 +153,10 @@ pub enum Action {
         props(keys = "n, N", leak_match = "close", quitting = "stay")
     )]
     Deny,
-    #[strum(message = "copy the secret", props(keys = "y, c"))]
+    #[strum(
+        message = "copy the secret",
+        props(keys = "y, c", tokens = "copy id or name")
+    )]
     Copy,
     #[strum(message = "next field", props(keys = "tab, down", hint = "next"))]
     NextField,
@@ -189,7 +196,8 @@ pub enum Action {
             leak_match = "close after a revoke",
             quitting = "take the highlighted",
             secret = "deliver to chosen",
-            log = "close"
+            log = "close",
+            pick = "take the highlighted"
         )
     )]
     Accept,
@@ -254,6 +262,8 @@ pub enum Scope {
     Quitting,
     /// The message log.
     Log,
+    /// A short list to pick one from (which account, what to copy).
+    Pick,
 }
 
 impl Scope {
@@ -276,6 +286,7 @@ impl Scope {
             Scope::LeakMatch => "Leaked secret: match",
             Scope::Quitting => "Quit, changes in flight",
             Scope::Log => "Message log",
+            Scope::Pick => "Pick one",
         }
     }
 }
@@ -304,6 +315,8 @@ pub enum Layer {
     Quitting,
     /// The message log.
     Log,
+    /// A short list to pick one from.
+    Pick,
 }
 
 impl Layer {
@@ -322,6 +335,7 @@ impl Layer {
             Layer::LeakMatch => &[Scope::LeakMatch],
             Layer::Quitting => &[Scope::Quitting],
             Layer::Log => &[Scope::Log],
+            Layer::Pick => &[Scope::Pick],
         }
     }
 
@@ -393,9 +407,13 @@ impl Action {
     /// Where it works. Its keys are bound in each of these, and help lists it under each.
     pub fn scopes(self) -> &'static [Scope] {
         match self {
-            Action::Up | Action::Down => {
-                &[Scope::Lists, Scope::LeakMatch, Scope::Log, Scope::Secret]
-            }
+            Action::Up | Action::Down => &[
+                Scope::Lists,
+                Scope::LeakMatch,
+                Scope::Log,
+                Scope::Secret,
+                Scope::Pick,
+            ],
             Action::Top | Action::Bottom | Action::PageUp | Action::PageDown => {
                 &[Scope::Lists, Scope::Log]
             }
@@ -408,7 +426,9 @@ impl Action {
             | Action::Toggle
             | Action::Regenerate
             | Action::Rotate
-            | Action::Mark => &[Scope::Tokens],
+            | Action::Mark
+            | Action::ClearMarks
+            | Action::ShowMarked => &[Scope::Tokens],
             Action::Reveal => &[Scope::Detail, Scope::Secret],
             Action::Quit => &[Scope::Global, Scope::Secret, Scope::LeakMatch, Scope::Log],
             Action::Messages => &[Scope::Global, Scope::Log],
@@ -435,6 +455,7 @@ impl Action {
                 Scope::Quitting,
                 Scope::Log,
                 Scope::Secret,
+                Scope::Pick,
             ],
             Action::Cancel => &[
                 Scope::Line,
@@ -445,6 +466,7 @@ impl Action {
                 Scope::LeakMatch,
                 Scope::Quitting,
                 Scope::Log,
+                Scope::Pick,
             ],
             Action::NextField | Action::PrevField | Action::Submit => &[Scope::Form],
             Action::PrevChoice | Action::NextChoice => &[Scope::Choice],
@@ -453,7 +475,8 @@ impl Action {
             Action::Choose => &[Scope::Confirm, Scope::Quitting],
             Action::DisableInstead => &[Scope::LeakMatch],
             Action::Wait => &[Scope::Quitting],
-            Action::Copy | Action::Deliver => &[Scope::Secret],
+            Action::Copy => &[Scope::Tokens, Scope::Secret],
+            Action::Deliver => &[Scope::Secret],
         }
     }
 
@@ -885,7 +908,8 @@ mod tests {
             map.action_for(&char('y'), Layer::Secret),
             Some(Action::Copy)
         );
-        assert_eq!(map.action_for(&char('y'), Layer::Panes), None);
+        // On a token, `y` copies its id or name.
+        assert_eq!(map.action_for(&char('y'), Layer::Panes), Some(Action::Copy));
         assert_eq!(
             map.action_for(&char('n'), Layer::Confirm),
             Some(Action::Deny)
@@ -941,15 +965,15 @@ mod tests {
             Some(Action::Copy)
         );
         // Quit closes a new secret's dialog too; copy taking `x` there leaves quit its `x` in
-        // the panes.
+        // the message log, where copy has no say.
         let map = Keymap::from_config(&entries(&[("quit", "q, x"), ("copy", "x, y")])).unwrap();
-        assert_eq!(map.keys_for(Action::Quit, Scope::Global), vec!["q", "x"]);
+        assert_eq!(map.keys_for(Action::Quit, Scope::Log), vec!["q", "x"]);
         assert_eq!(map.keys_for(Action::Quit, Scope::Secret), vec!["q"]);
         assert_eq!(
             map.action_for(&char('x'), Layer::Secret),
             Some(Action::Copy)
         );
-        assert_eq!(map.action_for(&char('x'), Layer::Panes), Some(Action::Quit));
+        assert_eq!(map.action_for(&char('x'), Layer::Log), Some(Action::Quit));
         // A form's choice keys and its field keys are live at once.
         let map = Keymap::from_config(&entries(&[("toggle_choice", "tab")])).unwrap();
         assert_eq!(map.keys_for(Action::NextField, Scope::Form), vec!["↓"]);
@@ -1047,6 +1071,8 @@ mod tests {
                 "regenerate",
                 "rotate",
                 "mark",
+                "clear_marks",
+                "show_marked",
                 "wait",
                 "confirm",
                 "disable_instead",

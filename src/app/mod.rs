@@ -107,6 +107,8 @@ pub struct AppOptions {
     pub clipboard_clear_secs: u64,
     /// Where a new secret can be delivered.
     pub sinks: SinkBook,
+    /// Re-list every account this often, in seconds (0: never).
+    pub refresh_secs: u64,
 }
 
 impl Default for AppOptions {
@@ -118,6 +120,7 @@ impl Default for AppOptions {
             demo: false,
             clipboard_clear_secs: 30,
             sinks: SinkBook::default(),
+            refresh_secs: 0,
         }
     }
 }
@@ -162,9 +165,15 @@ pub struct App {
     /// Changes and form lookups in flight, by request.
     pub ops: HashMap<ReqId, PendingOp>,
     pub batch: Option<Batch>,
+    /// Old tokens of rotations whose deletion is being offered: declining leaves a reminder.
+    pub rotated_out: Vec<TokenRef>,
     pub clipboard_clear_secs: u64,
     /// Where a new secret can be delivered, from its dialog.
     pub sinks: SinkBook,
+    /// Re-list every account this often, in seconds (0: never).
+    pub refresh_secs: u64,
+    /// When the next automatic refresh is due; set by the first tick.
+    pub next_refresh: Option<Instant>,
     /// How far the help overlay is scrolled, in rows.
     pub help_scroll: u16,
     /// The terminal's size at the last resize: whether the help needs scrolling depends on it.
@@ -193,6 +202,8 @@ impl App {
                     unknown_creates: Vec::new(),
                     unknown_regenerates: Vec::new(),
                     flagged: HashMap::new(),
+                    listed_at: None,
+                    refresh_failed: None,
                 })
                 .collect(),
             table: {
@@ -221,8 +232,11 @@ impl App {
             modal_queue: VecDeque::new(),
             ops: HashMap::new(),
             batch: None,
+            rotated_out: Vec::new(),
             clipboard_clear_secs: options.clipboard_clear_secs,
             sinks: options.sinks,
+            refresh_secs: options.refresh_secs,
+            next_refresh: None,
             help_scroll: 0,
             size: (80, 24),
             clock: None,
@@ -265,8 +279,11 @@ impl App {
     }
 
     /// Take an account's list answer: the one place the dashboard changes tokens, so the
-    /// filter's haystacks and the tokens table follow them here.
+    /// filter's haystacks and the tokens table follow them here. The cursor stays on its token
+    /// (by id), wherever the new list puts it.
     pub fn set_tokens(&mut self, account: usize, result: Result<Listing, ApiError>) {
+        let keep = self.selected_token_id();
+        let clock = self.clock;
         let Some(acc) = self.accounts.get_mut(account) else {
             return;
         };
@@ -280,10 +297,29 @@ impl App {
                 acc.facts = token_table::view::Facts::build(&tokens);
                 let notes = acc.flag_unknown_changes(&tokens);
                 acc.tokens = Loadable::Loaded(tokens);
+                acc.listed_at = clock;
+                acc.refresh_failed = None;
                 self.clear_list_failure(account);
                 for note in notes {
                     self.notify(ToastKind::Info, Some(account), note);
                 }
+            }
+            Err(e) if matches!(acc.tokens, Loadable::Loaded(_)) => {
+                // An outage never empties the table: the last good list stays, marked with its
+                // age and this error, until a refresh works.
+                let age = match (acc.listed_at, clock) {
+                    (Some(then), Some(now)) => {
+                        format!(" from {} ago", crate::model::human_age(then, now))
+                    }
+                    _ => String::new(),
+                };
+                let what = format!("{}: refresh tokens", acc.info.name);
+                let text = format!(
+                    "{}; still showing the list{age}",
+                    e.failure_text(&what, None)
+                );
+                acc.refresh_failed = Some(e);
+                self.alert_list_failure(account, text);
             }
             Err(e) => {
                 // Worded like any failed operation, in both front ends: what to do comes with it.
@@ -295,7 +331,7 @@ impl App {
                 self.alert_list_failure(account, text);
             }
         }
-        self.table.listed(&self.accounts, account);
+        self.table.listed(&self.accounts, account, keep);
         self.dirty = true;
     }
 
@@ -331,6 +367,28 @@ impl App {
         self.dirty = true;
     }
 
+    /// The automatic refresh, on a tick: when it is due, re-list every account that is not
+    /// listing already. Never while a dialog or a text line has the keys (it waits for the next
+    /// tick after): the user's work is never interrupted, and the cursor stays on its token.
+    pub fn auto_refresh(&mut self, now: Instant) -> Vec<Effect> {
+        if self.refresh_secs == 0 {
+            return Vec::new();
+        }
+        let every = std::time::Duration::from_secs(self.refresh_secs);
+        let due = *self.next_refresh.get_or_insert(now + every);
+        if now < due || self.modal.is_some() || self.mode != Mode::Normal {
+            return Vec::new();
+        }
+        self.next_refresh = Some(now + every);
+        let idle: Vec<usize> = (0..self.accounts.len())
+            .filter(|a| {
+                let listing = self.accounts[*a].latest_list;
+                !listing.is_some_and(|id| self.in_flight.contains_key(&id))
+            })
+            .collect();
+        idle.into_iter().map(|a| self.request_list(a)).collect()
+    }
+
     /// Is a list request for this account in flight?
     pub fn is_loading(&self, account: usize) -> bool {
         self.in_flight.values().any(|a| *a == account)
@@ -344,6 +402,7 @@ impl App {
     /// for its time or the quit dialog waits to close.
     pub fn needs_tick(&self) -> bool {
         self.busy()
+            || self.refresh_secs > 0
             || self.toasts.iter().any(|t| !t.sticky)
             || self.log.needs_stamp()
             || modal::quit::lingering(self)

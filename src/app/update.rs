@@ -82,7 +82,9 @@ fn on_tick(app: &mut App, now: Instant, wall: OffsetDateTime) -> Vec<Effect> {
     if app.log.stamp(wall) {
         app.dirty = true;
     }
-    modal::quit::on_tick(app, now)
+    let mut effects = app.auto_refresh(now);
+    effects.extend(modal::quit::on_tick(app, now));
+    effects
 }
 
 fn on_api(app: &mut App, id: super::ReqId, result: ApiResult) -> Vec<Effect> {
@@ -276,16 +278,21 @@ fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
         Action::SortReverse => app.table.reverse_sort(&app.accounts),
         Action::Refresh => return refresh(app),
         Action::Command => app.mode = Mode::Command,
-        Action::Reveal => {
-            let has_secret = app
-                .selected_token()
-                .is_some_and(|(acc, t)| t.secret.is_some() || acc.caps().id_is_secret);
-            if has_secret {
+        Action::Reveal => match app.selected_token() {
+            None => app.toast(ToastKind::Info, "no token selected: nothing to reveal"),
+            Some((acc, t)) if t.secret.is_some() || acc.caps().id_is_secret => {
                 app.reveal = !app.reveal;
-            } else {
-                app.toast(ToastKind::Info, "this token has no secret to reveal");
             }
-        }
+            Some((acc, _)) => {
+                let why = format!(
+                    "this token has no secret to reveal: {} shows a secret only once, when it \
+                     is created or regenerated",
+                    acc.info.kind
+                );
+                app.toast(ToastKind::Info, why);
+            }
+        },
+        Action::Copy => copy_token(app),
         Action::Help => app.mode = Mode::Help,
         Action::Quit => return quit(app),
         Action::Leak => modal::leak::open(app),
@@ -299,6 +306,24 @@ fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Mark => {
             if !app.table.toggle_mark(&app.accounts) {
                 app.toast(ToastKind::Info, "no token to mark");
+            }
+        }
+        Action::ClearMarks => {
+            let n = app.table.mark_count();
+            app.table.clear_marks(&app.accounts);
+            let text = match n {
+                0 => "no tokens are marked".to_owned(),
+                1 => "unmarked 1 token".to_owned(),
+                n => format!("unmarked {n} tokens"),
+            };
+            app.toast(ToastKind::Info, text);
+        }
+        Action::ShowMarked => {
+            if !app.table.toggle_marked_only(&app.accounts) {
+                app.toast(
+                    ToastKind::Info,
+                    "no tokens are marked: mark some with space first",
+                );
             }
         }
         Action::Create
@@ -321,10 +346,20 @@ fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::Choose
         | Action::DisableInstead
         | Action::Wait
-        | Action::Copy
         | Action::Deliver => {}
     }
     Vec::new()
+}
+
+/// `y` on a token: copy its id or its name, asked which. Never silent: without a token, a
+/// toast says so.
+fn copy_token(app: &mut App) {
+    let Some(r) = app.selected_ref() else {
+        app.toast(ToastKind::Info, "no token selected: nothing to copy");
+        return;
+    };
+    let shown = r.shown_id(app.accounts[r.account].caps());
+    modal::pick::open_copy(app, r, shown);
 }
 
 /// List only the tokens of `view`, in the account in scope, with the filter on top; the tokens

@@ -11,6 +11,7 @@ const PLAIN: Caps = Caps {
     regenerate: false,
     secret_on_list: false,
     id_is_secret: false,
+    unique_names: false,
     form: &[],
 };
 const SECRET_IDS: Caps = Caps {

@@ -503,7 +503,7 @@ fn new_token(args: &CreateArgs, account: &Account) -> Result<NewToken, Failure> 
         )));
     }
     if let Some(field) = form.iter().find(|f| f.key == FIELD_PERMISSIONS)
-        && let FieldKind::MultiChoice(choices) = field.kind
+        && let FieldKind::MultiChoice { choices, .. } = field.kind
     {
         for p in &mut new.permissions {
             match choices.iter().find(|c| c.eq_ignore_ascii_case(p)) {

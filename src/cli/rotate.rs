@@ -16,7 +16,7 @@ use super::trail::Trail;
 use super::{ConfirmedTarget, CreateArgs, EXIT_OK, Format, Target, TokenRef};
 use crate::model::{
     FIELD_DESCRIPTION, FIELD_PERMISSIONS, FIELD_READABLE, FIELD_ROLE_ID, FIELD_WRITEABLE,
-    FieldKind, FieldSpec, OpKind, Token, is_masked_id, masked_id,
+    FieldKind, FieldSpec, OpKind, Token, free_name, is_masked_id, masked_id,
 };
 use crate::provider::{Account, Registry};
 use crate::sink::Sink;
@@ -26,7 +26,8 @@ use crate::text::sanitize;
 pub struct RotateArgs {
     #[command(flatten)]
     pub target: Target,
-    /// The new token's name (default: the old one's; qovery needs another)
+    /// The new token's name (default: the old one's, or where names are unique, as on qovery,
+    /// the first free one of `NAME (2)`, `NAME (3)`…)
     #[arg(long, value_name = "N")]
     pub name: Option<String>,
     #[command(flatten)]
@@ -104,7 +105,22 @@ pub async fn run(
     if args.delete_old && !args.yes {
         prompt::ask(account, OpKind::Delete, &old, &shown).await?;
     }
-    let mut create = twin(&old, args.name, &account.name, caps.form);
+    // A provider whose names are unique (qovery) refuses the old name: take a free one.
+    let name = match args.name {
+        Some(name) => Some(name),
+        None if caps.unique_names => {
+            let listing = account
+                .list()
+                .await
+                .map_err(|e| api_failure(e, account, OpKind::List, None))?;
+            Some(free_name(
+                &old.name,
+                listing.tokens.iter().map(|t| t.name.as_str()),
+            ))
+        }
+        None => None,
+    };
+    let mut create = twin(&old, name, &account.name, caps.form);
     if let Some(role) = create.role_id.take() {
         create.role_id = Some(role_id(account, &role).await?);
     }
@@ -193,7 +209,7 @@ fn twin(old: &Token, name: Option<String>, account: &str, form: &[FieldSpec]) ->
             (FIELD_DESCRIPTION, _) => {
                 args.description = old.description.clone().filter(|d| !d.is_empty());
             }
-            (FIELD_PERMISSIONS, FieldKind::MultiChoice(choices)) => {
+            (FIELD_PERMISSIONS, FieldKind::MultiChoice { choices, .. }) => {
                 args.permission = choices
                     .iter()
                     .filter(|c| has_scope(c))

@@ -47,7 +47,9 @@ const NETWORK_KEYS: &[&str] = &[
     "read_retries",
     "max_retry_after_secs",
 ];
-const UI_KEYS: &[&str] = &["mouse", "clipboard", "clipboard_clear_secs"];
+const UI_KEYS: &[&str] = &["mouse", "clipboard", "clipboard_clear_secs", "refresh_secs"];
+/// The shortest automatic refresh: more often would hammer the providers' list endpoints.
+const MIN_REFRESH_SECS: i64 = 10;
 const THEME_KEYS: &[&str] = &["accent", "warn", "error", "ok", "muted", "view"];
 
 /// Parse and validate `text`, read from `path`. `shared_mode` holds the file's permission bits
@@ -228,6 +230,22 @@ fn read_ui(ui: &Table<'_, '_>) -> Result<UiConfig, ConfigError> {
     }
     if let Some(secs) = ui.integer_in("clipboard_clear_secs", 1..=86_400, "a number of seconds")? {
         out.clipboard_clear_secs = secs as u64;
+    }
+    let what = "a number of seconds (0 is off)";
+    if let Some(secs) = ui.integer_in("refresh_secs", 0..=86_400, what)? {
+        if (1..MIN_REFRESH_SECS).contains(&secs)
+            && let Some(value) = ui.get("refresh_secs")
+        {
+            return Err(ui.error_at(
+                value.span(),
+                "refresh_secs",
+                format!(
+                    "{secs} is too often: expected 0 (off) or at least {MIN_REFRESH_SECS} \
+                     seconds, so the providers are not listed nonstop"
+                ),
+            ));
+        }
+        out.refresh_secs = secs as u64;
     }
     Ok(out)
 }

@@ -1,4 +1,5 @@
-//! Names in the order people expect: `deploy-2` before `deploy-10`, and case aside.
+//! Names in the order people expect: `deploy-2` before `deploy-10`, and case aside; and a free
+//! name next to a taken one, for providers whose names are unique.
 
 use std::cmp::Ordering;
 
@@ -113,6 +114,23 @@ fn push_key(bytes: impl Iterator<Item = u8>, out: &mut Vec<u8>) {
         }
         out.push(b);
     }
+}
+
+/// A name like `name` that none of `taken` has: `name (2)`, `name (3)`…; a name that already
+/// ends in ` (n)` counts on from n.
+pub fn free_name<'a>(name: &str, taken: impl IntoIterator<Item = &'a str>) -> String {
+    let taken: std::collections::HashSet<&str> = taken.into_iter().collect();
+    let (base, from) = match name.strip_suffix(')').and_then(|s| s.rsplit_once(" (")) {
+        Some((base, n)) => match n.parse::<u64>() {
+            Ok(n) => (base, n.saturating_add(1)),
+            Err(_) => (name, 2),
+        },
+        None => (name, 2),
+    };
+    (from..)
+        .map(|n| format!("{base} ({n})"))
+        .find(|candidate| !taken.contains(candidate.as_str()))
+        .unwrap_or_else(|| name.to_owned())
 }
 
 #[cfg(test)]

@@ -33,6 +33,7 @@ pub const CAPS: Caps = Caps {
     regenerate: false,
     secret_on_list: false,
     id_is_secret: false,
+    unique_names: false,
     form: &[FieldSpec {
         key: FIELD_NAME,
         label: "Name",

@@ -29,6 +29,7 @@ pub const CAPS: Caps = Caps {
     regenerate: false,
     secret_on_list: false,
     id_is_secret: true,
+    unique_names: false,
     form: &[
         FieldSpec {
             key: FIELD_NAME,
@@ -40,7 +41,11 @@ pub const CAPS: Caps = Caps {
         FieldSpec {
             key: FIELD_PERMISSIONS,
             label: "Permissions",
-            kind: FieldKind::MultiChoice(&["READ", "WRITE", "ADMIN"]),
+            kind: FieldKind::MultiChoice {
+                choices: &["READ", "WRITE", "ADMIN"],
+                // lagrello grants READ to a token created without permissions.
+                default: &["READ"],
+            },
             required: false,
             help: "Every token can READ; WRITE changes things, ADMIN manages tokens",
         },

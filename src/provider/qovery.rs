@@ -76,6 +76,7 @@ pub const CAPS: Caps = Caps {
     regenerate: false,
     secret_on_list: false,
     id_is_secret: false,
+    unique_names: true,
     form: FORM,
 };
 

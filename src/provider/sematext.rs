@@ -83,6 +83,7 @@ pub const CAPS: Caps = Caps {
     regenerate: true,
     secret_on_list: true,
     id_is_secret: false,
+    unique_names: false,
     form: FORM,
 };
 

@@ -40,6 +40,9 @@ fn column_widths(app: &App) -> (usize, usize) {
         .map(|a| match &a.tokens {
             _ if a.retrying.is_some() => a.retrying.as_deref().map_or(0, width_of),
             Loadable::Failed(e) => e.short().len(),
+            Loadable::Loaded(_) if a.refresh_failed.is_some() => {
+                a.refresh_failed.as_ref().map_or(0, |e| e.short().len())
+            }
             Loadable::Loaded(t) if a.partial.is_some() => partial_text(t.len()).len(),
             _ => 0,
         })
@@ -126,11 +129,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
 }
 
 fn failed_text(app: &App) -> String {
-    let failed = app
-        .accounts
-        .iter()
-        .filter(|a| matches!(a.tokens, Loadable::Failed(_)))
-        .count();
+    let failed = app.accounts.iter().filter(|a| a.list_failed()).count();
     if failed > 0 {
         format!("{failed} failed")
     } else {
@@ -168,6 +167,8 @@ fn account_row(app: &App, i: usize, marker: &'static str, name_width: usize) -> 
     let icon = match &acc.tokens {
         _ if loading => Span::styled(theme::spinner(app.spinner), theme::warn()),
         // Listed, but not all of it: the tokens title and the summary say why.
+        // Its refresh failed: the last good list is shown, as old as the tokens title says.
+        Loadable::Loaded(_) if acc.refresh_failed.is_some() => Span::styled("✗", theme::error()),
         Loadable::Loaded(_) if acc.partial.is_some() => Span::styled("◐", theme::warn()),
         Loadable::Loaded(_) => Span::styled("✓", theme::ok()),
         Loadable::Failed(_) => Span::styled("✗", theme::error()),
@@ -179,6 +180,10 @@ fn account_row(app: &App, i: usize, marker: &'static str, name_width: usize) -> 
             Line::styled(acc.retrying.clone().unwrap_or_default(), theme::warn()).right_aligned()
         }
         Loadable::Failed(e) => Line::styled(e.short(), theme::error()).right_aligned(),
+        Loadable::Loaded(_) if acc.refresh_failed.is_some() => {
+            let short = acc.refresh_failed.as_ref().map_or("", |e| e.short());
+            Line::styled(short, theme::error()).right_aligned()
+        }
         Loadable::Loaded(t) if acc.partial.is_some() => {
             Line::styled(partial_text(t.len()), theme::warn()).right_aligned()
         }

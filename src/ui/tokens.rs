@@ -334,8 +334,14 @@ fn title(app: &App, focused: bool) -> Line<'static> {
     if view != View::All {
         spans.push(Span::styled(format!("[{}] ", view.name()), theme::view()));
     }
+    if app.table.marked_only() {
+        spans.push(Span::styled("[marked only] ", theme::view()));
+    }
     spans.push(Span::raw(format!("({}/{total}) ", app.table.rows().len())));
     // Before the sort: when the title is cut, what is missing from the list matters more.
+    if let Some(stale) = outage_note(app) {
+        spans.push(Span::styled(format!("{stale} "), theme::error()));
+    }
     if let Some(partial) = partial_note(app) {
         spans.push(Span::styled(format!("{partial} "), theme::warn()));
     }
@@ -347,6 +353,33 @@ fn title(app: &App, focused: bool) -> Line<'static> {
         ));
     }
     Line::from(spans)
+}
+
+/// An old list shown because its refresh failed: its age and the error, for the account in
+/// view; in `All accounts`, how many accounts show an old list.
+fn outage_note(app: &App) -> Option<String> {
+    let old = |a: &AccountState| {
+        let e = a.refresh_failed.as_ref()?;
+        let age = match (a.listed_at, app.clock()) {
+            (Some(then), Some(now)) => format!(" from {} ago", crate::model::human_age(then, now)),
+            _ => String::new(),
+        };
+        Some(format!("old list{age}, refresh {}", e.short()))
+    };
+    match app.selected_account() {
+        Some(i) => old(&app.accounts[i]),
+        None => {
+            let stale: Vec<String> = app.accounts.iter().filter_map(old).collect();
+            match stale.as_slice() {
+                [] => None,
+                [one] => {
+                    let name = app.accounts.iter().find(|a| a.refresh_failed.is_some())?;
+                    Some(format!("{}: {one}", truncate(&name.info.name, 40)))
+                }
+                many => Some(format!("{} accounts show an old list", many.len())),
+            }
+        }
+    }
 }
 
 /// Why the list in view is not complete, if it is not: an account's own reason (it names the
@@ -386,6 +419,28 @@ fn partial_note(app: &App) -> Option<String> {
     }
 }
 
+/// Every account failed to list: say so, account by account, rather than "Loading…" forever.
+fn all_failed(app: &App) -> Option<String> {
+    let errors: Option<Vec<String>> = app
+        .accounts
+        .iter()
+        .map(|a| match &a.tokens {
+            Loadable::Failed(e) => Some(format!("{}: {}", a.info.name, e.short())),
+            _ => None,
+        })
+        .collect();
+    let errors = errors?;
+    let again = app
+        .keymap
+        .first_key(crate::app::Action::Refresh, crate::app::Layer::Panes)
+        .map(|k| format!("; {k} tries again"))
+        .unwrap_or_default();
+    Some(format!(
+        "Could not list tokens of any account ({}){again}.",
+        errors.join(", ")
+    ))
+}
+
 fn empty_message(app: &App) -> String {
     if let Some(i) = app.selected_account() {
         match &app.accounts[i].tokens {
@@ -398,9 +453,15 @@ fn empty_message(app: &App) -> String {
     } else if app
         .accounts
         .iter()
-        .all(|a| !matches!(a.tokens, Loadable::Loaded(_)))
+        .any(|a| matches!(a.tokens, Loadable::Loading | Loadable::NotLoaded))
+        && app
+            .accounts
+            .iter()
+            .all(|a| !matches!(a.tokens, Loadable::Loaded(_)))
     {
         return "Loading…".into();
+    } else if let Some(failures) = all_failed(app) {
+        return failures;
     }
     let view = app.table.view();
     let in_view = match view {

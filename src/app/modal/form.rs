@@ -110,9 +110,15 @@ impl Form {
                     *input = Input::new(v.unwrap_or_default().to_owned());
                 }
                 FieldValue::Multi(on, _) => {
-                    if let FieldKind::MultiChoice(choices) = field.spec.kind {
+                    if let FieldKind::MultiChoice { choices, default } = field.spec.kind {
                         for (flag, choice) in on.iter_mut().zip(choices) {
                             *flag = has_scope(choice);
+                        }
+                        // None of its scopes is a choice: the twin gets what a new token would.
+                        if !on.iter().any(|b| *b) {
+                            for (flag, choice) in on.iter_mut().zip(choices) {
+                                *flag = default.contains(choice);
+                            }
                         }
                     }
                 }
@@ -127,6 +133,15 @@ impl Form {
             }
         }
         form
+    }
+
+    /// Put `name` in the name field: a rotation's twin where names must be unique.
+    pub fn set_name(&mut self, name: String) {
+        for f in self.fields.iter_mut().filter(|f| f.spec.key == FIELD_NAME) {
+            if let FieldValue::Text(input) = &mut f.value {
+                *input = Input::new(name.clone());
+            }
+        }
     }
 
     pub fn rename(account: usize, r: TokenRef) -> Form {
@@ -319,9 +334,10 @@ impl Form {
                     v.is_empty()
                 }
                 FieldValue::Multi(on, _) => {
-                    if let FieldKind::MultiChoice(choices) = f.spec.kind
-                        && f.spec.key == FIELD_PERMISSIONS
-                    {
+                    let FieldKind::MultiChoice { choices, default } = f.spec.kind else {
+                        continue;
+                    };
+                    if f.spec.key == FIELD_PERMISSIONS {
                         new.permissions = choices
                             .iter()
                             .zip(on)
@@ -329,7 +345,18 @@ impl Form {
                             .map(|(c, _)| (*c).to_owned())
                             .collect();
                     }
-                    !on.iter().any(|b| *b)
+                    let none = !on.iter().any(|b| *b);
+                    if none && !default.is_empty() {
+                        // Sending none would get the provider's default, which the form would
+                        // not show: say so rather than send what the user unchecked.
+                        self.focus = i;
+                        return Err(format!(
+                            "{}: none checked gets {}; check what the token should have",
+                            f.spec.label,
+                            default.join(", ")
+                        ));
+                    }
+                    none
                 }
                 FieldValue::Flag(on) => {
                     match f.spec.key {
@@ -338,6 +365,17 @@ impl Form {
                         _ => {}
                     }
                     false
+                }
+                FieldValue::Remote {
+                    choices: Remote::Loading,
+                    ..
+                } => {
+                    // Sent now, the token would get no role, or the provider's: wait for them.
+                    self.focus = i;
+                    return Err(format!(
+                        "{}s are loading; submit once they are in",
+                        f.spec.label.to_lowercase()
+                    ));
                 }
                 FieldValue::Remote { choices, selected } => {
                     if let (Remote::Loaded(list), Some(i)) = (choices, selected)
@@ -366,7 +404,10 @@ impl FormField {
     fn empty(spec: FieldSpec) -> FormField {
         let value = match spec.kind {
             FieldKind::Text => FieldValue::Text(Input::default()),
-            FieldKind::MultiChoice(choices) => FieldValue::Multi(vec![false; choices.len()], 0),
+            // The provider's default is checked: what the form shows is what is sent.
+            FieldKind::MultiChoice { choices, default } => {
+                FieldValue::Multi(choices.iter().map(|c| default.contains(c)).collect(), 0)
+            }
             FieldKind::Flag { default } => FieldValue::Flag(default),
             FieldKind::RemoteChoice => FieldValue::Remote {
                 choices: Remote::Loading,

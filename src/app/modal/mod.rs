@@ -1,6 +1,6 @@
 //! Overlays that take the keys: forms, confirmations, the one-time secret, reports, the leaked
 //! secret dialog, the message log, the question before quitting with changes in flight, the
-//! summary and the export. Each
+//! summary, the export, and a short pick (which account a new token goes in, what to copy). Each
 //! has a file here with its state and the keys it takes, and one under src/ui/modal/ that draws
 //! it.
 //!
@@ -15,6 +15,7 @@ pub mod export;
 pub mod form;
 pub mod leak;
 pub mod messages;
+pub mod pick;
 pub mod quit;
 pub mod report;
 pub mod secret;
@@ -29,6 +30,7 @@ pub use export::{ExportJob, ExportResult, ExportView};
 use form::Form;
 pub use leak::LeakView;
 pub use messages::MessagesView;
+pub use pick::{PickPurpose, PickView};
 pub use quit::QuitPrompt;
 pub use secret::SecretView;
 pub use summary::SummaryView;
@@ -57,6 +59,8 @@ pub enum Modal {
     Summary(SummaryView),
     /// Where to write the view, as CSV or JSON.
     Export(ExportView),
+    /// One of a short list: which account, what to copy.
+    Pick(PickView),
 }
 
 impl App {
@@ -125,6 +129,7 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         Modal::Quit(prompt) => quit::on_key(app, prompt, key),
         Modal::Summary(view) => summary::on_key(app, view, key),
         Modal::Export(view) => export::on_key(app, view, key),
+        Modal::Pick(view) => pick::on_key(app, view, key),
     }
 }
 

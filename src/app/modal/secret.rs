@@ -77,6 +77,7 @@ pub fn on_key(app: &mut App, mut view: SecretView, key: KeyEvent) -> Vec<Effect>
 /// A rotation's new secret has been seen: the old token can go.
 fn offer_delete_old(app: &mut App, old: TokenRef) {
     if app.allows(old.account, OpKind::Delete).is_ok() {
+        app.rotated_out.push(old.clone());
         app.open_modal(Modal::Confirm {
             op: Op::Delete(vec![old]),
             yes: false,
@@ -98,6 +99,10 @@ pub fn on_copied(app: &mut App, result: Result<Backend, ClipboardError>) -> Vec<
                 app.clipboard_clear_secs
             ))
         }
+        // Nothing can read an OSC 52 copy back, so nothing can clear it: the user must know.
+        Ok(b @ Backend::Osc52) => Ok(format!(
+            "copied via {b}; tokdash cannot clear it later, so clear or overwrite it once pasted"
+        )),
         Ok(b) => Ok(format!("copied via {b}")),
         Err(e) => Err(e.to_string()),
     };

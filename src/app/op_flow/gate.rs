@@ -32,7 +32,32 @@ impl App {
             .or_else(|| self.selected_row().map(|r| r.account))
     }
 
-    pub(super) fn selected_ref(&self) -> Option<TokenRef> {
+    /// For a bulk change's confirmation: how many of its tokens are out of sight, so nobody
+    /// deletes tokens they cannot see without being told ("2 of them are hidden by the
+    /// filter").
+    pub fn hidden_note(&self, op: &crate::app::Op) -> Option<String> {
+        let tokens: Vec<TokenRef> = op.tokens().into_iter().cloned().collect();
+        if tokens.len() < 2 {
+            return None;
+        }
+        let hidden = self.table.hidden_among(&self.accounts, &tokens);
+        if hidden == 0 {
+            return None;
+        }
+        let by = if !self.table.query().trim().is_empty() {
+            "the filter"
+        } else {
+            "the view or the account in scope"
+        };
+        let count = if hidden == 1 {
+            "1 of them is".to_owned()
+        } else {
+            format!("{hidden} of them are")
+        };
+        Some(format!("{count} hidden by {by}"))
+    }
+
+    pub(crate) fn selected_ref(&self) -> Option<TokenRef> {
         let row = self.selected_row()?;
         self.token_at(row).map(|(_, t)| TokenRef {
             account: row.account,

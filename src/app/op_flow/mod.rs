@@ -17,7 +17,7 @@ mod start;
 
 pub use request::execute;
 pub use results::on_op_result;
-pub use start::on_op_action;
+pub use start::{create_in, on_op_action};
 
 use std::collections::HashSet;
 

@@ -115,6 +115,11 @@ pub fn on_op_result(app: &mut App, id: ReqId, p: PendingOp, result: ApiResult) -
                 return Vec::new();
             }
             failed(app, &p, what(&p), &e);
+            // Gone already (deleted elsewhere, say): the list is out of date, so it is fetched
+            // again rather than left showing a token that is not there.
+            if matches!(e, ApiError::NotFound(_)) {
+                return vec![app.request_list(p.account)];
+            }
             Vec::new()
         }
         ApiResult::Changed(Ok(())) => {

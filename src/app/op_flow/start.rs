@@ -5,22 +5,19 @@
 use super::gate::{busy_row, refuse};
 use super::{PendingOp, execute};
 use crate::app::modal::form::Form;
+use crate::app::modal::{PickPurpose, PickView};
 use crate::app::{Action, ApiRequest, App, Effect, Modal, Op, ToastKind, TokenRef};
 use crate::model::OpKind;
+use crate::model::free_name;
 
 pub fn on_op_action(app: &mut App, action: Action) -> Vec<Effect> {
     match action {
-        Action::Create => {
-            let Some(account) = app.target_account() else {
-                app.toast(ToastKind::Info, "select an account to create a token in");
-                return Vec::new();
-            };
-            if let Err(r) = app.allows(account, OpKind::Create) {
-                return refuse(app, account, OpKind::Create, None, r);
-            }
-            let form = Form::create(account, app.accounts[account].caps().form);
-            open_form(app, form)
-        }
+        // With `All accounts` in view, the account is asked for: a token never lands in the
+        // selected row's account without the user saying so.
+        Action::Create => match app.selected_account() {
+            Some(account) => create_in(app, account),
+            None => ask_account(app),
+        },
         Action::Rotate => {
             let Some(r) = app.selected_ref() else {
                 app.toast(ToastKind::Info, "select the token to rotate");
@@ -38,7 +35,16 @@ pub fn on_op_action(app: &mut App, action: Action) -> Vec<Effect> {
             let Some((acc, token)) = app.token_at(row) else {
                 return Vec::new();
             };
-            let form = Form::rotate(r.account, acc.caps().form, token, r);
+            let mut form = Form::rotate(r.account, acc.caps().form, token, r);
+            if acc.caps().unique_names {
+                // The old name is taken until the old token goes: suggest one that is free.
+                if let crate::app::Loadable::Loaded(tokens) = &acc.tokens {
+                    form.set_name(free_name(
+                        &token.name,
+                        tokens.iter().map(|t| t.name.as_str()),
+                    ));
+                }
+            }
             open_form(app, form)
         }
         Action::Delete if app.table.mark_count() > 0 => delete_marked(app),
@@ -79,12 +85,58 @@ pub fn on_op_action(app: &mut App, action: Action) -> Vec<Effect> {
     }
 }
 
+/// Open the create form for `account`, if the gate allows it.
+pub fn create_in(app: &mut App, account: usize) -> Vec<Effect> {
+    if let Err(r) = app.allows(account, OpKind::Create) {
+        return refuse(app, account, OpKind::Create, None, r);
+    }
+    let form = Form::create(account, app.accounts[account].caps().form);
+    open_form(app, form)
+}
+
+/// `n` under `All accounts`: which account? Only those that can create are offered; with one,
+/// it is asked anyway, so the form's title is never a surprise.
+fn ask_account(app: &mut App) -> Vec<Effect> {
+    let able: Vec<usize> = (0..app.accounts.len())
+        .filter(|a| app.allows(*a, OpKind::Create).is_ok())
+        .collect();
+    if able.is_empty() {
+        let why = match app.accounts.first() {
+            None => "no accounts are configured".to_owned(),
+            Some(_) => "no account can create tokens (read-only, or not offered by its \
+                        provider)"
+                .to_owned(),
+        };
+        app.toast(ToastKind::Info, why);
+        return Vec::new();
+    }
+    let options = able
+        .iter()
+        .map(|a| {
+            let info = &app.accounts[*a].info;
+            format!("{} ({})", info.name, info.kind)
+        })
+        .collect();
+    // Start on the selected row's account, where the user probably is.
+    let cursor = app
+        .selected_row()
+        .and_then(|r| able.iter().position(|a| *a == r.account))
+        .unwrap_or(0);
+    app.open_modal(Modal::Pick(PickView {
+        title: "New token in which account?".into(),
+        options,
+        cursor,
+        purpose: PickPurpose::CreateIn(able),
+    }));
+    Vec::new()
+}
+
 /// Delete with tokens marked: all of them, after one confirmation. Nothing is sent if the gate
 /// refuses any of them or one is busy, so a bulk delete never half-starts.
 fn delete_marked(app: &mut App) -> Vec<Effect> {
     let refs: Vec<TokenRef> = app.table.marked_refs(&app.accounts);
     if refs.is_empty() {
-        app.table.clear_marks();
+        app.table.clear_marks(&app.accounts);
         app.toast(ToastKind::Info, "the marked tokens are gone");
         return Vec::new();
     }

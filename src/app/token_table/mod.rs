@@ -73,6 +73,8 @@ pub struct TokenTable {
     /// Tokens marked with space for a bulk delete. By id, so marks survive re-sorting and
     /// re-listing.
     marked: HashSet<(usize, TokenId)>,
+    /// List only the marked tokens (`M`), to check them before a bulk delete.
+    marked_only: bool,
     /// Rows shown at once, for PgUp/PgDn; follows the terminal size.
     page: usize,
     /// A token to put the cursor on as soon as it is listed: the one just created, so the user
@@ -81,6 +83,8 @@ pub struct TokenTable {
     /// The user has not moved the cursor since this scope was shown: while the accounts' lists
     /// come in, it stays on the top row instead of following whichever token was there first.
     untouched: bool,
+    /// The token the cursor was on before the tokens changed under it, for the next rebuild.
+    keep: Option<(usize, TokenId)>,
     /// Which tokens are listed before the filter.
     view: View,
     /// The wall-clock time the stale view and the counts are worked out with; `None` until the
@@ -111,9 +115,11 @@ impl Default for TokenTable {
             sort: SortKey::Name,
             descending: false,
             marked: HashSet::new(),
+            marked_only: false,
             page: 10,
             select_next: None,
             untouched: true,
+            keep: None,
             view: View::All,
             clock: None,
             stale_after_days: 90,
@@ -211,12 +217,19 @@ impl TokenTable {
     }
 
     /// An account's tokens were replaced (a list answer, or a failed one): merge them into the
-    /// order without re-sorting the other accounts.
-    pub fn listed(&mut self, accounts: &[AccountState], account: usize) {
+    /// order without re-sorting the other accounts. `keep` is the token the cursor was on
+    /// before (by id: its row may have moved), where it stays if it is still listed.
+    pub fn listed(
+        &mut self,
+        accounts: &[AccountState],
+        account: usize,
+        keep: Option<(usize, TokenId)>,
+    ) {
         if let Some(counts) = self.account_counts.get_mut(account) {
             *counts = None;
         }
         self.merge_account(accounts, account);
+        self.keep = keep;
         self.rebuild(accounts);
         if self.untouched && self.select_next.is_none() {
             self.cursor = 0;
@@ -306,6 +319,11 @@ impl TokenTable {
         if !self.marked.remove(&id) {
             self.marked.insert(id);
         }
+        if self.marked_only {
+            // The unmarked token leaves the list; the cursor stays where it was.
+            self.rebuild(accounts);
+            return true;
+        }
         self.cursor = (self.cursor + 1).min(self.rows.len().saturating_sub(1));
         self.untouched = false;
         true
@@ -315,8 +333,45 @@ impl TokenTable {
         self.marked.remove(&(account, id.clone()));
     }
 
-    pub fn clear_marks(&mut self) {
+    /// Unmark every token. Showing only the marked ones ends with them.
+    pub fn clear_marks(&mut self, accounts: &[AccountState]) {
         self.marked.clear();
+        if self.marked_only {
+            self.marked_only = false;
+            self.rebuild(accounts);
+        }
+    }
+
+    pub fn marked_only(&self) -> bool {
+        self.marked_only
+    }
+
+    pub(super) fn marked_set(&self) -> &HashSet<(usize, TokenId)> {
+        &self.marked
+    }
+
+    /// `M`: list only the marked tokens, or every token again. False (and nothing changes)
+    /// when asked to show the marked ones and none is marked.
+    pub fn toggle_marked_only(&mut self, accounts: &[AccountState]) -> bool {
+        if !self.marked_only && self.marked.is_empty() {
+            return false;
+        }
+        self.marked_only = !self.marked_only;
+        self.rebuild(accounts);
+        true
+    }
+
+    /// How many of these tokens the table does not show (the filter, the view or the scope
+    /// hides them), so that a bulk change says it touches tokens out of sight.
+    pub fn hidden_among(&self, accounts: &[AccountState], refs: &[TokenRef]) -> usize {
+        let wanted: HashSet<(usize, &TokenId)> = refs.iter().map(|r| (r.account, &r.id)).collect();
+        let shown = self
+            .rows
+            .iter()
+            .filter_map(|row| token_at(accounts, *row).map(|(_, t)| (row.account, &t.id)))
+            .filter(|key| wanted.contains(key))
+            .count();
+        wanted.len().saturating_sub(shown)
     }
 
     /// The indexes of the accounts whose tokens are listed.
@@ -372,7 +427,7 @@ impl TokenTable {
     }
 
     fn set_rows(&mut self, accounts: &[AccountState], rows: Vec<RowRef>) {
-        let keep = self.selected_id(accounts);
+        let keep = self.keep.take().or_else(|| self.selected_id(accounts));
         self.rows = rows;
         self.count_rows(accounts);
         self.measure(accounts);

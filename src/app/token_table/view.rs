@@ -13,7 +13,10 @@ use std::collections::{BTreeMap, HashMap};
 use time::{Duration, OffsetDateTime};
 
 use super::{RowRef, TokenTable};
+use std::collections::HashSet;
+
 use crate::app::{AccountState, Loadable};
+use crate::model::TokenId;
 use crate::model::{Privilege, Token};
 
 /// Said when someone asks for never-used tokens.
@@ -279,17 +282,31 @@ pub(super) struct Keep<'a> {
     accounts: &'a [AccountState],
     cutoff: Option<i64>,
     expiring_cutoff: Option<i64>,
+    /// Only the marked tokens (`M`), on top of the view.
+    marked: Option<&'a HashSet<(usize, TokenId)>>,
 }
 
 impl Keep<'_> {
     pub(super) fn everything(&self) -> bool {
-        self.view == View::All
+        self.view == View::All && self.marked.is_none()
     }
 
     pub(super) fn keeps(&self, row: RowRef) -> bool {
-        let Some(facts) = self.accounts.get(row.account).map(|a| &a.facts) else {
+        let Some(acc) = self.accounts.get(row.account) else {
             return false;
         };
+        if let Some(marked) = self.marked {
+            let is_marked = match &acc.tokens {
+                Loadable::Loaded(tokens) => tokens
+                    .get(row.token)
+                    .is_some_and(|t| marked.contains(&(row.account, t.id.clone()))),
+                _ => false,
+            };
+            if !is_marked {
+                return false;
+            }
+        }
+        let facts = &acc.facts;
         match self.view {
             View::All => true,
             View::Stale => facts.stale(row.token, self.cutoff),
@@ -351,12 +368,13 @@ impl TokenTable {
         }
     }
 
-    pub(super) fn keep<'a>(&self, accounts: &'a [AccountState]) -> Keep<'a> {
+    pub(super) fn keep<'a>(&'a self, accounts: &'a [AccountState]) -> Keep<'a> {
         Keep {
             view: self.view,
             accounts,
             cutoff: stale_cutoff(self.clock, self.stale_after_days),
             expiring_cutoff: expiring_cutoff(self.clock, self.expiring_within_days),
+            marked: self.marked_only().then_some(self.marked_set()),
         }
     }
 
@@ -365,7 +383,7 @@ impl TokenTable {
     pub(super) fn count_rows(&mut self, accounts: &[AccountState]) {
         let cutoff = stale_cutoff(self.clock, self.stale_after_days);
         let mut counts = Counts::default();
-        let whole = self.view == View::All && self.query().trim().is_empty();
+        let whole = self.view == View::All && !self.marked_only() && self.query().trim().is_empty();
         if whole {
             for a in self.in_scope(accounts) {
                 // Each account's counts are kept until its next list or the next minute.
@@ -401,7 +419,7 @@ impl TokenTable {
         }
         counts.failed = self
             .in_scope(accounts)
-            .filter(|a| matches!(accounts[*a].tokens, Loadable::Failed(_)))
+            .filter(|a| accounts[*a].list_failed())
             .count();
         self.counts = counts;
     }

@@ -53,6 +53,9 @@ pub fn render(app: &App, op: &Op, yes: bool, frame: &mut Frame, area: Rect) {
         Op::SetEnabled(_, false) => "Anything using it stops working until it is enabled again.",
         _ => "",
     };
+    if let Some(hidden) = app.hidden_note(op) {
+        lines.push(Line::styled(hidden, theme::warn()));
+    }
     lines.push(Line::styled(consequence, theme::warn()));
     lines.push(Line::raw(""));
     let button = |label: &'static str, on: bool| {

@@ -45,7 +45,7 @@ pub fn render(app: &App, form: &Form, frame: &mut Frame, area: Rect) {
                 texts.push((lines.len(), label, input, focused));
             }
             FieldValue::Multi(on, at) => {
-                if let FieldKind::MultiChoice(choices) = field.spec.kind {
+                if let FieldKind::MultiChoice { choices, .. } = field.spec.kind {
                     for (j, (choice, set)) in choices.iter().zip(on).enumerate() {
                         let text = format!("[{}] {choice}", if *set { "x" } else { " " });
                         let style = if focused && j == *at {

@@ -8,6 +8,7 @@ mod export;
 mod form;
 mod leak;
 mod messages;
+mod pick;
 mod quit;
 mod secret;
 mod summary;
@@ -40,6 +41,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
         Modal::Quit(prompt) => quit::render(app, prompt, frame, area),
         Modal::Summary(view) => summary::render(app, view, frame, area, now),
         Modal::Export(view) => export::render(app, view, frame, area),
+        Modal::Pick(view) => pick::render(app, view, frame, area),
     }
 }
 
