@@ -133,7 +133,9 @@ pub struct UiConfig {
 impl Default for UiConfig {
     fn default() -> Self {
         UiConfig {
-            mouse: false,
+            // Clicks and the wheel, as in k9s and lazygit; most terminals still select text with
+            // shift held.
+            mouse: true,
             clipboard: ClipboardMode::default(),
             clipboard_clear_secs: 30,
             refresh_secs: 0,

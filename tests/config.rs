@@ -24,7 +24,7 @@ use tokdash::provider::{ProviderKind, sematext};
 fn a_valid_file_loads_every_section() {
     let dir = tempfile::tempdir().unwrap();
     let text = format!(
-        "stale_after_days = 30\nexpiring_within_days = 45\n[http]\ntimeout_secs = 9\nmax_response_mb = 2\n[ui]\nmouse = true\nclipboard = \"osc52\"\n[keys]\nquit = \"ctrl-q\"\nrefresh = \"F5\"\n{SEMATEXT}"
+        "stale_after_days = 30\nexpiring_within_days = 45\n[http]\ntimeout_secs = 9\nmax_response_mb = 2\n[ui]\nmouse = false\nclipboard = \"osc52\"\n[keys]\nquit = \"ctrl-q\"\nrefresh = \"F5\"\n{SEMATEXT}"
     );
     let path = write(dir.path(), "c.toml", &text, 0o644);
     let config = load(&path).unwrap();
@@ -33,7 +33,8 @@ fn a_valid_file_loads_every_section() {
     assert_eq!(config.expiring_within_days, 45);
     assert_eq!(config.http.request_timeout.as_secs(), 9);
     assert_eq!(config.http.max_response_bytes, 2 * 1024 * 1024);
-    assert!(config.ui.mouse);
+    // On by default; the file turns it off.
+    assert!(!config.ui.mouse);
     assert_eq!(config.ui.clipboard, ClipboardMode::Osc52);
     // In the order written, not sorted.
     assert_eq!(

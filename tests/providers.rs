@@ -225,7 +225,11 @@ fn message(e: &ApiError) -> Option<&str> {
 #[tokio::test]
 async fn every_status_maps_to_its_error() {
     for_each_provider(SandboxOptions::default(), async |row, sandbox| {
-        let c = client(sandbox, row.account);
+        // How each status reads, not how reads recover (tests/network.rs): no retries to wait
+        // through.
+        let mut config = sandbox.config();
+        config.network.read_retries = 0;
+        let c = client_from(&config, row.account);
         for op in [FaultOp::List, FaultOp::Create] {
             for (status, expected) in STATUSES {
                 let fault = FaultRule::new(row.account, op, FaultKind::Status(status));
