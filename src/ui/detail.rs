@@ -10,9 +10,7 @@ use time::OffsetDateTime;
 
 use super::{age, is_stale, theme};
 use crate::app::{Action, App, Focus, Layer};
-use crate::model::{
-    EXPIRES_AT, Expiry, OpKind, Privilege, Refusal, format_timestamp, gate, human_time, masked_id,
-};
+use crate::model::{EXPIRES_AT, Expiry, OpKind, Privilege, Refusal, gate, human_time, masked_id};
 use crate::text::{sanitize, truncate};
 
 /// Field values longer than this are cut; the pane wraps, and nobody reads 5,000 characters.
@@ -362,7 +360,7 @@ fn at_most(mut lines: Vec<Line<'static>>, max: usize, width: u16) -> Vec<Line<'s
     lines
 }
 
-/// `expires  2026-12-04T00:00:00Z (in 4 days)`, or `(EXPIRED 3 days ago)` in the admin colour:
+/// `expires  2026-12-04 00:00 UTC (in 4 days)`, or `(EXPIRED 3 days ago)` in the admin colour:
 /// an expired token is said to be so in words, not only in colour.
 fn expiry_line(
     expires_at: Option<OffsetDateTime>,
@@ -373,7 +371,7 @@ fn expiry_line(
     let Some(at) = expires_at else {
         return Vec::new();
     };
-    let when = format_timestamp(at);
+    let when = human_time(at);
     let (text, style) = match Expiry::at(Some(at), now, within_days) {
         Expiry::Expired => (
             format!("{when} (EXPIRED {} ago)", age(at, now)),
