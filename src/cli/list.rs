@@ -150,8 +150,13 @@ pub async fn fetch<'r>(selected: &[&'r Account]) -> Fetched<'r> {
         a.client.list().await
     }))
     .await;
+    // One allocation for every token, rather than doubling copies of 100,000 of them.
+    let listed = results
+        .iter()
+        .map(|r| r.as_ref().map_or(0, |l| l.tokens.len()))
+        .sum();
     let mut fetched = Fetched {
-        tokens: Vec::new(),
+        tokens: Vec::with_capacity(listed),
         errors: Vec::new(),
         asked: selected.len(),
     };
@@ -204,24 +209,24 @@ pub async fn run(
     let undated = filter(&mut fetched.tokens, args, clock);
     sort(&mut fetched.tokens, args.sort, args.reverse);
 
-    let rows: Vec<Row<'_>> = fetched.tokens.iter().map(|l| l.row(ids)).collect();
-    match format {
+    // Each token is formatted as it is written: the list is not held a second time as records
+    // or text.
+    let tokens = &fetched.tokens;
+    let records = || tokens.iter().map(|l| l.row(ids).record(clock, l.partial));
+    let written = output::to_stdout(|out| match format {
         // Markdown is refused before any command but `audit` runs.
-        Format::Table | Format::Markdown => output::print(&output::list_table(&rows, clock)),
-        Format::Json | Format::Csv => {
-            let records: Vec<_> = rows
-                .iter()
-                .zip(&fetched.tokens)
-                .map(|(row, l)| row.record(clock, l.partial))
-                .collect();
-            if format == Format::Json {
-                output::print(&output::list_json(&records, &fetched.errors));
-            } else {
-                output::print(&output::list_csv(&records, output::CsvTo::detect()));
-            }
+        Format::Table | Format::Markdown => {
+            output::write_list_table(out, || tokens.iter().map(|l| l.row(ids)), clock)
         }
-    }
+        Format::Json => output::write_list_json(out, records(), &fetched.errors),
+        Format::Csv => output::write_list_csv(out, records(), output::CsvTo::detect()),
+    });
     fetched.report(format);
+    if let Err(e) = written {
+        return Err(Failure::Failed(format!(
+            "could not write the list to standard output: {e}; it is incomplete"
+        )));
+    }
     if undated > 0 {
         eprintln!(
             "tokdash: {undated} token{} without a creation date left out: {} age is unknown",
