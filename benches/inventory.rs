@@ -6,7 +6,8 @@
 //! a mean latency), writes its configuration (mode 0600), and runs the built `tokdash` binary as
 //! a child, `tokdash --config FILE list --format json` with its output going to /dev/null, the
 //! real path from process start to exit. Each figure is the median of a few runs
-//! (`TOKDASH_BENCH_RUNS`, 5 by default), printed as one line per case:
+//! (`TOKDASH_BENCH_RUNS`, 5 by default), printed as one line per case. `TOKDASH_BENCH_BIN`
+//! runs another build of tokdash instead (an older commit's, to compare):
 //!
 //! ```text
 //! inventory/<case>: seconds=… chain_seconds=… sequential_seconds=… requests=… peak_rss_mb=…
@@ -161,9 +162,11 @@ fn list(config: &Path, dir: &Path, select: &[&str]) -> (f64, f64) {
     let stderr_path = dir.join("stderr");
     let stderr = File::create(&stderr_path).expect("a file for stderr");
     let helper = std::env::current_exe().expect("the bench's own path");
+    let tokdash = std::env::var_os("TOKDASH_BENCH_BIN")
+        .unwrap_or_else(|| env!("CARGO_BIN_EXE_tokdash").into());
     let out = Command::new(helper)
         .arg(SPAWN)
-        .arg(env!("CARGO_BIN_EXE_tokdash"))
+        .arg(tokdash)
         .arg("--config")
         .arg(config)
         .args(["list", "--format", "json"])
