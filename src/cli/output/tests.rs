@@ -150,7 +150,7 @@ fn rows(tokens: &[Token]) -> impl Iterator<Item = Row<'_>> {
 #[test]
 fn streamed_list_json_is_the_document_built_whole_byte_for_byte() {
     let tokens = listed();
-    let errors = vec![ListError {
+    let errors = [ListError {
         account: "b\u{1b}".into(),
         provider: ProviderKind::Fluid,
         error: "down \u{9b}".into(),
