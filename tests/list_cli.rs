@@ -511,3 +511,25 @@ async fn a_large_list_comes_out_whole_in_every_format() {
     );
     assert!(table.starts_with("ACCOUNT "), "{}", &table[..80]);
 }
+
+/// Output that cannot be written (a full disk) is not a list: the command says so and fails,
+/// rather than leaving a cut-off document behind as if it were whole.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_list_that_cannot_be_written_fails_and_says_so() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        eprintln!("skipped: no /dev/full here");
+        return;
+    };
+    let env = seeded(1).await;
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tokdash"))
+        .env("XDG_STATE_HOME", &env.state_home)
+        .arg("--config")
+        .arg(&env.config)
+        .args(["list", "--format", "json"])
+        .stdout(full)
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert_stderr_has(&out, "could not write the list to standard output");
+    assert_stderr_has(&out, "incomplete");
+}
