@@ -485,3 +485,60 @@ async fn a_partial_account_is_under_errors_and_marks_its_rows() {
     let out = env.run(&["list", "--format", "json", "--account", "lagrello-1"]);
     assert_eq!(code(&out), 3);
 }
+
+/// `list` writes each token as it is formatted, without building the document first: a large
+/// list still comes out whole and well-formed, every token once, in JSON, CSV and the table.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_large_list_comes_out_whole_in_every_format() {
+    let env = setup_with(SandboxOptions {
+        accounts_per_provider: 1,
+        tokens_per_account: 1250,
+        ..SandboxOptions::default()
+    })
+    .await;
+    // Lagrello's ids in full: masked, two of 1,250 could share their last six characters.
+    let json = env.json(&["list", "--format", "json", "--show-secrets"]);
+    let tokens = json["tokens"].as_array().unwrap();
+    assert_eq!(tokens.len(), 5000);
+    assert_eq!(key_set(tokens).len(), 5000, "every token once");
+    assert_eq!(json["errors"], serde_json::json!([]));
+
+    let out = env.run(&["list", "--format", "csv"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let mut reader = csv::Reader::from_reader(out.stdout.as_slice());
+    assert_eq!(reader.headers().unwrap().len(), FIELDS.len());
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 5000);
+
+    let out = env.run(&["list"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let table = stdout(&out);
+    assert_eq!(
+        table.lines().count(),
+        1 + 5000,
+        "a header and a line per token"
+    );
+    assert!(table.starts_with("ACCOUNT "), "{}", &table[..80]);
+}
+
+/// Output that cannot be written (a full disk) is not a list: the command says so and fails,
+/// rather than leaving a cut-off document behind as if it were whole.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_list_that_cannot_be_written_fails_and_says_so() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        eprintln!("skipped: no /dev/full here");
+        return;
+    };
+    let env = seeded(1).await;
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tokdash"))
+        .env("XDG_STATE_HOME", &env.state_home)
+        .arg("--config")
+        .arg(&env.config)
+        .args(["list", "--format", "json"])
+        .stdout(full)
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert_stderr_has(&out, "could not write the list to standard output");
+    assert_stderr_has(&out, "incomplete");
+}

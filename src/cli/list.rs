@@ -72,33 +72,74 @@ pub fn parse_age(s: &str) -> Result<u32, String> {
 }
 
 /// One listed token with its account.
-pub struct Listed<'r> {
+#[derive(Clone, Copy)]
+pub struct Listed<'f> {
     /// The account's place in the configuration.
     pub order: usize,
-    pub account: &'r Account,
-    pub token: Token,
+    pub account: &'f Account,
+    pub token: &'f Token,
     /// The account was listed only in part.
     pub partial: bool,
 }
 
-impl Listed<'_> {
-    pub fn row(&self, ids: Ids) -> Row<'_> {
+impl<'f> Listed<'f> {
+    pub fn row(self, ids: Ids) -> Row<'f> {
         Row {
             account: &self.account.name,
             provider: self.account.kind,
-            token: &self.token,
+            token: self.token,
             ids,
         }
     }
 }
 
+/// One account's answer: its tokens as its provider listed them.
+struct AccountList<'r> {
+    order: usize,
+    account: &'r Account,
+    tokens: Vec<Token>,
+    partial: bool,
+}
+
 /// What the selected accounts answered.
 pub struct Fetched<'r> {
-    pub tokens: Vec<Listed<'r>>,
+    /// The tokens stay in their accounts' lists, where the providers put them; filtering and
+    /// sorting move 8-byte places instead (list, token), so 100,000 tokens are never copied
+    /// into one list beside the ones they came from.
+    lists: Vec<AccountList<'r>>,
+    /// The tokens shown, in order, as places in `lists`.
+    places: Vec<(u32, u32)>,
     /// The accounts that failed, and those listed in part (`partial`), in config order.
     pub errors: Vec<ListError>,
     /// How many accounts were asked.
     pub asked: usize,
+}
+
+impl<'r> Fetched<'r> {
+    /// The tokens, in order.
+    pub fn tokens(&self) -> impl Iterator<Item = Listed<'_>> {
+        self.places.iter().map(|&place| self.at(place))
+    }
+
+    /// The `i`th token.
+    pub fn get(&self, i: usize) -> Listed<'_> {
+        self.at(self.places[i])
+    }
+
+    fn at(&self, place: (u32, u32)) -> Listed<'_> {
+        listed(&self.lists, place)
+    }
+}
+
+/// The token at `place` in `lists`.
+fn listed<'f>(lists: &'f [AccountList<'_>], (list, token): (u32, u32)) -> Listed<'f> {
+    let list = &lists[list as usize];
+    Listed {
+        order: list.order,
+        account: list.account,
+        token: &list.tokens[token as usize],
+        partial: list.partial,
+    }
 }
 
 impl Fetched<'_> {
@@ -151,7 +192,8 @@ pub async fn fetch<'r>(selected: &[&'r Account]) -> Fetched<'r> {
     }))
     .await;
     let mut fetched = Fetched {
-        tokens: Vec::new(),
+        lists: Vec::new(),
+        places: Vec::new(),
         errors: Vec::new(),
         asked: selected.len(),
     };
@@ -168,14 +210,12 @@ pub async fn fetch<'r>(selected: &[&'r Account]) -> Fetched<'r> {
                         partial: true,
                     });
                 }
-                fetched
-                    .tokens
-                    .extend(listing.tokens.into_iter().map(|token| Listed {
-                        order,
-                        account,
-                        token,
-                        partial,
-                    }));
+                fetched.lists.push(AccountList {
+                    order,
+                    account,
+                    tokens: listing.tokens,
+                    partial,
+                });
             }
             Err(e) => fetched.errors.push(ListError {
                 account: sanitize(&account.name),
@@ -189,6 +229,13 @@ pub async fn fetch<'r>(selected: &[&'r Account]) -> Fetched<'r> {
             }),
         }
     }
+    // u32 places: a list of four billion tokens would not fit in memory anyway.
+    fetched.places = (0..fetched.lists.len())
+        .flat_map(|list| {
+            let tokens = fetched.lists[list].tokens.len();
+            (0..tokens).map(move |token| (list as u32, token as u32))
+        })
+        .collect();
     fetched
 }
 
@@ -201,27 +248,30 @@ pub async fn run(
 ) -> Outcome {
     let selected = select(registry, &args.accounts)?;
     let mut fetched = fetch(&selected).await;
-    let undated = filter(&mut fetched.tokens, args, clock);
-    sort(&mut fetched.tokens, args.sort, args.reverse);
+    let undated = filter(&mut fetched, args, clock);
+    sort(&mut fetched, args.sort, args.reverse);
 
-    let rows: Vec<Row<'_>> = fetched.tokens.iter().map(|l| l.row(ids)).collect();
-    match format {
+    // Each token is formatted as it is written: the list is not held a second time as records
+    // or text.
+    let records = || {
+        fetched
+            .tokens()
+            .map(|l| l.row(ids).record(clock, l.partial))
+    };
+    let written = output::to_stdout(|out| match format {
         // Markdown is refused before any command but `audit` runs.
-        Format::Table | Format::Markdown => output::print(&output::list_table(&rows, clock)),
-        Format::Json | Format::Csv => {
-            let records: Vec<_> = rows
-                .iter()
-                .zip(&fetched.tokens)
-                .map(|(row, l)| row.record(clock, l.partial))
-                .collect();
-            if format == Format::Json {
-                output::print(&output::list_json(&records, &fetched.errors));
-            } else {
-                output::print(&output::list_csv(&records, output::CsvTo::detect()));
-            }
+        Format::Table | Format::Markdown => {
+            output::write_list_table(out, || fetched.tokens().map(|l| l.row(ids)), clock)
         }
-    }
+        Format::Json => output::write_list_json(out, records(), &fetched.errors),
+        Format::Csv => output::write_list_csv(out, records(), output::CsvTo::detect()),
+    });
     fetched.report(format);
+    if let Err(e) = written {
+        return Err(Failure::Failed(format!(
+            "could not write the list to standard output: {e}; it is incomplete"
+        )));
+    }
     if undated > 0 {
         eprintln!(
             "tokdash: {undated} token{} without a creation date left out: {} age is unknown",
@@ -240,11 +290,12 @@ pub async fn run(
 
 /// Keep the tokens every filter of `args` lets through. Returns how many were left out only
 /// because they have no creation date, so an age filter cannot tell.
-fn filter(tokens: &mut Vec<Listed<'_>>, args: &ListArgs, clock: &Clock) -> usize {
+fn filter(fetched: &mut Fetched<'_>, args: &ListArgs, clock: &Clock) -> usize {
     let by_age = args.older_than.is_some() || args.stale;
     let mut undated = 0;
-    tokens.retain(|l| {
-        let t = &l.token;
+    let Fetched { lists, places, .. } = fetched;
+    places.retain(|&place| {
+        let t = listed(lists, place).token;
         let other_filters = args
             .privilege
             .is_none_or(|p| t.privilege.may_be_at_least(p.into()))
@@ -272,7 +323,7 @@ fn filter(tokens: &mut Vec<Listed<'_>>, args: &ListArgs, clock: &Clock) -> usize
 /// Names are ordered as the provider spelled them (`Token::exact_name`), which is what JSON and
 /// CSV carry, so an export is in the order `--sort name` promises; the table shows the same rows
 /// sanitised, in the same order.
-fn sort(tokens: &mut [Listed<'_>], key: Option<SortKey>, reverse: bool) {
+fn sort(fetched: &mut Fetched<'_>, key: Option<SortKey>, reverse: bool) {
     let default = |a: &Listed<'_>, b: &Listed<'_>| {
         a.order
             .cmp(&b.order)
@@ -294,7 +345,9 @@ fn sort(tokens: &mut [Listed<'_>], key: Option<SortKey>, reverse: bool) {
             Some(SortKey::Privilege) => b.token.privilege.cmp(&a.token.privilege),
         }
     };
-    tokens.sort_by(|a, b| {
+    let Fetched { lists, places, .. } = fetched;
+    places.sort_by(|&a, &b| {
+        let (a, b) = (&listed(lists, a), &listed(lists, b));
         let order = by_key(a, b).then_with(|| default(a, b));
         if reverse { order.reverse() } else { order }
     });

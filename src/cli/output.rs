@@ -10,19 +10,26 @@
 //! invisible character is written as a `\uXXXX` escape ([`to_json`]). A CSV cell cannot escape,
 //! so CSV printed to a terminal is sanitised like a table; written to a pipe or a file it is
 //! exact, but for the `'` that defuses a cell a spreadsheet would run as a formula.
+//!
+//! A list is written as it is formatted, record by record into a buffer over stdout (a table
+//! in two passes: one measures the columns, one writes), so 100,000 tokens are never held a
+//! second time as text.
 
-use std::io::Write;
+mod json;
+
+use std::io::{self, BufWriter, StdoutLock, Write};
 
 use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
 
-// The CSV writer (with its formula defusing) is shared with the dashboard's export.
-use crate::inventory::csv;
+pub use json::{Seq, to_json, write_json};
+// The formula defusing is shared with the dashboard's export.
+use crate::inventory::defuse_formula;
 use crate::model::{Expiry, Token, format_timestamp, human_age, human_time};
 use crate::provider::ProviderKind;
 use crate::record::{Clock, FIELDS, TokenRecord};
-use crate::text::{is_unsafe, sanitize, truncate};
+use crate::text::{sanitize, truncate};
 
 /// Longest cell a table shows; JSON and CSV are never cut.
 const MAX_CELL: usize = 60;
@@ -124,46 +131,51 @@ const LIST_HEADERS: [&str; 10] = [
 const STALE: &str = "!";
 
 /// The tokens as a table: a readable subset of the fields, with ages as people say them
-/// (`!` marks the stale ones). JSON and CSV carry every field.
-pub fn list_table(rows: &[Row<'_>], clock: &Clock) -> String {
-    let cells = rows
-        .iter()
-        .map(|r| {
-            let t = r.token;
-            let age = match t.created_at {
-                Some(c) if clock.is_stale(Some(c)) => {
-                    format!("{} {STALE}", human_age(c, clock.now))
-                }
-                Some(c) => human_age(c, clock.now),
-                None => "-".into(),
-            };
-            vec![
-                r.account.to_owned(),
-                // A second kind of token is named beside its provider: `qovery/policy`.
-                match t.kind {
-                    Some(kind) => format!("{}/{kind}", r.provider.name()),
-                    None => r.provider.name().to_owned(),
-                },
-                r.id(),
-                t.name.clone(),
-                match t.enabled {
-                    Some(true) => "yes".into(),
-                    Some(false) => "no".into(),
-                    None => "-".into(),
-                },
-                t.created_at.map(human_time).unwrap_or_else(|| "-".into()),
-                age,
-                t.privilege.name().to_owned(),
-                if t.scopes.is_empty() {
-                    "-".into()
-                } else {
-                    t.scopes.join(",")
-                },
-                expires_cell(t.expires_at, clock),
-            ]
-        })
-        .collect();
-    table(&LIST_HEADERS, cells)
+/// (`!` marks the stale ones). JSON and CSV carry every field. `rows` is asked twice: the
+/// columns are measured before the first line is written.
+pub fn write_list_table<'a, I>(
+    out: impl Write,
+    rows: impl Fn() -> I,
+    clock: &Clock,
+) -> io::Result<()>
+where
+    I: Iterator<Item = Row<'a>>,
+{
+    write_table(out, &LIST_HEADERS, || rows().map(|r| list_cells(&r, clock)))
+}
+
+/// A token's cells in a list table.
+fn list_cells(r: &Row<'_>, clock: &Clock) -> [String; 10] {
+    let t = r.token;
+    let age = match t.created_at {
+        Some(c) if clock.is_stale(Some(c)) => format!("{} {STALE}", human_age(c, clock.now)),
+        Some(c) => human_age(c, clock.now),
+        None => "-".into(),
+    };
+    [
+        r.account.to_owned(),
+        // A second kind of token is named beside its provider: `qovery/policy`.
+        match t.kind {
+            Some(kind) => format!("{}/{kind}", r.provider.name()),
+            None => r.provider.name().to_owned(),
+        },
+        r.id(),
+        t.name.clone(),
+        match t.enabled {
+            Some(true) => "yes".into(),
+            Some(false) => "no".into(),
+            None => "-".into(),
+        },
+        t.created_at.map(human_time).unwrap_or_else(|| "-".into()),
+        age,
+        t.privilege.name().to_owned(),
+        if t.scopes.is_empty() {
+            "-".into()
+        } else {
+            t.scopes.join(",")
+        },
+        expires_cell(t.expires_at, clock),
+    ]
 }
 
 /// When a token expires, in minutes (UTC), and how that stands: `EXPIRED`, or the days left
@@ -181,17 +193,25 @@ fn expires_cell(expires_at: Option<time::OffsetDateTime>, clock: &Clock) -> Stri
 }
 
 /// `{"tokens":[…],"errors":[…]}`: every field of every token, and the accounts that failed or
-/// were listed in part.
-pub fn list_json(records: &[TokenRecord], errors: &[ListError]) -> String {
+/// were listed in part, written as the records come.
+pub fn write_list_json(
+    out: impl Write,
+    records: impl Iterator<Item = TokenRecord>,
+    errors: &[ListError],
+) -> io::Result<()> {
     #[derive(Serialize)]
-    struct Out<'a> {
-        tokens: &'a [TokenRecord],
+    #[serde(bound(serialize = "Seq<I>: Serialize"))]
+    struct Out<'a, I> {
+        tokens: Seq<I>,
         errors: &'a [ListError],
     }
-    to_json(&Out {
-        tokens: records,
-        errors,
-    })
+    write_json(
+        out,
+        &Out {
+            tokens: Seq::new(records),
+            errors,
+        },
+    )
 }
 
 /// Where CSV goes: a terminal gets every field sanitised, anything else gets it exact.
@@ -213,18 +233,27 @@ impl CsvTo {
 }
 
 /// The tokens as CSV (RFC 4180, CRLF line ends), the same fields as JSON under the same names,
-/// their strings exact (sanitised for a terminal), every field defused by [`defuse_formula`].
-pub fn list_csv(records: &[TokenRecord], to: CsvTo) -> String {
-    csv(
-        FIELDS.map(str::to_owned),
-        records.iter().map(|r| {
-            let fields = r.csv_fields();
-            match to {
-                CsvTo::Pipe => fields,
-                CsvTo::Terminal => fields.map(|f| sanitize(&f)),
-            }
-        }),
-    )
+/// their strings exact (sanitised for a terminal), every field defused by [`defuse_formula`],
+/// written as the records come.
+pub fn write_list_csv(
+    out: impl Write,
+    records: impl Iterator<Item = TokenRecord>,
+    to: CsvTo,
+) -> io::Result<()> {
+    // The dashboard's export writes its CSV the same way (`inventory::csv`), into memory.
+    let mut w = ::csv::WriterBuilder::new()
+        .terminator(::csv::Terminator::CRLF)
+        .from_writer(out);
+    let header = FIELDS.map(str::to_owned);
+    for fields in std::iter::once(header).chain(records.map(|r| r.csv_fields())) {
+        let fields = match to {
+            CsvTo::Pipe => fields,
+            CsvTo::Terminal => fields.map(|f| sanitize(&f)),
+        };
+        let defused = fields.each_ref().map(|f| defuse_formula(f));
+        w.write_record(defused.iter().map(|f| f.as_bytes()))?;
+    }
+    w.flush()
 }
 
 /// A token as `key  value` lines, for create, regenerate and the updates.
@@ -295,36 +324,12 @@ pub fn deleted_json(account: &str, provider: ProviderKind, id: &str) -> String {
     })
 }
 
-/// `value` as pretty JSON, safe to print on a terminal while every string stays exact: serde
-/// escapes the C0 controls, and every other control, format or invisible character
-/// ([`is_unsafe`]: C1 controls, bidi overrides, zero-width characters…) is written as a
-/// `\uXXXX` escape (a surrogate pair beyond U+FFFF), which any JSON reader turns back into it.
-pub fn to_json<T: Serialize>(value: &T) -> String {
-    // Serialising plain structs of strings cannot fail; an empty object is a safe fallback.
-    let raw = serde_json::to_string_pretty(value).unwrap_or_else(|_| "{}".into());
-    let mut s = String::with_capacity(raw.len() + 1);
-    // Outside strings, pretty JSON holds only printable ASCII and line breaks; every other
-    // character is inside a string, where an escape means the same.
-    for c in raw.chars() {
-        if c != '\n' && is_unsafe(c) {
-            let mut units = [0u16; 2];
-            for unit in c.encode_utf16(&mut units) {
-                s.push_str(&format!("\\u{unit:04x}"));
-            }
-        } else {
-            s.push(c);
-        }
-    }
-    s.push('\n');
-    s
-}
-
 /// Columns padded to their widest cell, by display width (CJK and emoji take two columns). Every
 /// cell is sanitised: a table is for the terminal.
 pub fn table(headers: &[&str], rows: Vec<Vec<String>>) -> String {
     let rows: Vec<Vec<String>> = rows
         .into_iter()
-        .map(|r| r.iter().map(|c| truncate(&sanitize(c), MAX_CELL)).collect())
+        .map(|r| r.iter().map(|c| table_cell(c)).collect())
         .collect();
     let mut widths: Vec<usize> = headers.iter().map(|h| h.width()).collect();
     for row in &rows {
@@ -332,18 +337,48 @@ pub fn table(headers: &[&str], rows: Vec<Vec<String>>) -> String {
             *w = (*w).max(cell.width());
         }
     }
-    let header: Vec<String> = headers.iter().map(|h| h.to_string()).collect();
-    std::iter::once(&header)
-        .chain(rows.iter())
-        .map(|row| {
-            let line: Vec<String> = row
-                .iter()
-                .zip(&widths)
-                .map(|(cell, w)| pad(cell, *w))
-                .collect();
-            format!("{}\n", line.join("  ").trim_end())
-        })
+    std::iter::once(table_line(headers, &widths))
+        .chain(rows.iter().map(|row| table_line(row, &widths)))
         .collect()
+}
+
+/// [`table`] written line by line, its rows made twice (`rows` is called once to measure the
+/// columns and once to write them) so that no more than a row is held at a time.
+pub fn write_table<I, const N: usize>(
+    mut out: impl Write,
+    headers: &[&str; N],
+    rows: impl Fn() -> I,
+) -> io::Result<()>
+where
+    I: Iterator<Item = [String; N]>,
+{
+    let mut widths = headers.map(|h| h.width());
+    for row in rows() {
+        for (w, cell) in widths.iter_mut().zip(&row) {
+            *w = (*w).max(table_cell(cell).width());
+        }
+    }
+    out.write_all(table_line(headers, &widths).as_bytes())?;
+    for row in rows() {
+        let cells = row.each_ref().map(|c| table_cell(c));
+        out.write_all(table_line(&cells, &widths).as_bytes())?;
+    }
+    Ok(())
+}
+
+/// A cell as a table shows it: sanitised, cut at [`MAX_CELL`].
+fn table_cell(cell: &str) -> String {
+    truncate(&sanitize(cell), MAX_CELL)
+}
+
+/// One line of a table: the cells padded to `widths`, two spaces apart, no trailing blanks.
+fn table_line(cells: &[impl AsRef<str>], widths: &[usize]) -> String {
+    let line: Vec<String> = cells
+        .iter()
+        .zip(widths)
+        .map(|(cell, w)| pad(cell.as_ref(), *w))
+        .collect();
+    format!("{}\n", line.join("  ").trim_end())
 }
 
 fn pad(s: &str, width: usize) -> String {
@@ -369,6 +404,18 @@ pub fn print(text: &str) {
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(text.as_bytes());
     let _ = out.flush();
+}
+
+/// Let `write` write to stdout through a buffer, and flush it. A closed pipe (`tokdash list |
+/// head`) is not an error worth reporting: whoever closed it wanted no more.
+pub fn to_stdout(
+    write: impl FnOnce(&mut BufWriter<StdoutLock<'static>>) -> io::Result<()>,
+) -> io::Result<()> {
+    let mut out = BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
+    match write(&mut out).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        written => written,
+    }
 }
 
 #[cfg(test)]

@@ -35,12 +35,11 @@ pub async fn run(
     };
     let fetched = fetch(&selected).await;
     let subjects: Vec<Subject<'_>> = fetched
-        .tokens
-        .iter()
+        .tokens()
         .map(|l| Subject {
             account: &l.account.name,
             provider: l.account.kind,
-            token: &l.token,
+            token: l.token,
         })
         .collect();
     let report = policy::check(&policy, &subjects, clock.now);
@@ -87,12 +86,12 @@ struct Audit<'a> {
 impl Audit<'_> {
     /// The token a finding is about, as `list` exports it.
     fn record(&self, f: &Finding) -> TokenRecord {
-        let l = &self.fetched.tokens[f.subject];
+        let l = self.fetched.get(f.subject);
         l.row(self.ids).record(self.clock, l.partial)
     }
 
     fn age(&self, f: &Finding) -> String {
-        let t = &self.fetched.tokens[f.subject].token;
+        let t = self.fetched.get(f.subject).token;
         t.created_at
             .map(|c| human_age(c, self.clock.now))
             .unwrap_or_else(|| "-".into())

@@ -2,7 +2,8 @@
 //! reads as the printing code alone.
 
 use super::*;
-use crate::inventory::{FORMULA_TRIGGERS, defuse_formula, is_plain_number};
+use crate::inventory::{FORMULA_TRIGGERS, csv, defuse_formula, is_plain_number};
+use crate::text::is_unsafe;
 
 fn csv_of(fields: [&str; 5]) -> String {
     let header = ["a", "b", "c", "d", "e"].map(str::to_owned);
@@ -98,6 +99,117 @@ fn table_aligns_wide_characters_by_display_width() {
     assert_eq!(lines[0], "NAME    ID");
     assert_eq!(lines[1], "日本語  1");
     assert_eq!(lines[2], "abc     2");
+}
+
+/// How the whole document was printed before it was streamed: serialised in memory, then every
+/// unsafe character outside a line break escaped.
+fn whole_document(value: &impl Serialize) -> String {
+    let raw = serde_json::to_string_pretty(value).unwrap();
+    let mut s = String::new();
+    for c in raw.chars() {
+        if c != '\n' && is_unsafe(c) {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                s.push_str(&format!("\\u{unit:04x}"));
+            }
+        } else {
+            s.push(c);
+        }
+    }
+    s + "\n"
+}
+
+/// Tokens with every kind of field, hostile text and wide characters among them.
+fn listed() -> Vec<Token> {
+    let hostile = "a\x1b[2J\u{9b}b\u{202E}c\u{200B}d\u{E0041}e 日本 ❤\u{FE0F}";
+    vec![
+        Token::new("0123456789abcdef0123456789abcdef", "ci-deploy")
+            .with_created(Some("2026-01-01T00:00:00Z"))
+            .with_enabled(Some(false))
+            .with_scopes(["read", "=write"])
+            .with_description(Some(hostile)),
+        Token::new("2", hostile).with_created(Some("2020-05-01T10:30:00Z")),
+        Token::new("3", "日本語のトークン"),
+    ]
+}
+
+const CLOCK: Clock = Clock {
+    now: time::macros::datetime!(2026-06-01 12:00 UTC),
+    stale_after_days: 90,
+};
+
+fn rows(tokens: &[Token]) -> impl Iterator<Item = Row<'_>> {
+    tokens.iter().map(|token| Row {
+        account: "acc\u{202E}1",
+        provider: ProviderKind::Lagrello,
+        token,
+        ids: Ids::Masked,
+    })
+}
+
+#[test]
+fn streamed_list_json_is_the_document_built_whole_byte_for_byte() {
+    let tokens = listed();
+    let errors = [ListError {
+        account: "b\u{1b}".into(),
+        provider: ProviderKind::Fluid,
+        error: "down \u{9b}".into(),
+        partial: false,
+        message: String::new(),
+    }];
+    for (tokens, errors) in [(&tokens[..], &errors[..]), (&[], &[])] {
+        let records: Vec<TokenRecord> = rows(tokens).map(|r| r.record(&CLOCK, true)).collect();
+        #[derive(Serialize)]
+        struct Whole<'a> {
+            tokens: &'a [TokenRecord],
+            errors: &'a [ListError],
+        }
+        let mut streamed = Vec::new();
+        write_list_json(&mut streamed, records.iter().cloned(), errors).unwrap();
+        assert_eq!(
+            String::from_utf8(streamed).unwrap(),
+            whole_document(&Whole {
+                tokens: &records,
+                errors
+            })
+        );
+    }
+}
+
+#[test]
+fn streamed_list_csv_is_the_csv_built_whole() {
+    let tokens = listed();
+    let records: Vec<TokenRecord> = rows(&tokens).map(|r| r.record(&CLOCK, false)).collect();
+    for to in [CsvTo::Pipe, CsvTo::Terminal] {
+        let whole = csv(
+            FIELDS.map(str::to_owned),
+            records.iter().map(|r| match to {
+                CsvTo::Pipe => r.csv_fields(),
+                CsvTo::Terminal => r.csv_fields().map(|f| sanitize(&f)),
+            }),
+        );
+        let mut streamed = Vec::new();
+        write_list_csv(&mut streamed, records.iter().cloned(), to).unwrap();
+        assert_eq!(String::from_utf8(streamed).unwrap(), whole, "{to:?}");
+    }
+}
+
+#[test]
+fn streamed_table_is_the_table_built_whole() {
+    let tokens = listed();
+    let cells: Vec<[String; 9]> = rows(&tokens).map(|r| list_cells(&r, &CLOCK)).collect();
+    let whole = table(
+        &LIST_HEADERS,
+        cells.iter().map(|c| c.to_vec()).collect::<Vec<_>>(),
+    );
+    let mut streamed = Vec::new();
+    write_list_table(&mut streamed, || rows(&tokens), &CLOCK).unwrap();
+    let streamed = String::from_utf8(streamed).unwrap();
+    assert_eq!(streamed, whole);
+    assert!(
+        streamed.lines().nth(1).unwrap().ends_with(" read,=write"),
+        "{streamed}"
+    );
 }
 
 /// `cases` per property unless `PROPTEST_CASES` says otherwise (see SECURITY.md).
