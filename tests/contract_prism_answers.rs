@@ -10,8 +10,11 @@
 //!   operation: an answer or a clear typed error, never a panic or a decoding failure.
 //!
 //! Every operation of a spec is either sent by a client call listed here or named as unused with
-//! the reason, so a new operation in a spec fails the test until someone decides. One Prism per
-//! spec serves all of a provider's cases, which run concurrently.
+//! the reason, so a new operation in a spec fails the test until someone decides. What a status
+//! gives is the same for every provider except where a subject's data says otherwise: a failure
+//! of an operation that is one part of a list (qovery's policy tokens) leaves the list partial,
+//! and a provider may document another reading of a status (qovery's 403 on delete). One Prism
+//! per spec serves all of a provider's cases, which run concurrently.
 
 mod common {
     pub mod prism;
@@ -23,8 +26,10 @@ use std::sync::Arc;
 
 use common::prism::{Prefer, Prism, Proxy, prerequisites, value};
 use common::spec::{Operation, operations};
+use secrecy::ExposeSecret;
 use tokdash::config::AccountConfig;
 use tokdash::model::{ApiError, NewToken, TokenId, TokenUpdate};
+use tokdash::provider::qovery::POLICY_KIND;
 use tokdash::provider::{Provider, ProviderKind};
 
 /// How many times each operation is asked for random data.
@@ -35,7 +40,12 @@ const DYNAMIC_RUNS: usize = 5;
 enum Call {
     List,
     Create,
+    /// A create with an OPA policy and an expiry: a qovery policy API token.
+    PolicyCreate,
+    /// Delete [`Subject::token_id`].
     Delete,
+    /// Delete [`Subject::policy_token_id`].
+    PolicyDelete,
     Rename,
     Disable,
     Regenerate,
@@ -50,11 +60,19 @@ struct Subject {
     account: AccountConfig,
     /// The token the calls name: Prism's own example id where a re-list must find it.
     token_id: &'static str,
+    /// The token [`Call::PolicyDelete`] names: one in Prism's list of policy tokens, so the
+    /// client finds it is one.
+    policy_token_id: Option<&'static str>,
     /// The client calls that send each operation tokdash uses (`METHOD /path` as the spec
     /// writes it).
     calls: &'static [(&'static str, &'static [Call])],
     /// Operations of the spec no client call sends, with why.
     unused: &'static [(&'static str, &'static str)],
+    /// Operations that are one part of a list of several: when one fails, [`Call::List`] still
+    /// answers with the other parts' tokens, marked partial, the reason naming the status.
+    list_parts: &'static [&'static str],
+    /// Statuses of an operation the provider documents another reading of.
+    readings: &'static [Reading],
     /// What must never appear in an error: the credential, ids that are secrets.
     secrets: Vec<String>,
 }
@@ -66,44 +84,125 @@ struct Expected {
     words: String,
 }
 
-/// The error for `status`, unless the provider documents another reading of it.
-fn expected_error(provider: ProviderKind, call: Call, status: u16) -> Expected {
-    let (short, words) = match (provider, call, status) {
-        // qovery answers 403 for a token that does not exist, so the client re-lists; Prism's
-        // list does not have the token, so the answer is "not found", saying qovery said 403.
-        (ProviderKind::Qovery, Call::Delete, 403) => ("not found", "403".to_owned()),
-        (_, _, 401) => ("auth failed", "authentication failed".to_owned()),
-        (_, _, 403) => ("forbidden", "forbidden".to_owned()),
-        (_, _, 404) => ("not found", "not found".to_owned()),
-        (_, _, 409) => ("conflict", "conflict".to_owned()),
-        (_, _, 429) => ("rate limited", "rate limited".to_owned()),
-        (_, _, 500..=599) => ("server error", format!("HTTP {status}")),
+/// A status of one operation that gives another error than the usual one (`expected_error`).
+struct Reading {
+    operation: &'static str,
+    status: u16,
+    short: &'static str,
+    words: &'static str,
+}
+
+/// What a case must give.
+enum Want {
+    /// The call's right result.
+    Success,
+    /// The typed error.
+    Error(Expected),
+    /// A list marked partial, still holding the other parts' tokens, whose reason names the
+    /// status (`HTTP NNN`) and says the error's words.
+    Partial(Expected),
+}
+
+/// What `call` must give when `operation` answers `status`.
+fn want(subject: &Subject, operation: &str, call: Call, status: u16) -> Want {
+    if (200..=299).contains(&status) {
+        return Want::Success;
+    }
+    let reading = subject
+        .readings
+        .iter()
+        .find(|r| r.operation == operation && r.status == status);
+    let error = match reading {
+        Some(r) => Expected {
+            short: r.short,
+            words: r.words.to_owned(),
+        },
+        None => expected_error(status),
+    };
+    if call == Call::List && subject.list_parts.contains(&operation) {
+        Want::Partial(error)
+    } else {
+        Want::Error(error)
+    }
+}
+
+/// The usual error for `status`.
+fn expected_error(status: u16) -> Expected {
+    let (short, words) = match status {
+        401 => ("auth failed", "authentication failed".to_owned()),
+        403 => ("forbidden", "forbidden".to_owned()),
+        404 => ("not found", "not found".to_owned()),
+        409 => ("conflict", "conflict".to_owned()),
+        429 => ("rate limited", "rate limited".to_owned()),
+        500..=599 => ("server error", format!("HTTP {status}")),
         _ => ("rejected", format!("HTTP {status}")),
     };
     Expected { short, words }
 }
 
-/// Make `call`; `Ok(Err(why))` is a success whose result is wrong.
-async fn run(client: &dyn Provider, call: Call, id: &str) -> Result<Result<(), String>, ApiError> {
-    let id = TokenId::new(id);
-    let check = |ok: bool, why: &str| if ok { Ok(()) } else { Err(why.to_owned()) };
+/// What a call that did not fail gave.
+enum Gave {
+    Right,
+    /// A success whose result is wrong, and why.
+    Wrong(String),
+    /// A list marked partial: its reason and how many tokens it still holds.
+    Partial {
+        reason: String,
+        tokens: usize,
+    },
+}
+
+/// Make `call`.
+async fn run(client: &dyn Provider, call: Call, subject: &Subject) -> Result<Gave, ApiError> {
+    let id = TokenId::new(subject.token_id);
+    let check = |ok: bool, why: &str| {
+        if ok {
+            Gave::Right
+        } else {
+            Gave::Wrong(why.to_owned())
+        }
+    };
     Ok(match call {
         Call::List => {
             let listed = client.list().await?;
-            check(listed.is_complete(), "the list is marked partial")
+            match listed.partial {
+                None => Gave::Right,
+                Some(reason) => Gave::Partial {
+                    reason,
+                    tokens: listed.tokens.len(),
+                },
+            }
         }
         Call::Create => {
             // Prism's examples name every token `name`; a create answered with no content
             // (sematext's 201) finds its token by that name.
             let created = client.create(NewToken::named("name")).await?;
             check(
-                !secrecy::ExposeSecret::expose_secret(&created.secret).is_empty(),
+                !created.secret.expose_secret().is_empty(),
                 "the created token came without a secret",
+            )
+        }
+        Call::PolicyCreate => {
+            let mut new = NewToken::named("name");
+            new.opa_policy = Some("allow := true".into());
+            new.expires_at = Some(time::macros::datetime!(2030-01-01 00:00 UTC));
+            let created = client.create(new).await?;
+            check(
+                created.token.kind == Some(POLICY_KIND)
+                    && !created.secret.expose_secret().is_empty(),
+                "the created token is not a policy token or came without a secret",
             )
         }
         Call::Delete => {
             client.delete(id).await?;
-            Ok(())
+            Gave::Right
+        }
+        Call::PolicyDelete => {
+            let id = subject
+                .policy_token_id
+                .expect("a subject with Call::PolicyDelete names a policy_token_id");
+            client.delete(TokenId::new(id)).await?;
+            Gave::Right
         }
         Call::Rename | Call::Disable => {
             let change = match call {
@@ -122,8 +221,7 @@ async fn run(client: &dyn Provider, call: Call, id: &str) -> Result<Result<(), S
         Call::Regenerate => {
             let created = client.regenerate(id.clone()).await?;
             check(
-                created.token.id == id
-                    && !secrecy::ExposeSecret::expose_secret(&created.secret).is_empty(),
+                created.token.id == id && !created.secret.expose_secret().is_empty(),
                 "the regenerated token has another id or no secret",
             )
         }
@@ -148,6 +246,21 @@ struct Case {
     goal: Goal,
 }
 
+/// Whether `text` (an error's Display or Debug, a partial list's reason) says `want`'s words and
+/// no secret; the problems found.
+fn check_text(subject: &Subject, want: &Expected, shown: &str, debug: &str) -> Vec<String> {
+    let mut problems = Vec::new();
+    if !shown.contains(&want.words) {
+        problems.push(format!("it does not say {:?}: {shown}", want.words));
+    }
+    for secret in &subject.secrets {
+        if shown.contains(secret.as_str()) || debug.contains(secret.as_str()) {
+            problems.push(format!("it holds a secret: {shown}"));
+        }
+    }
+    problems
+}
+
 /// Run one case through its own proxy; `Err` says what went wrong.
 async fn check_case(subject: Arc<Subject>, prism: Arc<Prism>, case: Case) -> Result<(), String> {
     let prefer = match case.goal {
@@ -163,9 +276,10 @@ async fn check_case(subject: Arc<Subject>, prism: Arc<Prism>, case: Case) -> Res
     )
     .await;
     let client = proxy.account(subject.account.clone()).client;
-    let (call, id) = (case.call, subject.token_id);
+    let call = case.call;
+    let for_run = subject.clone();
     // A panic in the client is a failure of this case, not of the whole test.
-    let outcome = tokio::spawn(async move { run(client.as_ref(), call, id).await })
+    let outcome = tokio::spawn(async move { run(client.as_ref(), call, &for_run).await })
         .await
         .map_err(|e| format!("panicked: {e}"))?;
 
@@ -184,13 +298,32 @@ async fn check_case(subject: Arc<Subject>, prism: Arc<Prism>, case: Case) -> Res
             if preferred.iter().any(|s| s != code) {
                 problems.push(format!("Prism answered {preferred:?}, not {code}"));
             }
-            match (*code, outcome) {
-                (200..=299, Ok(Ok(()))) => {}
-                (200..=299, Ok(Err(why))) => problems.push(why),
-                (200..=299, Err(e)) => problems.push(format!("failed: {e}")),
-                (_, Ok(_)) => problems.push("succeeded".into()),
-                (code, Err(e)) => {
-                    let want = expected_error(subject.provider, call, code);
+            let want = want(&subject, &case.operation.name(), call, *code);
+            match (want, outcome) {
+                (Want::Success, Ok(Gave::Right)) => {}
+                (Want::Success, Ok(Gave::Wrong(why))) => problems.push(why),
+                (Want::Success, Ok(Gave::Partial { reason, .. })) => {
+                    problems.push(format!("the list is marked partial: {reason}"))
+                }
+                (Want::Partial(want), Ok(Gave::Partial { reason, tokens })) => {
+                    if !reason.contains(&format!("HTTP {code}")) {
+                        problems.push(format!(
+                            "its partial reason does not say HTTP {code}: {reason}"
+                        ));
+                    }
+                    if tokens == 0 {
+                        problems.push("the partial list lost the other parts' tokens".into());
+                    }
+                    problems.extend(
+                        check_text(&subject, &want, &reason, &reason)
+                            .into_iter()
+                            .map(|p| format!("its partial reason: {p}")),
+                    );
+                }
+                (Want::Partial(_), Ok(_)) => problems.push("the list is not marked partial".into()),
+                (Want::Error(_), Ok(_)) => problems.push("succeeded".into()),
+                (Want::Success | Want::Partial(_), Err(e)) => problems.push(format!("failed: {e}")),
+                (Want::Error(want), Err(e)) => {
                     let shown = e.to_string();
                     if e.short() != want.short {
                         problems.push(format!(
@@ -199,18 +332,11 @@ async fn check_case(subject: Arc<Subject>, prism: Arc<Prism>, case: Case) -> Res
                             want.short
                         ));
                     }
-                    if !shown.contains(&want.words) {
-                        problems.push(format!(
-                            "its message does not say {:?}: {shown}",
-                            want.words
-                        ));
-                    }
-                    let debug = format!("{e:?}");
-                    for secret in &subject.secrets {
-                        if shown.contains(secret.as_str()) || debug.contains(secret.as_str()) {
-                            problems.push(format!("its error holds a secret: {shown}"));
-                        }
-                    }
+                    problems.extend(
+                        check_text(&subject, &want, &shown, &format!("{e:?}"))
+                            .into_iter()
+                            .map(|p| format!("its error: {p}")),
+                    );
                 }
             }
         }
@@ -252,6 +378,12 @@ fn cases(subject: &Subject) -> Vec<Case> {
     for name in listed.chain(subject.unused.iter().map(|(n, _)| *n)) {
         if !ops.iter().any(|op| op.name() == name) {
             problems.push(format!("{name} is listed here but not in the spec"));
+        }
+    }
+    let readings = subject.readings.iter().map(|r| r.operation);
+    for name in subject.list_parts.iter().copied().chain(readings) {
+        if !subject.calls.iter().any(|(n, _)| *n == name) {
+            problems.push(format!("{name} has expectations here but no client call"));
         }
     }
     assert!(problems.is_empty(), "{}: {problems:#?}", subject.provider);
@@ -323,6 +455,7 @@ async fn fluid_takes_every_declared_status_and_random_data() {
         spec: "fluid.yaml".into(),
         account,
         token_id: "HTK-3f9a1c02b7de4e58",
+        policy_token_id: None,
         calls: &[
             ("GET /v1/orgs/{slug}/hosts/tokens", &[Call::List]),
             ("POST /v1/orgs/{slug}/hosts/tokens", &[Call::Create]),
@@ -332,6 +465,8 @@ async fn fluid_takes_every_declared_status_and_random_data() {
             ),
         ],
         unused: &[],
+        list_parts: &[],
+        readings: &[],
         secrets: vec![credential],
     })
     .await;
@@ -350,20 +485,24 @@ async fn lagrello_takes_every_declared_status_and_random_data() {
         spec: "lagrello.yaml".into(),
         account,
         token_id,
+        policy_token_id: None,
         calls: &[
             ("GET /v1/tokens", &[Call::List]),
             ("POST /v1/tokens", &[Call::Create]),
             ("DELETE /v1/tokens/{tokenId}", &[Call::Delete]),
         ],
         unused: &[],
+        list_parts: &[],
+        readings: &[],
         // The tokenKey may be the bearer secret: an error shows it masked.
         secrets: vec!["lagrello-access-token".into(), token_id.into()],
     })
     .await;
 }
 
-/// Why qovery's policy-token operations are not called.
-const UNUSED: &str = "tokdash manages API tokens; policy tokens are another feature";
+/// qovery's list of policy tokens: the second part of its list, and the lookup of an id not
+/// seen yet before a delete.
+const QOVERY_POLICY_LIST: &str = "GET /organization/{organizationId}/policyApiToken";
 
 #[tokio::test]
 async fn qovery_takes_every_declared_status_and_random_data() {
@@ -379,30 +518,49 @@ async fn qovery_takes_every_declared_status_and_random_data() {
         provider: ProviderKind::Qovery,
         spec: "qovery.yaml".into(),
         account,
+        // In neither of Prism's lists: an organization API token to the client, which a re-list
+        // after a 403 does not find.
         token_id: "8e4b1a52-0c1d-4a58-b0a1-6f2d9c3e7b11",
+        // The id Prism generates for the token of its list of policy tokens.
+        policy_token_id: Some("497f6eca-6276-4993-bfeb-53cbbbba6f08"),
         calls: &[
             ("GET /organization/{organizationId}/apiToken", &[Call::List]),
             (
+                QOVERY_POLICY_LIST,
+                &[Call::List, Call::Delete, Call::PolicyDelete],
+            ),
+            (
                 "POST /organization/{organizationId}/apiToken",
                 &[Call::Create],
+            ),
+            (
+                "POST /organization/{organizationId}/policyApiToken",
+                &[Call::PolicyCreate],
             ),
             (
                 "DELETE /organization/{organizationId}/apiToken/{apiTokenId}",
                 &[Call::Delete],
             ),
             (
+                "DELETE /organization/{organizationId}/policyApiToken/{policyApiTokenId}",
+                &[Call::PolicyDelete],
+            ),
+            (
                 "GET /organization/{organizationId}/availableRole",
                 &[Call::Roles],
             ),
         ],
-        unused: &[
-            ("GET /organization/{organizationId}/policyApiToken", UNUSED),
-            ("POST /organization/{organizationId}/policyApiToken", UNUSED),
-            (
-                "DELETE /organization/{organizationId}/policyApiToken/{policyApiTokenId}",
-                UNUSED,
-            ),
-        ],
+        unused: &[],
+        list_parts: &[QOVERY_POLICY_LIST],
+        // qovery answers 403 for a token that does not exist, so the client re-lists; Prism's
+        // list does not have the token, so the answer is "not found", saying qovery said 403.
+        // (The policy token is in Prism's list of policy tokens: its 403 stays "forbidden".)
+        readings: &[Reading {
+            operation: "DELETE /organization/{organizationId}/apiToken/{apiTokenId}",
+            status: 403,
+            short: "not found",
+            words: "403",
+        }],
         secrets: vec!["qov_contract_token".into()],
     })
     .await;
@@ -426,6 +584,7 @@ async fn sematext_takes_every_declared_status_and_random_data() {
         account,
         // The id of the tokens in Prism's examples, so a re-list after "no content" finds it.
         token_id: "0",
+        policy_token_id: None,
         calls: &[
             ("GET /users-web/api/v3/apps", &[Call::List]),
             ("GET /users-web/api/v3/apps/{appId}/tokens", &[Call::List]),
@@ -447,6 +606,8 @@ async fn sematext_takes_every_declared_status_and_random_data() {
             ),
         ],
         unused: &[],
+        list_parts: &[],
+        readings: &[],
         secrets: vec![credential.into()],
     })
     .await;

@@ -263,16 +263,16 @@ impl Qovery {
     /// organization API tokens are still shown, and the list says the policy tokens are missing.
     async fn list_all(&self) -> Result<Listing, ApiError> {
         let tokens = self.list_tokens().await?;
-        match self.list_policy_tokens().await {
+        match self.list_policy_part().await {
             Ok(policy) => {
                 let mut all = tokens;
                 all.extend(policy);
                 Ok(Listing::complete(all))
             }
-            Err(e) => Ok(Listing::partial(
+            Err(why) => Ok(Listing::partial(
                 tokens,
                 format!(
-                    "{}: policy API tokens could not be listed ({e})",
+                    "{}: policy API tokens could not be listed ({why})",
                     self.endpoint.account()
                 ),
             )),

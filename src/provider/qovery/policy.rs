@@ -12,8 +12,9 @@ use std::sync::Mutex;
 use reqwest::{Method, StatusCode};
 
 use super::wire::{ListBody, PolicyCreateBody, WirePolicyCreated, WirePolicyToken};
-use super::{Qovery, token_uuid};
+use super::{ERROR_KEYS, Qovery, token_uuid};
 use crate::model::{ApiError, Created, NewToken, Token, TokenId, format_timestamp};
+use crate::provider::http::{Response, status_error};
 
 pub use super::wire::POLICY_KIND;
 
@@ -53,6 +54,7 @@ impl Qovery {
         format!("/organization/{}/policyApiToken", self.organization_id)
     }
 
+    /// The policy tokens, for a lookup of which kind a token is: any failure is the error.
     pub(super) async fn list_policy_tokens(&self) -> Result<Vec<Token>, ApiError> {
         let response = self
             .send::<()>(Method::GET, &self.policy_path(), None)
@@ -60,6 +62,36 @@ impl Qovery {
         if !response.status.is_success() {
             return Err(self.failure(&response));
         }
+        self.read_policy_list(&response)
+    }
+
+    /// The policy tokens as the second part of the list, or why they are missing: the status
+    /// qovery answered and its words, for the list's partial reason. A 401 here gets no advice
+    /// about `auth_scheme`: the organization tokens were just listed with the same scheme.
+    pub(super) async fn list_policy_part(&self) -> Result<Vec<Token>, String> {
+        let response = self
+            .send::<()>(Method::GET, &self.policy_path(), None)
+            .await
+            .map_err(|e| e.to_string())?;
+        let status = response.status;
+        if !status.is_success() {
+            let error = status_error(
+                status,
+                &response.headers,
+                response.error_message(ERROR_KEYS),
+            )
+            .to_string();
+            let code = format!("HTTP {}", status.as_u16());
+            return Err(if error.contains(&code) {
+                error
+            } else {
+                format!("{code}, {error}")
+            });
+        }
+        self.read_policy_list(&response).map_err(|e| e.to_string())
+    }
+
+    fn read_policy_list(&self, response: &Response) -> Result<Vec<Token>, ApiError> {
         let list: ListBody<WirePolicyToken> = response.json()?;
         let tokens: Vec<Token> = list
             .results
