@@ -129,6 +129,10 @@ static WORLD: LazyLock<World> = LazyLock::new(|| {
 [http]
 timeout_secs = 5
 
+# Each answer is decoded once: a retry would only wait and ask again for the same answer.
+[network]
+read_retries = 0
+
 [[accounts]]
 name = "fluid-session"
 provider = "fluid"

@@ -195,6 +195,8 @@ fn dialog_text(screen: &str, title: &str) -> String {
 #[test]
 fn a_long_server_error_in_a_form_wraps_whole_at_every_size() {
     let mut app = loaded();
+    // The last account, so `n` creates there rather than asking which.
+    key(&mut app, KeyCode::Char('1'));
     key(&mut app, KeyCode::Char('G'));
     key(&mut app, KeyCode::Char('2'));
     key(&mut app, KeyCode::Char('n'));

@@ -216,7 +216,8 @@ fn twin(old: &Token, name: Option<String>, account: &str, form: &[FieldSpec]) ->
                     .map(|c| (*c).to_owned())
                     .collect();
             }
-            (FIELD_ROLE_ID, FieldKind::RemoteChoice) => args.role_id = old.scopes.first().cloned(),
+            // The role by name; a policy token without one gets none (organization admin).
+            (FIELD_ROLE_ID, FieldKind::RemoteChoice) => args.role_id = old.role.clone(),
             // `readable` is shown as the scope `read`, `writeable` as `write`.
             (FIELD_READABLE, _) => args.readable = has_scope(FIELD_READABLE) || has_scope("read"),
             (FIELD_WRITEABLE, _) => {

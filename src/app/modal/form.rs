@@ -128,7 +128,8 @@ impl Form {
                     *on = has_scope(field.spec.key) || has_scope(word);
                 }
                 FieldValue::Remote { .. } => {
-                    form.want_remote = old.scopes.first().cloned();
+                    // The role by name; a policy token without one gets none (organization admin).
+                    form.want_remote = old.role.clone();
                 }
             }
         }
