@@ -110,8 +110,8 @@ impl Default for NetworkSettings {
     fn default() -> Self {
         NetworkSettings {
             requests_per_account: 8,
-            requests_in_flight: 64,
-            accounts_at_once: 16,
+            requests_in_flight: 128,
+            accounts_at_once: 64,
             list_deadline: Duration::from_secs(120),
             list_memory_bytes: 64 * 1024 * 1024,
             read_retries: 3,

@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use tokio::sync::{Semaphore, mpsc};
+use tokio::sync::mpsc;
 use tracing::Instrument;
 
 use crate::app::modal::DeliverJob;
@@ -16,9 +16,6 @@ use crate::audit::{Attempt, AuditLog, Delivery, Outcome, TokenLabel};
 use crate::model::{ApiError, Caps};
 use crate::provider::http::{OnRetry, Retrying};
 use crate::provider::{Account, Registry};
-
-/// How many requests run at once; enough for every account of a typical config to load together.
-pub const CONCURRENCY: usize = 16;
 
 pub type Requests = mpsc::UnboundedSender<(ReqId, ApiRequest)>;
 
@@ -32,15 +29,14 @@ pub fn spawn(
     let (tx, mut rx) = mpsc::unbounded_channel::<(ReqId, ApiRequest)>();
     let registry = Arc::new(registry);
     let audit = Arc::new(audit);
-    let limit = Arc::new(Semaphore::new(CONCURRENCY));
     tokio::spawn(async move {
         while let Some((id, req)) = rx.recv().await {
             let registry = registry.clone();
             let audit = audit.clone();
-            let limit = limit.clone();
             let replies = replies.clone();
+            // No cap here: the provider layer bounds what reaches the network (`[network]`: the
+            // accounts listed at once, requests per account and overall).
             tokio::spawn(async move {
-                let _permit = limit.acquire_owned().await;
                 let result = run(&registry, audit.as_ref().as_ref(), id, req, &replies).await;
                 // The UI may have quit already; nothing is left to tell.
                 let _ = replies.send(Msg::Api { id, result });
