@@ -488,3 +488,19 @@ fn a_revealed_secret_is_sanitised_like_in_the_secret_dialog() {
     assert!(!screen.chars().any(|c| c.is_control() && c != '\n'));
     assert!(!screen.contains('\u{202E}'));
 }
+
+#[test]
+fn a_bulk_delete_confirmation_speaks_of_the_tokens_in_the_plural() {
+    let mut app = loaded();
+    key(&mut app, KeyCode::Char('2'));
+    key(&mut app, KeyCode::Char(' '));
+    key(&mut app, KeyCode::Char(' '));
+    key(&mut app, KeyCode::Char('d'));
+    let screen = draw(&app, 120, 35);
+    assert!(screen.contains("Delete these 2 tokens?"), "{screen}");
+    assert!(
+        screen.contains("Anything using them stops working at once."),
+        "{screen}"
+    );
+    assert!(!screen.contains("using it stops"), "{screen}");
+}
