@@ -129,6 +129,9 @@ fn the_summary_120x35_and_in_the_detail_pane_160x40() {
         screen.contains("partial: ops-lagrello: only the first 3"),
         "{screen}"
     );
+    // Tokens may expire (qovery's policy tokens do); only the last use is in no API.
+    assert!(screen.contains("last use: in no API"), "{screen}");
+    assert!(!screen.contains("expiry: in no API"), "{screen}");
     insta::assert_snapshot!("summary_120x35", screen);
     // Any key but the move keys closes it.
     key(&mut app, KeyCode::Char('j'));
