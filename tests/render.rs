@@ -132,7 +132,10 @@ fn detail_stacks_on_a_narrow_terminal() {
     key(&mut app, KeyCode::Char('2'));
     key(&mut app, KeyCode::Char('G'));
     key(&mut app, KeyCode::Enter);
-    insta::assert_snapshot!("detail_80x24", draw(&app, 80, 24));
+    let screen = draw(&app, 80, 24);
+    // A lagrello token: its id is the secret, and the hint under its fields says so.
+    assert!(screen.contains("v to reveal the id"), "{screen}");
+    insta::assert_snapshot!("detail_80x24", screen);
 }
 
 #[test]
