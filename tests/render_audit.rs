@@ -83,6 +83,42 @@ fn a_partial_list_is_marked_in_its_row_and_says_why_in_the_tokens_title() {
     insta::assert_snapshot!("partial_account_120x35", draw(&app, 120, 35));
 }
 
+/// The title has room for the start of a partial list's reason only: the message log keeps it
+/// whole, once, however often a refresh repeats it.
+#[test]
+fn a_partial_lists_whole_reason_is_in_the_message_log_once() {
+    let mut app = with_partial_lagrello();
+    let lines = |app: &App| -> Vec<String> {
+        app.log
+            .newest_first()
+            .map(|e| e.line())
+            .filter(|l| l.contains("listed in part"))
+            .collect()
+    };
+    assert_eq!(
+        lines(&app),
+        ["ops-lagrello: listed in part: only the first 3 pages were listed (max_pages = 3)"]
+    );
+    let _refresh = app.request_list(1);
+    let id = list_id(&app, 1);
+    let again = Listing::partial(
+        tokens_for(1),
+        "ops-lagrello: only the first 3 pages were listed (max_pages = 3)",
+    );
+    update(
+        &mut app,
+        Msg::Api {
+            id,
+            result: ApiResult::List(Ok(again)),
+        },
+    );
+    assert_eq!(
+        lines(&app).len(),
+        1,
+        "a refresh with the same reason adds nothing"
+    );
+}
+
 /// The view names itself in the tokens title, the filter works inside it, and the status bar
 /// counts what is shown.
 #[test]
