@@ -322,7 +322,7 @@ impl App {
                 // age and this error, until a refresh works.
                 let age = match (acc.listed_at, clock) {
                     (Some(then), Some(now)) => {
-                        format!(" from {} ago", crate::model::human_age(then, now))
+                        format!(" from {}", crate::model::human_ago(then, now))
                     }
                     _ => String::new(),
                 };

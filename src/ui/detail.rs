@@ -142,10 +142,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
             } else {
                 String::new()
             };
-            let ago = match age(c, now) {
-                a if a == "now" => "just now".to_owned(),
-                a => format!("{a} ago"),
-            };
+            let ago = crate::model::human_ago(c, now);
             lines.extend(field(
                 "created",
                 format!("{} ({ago}{stale})", human_time(c)),
