@@ -199,11 +199,10 @@ async fn qovery_policy_tokens_list_create_delete_match_the_spec() {
 
     h.assert_all_valid();
     let seen: Vec<(String, String)> = h
-        .seen
-        .lock()
-        .unwrap()
-        .iter()
-        .map(|e| (e.method.clone(), e.path.clone()))
+        .proxy
+        .seen()
+        .into_iter()
+        .map(|e| (e.method, e.path))
         .collect();
     let policy = format!("/organization/{QOVERY_ORG}/policyApiToken");
     assert_eq!(
