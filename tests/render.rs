@@ -151,6 +151,28 @@ fn secrets_stay_masked_until_revealed() {
     assert!(draw(&app, 160, 40).contains("st-secret-value-0001"));
 }
 
+/// With a dialog open the status bar says the dialog has the keys, whole or not at all.
+#[test]
+fn the_dialog_note_in_the_status_bar_is_never_cut_mid_sentence() {
+    let mut app = loaded();
+    key(&mut app, KeyCode::Char('e'));
+    let wide = draw(&app, 120, 35);
+    assert!(
+        wide.lines()
+            .last()
+            .unwrap()
+            .contains("a dialog has the keys")
+    );
+    for width in [40, 50, 60] {
+        let screen = draw(&app, width, 14);
+        let status = screen.lines().last().unwrap();
+        assert!(
+            !status.contains("a dialog") || status.contains("a dialog has the keys"),
+            "{width}: {status}"
+        );
+    }
+}
+
 #[test]
 fn status_bar_shows_busy_then_idle_and_demo() {
     let (mut app, _) = started(common::fixtures::options());
