@@ -452,7 +452,8 @@ async fn debug_output_never_shows_a_secret_or_credential() {
 }
 
 /// A server that answers every request with the status in `status` and no body at all, as a
-/// proxy or a provider whose spec declares no content may (429 with `Retry-After: 30`).
+/// proxy or a provider whose spec declares no content may (429 with `Retry-After: 1`, as the
+/// sandbox's faults say, so the list's retries wait seconds, not minutes).
 async fn bodiless_server() -> (String, Arc<AtomicU16>) {
     let status = Arc::new(AtomicU16::new(500));
     let answer = status.clone();
@@ -462,8 +463,8 @@ async fn bodiless_server() -> (String, Arc<AtomicU16>) {
             let status = axum::http::StatusCode::from_u16(code).unwrap();
             let mut response = status.into_response();
             if code == 429 {
-                let thirty = axum::http::HeaderValue::from_static("30");
-                response.headers_mut().insert("retry-after", thirty);
+                let one = axum::http::HeaderValue::from_static("1");
+                response.headers_mut().insert("retry-after", one);
             }
             response
         }
