@@ -15,7 +15,7 @@ mod natural;
 mod privilege;
 mod secret_format;
 mod token;
-pub use age::{age_days, human_age, human_time, is_stale};
+pub use age::{age_days, human_age, human_ago, human_time, is_stale};
 pub use expiry::{DEFAULT_EXPIRING_WITHIN_DAYS, Expiry, is_expiring, parse_expiry};
 pub use kind::ProviderKind;
 pub use listing::Listing;

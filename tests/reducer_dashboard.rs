@@ -410,6 +410,31 @@ fn a_failed_refresh_keeps_the_last_list_marked_with_its_age_and_error() {
     assert_eq!(app.table.counts().failed, 0);
 }
 
+/// A refresh that fails within a minute of the last good list says "just now", not "now ago".
+#[test]
+fn a_refresh_failing_right_after_a_list_says_just_now() {
+    let mut app = loaded();
+    update(&mut app, Msg::Clock(NOW + time::Duration::seconds(20)));
+    app.request_list(0);
+    let id = list_id(&app, 0);
+    answer(&mut app, id, Err(ApiError::Network("refused".into())));
+    let alert = app
+        .toasts
+        .iter()
+        .find(|t| t.kind == ToastKind::Error)
+        .expect("the failure is said");
+    assert!(
+        alert.text.contains("still showing the list from just now"),
+        "{}",
+        alert.text
+    );
+    key(&mut app, KeyCode::Char('1'));
+    key(&mut app, KeyCode::Char('j'));
+    let screen = common::screen::draw(&app, 180, 30);
+    assert!(screen.contains("old list from just now"), "{screen}");
+    assert!(!screen.contains("now ago"), "{screen}");
+}
+
 #[test]
 fn every_account_failed_shows_the_failures_not_loading() {
     let (mut app, _) = started(options());

@@ -390,6 +390,54 @@ fn quitting_with_a_change_in_flight_asks_and_waiting_shows_the_outcome_then_quit
     assert_eq!(app.exit_report, vec!["logs-sematext: deleted shipper"]);
 }
 
+/// Asked to quit with a change in flight, the change answers before the user chose: the
+/// question no longer holds and goes, rather than read "0 changes in flight".
+#[test]
+fn the_quit_question_goes_when_the_change_answers_before_a_choice() {
+    let mut app = loaded();
+    let id = delete_shipper(&mut app);
+    key(&mut app, KeyCode::Char('q'));
+    assert!(matches!(app.modal, Some(Modal::Quit(_))));
+    changed(&mut app, id, Ok(()));
+    assert!(app.modal.is_none(), "{:?}", app.modal);
+    assert!(!app.quit, "nobody chose to quit yet");
+    assert!(
+        app.toasts
+            .iter()
+            .any(|t| t.text == "nothing is in flight any more: q quits"),
+        "{:?}",
+        app.toasts
+    );
+    assert_eq!(key(&mut app, KeyCode::Char('q')), vec![Effect::Quit]);
+}
+
+/// "Wait, then quit" with a delivery to a sink in flight quits once the delivery answers.
+#[test]
+fn waiting_to_quit_on_a_delivery_quits_when_it_answers() {
+    let mut app = loaded();
+    let id = app.next_req();
+    app.delivering
+        .insert(id, "deliver shipper to vault".to_owned());
+    key(&mut app, KeyCode::Char('q'));
+    assert!(matches!(app.modal, Some(Modal::Quit(_))), "asks first");
+    key(&mut app, KeyCode::Char('w'));
+    update(
+        &mut app,
+        Msg::Delivered {
+            id,
+            result: Ok("ran `vault`".to_owned()),
+        },
+    );
+    let t0 = Instant::now();
+    update(&mut app, Msg::Tick(t0, NOW));
+    let effects = update(&mut app, Msg::Tick(t0 + LINGER, NOW));
+    assert_eq!(
+        effects,
+        vec![Effect::Quit],
+        "waiting ended with the delivery"
+    );
+}
+
 #[test]
 fn quit_anyway_says_what_was_left_in_flight_and_esc_stays() {
     let mut app = loaded();

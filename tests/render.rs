@@ -132,7 +132,10 @@ fn detail_stacks_on_a_narrow_terminal() {
     key(&mut app, KeyCode::Char('2'));
     key(&mut app, KeyCode::Char('G'));
     key(&mut app, KeyCode::Enter);
-    insta::assert_snapshot!("detail_80x24", draw(&app, 80, 24));
+    let screen = draw(&app, 80, 24);
+    // A lagrello token: its id is the secret, and the hint under its fields says so.
+    assert!(screen.contains("v to reveal the id"), "{screen}");
+    insta::assert_snapshot!("detail_80x24", screen);
 }
 
 #[test]
@@ -146,6 +149,28 @@ fn secrets_stay_masked_until_revealed() {
     insta::assert_snapshot!("secret_masked_160x40", screen);
     key(&mut app, KeyCode::Char('v'));
     assert!(draw(&app, 160, 40).contains("st-secret-value-0001"));
+}
+
+/// With a dialog open the status bar says the dialog has the keys, whole or not at all.
+#[test]
+fn the_dialog_note_in_the_status_bar_is_never_cut_mid_sentence() {
+    let mut app = loaded();
+    key(&mut app, KeyCode::Char('e'));
+    let wide = draw(&app, 120, 35);
+    assert!(
+        wide.lines()
+            .last()
+            .unwrap()
+            .contains("a dialog has the keys")
+    );
+    for width in [40, 50, 60] {
+        let screen = draw(&app, width, 14);
+        let status = screen.lines().last().unwrap();
+        assert!(
+            !status.contains("a dialog") || status.contains("a dialog has the keys"),
+            "{width}: {status}"
+        );
+    }
 }
 
 #[test]
@@ -487,4 +512,20 @@ fn a_revealed_secret_is_sanitised_like_in_the_secret_dialog() {
     assert!(screen.contains("st-\\x1b[2J<U+202E>x"), "{screen}");
     assert!(!screen.chars().any(|c| c.is_control() && c != '\n'));
     assert!(!screen.contains('\u{202E}'));
+}
+
+#[test]
+fn a_bulk_delete_confirmation_speaks_of_the_tokens_in_the_plural() {
+    let mut app = loaded();
+    key(&mut app, KeyCode::Char('2'));
+    key(&mut app, KeyCode::Char(' '));
+    key(&mut app, KeyCode::Char(' '));
+    key(&mut app, KeyCode::Char('d'));
+    let screen = draw(&app, 120, 35);
+    assert!(screen.contains("Delete these 2 tokens?"), "{screen}");
+    assert!(
+        screen.contains("Anything using them stops working at once."),
+        "{screen}"
+    );
+    assert!(!screen.contains("using it stops"), "{screen}");
 }

@@ -83,6 +83,42 @@ fn a_partial_list_is_marked_in_its_row_and_says_why_in_the_tokens_title() {
     insta::assert_snapshot!("partial_account_120x35", draw(&app, 120, 35));
 }
 
+/// The title has room for the start of a partial list's reason only: the message log keeps it
+/// whole, once, however often a refresh repeats it.
+#[test]
+fn a_partial_lists_whole_reason_is_in_the_message_log_once() {
+    let mut app = with_partial_lagrello();
+    let lines = |app: &App| -> Vec<String> {
+        app.log
+            .newest_first()
+            .map(|e| e.line())
+            .filter(|l| l.contains("listed in part"))
+            .collect()
+    };
+    assert_eq!(
+        lines(&app),
+        ["ops-lagrello: listed in part: only the first 3 pages were listed (max_pages = 3)"]
+    );
+    let _refresh = app.request_list(1);
+    let id = list_id(&app, 1);
+    let again = Listing::partial(
+        tokens_for(1),
+        "ops-lagrello: only the first 3 pages were listed (max_pages = 3)",
+    );
+    update(
+        &mut app,
+        Msg::Api {
+            id,
+            result: ApiResult::List(Ok(again)),
+        },
+    );
+    assert_eq!(
+        lines(&app).len(),
+        1,
+        "a refresh with the same reason adds nothing"
+    );
+}
+
 /// The view names itself in the tokens title, the filter works inside it, and the status bar
 /// counts what is shown.
 #[test]
@@ -129,6 +165,9 @@ fn the_summary_120x35_and_in_the_detail_pane_160x40() {
         screen.contains("partial: ops-lagrello: only the first 3"),
         "{screen}"
     );
+    // Tokens may expire (qovery's policy tokens do); only the last use is in no API.
+    assert!(screen.contains("last use: in no API"), "{screen}");
+    assert!(!screen.contains("expiry: in no API"), "{screen}");
     insta::assert_snapshot!("summary_120x35", screen);
     // Any key but the move keys closes it.
     key(&mut app, KeyCode::Char('j'));

@@ -174,6 +174,21 @@ fn leak_match_line_shows_the_verified_state() {
     }
 }
 
+/// A secret that matches nothing, though it fits a provider's format: the dialog says what to do
+/// next rather than leave "no match" as the last word.
+#[test]
+fn leak_with_no_match_says_what_to_do_next() {
+    let mut app = loaded();
+    leak_found(&mut app, "sk_live_notarealsecret123456");
+    let screen = draw(&app, 120, 35);
+    assert!(screen.contains("No token matches this secret."), "{screen}");
+    assert!(screen.contains("• The value"), "{screen}");
+    assert!(
+        screen.contains("revoke it in that provider's own console"),
+        "{screen}"
+    );
+}
+
 #[test]
 fn leak_partial_search_with_no_match_names_the_account_and_hints_100x30() {
     let (mut app, _) = started(options());

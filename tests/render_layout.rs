@@ -195,11 +195,11 @@ fn dialog_text(screen: &str, title: &str) -> String {
 #[test]
 fn a_long_server_error_in_a_form_wraps_whole_at_every_size() {
     let mut app = loaded();
-    // The last account, so `n` creates there rather than asking which.
-    key(&mut app, KeyCode::Char('1'));
     key(&mut app, KeyCode::Char('G'));
     key(&mut app, KeyCode::Char('2'));
     key(&mut app, KeyCode::Char('n'));
+    // Under All accounts `n` asks which account, the cursor's (ops-lagrello) chosen.
+    key(&mut app, KeyCode::Enter);
     chars(&mut app, "deploy bot");
     let effects = ctrl(&mut app, 's');
     let id = match effects.as_slice() {

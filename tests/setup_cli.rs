@@ -162,3 +162,27 @@ fn theme_colours_are_read_and_a_bad_one_is_named_with_its_line() {
     let rest = error_of("[theme]\nacent = \"blue\"\n", 2);
     assert!(rest.contains("did you mean `accent`"), "{rest}");
 }
+
+/// `sandbox --help` says which fault targets, operations and kinds there are, so a fault can be
+/// written without the README.
+#[test]
+fn sandbox_help_lists_the_fault_operations_and_kinds() {
+    let home = tempfile::tempdir().unwrap();
+    let out = tokdash(home.path())
+        .args(["sandbox", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{help}");
+    for word in [
+        "`any`",
+        "regenerate",
+        "login",
+        "503",
+        "timeout",
+        "no-content",
+        "RATE",
+    ] {
+        assert!(help.contains(word), "{word} missing from:\n{help}");
+    }
+}

@@ -46,9 +46,8 @@ pub fn parse(line: &str) -> Result<Command, String> {
             Err(why) if why == NEVER_USED => Ok(Command::NoSuchView(why)),
             Err(why) => Err(why),
         },
-        "stale" | "privileged" | "priv" | "disabled" | "duplicates" | "dupes" => {
-            Ok(Command::View(View::parse(verb)?))
-        }
+        "stale" | "privileged" | "priv" | "disabled" | "duplicates" | "dupes" | "expiring"
+        | "expired" => Ok(Command::View(View::parse(verb)?)),
         "summary" | "sum" => Ok(Command::Summary),
         "export" | "e" => Ok(Command::Export((!arg.is_empty()).then(|| arg.to_owned()))),
         "unused" | "never-used" => Ok(Command::NoSuchView(NEVER_USED.to_owned())),
@@ -79,6 +78,9 @@ mod tests {
         assert!(parse("account").is_err());
         assert_eq!(parse("view stale"), Ok(Command::View(View::Stale)));
         assert_eq!(parse("priv"), Ok(Command::View(View::Privileged)));
+        // As README says: `:expired` (and the view's own name) picks the expiring view.
+        assert_eq!(parse("expired"), Ok(Command::View(View::Expiring)));
+        assert_eq!(parse("expiring"), Ok(Command::View(View::Expiring)));
         assert_eq!(parse("view all"), Ok(Command::View(View::All)));
         assert!(
             matches!(parse("view unused"), Ok(Command::NoSuchView(why)) if why.contains("last used"))

@@ -290,6 +290,19 @@ impl App {
         acc.retrying = None;
         match result {
             Ok(Listing { tokens, partial }) => {
+                // The title and the summary have room for the start of the reason only: the
+                // message log keeps it whole, once per new reason (a refresh repeats it).
+                let newly_partial = partial.clone().filter(|p| acc.partial.as_ref() != Some(p));
+                if let Some(reason) = newly_partial {
+                    // The log's account column names the account already.
+                    let reason = reason
+                        .strip_prefix(acc.info.name.as_str())
+                        .and_then(|r| r.strip_prefix(": "))
+                        .unwrap_or(&reason);
+                    let text = format!("listed in part: {reason}");
+                    self.log
+                        .push(ToastKind::Error, Some(acc.info.name.clone()), text);
+                }
                 acc.partial = partial;
                 let secret_ids = acc.caps().id_is_secret;
                 acc.haystacks =
@@ -309,7 +322,7 @@ impl App {
                 // age and this error, until a refresh works.
                 let age = match (acc.listed_at, clock) {
                     (Some(then), Some(now)) => {
-                        format!(" from {} ago", crate::model::human_age(then, now))
+                        format!(" from {}", crate::model::human_ago(then, now))
                     }
                     _ => String::new(),
                 };

@@ -57,6 +57,8 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Delivered { id, result } => {
             modal::deliver::on_delivered(app, id, result);
+            // A delivery counts as in flight for quitting: someone may be waiting on it.
+            modal::quit::after_answer(app);
             Vec::new()
         }
     }

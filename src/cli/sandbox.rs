@@ -34,7 +34,10 @@ pub struct SandboxArgs {
     /// Give tokens names with escape sequences, bidi overrides and other hostile text
     #[arg(long)]
     pub hostile_names: bool,
-    /// A fault rule TARGET:OP:KIND[:RATE], e.g. sematext:list:500 (repeatable)
+    /// A fault rule TARGET:OP:KIND[:RATE], e.g. sematext:list:500 (repeatable). TARGET: a
+    /// provider, an account or `any`; OP: list, create, delete, update, regenerate, login, any;
+    /// KIND: 401, 403, 404, 409, 429, 500, 502, 503, 504, timeout, malformed, truncated, huge,
+    /// slow, no-content; RATE: the share of matching requests that fail, 0 to 1 (default 1)
     #[arg(long = "fault", value_name = "SPEC", value_parser = FaultRule::from_str)]
     pub faults: Vec<FaultRule>,
     /// Number lagrello's pages from 0 instead of 1 (its spec leaves the start open)

@@ -160,10 +160,7 @@ async fn run_within(argv: &[String], timeout: Duration) -> Result<SecretString, 
         })
     })?;
     if !ran.status.success() {
-        return Err(ApiError::Credential(format!(
-            "`{program}` exited with {}",
-            ran.status
-        )));
+        return Err(ApiError::Credential(ran.failure(program)));
     }
     let text = String::from_utf8(ran.output).map_err(|_| {
         ApiError::Credential(format!("`{program}` printed something that is not UTF-8"))

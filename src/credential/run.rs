@@ -41,6 +41,17 @@ pub struct Ran {
     pub output: Vec<u8>,
 }
 
+impl Ran {
+    /// How it ended, for a message: "`pass` exited with status 1", or the signal that ended it
+    /// (not std's "exited with exit status: 1").
+    pub fn failure(&self, program: &str) -> String {
+        match self.status.code() {
+            Some(code) => format!("`{program}` exited with status {code}"),
+            None => format!("`{program}` was ended ({})", self.status),
+        }
+    }
+}
+
 /// Why a program did not run to its end.
 #[derive(Debug)]
 pub enum RunError {

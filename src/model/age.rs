@@ -34,6 +34,15 @@ pub fn human_age(created: OffsetDateTime, now: OffsetDateTime) -> String {
     }
 }
 
+/// How long ago `then` was, as a phrase: `just now`, `5min ago`, `1y 3m ago` (never "now ago").
+pub fn human_ago(then: OffsetDateTime, now: OffsetDateTime) -> String {
+    match human_age(then, now).as_str() {
+        "now" => "just now".to_owned(),
+        "future" => "in the future".to_owned(),
+        age => format!("{age} ago"),
+    }
+}
+
 /// The one way a time is shown to people, in the dashboard (detail, message log, dialogs) and in
 /// the CLI's tables and text: to the minute, in UTC, saying so: `2026-03-07 10:15 UTC`. What
 /// machines read (JSON, CSV, exports, the audit trail) keeps RFC 3339 (`format_timestamp`).

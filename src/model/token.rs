@@ -347,11 +347,13 @@ impl Token {
             facts.push(("created by".to_owned(), by.clone()));
         }
         facts.extend(self.extra.iter().cloned());
+        // People read these (the detail pane, the CLI's table of a new token): times as
+        // everywhere else they read one, not the RFC 3339 that JSON and CSV keep.
         if let Some(t) = self.updated_at {
-            facts.push(("updated at".to_owned(), format_timestamp(t)));
+            facts.push(("updated at".to_owned(), super::human_time(t)));
         }
         if let Some(t) = self.expires_at {
-            facts.push((EXPIRES_AT.to_owned(), format_timestamp(t)));
+            facts.push((EXPIRES_AT.to_owned(), super::human_time(t)));
         }
         facts
     }
@@ -462,7 +464,7 @@ mod tests {
             ("app", "prod-logs (42)"),
             ("created by", "ana"),
             ("role id", "r-1"),
-            ("updated at", "2026-05-02T09:14:11Z"),
+            ("updated at", "2026-05-02 09:14 UTC"),
         ]
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))

@@ -66,7 +66,7 @@ pub async fn deliver(
         return Ok(format!("ran `{program}`"));
     }
     Err(Failure {
-        reason: format!("`{program}` exited with {}", ran.status),
+        reason: ran.failure(&program),
         output: shown(&ran.output, secret),
     })
 }
@@ -158,7 +158,7 @@ mod tests {
         let err = deliver(&argv, &subject(), &secret(), Duration::from_secs(10))
             .await
             .unwrap_err();
-        assert!(err.reason.contains("exited with exit status: 1"), "{err:?}");
+        assert!(err.reason.contains("exited with status 1"), "{err:?}");
         let output = err.output.clone().unwrap();
         assert!(output.contains("permission denied"), "{output}");
         assert!(output.contains("got [the secret]"), "{output}");

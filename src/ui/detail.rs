@@ -140,10 +140,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
             } else {
                 String::new()
             };
-            let ago = match age(c, now) {
-                a if a == "now" => "just now".to_owned(),
-                a => format!("{a} ago"),
-            };
+            let ago = crate::model::human_ago(c, now);
             lines.extend(field(
                 "created",
                 format!("{} ({ago}{stale})", human_time(c)),
@@ -190,8 +187,15 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, now: OffsetDateTime) {
             .first_key(Action::Reveal, Layer::Panes)
             .unwrap_or_default();
         let verb = if app.reveal { "hide" } else { "reveal" };
+        // Where the id is the secret (and no secret is listed), the line sits under other
+        // fields: it names what it reveals.
+        let what = if token.secret.is_none() {
+            " the id"
+        } else {
+            ""
+        };
         lines.push(Line::styled(
-            format!("{:12}{key} to {verb}", ""),
+            format!("{:12}{key} to {verb}{what}", ""),
             theme::dim(),
         ));
     }

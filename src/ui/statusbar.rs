@@ -197,7 +197,13 @@ fn counts(app: &App, wide: bool) -> Vec<(u8, Vec<Span<'static>>)> {
 /// for the account in view are shown struck through.
 fn hints(app: &App, width: u16) -> Line<'static> {
     if app.modal.is_some() {
-        return Line::styled("a dialog has the keys", theme::dim());
+        // Whole or not at all: cut, "a dialog has" reads as a sentence that stopped.
+        const DIALOG: &str = "a dialog has the keys";
+        return if usize::from(width) >= DIALOG.len() {
+            Line::styled(DIALOG, theme::dim())
+        } else {
+            Line::default()
+        };
     }
     // Help first: where the hints are cut (the counts share the line), it still shows.
     let mut actions = vec![Action::Help];

@@ -361,7 +361,7 @@ fn outage_note(app: &App) -> Option<String> {
     let old = |a: &AccountState| {
         let e = a.refresh_failed.as_ref()?;
         let age = match (a.listed_at, app.clock()) {
-            (Some(then), Some(now)) => format!(" from {} ago", crate::model::human_age(then, now)),
+            (Some(then), Some(now)) => format!(" from {}", crate::model::human_ago(then, now)),
             _ => String::new(),
         };
         Some(format!("old list{age}, refresh {}", e.short()))

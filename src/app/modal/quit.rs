@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use crossterm::event::KeyEvent;
 
 use super::leak;
-use crate::app::{Action, App, Effect, Layer, Modal};
+use crate::app::{Action, App, Effect, Layer, Modal, ToastKind};
 
 /// How long the outcomes stay on screen before the dashboard quits by itself.
 pub const LINGER: Duration = Duration::from_secs(2);
@@ -140,6 +140,25 @@ fn start_waiting(app: &mut App, mut prompt: QuitPrompt) -> Vec<Effect> {
 /// and starts its countdown.
 pub fn after_answer(app: &mut App) {
     let done = in_flight(app).is_empty();
+    // Asked but not answered yet: the question ("1 change in flight: wait / quit anyway") no
+    // longer holds, so it goes rather than read "0 changes in flight"; the outcome is a toast.
+    if done
+        && matches!(
+            &app.modal,
+            Some(Modal::Quit(QuitPrompt { waiting: None, .. }))
+        )
+    {
+        app.close_modal();
+        let again = app
+            .keymap
+            .first_key(Action::Quit, Layer::Panes)
+            .map_or(String::new(), |k| format!(": {k} quits"));
+        app.toast(
+            ToastKind::Info,
+            format!("nothing is in flight any more{again}"),
+        );
+        return;
+    }
     if let Some(Modal::Quit(QuitPrompt {
         waiting: Some(w), ..
     })) = &mut app.modal

@@ -48,6 +48,9 @@ pub fn render(app: &App, op: &Op, yes: bool, frame: &mut Frame, area: Rect) {
         }
     }
     let consequence = match op {
+        Op::Delete(t) if t.len() > 1 => {
+            "Anything using them stops working at once. This cannot be undone."
+        }
         Op::Delete(_) => "Anything using it stops working at once. This cannot be undone.",
         Op::Regenerate(_) => "The old secret stops working at once; the new one is shown once.",
         Op::SetEnabled(_, false) => "Anything using it stops working until it is enabled again.",

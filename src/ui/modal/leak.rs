@@ -117,6 +117,13 @@ fn found_lines(app: &App, found: &Found, now: OffsetDateTime, lines: &mut Vec<Li
         for hint in &f.hints {
             lines.push(Line::raw(format!("• The value {}.", hint.sentence())));
         }
+        if !f.hints.is_empty() && !f.is_partial() {
+            // Not found is not safe: say what the on-call engineer does next.
+            lines.push(Line::raw(
+                "If it is one of these, revoke it in that provider's own console, then replace \
+                 it wherever it was used.",
+            ));
+        }
         return;
     }
     lines.push(Line::raw(""));

@@ -26,7 +26,8 @@ pub fn render(app: &App, view: &SummaryView, frame: &mut Frame, area: Rect, now:
     };
     let block = Block::bordered()
         .title(format!(" Summary: {totals} "))
-        .title_bottom(Line::styled(" last use, expiry: in no API ", theme::dim()).left_aligned())
+        // Some tokens do expire (the expiring view lists them); none says when it was last used.
+        .title_bottom(Line::styled(" last use: in no API ", theme::dim()).left_aligned())
         .title_bottom(Line::styled(keys, theme::dim()).right_aligned())
         .border_style(theme::border(true));
     let inner = block.inner(rect);
