@@ -136,6 +136,7 @@ fn listed() -> Vec<Token> {
 const CLOCK: Clock = Clock {
     now: time::macros::datetime!(2026-06-01 12:00 UTC),
     stale_after_days: 90,
+    expiring_within_days: 14,
 };
 
 fn rows(tokens: &[Token]) -> impl Iterator<Item = Row<'_>> {
@@ -197,7 +198,7 @@ fn streamed_list_csv_is_the_csv_built_whole() {
 #[test]
 fn streamed_table_is_the_table_built_whole() {
     let tokens = listed();
-    let cells: Vec<[String; 9]> = rows(&tokens).map(|r| list_cells(&r, &CLOCK)).collect();
+    let cells: Vec<[String; 10]> = rows(&tokens).map(|r| list_cells(&r, &CLOCK)).collect();
     let whole = table(
         &LIST_HEADERS,
         cells.iter().map(|c| c.to_vec()).collect::<Vec<_>>(),
@@ -207,7 +208,12 @@ fn streamed_table_is_the_table_built_whole() {
     let streamed = String::from_utf8(streamed).unwrap();
     assert_eq!(streamed, whole);
     assert!(
-        streamed.lines().nth(1).unwrap().ends_with(" read,=write"),
+        // The scopes as written, before the expiry column (`-`: none).
+        streamed
+            .lines()
+            .nth(1)
+            .unwrap()
+            .ends_with(" read,=write  -"),
         "{streamed}"
     );
 }
