@@ -298,21 +298,7 @@ fn read_account(
         span: item.span(),
         prefix: String::new(),
     };
-    let Some((name, name_span)) = entry.string("name")? else {
-        return Err(entry.missing("name", "every [[accounts]] entry needs a unique name"));
-    };
-    if name.trim().is_empty() {
-        return Err(entry.error_at(name_span, "name", "the name is empty".into()));
-    }
-    let line = doc.line(&name_span);
-    if let Some(first) = seen.get(&name) {
-        return Err(entry.error_at(
-            name_span,
-            "name",
-            format!("account name `{name}` is already used on line {first}; names must be unique"),
-        ));
-    }
-    seen.insert(name.clone(), line);
+    let name = entry.unique_name("account", "[[accounts]]", seen)?;
 
     let Some((provider, provider_span)) = entry.string("provider")? else {
         return Err(entry.missing(
@@ -484,6 +470,34 @@ impl<'a, 'i> Table<'a, 'i> {
 
     fn error_at(&self, span: Range<usize>, key: &str, problem: String) -> ConfigError {
         self.doc.error(span, Some(self.qualify(key)), problem)
+    }
+
+    /// The entry's `name`: present, not blank, and not used by an entry before it (`seen` holds
+    /// the names read so far with their lines). `what` names the entry in messages (`account`),
+    /// `array` its table (`[[accounts]]`).
+    fn unique_name(
+        &self,
+        what: &str,
+        array: &str,
+        seen: &mut HashMap<String, usize>,
+    ) -> Result<String, ConfigError> {
+        let Some((name, span)) = self.string("name")? else {
+            return Err(self.missing("name", &format!("every {array} entry needs a unique name")));
+        };
+        if name.trim().is_empty() {
+            return Err(self.error_at(span, "name", "the name is empty".into()));
+        }
+        if let Some(first) = seen.get(&name) {
+            return Err(self.error_at(
+                span,
+                "name",
+                format!(
+                    "{what} name `{name}` is already used on line {first}; names must be unique"
+                ),
+            ));
+        }
+        seen.insert(name.clone(), self.doc.line(&span));
+        Ok(name)
     }
 
     /// A required key is absent: point at the table itself.

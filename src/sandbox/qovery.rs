@@ -254,6 +254,20 @@ fn bad_request(detail: &'static str) -> Reject {
     reject(StatusCode::BAD_REQUEST, detail)
 }
 
+/// The name of the role a create names by id (`None` for none); 400 for an id the organization
+/// does not have.
+fn role_name(org: &Org, role_id: Option<&str>) -> Result<Option<String>, Reject> {
+    let Some(role_id) = role_id else {
+        return Ok(None);
+    };
+    match org.roles.iter().find(|r| r.id == role_id) {
+        Some(role) => Ok(Some(role.name.clone())),
+        None => Err(bad_request(
+            "role_id does not name a role of this organization",
+        )),
+    }
+}
+
 /// What `Authorization` carries: an API token (`Token`) or a JWT (`Bearer`).
 #[derive(Clone, Copy)]
 enum Credential<'a> {
@@ -441,15 +455,9 @@ async fn create_token(
         Ok(req) => req,
         Err(r) => return r.into_response(),
     };
-    let role_name = match &req.role_id {
-        None => None,
-        Some(role_id) => match org.roles.iter().find(|r| &r.id == role_id) {
-            Some(role) => Some(role.name.clone()),
-            None => {
-                return bad_request("role_id does not name a role of this organization")
-                    .into_response();
-            }
-        },
+    let role_name = match role_name(org, req.role_id.as_deref()) {
+        Ok(name) => name,
+        Err(r) => return r.into_response(),
     };
     if org.tokens.iter().any(|t| t.name == req.name) {
         return error_response(

@@ -52,21 +52,7 @@ fn read_sink(
         prefix: "sinks.".into(),
     };
     entry.check_keys(SINK_KEYS)?;
-    let Some((name, name_span)) = entry.string("name")? else {
-        return Err(entry.missing("name", "every [[sinks]] entry needs a unique name"));
-    };
-    if name.trim().is_empty() {
-        return Err(entry.error_at(name_span, "name", "the name is empty".into()));
-    }
-    let line = doc.line(&name_span);
-    if let Some(first) = seen.get(&name) {
-        return Err(entry.error_at(
-            name_span,
-            "name",
-            format!("sink name `{name}` is already used on line {first}; names must be unique"),
-        ));
-    }
-    seen.insert(name.clone(), line);
+    let name = entry.unique_name("sink", "[[sinks]]", seen)?;
     let target = match (entry.get("command"), entry.string("file")?) {
         (Some(command), None) => Target::Command(read_command(&entry, command)?),
         (None, Some((file, span))) => {

@@ -18,7 +18,7 @@ use time::{Duration, OffsetDateTime};
 
 use super::{
     API_CREATOR, Org, Reject, Role, SandboxState, authorize, bad_request, error_response, ok_json,
-    reject, store, timestamp,
+    reject, role_name, store, timestamp,
 };
 use crate::model::ProviderKind;
 
@@ -218,15 +218,9 @@ pub async fn create(
         Ok(req) => req,
         Err(r) => return r.into_response(),
     };
-    let role_name = match &req.role_id {
-        None => None,
-        Some(role_id) => match org.roles.iter().find(|r| &r.id == role_id) {
-            Some(role) => Some(role.name.clone()),
-            None => {
-                return bad_request("role_id does not name a role of this organization")
-                    .into_response();
-            }
-        },
+    let role_name = match role_name(org, req.role_id.as_deref()) {
+        Ok(name) => name,
+        Err(r) => return r.into_response(),
     };
     if org.policy_tokens.iter().any(|t| t.name == req.name) {
         return error_response(
