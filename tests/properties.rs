@@ -79,6 +79,10 @@ struct World {
     accounts: Vec<Account>,
 }
 
+/// The one answer the server gives is shared: a test sets it and reads what the clients make of
+/// it while holding this, so tests running in parallel never answer each other's requests.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 static WORLD: LazyLock<World> = LazyLock::new(|| {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
@@ -488,6 +492,7 @@ proptest! {
     /// whose text is safe to show, never a panic.
     #[test]
     fn every_provider_decodes_any_answer_without_panicking(answer in answer()) {
+        let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
         let world = &*WORLD;
         *world.answer.lock().unwrap() = answer;
         world.runtime.block_on(every_operation(&world.accounts));
@@ -592,6 +597,7 @@ proptest! {
 #[test]
 fn the_properties_see_real_answers_too() {
     // A well-formed list reaches tokens, so the decoding above is not all errors.
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let world = &*WORLD;
     let body = serde_json::json!({
         "success": true,
