@@ -101,7 +101,8 @@ mod tests {
         let result = deliver(&t, &subject("ci"), &secret());
         std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o700)).unwrap();
         if rustix::process::geteuid().is_root() {
-            return; // root writes anyway
+            // Root writes into a read-only directory anyway: fail the write another way.
+            return a_failed_write_as_root_leaves_the_old_file_whole();
         }
         let err = result.unwrap_err();
         assert!(err.reason.contains("cannot write it"), "{err:?}");
@@ -111,6 +112,24 @@ mod tests {
             "old"
         );
         assert_eq!(std::fs::read_dir(&locked).unwrap().count(), 1);
+    }
+
+    /// A failure even root meets: a file name so long (240 bytes) that it is valid, but the
+    /// temporary file's name beside it (`.NAME.tokdash-PID-N.tmp`) is longer than a directory
+    /// entry may be. The old file stays whole and nothing else is left behind.
+    fn a_failed_write_as_root_leaves_the_old_file_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let name = "n".repeat(234);
+        std::fs::write(dir.path().join(format!("{name}.token")), "old").unwrap();
+        let t = Template::parse(&format!("{}/{{name}}.token", dir.path().display())).unwrap();
+        let err = deliver(&t, &subject(&name), &secret()).unwrap_err();
+        assert!(err.reason.contains("cannot write it"), "{err:?}");
+        assert!(!err.reason.contains("s3cret"), "{err:?}");
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join(format!("{name}.token"))).unwrap(),
+            "old"
+        );
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
     #[test]
