@@ -20,29 +20,12 @@ use serde::Serialize;
 use time::OffsetDateTime;
 
 use crate::model::{Caps, ProviderKind, Token, age_days, format_timestamp, is_stale, masked_id};
+use crate::record::{CSV_SCOPE_SEPARATOR, FIELDS};
 use crate::text::{is_unsafe, sanitize};
 
-/// The columns, in order: the CSV header and the JSON keys.
-pub const COLUMNS: [&str; 18] = [
-    "account",
-    "provider",
-    "app",
-    "id",
-    "name",
-    "enabled",
-    "created_at",
-    "age_days",
-    "stale",
-    "privilege",
-    "scopes",
-    "role",
-    "created_by",
-    "updated_at",
-    "description",
-    "partial",
-    "kind",
-    "expires_at",
-];
+/// The columns, in order: the CSV header and the JSON keys. The same as `tokdash list`'s export
+/// ([`FIELDS`]), so a file from either reads the same.
+pub const COLUMNS: [&str; 18] = FIELDS;
 
 /// One token as the inventory has it. Strings come sanitised (tokens are sanitised when listed;
 /// the account name here).
@@ -125,7 +108,7 @@ impl InventoryRow {
             self.age_days.map(|d| d.to_string()).unwrap_or_default(),
             self.stale.to_string(),
             self.privilege.to_owned(),
-            self.scopes.join(";"),
+            self.scopes.join(CSV_SCOPE_SEPARATOR),
             text(&self.role),
             text(&self.created_by),
             text(&self.updated_at),
