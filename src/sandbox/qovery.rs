@@ -487,20 +487,39 @@ async fn delete_token(
     Path((org_id, token_id)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Response {
+    delete_from(
+        &state,
+        &org_id,
+        &headers,
+        |org| org.tokens.retain(|t| t.id != token_id),
+        "Organization Api Token not found",
+    )
+}
+
+/// A delete of either kind of token: `remove` drops the token from its list in the authorized
+/// organization; 204 when it did, else 404 saying `not_found` (or 403 "Access denied" where the
+/// fake plays the real service's answer for a missing token).
+fn delete_from(
+    state: &SandboxState,
+    org_id: &str,
+    headers: &HeaderMap,
+    remove: impl FnOnce(&mut Org),
+    not_found: &'static str,
+) -> Response {
     let mut qs = state.qovery.lock().expect("qovery lock");
     let missing_as_forbidden = qs.missing_as_forbidden;
-    let org = match authorize(&mut qs, &headers, &org_id) {
+    let org = match authorize(&mut qs, headers, org_id) {
         Ok(org) => org,
         Err(r) => return r.into_response(),
     };
-    let before = org.tokens.len();
-    org.tokens.retain(|t| t.id != token_id);
-    if org.tokens.len() < before {
+    let before = org.tokens.len() + org.policy_tokens.len();
+    remove(org);
+    if org.tokens.len() + org.policy_tokens.len() < before {
         StatusCode::NO_CONTENT.into_response()
     } else if missing_as_forbidden {
         error_response(StatusCode::FORBIDDEN, "Access denied")
     } else {
-        error_response(StatusCode::NOT_FOUND, "Organization Api Token not found")
+        error_response(StatusCode::NOT_FOUND, not_found)
     }
 }
 

@@ -17,8 +17,8 @@ use serde_json::{Value, json};
 use time::{Duration, OffsetDateTime};
 
 use super::{
-    API_CREATOR, Org, Reject, Role, SandboxState, authorize, bad_request, error_response, ok_json,
-    reject, role_name, store, timestamp,
+    API_CREATOR, Org, Reject, Role, SandboxState, authorize, bad_request, delete_from,
+    error_response, ok_json, role_name, store, timestamp,
 };
 use crate::model::ProviderKind;
 
@@ -251,25 +251,13 @@ pub async fn delete(
     Path((org_id, token_id)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Response {
-    let mut qs = state.qovery.lock().expect("qovery lock");
-    let missing_as_forbidden = qs.missing_as_forbidden;
-    let org = match authorize(&mut qs, &headers, &org_id) {
-        Ok(org) => org,
-        Err(r) => return r.into_response(),
-    };
-    let before = org.policy_tokens.len();
-    org.policy_tokens.retain(|t| t.id != token_id);
-    if org.policy_tokens.len() < before {
-        StatusCode::NO_CONTENT.into_response()
-    } else if missing_as_forbidden {
-        error_response(StatusCode::FORBIDDEN, "Access denied")
-    } else {
-        reject(
-            StatusCode::NOT_FOUND,
-            "Organization Policy Api Token not found",
-        )
-        .into_response()
-    }
+    delete_from(
+        &state,
+        &org_id,
+        &headers,
+        |org| org.policy_tokens.retain(|t| t.id != token_id),
+        "Organization Policy Api Token not found",
+    )
 }
 
 #[cfg(test)]
