@@ -80,14 +80,7 @@ pub fn on_op_result(app: &mut App, id: ReqId, p: PendingOp, result: ApiResult) -
                     _ => {}
                 }
             }
-            // It may have happened: this stays on screen until dismissed.
-            app.alert(
-                Some(p.account),
-                format!(
-                    "{}; re-listing to check, not retrying",
-                    e.unknown_outcome_text(&what(&p), p.op)
-                ),
-            );
+            alert_unknown_outcome(app, &p, &what(&p), &e);
             vec![app.request_list(p.account)]
         }
         // A delete, rename or toggle that got no answer (a timeout, a 502 or 504) may have
@@ -97,13 +90,7 @@ pub fn on_op_result(app: &mut App, id: ReqId, p: PendingOp, result: ApiResult) -
             if p.batch {
                 batch_step(app, what(&p), Some(&e));
             } else {
-                app.alert(
-                    Some(p.account),
-                    format!(
-                        "{}; re-listing to check, not retrying",
-                        e.unknown_outcome_text(&what(&p), p.op)
-                    ),
-                );
+                alert_unknown_outcome(app, &p, &what(&p), &e);
             }
             vec![app.request_list(p.account)]
         }
@@ -150,6 +137,16 @@ fn failed(app: &mut App, p: &PendingOp, what: String, e: &ApiError) {
         // A failed change stays on screen until dismissed.
         app.alert(Some(p.account), failure_text(&what, e));
     }
+}
+
+/// A change that got no answer may have happened: this stays on screen until dismissed, and the
+/// re-list that follows shows which (never a retry, which could do it twice).
+fn alert_unknown_outcome(app: &mut App, p: &PendingOp, what: &str, e: &ApiError) {
+    let text = e.unknown_outcome_text(what, p.op);
+    app.alert(
+        Some(p.account),
+        format!("{text}; re-listing to check, not retrying"),
+    );
 }
 
 /// "qovery-1: delete ci failed: forbidden: …; the account's credential lacks …".
