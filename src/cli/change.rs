@@ -16,7 +16,7 @@ use super::{ConfirmedTarget, CreateArgs, EXIT_OK, Format, RenameArgs, Target};
 use crate::audit::{Attempt, Outcome as AuditOutcome, TokenLabel};
 use crate::model::{
     ApiError, Caps, Created, FIELD_NAME, FIELD_PERMISSIONS, FIELD_ROLE_ID, FieldKind, FieldSpec,
-    NewToken, OpKind, Token, TokenId, TokenUpdate, field_flag, is_masked_id, masked_id,
+    Listing, NewToken, OpKind, Token, TokenId, TokenUpdate, field_flag, is_masked_id, masked_id,
     parse_expiry,
 };
 use crate::provider::{Account, Registry};
@@ -299,18 +299,30 @@ pub(super) async fn find(
     shown: &str,
     need_token: bool,
 ) -> Result<(TokenId, Option<Token>), Failure> {
-    let masked = is_masked_id(given.as_str());
-    if !masked && !need_token {
+    if !is_masked_id(given.as_str()) && !need_token {
         return Ok((given, None));
     }
     let listing = account
         .list()
         .await
         .map_err(|e| api_failure(e, account, OpKind::List, None))?;
+    let (id, token) = find_in(&listing, account, given, op, shown)?;
+    Ok((id, Some(token)))
+}
+
+/// [`find`] in a list already made: the one token `given` (whole or masked) names.
+pub(super) fn find_in(
+    listing: &Listing,
+    account: &Account,
+    given: TokenId,
+    op: OpKind,
+    shown: &str,
+) -> Result<(TokenId, Token), Failure> {
+    let masked = is_masked_id(given.as_str());
     let caps = account.kind.caps();
-    let mut matching: Vec<Token> = listing
+    let mut matching: Vec<&Token> = listing
         .tokens
-        .into_iter()
+        .iter()
         .filter(|t| {
             if masked {
                 masked_id(&t.id, caps) == shown
@@ -337,8 +349,8 @@ pub(super) async fn find(
             ))
         }
         1 => {
-            let token = matching.remove(0);
-            Ok((token.id.clone(), Some(token)))
+            let token = matching.remove(0).clone();
+            Ok((token.id.clone(), token))
         }
         n => {
             let names: Vec<&str> = matching.iter().map(|t| t.name.as_str()).collect();

@@ -6,7 +6,7 @@
 
 use clap::Args;
 
-use super::change::{self, Change, find, id_from_stdin};
+use super::change::{self, Change, find_in, id_from_stdin};
 use super::commands::account;
 use super::deliver::{DeliverArgs, Plan};
 use super::failure::{Failure, Outcome, api_failure};
@@ -95,29 +95,22 @@ pub async fn run(
     } else {
         masked_id(&given, caps)
     };
-    let (old_id, old) = find(account, given, OpKind::Create, &shown, true).await?;
-    let Some(old) = old else {
-        return Err(Failure::Failed(format!(
-            "the token {shown} was not found in account {}",
-            sanitize(&account.name)
-        )));
-    };
+    // One list: it finds the old token, and names the taken names where they must be unique.
+    let listing = account
+        .list()
+        .await
+        .map_err(|e| api_failure(e, account, OpKind::List, None))?;
+    let (old_id, old) = find_in(&listing, account, given, OpKind::Create, &shown)?;
     if args.delete_old && !args.yes {
         prompt::ask(account, OpKind::Delete, &old, &shown).await?;
     }
     // A provider whose names are unique (qovery) refuses the old name: take a free one.
     let name = match args.name {
         Some(name) => Some(name),
-        None if caps.unique_names => {
-            let listing = account
-                .list()
-                .await
-                .map_err(|e| api_failure(e, account, OpKind::List, None))?;
-            Some(free_name(
-                &old.name,
-                listing.tokens.iter().map(|t| t.name.as_str()),
-            ))
-        }
+        None if caps.unique_names => Some(free_name(
+            &old.name,
+            listing.tokens.iter().map(|t| t.name.as_str()),
+        )),
         None => None,
     };
     let mut create = twin(&old, name, &account.name, caps.form);
